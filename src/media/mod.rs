@@ -1,0 +1,1 @@
+//! Stage 6: write bags to media, read back, verify, repair.

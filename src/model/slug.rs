@@ -1,0 +1,81 @@
+//! File names for pages: every record id becomes an ASCII slug, so archives copy safely to any file
+//! system (FAT on a stick, ISO 9660 on a DVD) and URLs need no escaping. Ingest rejects two ids of
+//! the same kind that give the same slug, so a slug names one record.
+
+/// `ПК-12` → `pk-12`, `Смирнова Ё.` → `smirnova-e`. Lowercase ASCII letters, digits and `-`;
+/// never empty (`_` for an id without letters or digits).
+pub fn slug(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut dash = false;
+    for ch in id.chars().flat_map(char::to_lowercase) {
+        let piece: &str = match ch {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'й' => "i",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' => "y",
+            'ю' => "iu",
+            'я' => "ia",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                dash = false;
+                continue;
+            }
+            _ => {
+                if !dash && !out.is_empty() {
+                    out.push('-');
+                    dash = true;
+                }
+                continue;
+            }
+        };
+        if !piece.is_empty() {
+            out.push_str(piece);
+            dash = false;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn transliterates_and_folds() {
+        assert_eq!(slug("ПК-12"), "pk-12");
+        assert_eq!(slug("Смирнова Ё."), "smirnova-e");
+        assert_eq!(slug("ЛД/2025/001"), "ld-2025-001");
+        assert_eq!(slug("Щукин"), "shchukin");
+        assert_eq!(slug("--"), "_");
+        assert_eq!(slug("A1"), slug("a1"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Stage 3: [`crate::model::Period`] → static HTML pages (tera templates).
