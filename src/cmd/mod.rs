@@ -1,6 +1,10 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
+pub mod check;
+
+use crate::model::Lang;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,10 +18,36 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
+    Check {
+        /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    Ru,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }
+    }
+}
 
 /// Runs the command and returns the process exit code:
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {}
+    match cli.command {
+        Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
+    }
 }
