@@ -182,7 +182,14 @@ fn table(p: &Period, lang: Lang) -> String {
     }
     let total = [
         tr(lang, "Итого", "Total").to_string(),
-        format!("{} {}", p.sources.len(), tr(lang, "файлов", "files")),
+        match lang {
+            Lang::Ru => format!(
+                "{} {}",
+                p.sources.len(),
+                super::plural_ru(p.sources.len() as u64, "файл", "файла", "файлов")
+            ),
+            Lang::En => format!("{} files", p.sources.len()),
+        },
         String::new(),
         read.to_string(),
         kept.to_string(),

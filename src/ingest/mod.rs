@@ -74,6 +74,8 @@ enum Class {
     Config,
     Record(Kind),
     Document,
+    /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
+    Readme,
     Other,
 }
 
@@ -87,6 +89,9 @@ fn classify(rel: &str) -> Class {
         && let Some(k) = Kind::from_stem(stem)
     {
         return Class::Record(k);
+    }
+    if !rel.contains('/') && rel.to_lowercase().starts_with("readme") {
+        return Class::Readme;
     }
     if let Some(name) = rel.strip_prefix("documents/")
         && !name.contains('/')
@@ -246,7 +251,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| e.class == Class::Other)
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -567,8 +572,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
-    for (_, mut s) in others {
-        if referenced.contains(&s.path) || mentioned.contains(&s.path) {
+    for (i, mut s) in others {
+        if entries[i].class == Class::Readme {
+            s.kind = "readme".into();
+        } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
             diags.push(
