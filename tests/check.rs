@@ -363,3 +363,34 @@ fn english_messages_with_lang_en() {
     assert!(out.contains("Learners:                   3\n"), "{out}");
     assert!(out.contains("Total "), "{out}");
 }
+
+#[test]
+fn config_language_and_template_folder() {
+    let dir = case("dangling_reference");
+    let cfg = dir.path().join("letopis.yaml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("language: en\ntemplates: ./moi-shablony/\n");
+    std::fs::write(&cfg, text).unwrap();
+    std::fs::create_dir(dir.path().join("moi-shablony")).unwrap();
+    std::fs::write(dir.path().join("moi-shablony/base.html"), "<html></html>").unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("grades.csv:3:2: error: unknown learner «ЛД-999»: not in learners\n"),
+        "{out}"
+    );
+    assert!(!out.contains("base.html"), "{out}");
+    let (period, _) = letopis::ingest::load(dir.path()).unwrap();
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "moi-shablony/base.html")
+        .unwrap();
+    assert_eq!(s.kind, "template");
+    // --lang wins over the config.
+    let (_, out, _) = check(dir.path(), &["--lang", "ru"]);
+    assert!(
+        out.starts_with("grades.csv:3:2: ошибка: нет слушателя «ЛД-999» в learners\n"),
+        "{out}"
+    );
+}

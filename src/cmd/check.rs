@@ -21,11 +21,7 @@ pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
             2
         }
         Ok((period, diags)) => {
-            let lang = lang.unwrap_or(if diags.iter().any(Diagnostic::is_error) {
-                Lang::Ru
-            } else {
-                period.config.language
-            });
+            let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
             print!("{text}");
             code

@@ -352,6 +352,17 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         );
     }
     let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+    // The folder of template overrides named in letopis.yaml: its files are not unknown files.
+    let templates: Option<String> = config
+        .as_ref()
+        .and_then(|c| c.templates.as_deref())
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
 
     // 4. Record files.
     let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
@@ -573,8 +584,13 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
     for (i, mut s) in others {
+        let in_templates = templates
+            .as_deref()
+            .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
         if entries[i].class == Class::Readme {
             s.kind = "readme".into();
+        } else if in_templates {
+            s.kind = "template".into();
         } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
