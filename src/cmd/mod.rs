@@ -1,6 +1,7 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
 pub mod check;
+pub mod init;
 
 use crate::model::Lang;
 use clap::{Parser, Subcommand};
@@ -22,6 +23,14 @@ pub enum Command {
     /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
     Check {
         /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
+    Init {
+        /// Новая или пустая папка (a new or empty folder)
         folder: PathBuf,
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
@@ -49,5 +58,41 @@ impl From<LangArg> for Lang {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
+        Command::Init { folder, lang } => {
+            init::run(&folder, lang.map(Lang::from).unwrap_or_default())
+        }
+    }
+}
+
+/// Russian plural form for a count: `plural_ru(22, "файл", "файла", "файлов")` → `файла`.
+pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn russian_plurals() {
+        let f = |n| super::plural_ru(n, "файл", "файла", "файлов");
+        assert_eq!(
+            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(f),
+            [
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файлов",
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файл"
+            ]
+        );
     }
 }
