@@ -24,6 +24,7 @@ use clap::Parser;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(about = "Generate a large valid Letopis input folder for benchmarks")]
@@ -254,8 +255,17 @@ fn plan(target: u64, learners: u64) -> Plan {
     }
 }
 
-fn main() -> Result<()> {
-    let a = Args::parse();
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gen_period: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(a: Args) -> Result<()> {
     if a.groups == 0 || a.learners < a.groups {
         bail!("need at least one group and at least one learner per group");
     }
