@@ -31,7 +31,13 @@ pub struct Staging {
     pub lessons: Vec<Lesson>,
     pub attendance: Vec<Attendance>,
     pub grade_items: Vec<GradeItem>,
-    pub grades: Vec<RawGrade>,
+    /// Grades whose item was read: their value is checked on the item's scale while reading.
+    pub grades: Vec<Grade>,
+    /// Grades of items that were not read (unknown or rejected): rejected in validation.
+    pub unvalued_grades: Vec<RawGrade>,
+    /// Scale of each grade item read so far (built when the first grade arrives; `grade_items`
+    /// is read before `grades`).
+    pub scales: Option<std::collections::HashMap<String, Scale>>,
     pub protocols: Vec<Protocol>,
     pub protocol_results: Vec<ProtocolResult>,
     pub issued_documents: Vec<IssuedDocument>,
@@ -437,11 +443,54 @@ pub fn build(c: &mut Ctx, st: &mut Staging) -> bool {
             let raw = c.req("value");
             let date = c.date("date", false, true);
             let comment = c.opt("comment");
+            let scales = st.scales.get_or_insert_with(|| {
+                let mut m = std::collections::HashMap::new();
+                for gi in &st.grade_items {
+                    m.entry(gi.id.clone()).or_insert(gi.scale);
+                }
+                m
+            });
+            let Some(scale) = scales.get(&item).copied() else {
+                finish!(
+                    st.unvalued_grades,
+                    RawGrade {
+                        item,
+                        learner,
+                        raw,
+                        date,
+                        comment,
+                        origin: c.origin(),
+                        extra: c.extra()
+                    }
+                );
+                return c.errors.is_empty();
+            };
+            let value = if raw.is_empty() {
+                None
+            } else {
+                match fields::grade(&raw, scale) {
+                    Ok(v) => Some(v),
+                    Err(msg) => {
+                        let cell = c.cell("value");
+                        c.error_at(
+                            "value",
+                            cell,
+                            msg,
+                            Some(Text::new(
+                                format!("шкала элемента «{item}» задана в grade_items"),
+                                format!("the scale of item «{item}» is set in grade_items"),
+                            )),
+                        );
+                        None
+                    }
+                }
+            };
             finish!(
                 st.grades,
-                RawGrade {
+                Grade {
                     item,
                     learner,
+                    value: value?,
                     raw,
                     date,
                     comment,

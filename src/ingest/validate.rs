@@ -251,15 +251,28 @@ impl Validator<'_> {
         v: &mut Vec<T>,
         mut check: impl FnMut(&mut Self, &T) -> Vec<Problem>,
     ) {
-        let old = std::mem::take(v);
-        for r in old {
-            let problems = check(self, &r);
-            if problems.is_empty() {
-                v.push(r);
-            } else {
-                self.report(kind, &r, problems);
+        // In place: the big vectors (attendance, grades) are never copied.
+        let mut bad = Vec::new();
+        for (i, r) in v.iter().enumerate() {
+            let problems = check(self, r);
+            if !problems.is_empty() {
+                self.report(kind, r, problems);
+                bad.push(i);
             }
         }
+        if bad.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        let mut next = bad.into_iter().peekable();
+        v.retain(|_| {
+            let drop = next.peek() == Some(&i);
+            if drop {
+                next.next();
+            }
+            i += 1;
+            !drop
+        });
     }
 
     /// Sorts by key and rejects the second and later records with an equal key.
@@ -558,44 +571,20 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         .collect();
     let item_ids: HashSet<String> = scales.keys().cloned().collect();
 
-    // Grades: the value on the item's scale.
-    let raw = std::mem::take(&mut st.grades);
-    let mut grades: Vec<Grade> = Vec::with_capacity(raw.len());
-    for r in raw {
+    // Grades: values were checked on their items' scales while reading; here the references.
+    for r in std::mem::take(&mut st.unvalued_grades) {
         let mut p = Vec::new();
         p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
         p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
-        let value = scales
-            .get(&r.item)
-            .and_then(|s| match super::fields::grade(&r.raw, *s) {
-                Ok(v) => Some(v),
-                Err(msg) => {
-                    p.push(Problem {
-                        field: "value",
-                        msg,
-                        hint: Text::new(
-                            format!("шкала элемента «{}» задана в grade_items", r.item),
-                            format!("the scale of item «{}» is set in grade_items", r.item),
-                        ),
-                        cascade: None,
-                    });
-                    None
-                }
-            });
-        match (value, p.is_empty()) {
-            (Some(value), true) => grades.push(Grade {
-                item: r.item,
-                learner: r.learner,
-                value,
-                raw: r.raw,
-                date: r.date,
-                comment: r.comment,
-                origin: r.origin,
-                extra: r.extra,
-            }),
-            _ => v.report(K::Grades, &r, p),
-        }
+        v.report(K::Grades, &r, p);
     }
+    let mut grades = std::mem::take(&mut st.grades);
+    v.retain(K::Grades, &mut grades, |v, r| {
+        let mut p = Vec::new();
+        p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p
+    });
     v.dedupe(
         K::Grades,
         &mut grades,
