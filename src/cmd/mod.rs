@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "letopis", version, about = "Архив учебных записей: проверка, сборка, поиск")]
+#[command(
+    name = "letopis",
+    version,
+    about = "Архив учебных записей: проверка, сборка, поиск"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
