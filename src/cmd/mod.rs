@@ -1,6 +1,7 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
 pub mod build;
+pub mod check;
 
 use crate::model::Lang;
 use clap::{Parser, Subcommand};
@@ -19,6 +20,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
+    Check {
+        /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Собрать архив периода на два носителя (build the period's archive on two media)
     Build {
         /// Папка выгрузки (input folder)
@@ -60,6 +69,7 @@ impl From<LangArg> for Lang {
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
         Command::Build {
             folder,
             out,
