@@ -13,10 +13,7 @@ fn sample() -> PathBuf {
 }
 
 fn letopis(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run letopis")
+    Command::new(BIN).args(args).output().expect("run letopis")
 }
 
 fn build(input: &Path, outs: &[&Path]) -> Output {
@@ -107,7 +104,10 @@ fn builds_sample_on_two_media_with_working_links() {
 
     for medium in [&a, &b] {
         let index = std::fs::read_to_string(medium.join("index.html")).unwrap();
-        assert!(index.contains(&format!("href=\"{ARCHIVE}/data/index.html\"")), "{index}");
+        assert!(
+            index.contains(&format!("href=\"{ARCHIVE}/data/index.html\"")),
+            "{index}"
+        );
         assert!(index.contains("2025 календарный год"));
     }
     let data = a.join(ARCHIVE).join("data");
@@ -160,6 +160,13 @@ fn builds_sample_on_two_media_with_working_links() {
                 unresolved.insert(format!("{} → {r}", page.display()));
             }
         }
+        if page.as_path() != Path::new("search.html") {
+            assert!(
+                !html.contains("<script"),
+                "{} has a script: navigation must work without JavaScript",
+                page.display()
+            );
+        }
         for bad in ["src=\"http", "url(http", "@import"] {
             assert!(!html.contains(bad), "{} loads {bad}", page.display());
         }
@@ -195,12 +202,14 @@ fn learner_page_shows_card_grades_and_certification() {
     }
     // Found through the alphabetical index.
     let index = std::fs::read_to_string(data.join("learners/index.html")).unwrap();
-    assert!(index.contains("<a href=\"ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
+    assert!(index.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
     // The group journal has the grid with lesson anchors.
     let group = std::fs::read_to_string(data.join("groups/pk-tsos-24-2.html")).unwrap();
     assert!(group.contains("class=\"grid-box\""));
     assert!(group.contains("id=\"lesson-tsos-24-2-z15\""));
-    assert!(group.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
+    assert!(
+        group.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>")
+    );
 }
 
 #[test]
@@ -228,7 +237,10 @@ fn injected_html_is_escaped_or_removed() {
     ok(&build(&input, &[&a, &tmp.path().join("b")]));
     let data = a.join(ARCHIVE).join("data");
     let learner = std::fs::read_to_string(data.join("learners/ld-2024-119.html")).unwrap();
-    assert!(learner.contains("&lt;script&gt;alert(1)&lt;/script&gt; Анна"), "name not escaped");
+    assert!(
+        learner.contains("&lt;script&gt;alert(1)&lt;/script&gt; Анна"),
+        "name not escaped"
+    );
     for page in files_under(&data)
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -239,13 +251,20 @@ fn injected_html_is_escaped_or_removed() {
         }
     }
     let doc = std::fs::read_to_string(data.join("documents/polozhenie.html")).unwrap();
-    assert!(doc.contains("<img src=\"x.png\">"), "sanitised image kept without the handler");
+    assert!(
+        doc.contains("<img src=\"x.png\">"),
+        "sanitised image kept without the handler"
+    );
 }
 
 #[test]
 fn two_builds_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     ok(&build(&sample(), &[&a, &b]));
     let out = letopis(&[
         "build".as_ref(),
@@ -261,8 +280,18 @@ fn two_builds_are_byte_identical() {
     assert_eq!(fa, files_under(&c));
     for f in &fa {
         let x = std::fs::read(a.join(f)).unwrap();
-        assert_eq!(x, std::fs::read(b.join(f)).unwrap(), "{} differs on medium B", f.display());
-        assert_eq!(x, std::fs::read(c.join(f)).unwrap(), "{} differs in the second build", f.display());
+        assert_eq!(
+            x,
+            std::fs::read(b.join(f)).unwrap(),
+            "{} differs on medium B",
+            f.display()
+        );
+        assert_eq!(
+            x,
+            std::fs::read(c.join(f)).unwrap(),
+            "{} differs in the second build",
+            f.display()
+        );
     }
 }
 
@@ -270,7 +299,12 @@ fn two_builds_are_byte_identical() {
 fn refuses_one_medium_without_draft_and_existing_archive() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    let out = letopis(&["build".as_ref(), sample().as_os_str(), "--out".as_ref(), a.as_os_str()]);
+    let out = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        a.as_os_str(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("укажите --out дважды"), "{err}");
@@ -287,17 +321,27 @@ fn data_errors_refuse_the_build() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     copy_dir(&sample(), &input);
-    let path = input.join("groups.csv");
+    let path = input.join("enrolments.csv");
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("ПК-БИТАЯ,НЕТ-ТАКОЙ,32.13.2025,01.01.2026,\n");
+    let line = text.lines().count() + 1;
+    text.push_str("ЛД-НЕТ-ТАКОГО,ПК-ЦОС-25-1,03.03.2025,,completed,,,\n");
     std::fs::write(&path, text).unwrap();
     let a = tmp.path().join("a");
     let out = build(&input, &[&a, &tmp.path().join("b")]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("groups.csv:7"), "{err}");
+    assert!(err.contains(&format!("enrolments.csv:{line}:")), "{err}");
+    assert!(err.contains("ЛД-НЕТ-ТАКОГО"), "{err}");
     assert!(err.contains("сборка отменена"), "{err}");
-    assert!(!a.join(ARCHIVE).exists(), "an archive was written despite errors");
+    assert!(
+        !a.join(ARCHIVE).exists(),
+        "an archive was written despite errors"
+    );
 }
 
 #[test]
@@ -338,6 +382,9 @@ fn template_override_and_broken_override() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&tpl.join("learner.html").display().to_string()), "{err}");
+    assert!(
+        err.contains(&tpl.join("learner.html").display().to_string()),
+        "{err}"
+    );
     assert!(!b.join(ARCHIVE).exists());
 }

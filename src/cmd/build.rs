@@ -62,8 +62,12 @@ pub fn run(args: Args) -> i32 {
             say(
                 lang,
                 Text::new(
-                    format!("сборка отменена: ошибок в данных — {errors}; исправьте их и повторите (проверка: letopis check)"),
-                    format!("build refused: {errors} data error(s); fix them and run again (see letopis check)"),
+                    format!(
+                        "сборка отменена: ошибок в данных — {errors}; исправьте их и повторите (проверка: letopis check)"
+                    ),
+                    format!(
+                        "build refused: {errors} data error(s); fix them and run again (see letopis check)"
+                    ),
                 )
             )
         );
@@ -91,13 +95,17 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<(), String> {
         .tempdir()
         .map_err(|e| format!("{}: {e}", std::env::temp_dir().display()))?;
     let pages = render::page_count(period) as u64;
-    let bar = progress(args.quiet, pages, &say(lang, Text::new("страницы", "pages")));
+    let bar = progress(
+        args.quiet,
+        pages,
+        &say(lang, Text::new("страницы", "pages")),
+    );
     let opts = RenderOptions {
         templates: templates_dir.as_deref(),
         progress: Some(&bar),
     };
-    let rendered = render::render(period, &args.folder, work.path(), &opts)
-        .map_err(|e| e.to_string())?;
+    let rendered =
+        render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
 
@@ -111,8 +119,8 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<(), String> {
         let bytes = write_archive(&rendered.payload, out, name, &bar)?;
         bar.finish_and_clear();
         let archives = render::scan_medium(out).map_err(|e| e.to_string())?;
-        let html = render::medium_index(&archives, lang, &medium_templates)
-            .map_err(|e| e.to_string())?;
+        let html =
+            render::medium_index(&archives, lang, &medium_templates).map_err(|e| e.to_string())?;
         write_atomically(&out.join("index.html"), html.as_bytes())?;
         if !args.quiet {
             println!(
@@ -158,7 +166,12 @@ fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
 
 /// Copies the payload to `<out>/<name>/data/` through a staging folder renamed into place only when
 /// complete, so an interrupted build never leaves a folder that looks like a finished archive.
-fn write_archive(payload: &Payload, out: &Path, name: &str, bar: &ProgressBar) -> Result<u64, String> {
+fn write_archive(
+    payload: &Payload,
+    out: &Path,
+    name: &str,
+    bar: &ProgressBar,
+) -> Result<u64, String> {
     let dest = out.join(name);
     if dest.exists() {
         return Err(format!(
