@@ -1,5 +1,6 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
+pub mod build;
 pub mod check;
 pub mod init;
 
@@ -36,6 +37,26 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Собрать архив периода на два носителя (build the period's archive on two media)
+    Build {
+        /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Носитель: папка, в которую записывается архив; дважды — для двух носителей (medium)
+        #[arg(long, required = true)]
+        out: Vec<PathBuf>,
+        /// Пробная сборка: разрешает один носитель (trial build: allows one medium)
+        #[arg(long)]
+        draft: bool,
+        /// Без индикаторов и сводки, только ошибки (no progress bars or summary)
+        #[arg(long, short)]
+        quiet: bool,
+        /// Папка собственных шаблонов вместо встроенных (folder of override templates)
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -61,6 +82,21 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init { folder, lang } => {
             init::run(&folder, lang.map(Lang::from).unwrap_or_default())
         }
+        Command::Build {
+            folder,
+            out,
+            draft,
+            quiet,
+            templates,
+            lang,
+        } => build::run(build::Args {
+            folder,
+            out,
+            draft,
+            quiet,
+            templates,
+            lang: lang.map(Lang::from),
+        }),
     }
 }
 
