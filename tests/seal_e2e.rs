@@ -157,3 +157,43 @@ fn pack_refuses_a_folder_that_is_not_a_bag_and_a_zip_inside_the_bag() {
     );
     assert!(!t.path().join("A/umc-2025/data/x.zip").exists());
 }
+
+#[test]
+fn seal_with_zip_writes_identical_checked_zips_beside_both_archives() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    fs::create_dir_all(&src).unwrap();
+    fs::write(src.join("index.html"), "<h1>Архив</h1>\n").unwrap();
+    let o = run(
+        &[
+            "seal-dir", "src", "--name", "umc-2025", "--out", "A", "--out", "B", "--zip",
+        ],
+        t.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("  zip: A/umc-2025.zip (SHA-256 "),
+        "{}",
+        stdout(&o)
+    );
+    let za = fs::read(t.path().join("A/umc-2025.zip")).unwrap();
+    assert_eq!(za, fs::read(t.path().join("B/umc-2025.zip")).unwrap());
+    let sum = Command::new("sha256sum")
+        .args(["-c", "umc-2025.zip.sha256"])
+        .current_dir(t.path().join("B"))
+        .output()
+        .unwrap();
+    assert!(sum.status.success());
+    let v = run(&["verify", "A"], t.path());
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+    assert!(
+        stdout(&v).contains("A/umc-2025.zip (zip-архив)"),
+        "{}",
+        stdout(&v)
+    );
+    let log = fs::read_to_string(t.path().join("A/letopis-log.tsv")).unwrap();
+    assert!(
+        log.contains("read-back=ok zip=A/umc-2025.zip sha256="),
+        "{log}"
+    );
+}

@@ -32,6 +32,9 @@ pub struct SealDirArgs {
     /// Разрешить один носитель (черновик)
     #[arg(long)]
     pub draft: bool,
+    /// Записать рядом с архивом ещё и <имя>.zip с файлом .sha256
+    #[arg(long)]
+    pub zip: bool,
     #[arg(long, default_value = "ru", value_parser = parse_lang)]
     pub lang: Lang,
 }
@@ -85,6 +88,12 @@ pub fn print_write_report(r: &WriteReport, lang: Lang) -> i32 {
             }
         };
         println!("{}", line.get(lang));
+        if let Some(z) = &m.zip {
+            match lang {
+                Lang::Ru => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
+                Lang::En => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
+            }
+        }
         for n in &m.notes {
             println!("  {}", n.get(lang));
         }
@@ -127,6 +136,8 @@ pub fn run(args: SealDirArgs) -> i32 {
     };
     let opts = WriteOptions {
         index_html: Some(&media::default_index_html),
+        zip: args.zip,
+        progress: true,
     };
     match media::write_archive(&payload, &meta, &args.out, &args.name, opts) {
         Ok(r) => print_write_report(&r, lang),

@@ -34,7 +34,8 @@ pub fn append(
     let path = medium.join(LOG_FILE);
     let mut f = OpenOptions::new().append(true).create(true).open(&path)?;
     let mut line = String::new();
-    if f.metadata()?.len() == 0 {
+    let created = f.metadata()?.len() == 0;
+    if created {
         line.push_str(HEADER);
     }
     let time = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z");
@@ -46,7 +47,11 @@ pub fn append(
         field(details)
     ));
     f.write_all(line.as_bytes())?;
-    f.sync_data()
+    f.sync_data()?;
+    if created {
+        super::fsio::sync_dir(medium)?;
+    }
+    Ok(())
 }
 
 /// The events on a medium, oldest first (the header and malformed lines skipped).

@@ -153,6 +153,8 @@ pub enum Target {
     Medium {
         medium: PathBuf,
         bags: Vec<PathBuf>,
+        /// Zips written by `build --zip` / `pack` (with their `.sha256` beside them).
+        zips: Vec<PathBuf>,
         unfinished: Vec<PathBuf>,
     },
 }
@@ -171,6 +173,7 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
         return Ok(Target::Bag(path.to_path_buf()));
     }
     let mut bags = Vec::new();
+    let mut zips = Vec::new();
     let mut unfinished = Vec::new();
     let rd = fs::read_dir(path).map_err(|e| MediaError::medium_io(path, path, &e, 0))?;
     for entry in rd.flatten() {
@@ -179,11 +182,14 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
             unfinished.push(entry.path());
         } else if !name.starts_with('.') && entry.path().join(BAGIT_TXT).is_file() {
             bags.push(entry.path());
+        } else if name.ends_with(".zip") && path.join(format!("{name}.sha256")).is_file() {
+            zips.push(entry.path());
         }
     }
     bags.sort();
+    zips.sort();
     unfinished.sort();
-    if bags.is_empty() {
+    if bags.is_empty() && zips.is_empty() {
         return Err(MediaError::Usage(Text::new(
             format!(
                 "{}: здесь нет ни архива BagIt, ни архивов на носителе (папок с bagit.txt)",
@@ -198,6 +204,7 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
     Ok(Target::Medium {
         medium: path.to_path_buf(),
         bags,
+        zips,
         unfinished,
     })
 }
@@ -222,10 +229,16 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
             Target::Medium {
                 medium,
                 bags,
+                zips,
                 unfinished,
             } => {
                 for b in bags {
                     let c = verify_bag(&b);
+                    log_check(&c, &mut notes);
+                    checks.push(c);
+                }
+                for z in zips {
+                    let c = verify_zip(&z);
                     log_check(&c, &mut notes);
                     checks.push(c);
                 }

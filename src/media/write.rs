@@ -42,6 +42,11 @@ pub type IndexFn<'a> = &'a (dyn Fn(&[SealedArchive]) -> String + Sync);
 pub struct WriteOptions<'a> {
     /// Renders the medium's `index.html`; `None` leaves the medium's `index.html` alone.
     pub index_html: Option<IndexFn<'a>>,
+    /// Also write `<medium>/<name>.zip` (deterministic, see [`crate::seal::pack`]) with its
+    /// `.sha256`, and check it without extracting (`build --zip`).
+    pub zip: bool,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -69,6 +74,8 @@ pub struct MediumReport {
     pub error: Option<MediaError>,
     /// Things the user should know that are not failures (index or log not updated...).
     pub notes: Vec<Text>,
+    /// The zip written beside the archive when [`WriteOptions::zip`] is set.
+    pub zip: Option<crate::seal::pack::PackReport>,
 }
 
 #[derive(Debug)]
@@ -173,6 +180,7 @@ pub fn write_archive(
             bytes: 0,
             error: None,
             notes: Vec::new(),
+            zip: None,
         })
         .collect();
     let mut warnings = Vec::new();
@@ -292,7 +300,17 @@ pub fn write_archive(
 
     if !targets.is_empty() {
         let ts: Vec<&Target> = targets.iter().map(|(_, t)| t).collect();
-        let outcome = write_targets(&ts, &files, &order, meta, total_bytes, prehash.as_ref());
+        let bar = progress_bar(opts.progress, total_bytes);
+        let outcome = write_targets(
+            &ts,
+            &files,
+            &order,
+            meta,
+            total_bytes,
+            prehash.as_ref(),
+            &bar,
+        );
+        bar.finish_and_clear();
         if let Err(e) = outcome {
             for t in &ts {
                 let _ = fs::remove_dir_all(&t.staging);
@@ -333,15 +351,62 @@ pub fn write_archive(
         }
     }
 
+    if opts.zip {
+        for r in reports
+            .iter_mut()
+            .filter(|r| matches!(r.outcome, MediumOutcome::Written | MediumOutcome::Unchanged))
+        {
+            let zip_path = r.medium.join(format!("{archive_name}.zip"));
+            match crate::seal::pack::pack(&r.archive, &zip_path) {
+                Ok(z) => {
+                    let check = super::verify::verify_zip(&zip_path);
+                    if check.ok() {
+                        r.zip = Some(z);
+                    } else {
+                        let problems: Vec<String> = check
+                            .problems
+                            .iter()
+                            .map(|p| p.text(crate::model::Lang::Ru))
+                            .collect();
+                        let _ = fs::remove_file(&zip_path);
+                        let _ = fs::remove_file(&z.sha256_file);
+                        r.outcome = MediumOutcome::Failed;
+                        r.error = Some(MediaError::Medium(Text::new(
+                            format!(
+                                "носитель {}: zip после записи не прошёл проверку ({}) и удалён; носитель неисправен?",
+                                r.medium.display(),
+                                problems.join("; ")
+                            ),
+                            format!(
+                                "medium {}: the zip failed its check after writing and was removed; is the medium faulty?",
+                                r.medium.display()
+                            ),
+                        )));
+                    }
+                }
+                Err(e) => {
+                    r.outcome = MediumOutcome::Failed;
+                    r.error = Some(MediaError::from(e));
+                }
+            }
+        }
+    }
+
     // Log, then the medium's index.
     for r in &mut reports {
-        if devs.iter().all(|d| d.is_none()) && r.outcome == MediumOutcome::Failed {
-            continue;
-        }
         let (outcome, details) = match r.outcome {
             MediumOutcome::Written => (
                 "ok",
-                format!("files={} bytes={} read-back=ok", r.files, r.bytes),
+                match &r.zip {
+                    None => format!("files={} bytes={} read-back=ok", r.files, r.bytes),
+                    Some(z) => format!(
+                        "files={} bytes={} read-back=ok zip={} sha256={}",
+                        r.files,
+                        r.bytes,
+                        z.zip.display(),
+                        z.sha256
+                    ),
+                },
             ),
             MediumOutcome::Unchanged => ("unchanged", String::new()),
             MediumOutcome::Refused => ("refused", error_ru(&r.error)),
@@ -448,6 +513,19 @@ pub fn default_index_html(list: &[SealedArchive]) -> String {
     s
 }
 
+fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "запись и проверка {bar:40} {bytes}/{total_bytes} {bytes_per_sec} осталось {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 fn write_targets(
     targets: &[&Target],
     files: &[(&str, &Path, u64)],
@@ -455,6 +533,7 @@ fn write_targets(
     meta: &BagMeta,
     total_bytes: u64,
     prehash: Option<&BTreeMap<String, (String, u64)>>,
+    bar: &indicatif::ProgressBar,
 ) -> Result<(), MediaError> {
     // Fresh staging folders (a leftover of a killed run is removed) with every payload folder.
     let mut dirs = BTreeSet::new();
@@ -496,6 +575,7 @@ fn write_targets(
         .par_iter()
         .map(|(rel, src, size)| {
             let h = copy_one(rel, src, *size, targets, total_bytes)?;
+            bar.inc(*size);
             Ok((rel.to_string(), h))
         })
         .collect();
