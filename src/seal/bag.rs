@@ -90,7 +90,9 @@ impl BagMeta {
              \r\n\
              \x20   sha256sum -c manifest-sha256.txt      (в macOS: shasum -a 256 -c manifest-sha256.txt)\r\n\
              \r\n\
-             Все строки должны заканчиваться словом «OK» (ЦЕЛ). Контрольные суммы служебных\r\n\
+             Все строки должны заканчиваться словом «OK» (ЦЕЛ). В Windows сумму одного файла\r\n\
+             покажет PowerShell: Get-FileHash -Algorithm SHA256 <файл>; сравните её со строкой\r\n\
+             этого файла в manifest-sha256.txt. Контрольные суммы служебных\r\n\
              файлов записаны в tagmanifest-sha256.txt. Архив оформлен по стандарту BagIt 1.0\r\n\
              (RFC 8493) и проверяется любым валидатором BagIt, например: bagit.py --validate .\r\n\
              \r\n\
