@@ -3,6 +3,11 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod log;
+pub mod pack;
+pub mod repair;
+pub mod seal_dir;
+pub mod verify;
 
 use crate::model::Lang;
 use clap::{Parser, Subcommand};
@@ -57,6 +62,17 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Проверить архивы: носитель, папку архива или zip (все контрольные суммы, чтением с носителя)
+    Verify(verify::VerifyArgs),
+    /// Восстановить повреждённую копию архива из исправной копии на другом носителе
+    Repair(repair::RepairArgs),
+    /// Упаковать архив в воспроизводимый zip (рядом — файл .sha256)
+    Pack(pack::PackArgs),
+    /// Показать журнал записей и проверок носителя
+    Log(log::LogArgs),
+    /// Запечатать готовую папку как архив на носители (служебная команда)
+    #[command(hide = true)]
+    SealDir(seal_dir::SealDirArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -97,6 +113,11 @@ pub fn run(cli: Cli) -> i32 {
             templates,
             lang: lang.map(Lang::from),
         }),
+        Command::Verify(a) => verify::run(a),
+        Command::Repair(a) => repair::run(a),
+        Command::Pack(a) => pack::run(a),
+        Command::Log(a) => log::run(a),
+        Command::SealDir(a) => seal_dir::run(a),
     }
 }
 

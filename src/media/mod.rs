@@ -1,1 +1,25 @@
 //! Stage 6: write bags to media, read back, verify, repair.
+//!
+//! - [`write_archive`]: one pass over the payload writes every file to all media and hashes it,
+//!   then reads each copy back from the medium (page cache dropped) before the staging folder is
+//!   renamed into place. `build` calls it with the rendered payload (see its docs).
+//! - [`verify`]: checks a medium, a bag or a zip; [`repair`]: mends one copy from the other.
+//! - [`log`]: the fixity log on each medium.
+
+pub mod error;
+pub mod fsio;
+pub mod log;
+pub mod repair;
+pub mod verify;
+mod write;
+
+pub use error::MediaError;
+pub use write::{
+    MediumOutcome, MediumReport, SealedArchive, WriteOptions, WriteReport, default_index_html,
+    list_archives, write_archive,
+};
+
+/// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
+pub const STAGING_PREFIX: &str = ".letopis-staging-";
+/// The medium's list of archives, replaced atomically after each build.
+pub const INDEX_HTML: &str = "index.html";

@@ -1,0 +1,44 @@
+//! `letopis log MEDIUM [--html]`: the medium's fixity log as a report.
+
+use super::verify::{parse_lang, print_error};
+use crate::media::log;
+use crate::model::{Lang, Text};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Носитель (папка, в которой лежат архивы и letopis-log.tsv)
+    pub medium: PathBuf,
+    /// Отчёт в HTML (для печати) вместо текста
+    #[arg(long)]
+    pub html: bool,
+    /// Язык сообщений: ru или en
+    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+pub fn run(args: LogArgs) -> i32 {
+    match log::read(&args.medium) {
+        Ok(lines) => {
+            let out = if args.html {
+                log::report_html(&args.medium, &lines, args.lang)
+            } else {
+                log::report_text(&args.medium, &lines, args.lang)
+            };
+            print!("{out}");
+            0
+        }
+        Err(e) => {
+            let p = args.medium.join(log::LOG_FILE);
+            print_error(
+                &Text::new(
+                    format!("не удалось прочитать журнал {}: {e}", p.display()),
+                    format!("cannot read the log {}: {e}", p.display()),
+                ),
+                args.lang,
+            );
+            2
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! `letopis pack BAG OUT.zip`: a deterministic zip of a sealed archive, with `OUT.zip.sha256`.
+
+use super::verify::{parse_lang, print_error};
+use crate::model::Lang;
+use crate::seal::pack;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Папка архива (с bagit.txt)
+    pub bag: PathBuf,
+    /// Zip-файл, который нужно записать (рядом появится <файл>.sha256)
+    pub out: PathBuf,
+    /// Язык сообщений: ru или en
+    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+pub fn run(args: PackArgs) -> i32 {
+    match pack::pack(&args.bag, &args.out) {
+        Ok(r) => {
+            match args.lang {
+                Lang::Ru => println!(
+                    "записан {}: файлов {}, {} байт (в zip {} байт)\nSHA-256 {} записана в {}",
+                    r.zip.display(),
+                    r.entries,
+                    r.bytes,
+                    r.zip_bytes,
+                    r.sha256,
+                    r.sha256_file.display()
+                ),
+                Lang::En => println!(
+                    "wrote {}: {} files, {} bytes ({} bytes zipped)\nSHA-256 {} written to {}",
+                    r.zip.display(),
+                    r.entries,
+                    r.bytes,
+                    r.zip_bytes,
+                    r.sha256,
+                    r.sha256_file.display()
+                ),
+            }
+            0
+        }
+        Err(e) => {
+            print_error(&e.text(), args.lang);
+            2
+        }
+    }
+}

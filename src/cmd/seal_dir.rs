@@ -1,0 +1,149 @@
+//! `letopis seal-dir DIR --out A --out B --name NAME` (hidden, internal): seals a folder already laid
+//! out as an archive's `data/` onto media, through the same [`media::write_archive`] that `build`
+//! uses. For tests and for re-sealing by hand; `build` is the command for users.
+
+use super::verify::{parse_lang, print_error};
+use crate::media::{self, MediumOutcome, WriteOptions, WriteReport};
+use crate::model::{Lang, Text};
+use crate::seal::{BagMeta, Payload};
+use chrono::NaiveDate;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct SealDirArgs {
+    /// Папка с содержимым будущего data/
+    pub dir: PathBuf,
+    /// Носитель (два разных носителя; один — только с --draft)
+    #[arg(long = "out", required = true)]
+    pub out: Vec<PathBuf>,
+    /// Имя архива на носителе
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "")]
+    pub org: String,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Дата архивирования (ГГГГ-ММ-ДД)
+    #[arg(long, default_value = "2026-01-20")]
+    pub date: NaiveDate,
+    #[arg(long, default_value = "")]
+    pub period: String,
+    /// Разрешить один носитель (черновик)
+    #[arg(long)]
+    pub draft: bool,
+    /// Записать рядом с архивом ещё и <имя>.zip с файлом .sha256
+    #[arg(long)]
+    pub zip: bool,
+    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+/// Prints a write report per medium and returns the exit code: 0 when every medium holds the
+/// archive verified, 1 when one refused to overwrite a different archive, 2 when one failed (I/O).
+/// `build` prints its media report with this too.
+pub fn print_write_report(r: &WriteReport, lang: Lang) -> i32 {
+    for w in &r.warnings {
+        eprintln!(
+            "letopis: {}: {}",
+            if lang == Lang::Ru {
+                "предупреждение"
+            } else {
+                "warning"
+            },
+            w.get(lang)
+        );
+    }
+    let mut code = 0;
+    for m in &r.media {
+        let line = match m.outcome {
+            MediumOutcome::Written => Text::new(
+                format!(
+                    "✓ {}: записан и проверен чтением с носителя: файлов {}, {} байт",
+                    m.archive.display(),
+                    m.files,
+                    m.bytes
+                ),
+                format!(
+                    "✓ {}: written and verified by reading back: {} files, {} bytes",
+                    m.archive.display(),
+                    m.files,
+                    m.bytes
+                ),
+            ),
+            MediumOutcome::Unchanged => Text::new(
+                format!("✓ {}: уже записан, без изменений", m.archive.display()),
+                format!("✓ {}: already there, unchanged", m.archive.display()),
+            ),
+            MediumOutcome::Refused | MediumOutcome::Failed => {
+                let e = m
+                    .error
+                    .as_ref()
+                    .map(|e| e.text())
+                    .unwrap_or(Text::new("", ""));
+                Text::new(
+                    format!("✗ {}: НЕ ЗАПИСАН: {}", m.medium.display(), e.ru),
+                    format!("✗ {}: NOT WRITTEN: {}", m.medium.display(), e.en),
+                )
+            }
+        };
+        println!("{}", line.get(lang));
+        if let Some(z) = &m.zip {
+            match lang {
+                Lang::Ru => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
+                Lang::En => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
+            }
+        }
+        for n in &m.notes {
+            println!("  {}", n.get(lang));
+        }
+        code = code.max(match m.outcome {
+            MediumOutcome::Written | MediumOutcome::Unchanged => 0,
+            MediumOutcome::Refused => 1,
+            MediumOutcome::Failed => 2,
+        });
+    }
+    code
+}
+
+pub fn run(args: SealDirArgs) -> i32 {
+    let lang = args.lang;
+    if args.out.len() < 2 && !args.draft {
+        print_error(
+            &Text::new(
+                "нужны два носителя (--out A --out B): хранение требует двух независимых копий; для черновика добавьте --draft",
+                "two media are needed (--out A --out B): storage requires two independent copies; add --draft for a draft",
+            ),
+            lang,
+        );
+        return 2;
+    }
+    let payload = match Payload::from_dir(&args.dir) {
+        Ok(p) => p,
+        Err(e) => {
+            print_error(&e.text(), lang);
+            return 2;
+        }
+    };
+    let meta = BagMeta {
+        source_organization: args.org.clone(),
+        organization_address: args.address.clone(),
+        external_identifier: args.name.clone(),
+        bagging_date: args.date,
+        period: args.period.clone(),
+        period_title: None,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let opts = WriteOptions {
+        index_html: Some(&media::default_index_html),
+        zip: args.zip,
+        progress: true,
+    };
+    match media::write_archive(&payload, &meta, &args.out, &args.name, opts) {
+        Ok(r) => print_write_report(&r, lang),
+        Err(e) => {
+            print_error(&e.text(), lang);
+            2
+        }
+    }
+}
