@@ -12,5 +12,5 @@ pub mod ingest;
 pub mod media;
 pub mod model;
 pub mod render;
-pub mod search;
 pub mod seal;
+pub mod search;
