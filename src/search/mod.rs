@@ -5,6 +5,7 @@ pub mod docs;
 pub mod index;
 pub mod open;
 pub mod query;
+pub mod readonly;
 pub mod text;
 
 use crate::model::{Period, paths};
@@ -85,6 +86,9 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 #[cfg(test)]
+use crate::model;
+#[cfg(test)]
+#[path = "../../tests/common/period.rs"]
 pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;

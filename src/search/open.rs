@@ -102,7 +102,7 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
             ram.atomic_write(Path::new(rel), &bytes)
                 .map_err(|e| SearchError::io(path, e))?;
         }
-        let searcher = Searcher::open(tantivy::Index::open(ram)?)?;
+        let searcher = Searcher::open(tantivy::Index::open(super::readonly::ReadOnly(ram))?)?;
         let data_prefix = prefix.trim_end_matches('/');
         let data_prefix = data_prefix
             .strip_suffix(INDEX_DIR)

@@ -247,7 +247,7 @@ impl Searcher {
     pub fn open_dir(dir: &std::path::Path) -> Result<Searcher, SearchError> {
         let dir_ = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| SearchError::Index(format!("{}: {e}", dir.display())))?;
-        Searcher::open(Index::open(dir_)?)
+        Searcher::open(Index::open(super::readonly::ReadOnly(dir_))?)
     }
 
     /// Period id of the archive (from its first record), for ordering archives newest first.

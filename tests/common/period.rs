@@ -1,6 +1,7 @@
-//! A small period built in code, for the unit tests of the search stage.
+//! A small period built in code, for the tests of the search stage (unit tests include this file
+//! too). The including module must have `model` (letopis::model) in scope.
 
-use crate::model::*;
+use super::model::*;
 use chrono::NaiveDate;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
