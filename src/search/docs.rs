@@ -329,7 +329,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             format!("{} {number}", c.kind),
             format!("{}#{}", paths::ISSUED, paths::anchor("doc", &c.reg_number)),
         );
-        d.names.push(who);
+        d.names.push(who.clone());
         if let Some(s) = &c.series {
             d.codes.push(s.clone());
         }
@@ -345,6 +345,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             d.programmes.extend(programme_of(g));
         }
         d.years.push(year(c.issue_date));
+        d.say(&who);
         d.say(format!("рег. № {} от {}", c.reg_number, date(c.issue_date)));
         if c.duplicate {
             d.say("дубликат");

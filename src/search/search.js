@@ -53,7 +53,10 @@
     var ql = len(q);
     if (/^\p{N}+$/u.test(q)) return 0;
     if (stemLen >= MIN_PREFIX && ql >= stemLen && ql - stemLen <= MAX_ENDING &&
-        q.indexOf(Array.from(w).slice(0, stemLen).join("")) === 0) return 3;
+        q.indexOf(Array.from(w).slice(0, stemLen).join("")) === 0) {
+      /* The longer the stem shared, the closer the form: смирновой is nearer смирнова than смирнов. */
+      return 3 + (MAX_ENDING - (ql - stemLen)) / 10;
+    }
     if (ql >= MIN_PREFIX && w.indexOf(q) === 0) return 2;
     if (inName && ql >= 4 && lev1(q, w)) return 1;
     return 0;
@@ -97,6 +100,10 @@
   }
 
   /* ---- searching one archive ---- */
+  /* The archive's data/ folder: the parent of its search/ folder. */
+  function dataBase(base) {
+    return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
+  }
   function decode(deltas) {
     var out = new Array(deltas.length), v = 0;
     for (var i = 0; i < deltas.length; i++) { v += deltas[i]; out[i] = v; }
@@ -158,7 +165,7 @@
             var row = rows && rows[n % per];
             if (!row) continue;
             if (opts.year && (", " + row[4] + ", ").indexOf(", " + opts.year + ", ") < 0) continue;
-            result.hits.push({ kind: row[0], title: row[1], url: base + "../" + row[2],
+            result.hits.push({ kind: row[0], title: row[1], url: dataBase(base) + row[2],
               groups: row[3], years: row[4], snippet: row[5], score: total[n] });
           }
           if (result.hits.length < limit && pos < ranked.length) { more(); return; }
