@@ -1,8 +1,12 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
+pub mod build;
+pub mod check;
 pub mod search;
 
+use crate::model::Lang;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,14 +21,73 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Найти записи в архивах носителя, в папке архива или в zip-файле.
+    /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
+    Check {
+        /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Собрать архив периода на два носителя (build the period's archive on two media)
+    Build {
+        /// Папка выгрузки (input folder)
+        folder: PathBuf,
+        /// Носитель: папка, в которую записывается архив; дважды — для двух носителей (medium)
+        #[arg(long, required = true)]
+        out: Vec<PathBuf>,
+        /// Пробная сборка: разрешает один носитель (trial build: allows one medium)
+        #[arg(long)]
+        draft: bool,
+        /// Без индикаторов и сводки, только ошибки (no progress bars or summary)
+        #[arg(long, short)]
+        quiet: bool,
+        /// Папка собственных шаблонов вместо встроенных (folder of override templates)
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
     Search(search::SearchArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    Ru,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 /// Runs the command and returns the process exit code:
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
+        Command::Build {
+            folder,
+            out,
+            draft,
+            quiet,
+            templates,
+            lang,
+        } => build::run(build::Args {
+            folder,
+            out,
+            draft,
+            quiet,
+            templates,
+            lang: lang.map(Lang::from),
+        }),
         Command::Search(args) => search::run(args),
     }
 }

@@ -33,9 +33,9 @@ pub struct SearchArgs {
     /// Результаты в JSON (для скриптов).
     #[arg(long)]
     pub json: bool,
-    /// Язык сообщений: ru или en.
-    #[arg(long, value_parser = parse_lang, default_value = "ru")]
-    pub lang: Lang,
+    /// Язык сообщений: ru или en (language of messages).
+    #[arg(long, value_enum)]
+    pub lang: Option<super::LangArg>,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -43,14 +43,6 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
         let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
         format!("неизвестный вид «{s}»; возможны: {}", all.join(", "))
     })
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    match s {
-        "ru" => Ok(Lang::Ru),
-        "en" => Ok(Lang::En),
-        _ => Err(format!("язык «{s}»: возможны ru, en")),
-    }
 }
 
 #[derive(Serialize)]
@@ -64,7 +56,7 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: SearchArgs) -> i32 {
-    let ru = args.lang == Lang::Ru;
+    let ru = args.lang.map(Lang::from).unwrap_or_default() == Lang::Ru;
     let found = match archives(&args.place) {
         Ok(a) => a,
         Err(e) => {

@@ -1,1 +1,652 @@
 //! Stage 1: input folder → raw rows with positions → validated [`crate::model::Period`].
+//!
+//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv` or `<kind>.yaml`, see
+//! [`schema::Kind`]), `documents/*.md` and the attachment files, and reports every problem at once
+//! as [`Diagnostic`]s. Errors of the machine (folder missing, unreadable file) are [`Error`]s; errors
+//! of the data are diagnostics, and rows with an error are listed in `Period::rejected`.
+
+pub mod fields;
+pub mod records;
+pub mod rows;
+pub mod schema;
+pub mod text;
+pub mod validate;
+
+use crate::diag::{self, Diagnostic};
+use crate::model::*;
+use rayon::prelude::*;
+use records::{Ctx, Staging};
+use rows::Item;
+use schema::Kind;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use validate::{PathStatus, Validator};
+
+/// The name of the configuration file in an input folder.
+pub const CONFIG_FILE: &str = "letopis.yaml";
+
+/// Failures of the machine or of usage, not of the data (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("input folder {0} does not exist")]
+    NotFound(PathBuf),
+    #[error("{0} is not a folder")]
+    NotADirectory(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// The message in both interface languages.
+    pub fn text(&self) -> Text {
+        match self {
+            Error::NotFound(p) => Text::new(
+                format!("папка {} не существует", p.display()),
+                self.to_string(),
+            ),
+            Error::NotADirectory(p) => {
+                Text::new(format!("{} — не папка", p.display()), self.to_string())
+            }
+            Error::Io { path, source } => Text::new(
+                format!("не удаётся прочитать {}: {source}", path.display()),
+                self.to_string(),
+            ),
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a file of the input folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Config,
+    Record(Kind),
+    Document,
+    Other,
+}
+
+fn classify(rel: &str) -> Class {
+    if rel == CONFIG_FILE || rel == "letopis.yml" {
+        return Class::Config;
+    }
+    if !rel.contains('/')
+        && let Some((stem, ext)) = rel.rsplit_once('.')
+        && matches!(ext, "csv" | "yaml" | "yml")
+        && let Some(k) = Kind::from_stem(stem)
+    {
+        return Class::Record(k);
+    }
+    if let Some(name) = rel.strip_prefix("documents/")
+        && !name.contains('/')
+        && name.to_lowercase().ends_with(".md")
+    {
+        return Class::Document;
+    }
+    Class::Other
+}
+
+struct Entry {
+    rel: String,
+    abs: PathBuf,
+    class: Class,
+}
+
+/// A config that could not be read: the period is then not archivable (there is an error
+/// diagnostic), and its `config` carries no organisation and an unbounded period.
+fn unreadable_config() -> Config {
+    Config {
+        organisation: Organisation {
+            name: String::new(),
+            short_name: None,
+            slug: String::new(),
+            inn: None,
+            ogrn: None,
+            address: None,
+            head: Person {
+                name: String::new(),
+                position: String::new(),
+            },
+        },
+        period: PeriodInfo {
+            id: String::new(),
+            start: chrono::NaiveDate::MIN,
+            end: chrono::NaiveDate::MAX,
+            title: None,
+        },
+        language: Lang::Ru,
+        build_date: None,
+        templates: None,
+        retention: Vec::new(),
+        commission: None,
+        files: BTreeMap::new(),
+    }
+}
+
+fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        Text::new(
+            format!("это не текстовый файл: байт 0x{byte:02X} в позиции {col} строки {line}"),
+            format!("this is not a text file: byte 0x{byte:02X} at position {col} of line {line}"),
+        ),
+    )
+    .at(line, None)
+    .hint(Text::new(
+        "сохраните выгрузку как CSV (UTF-8 или Windows-1251) или YAML; файлы Excel (.xlsx) и архивы не подходят",
+        "save the export as CSV (UTF-8 or Windows-1251) or YAML; Excel workbooks (.xlsx) and archives are not accepted",
+    ))
+}
+
+/// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
+/// period must not be archived.
+pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
+    let meta = std::fs::metadata(input_dir).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            Error::NotFound(input_dir.to_path_buf())
+        } else {
+            io_err(input_dir)(e)
+        }
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory(input_dir.to_path_buf()));
+    }
+    let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // 1. Walk the folder: every file, and the status of every path for attachment checks.
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut statuses: BTreeMap<String, PathStatus> = BTreeMap::new();
+    for e in walkdir::WalkDir::new(&root)
+        .min_depth(1)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let e = e.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| root.clone());
+            Error::Io {
+                path,
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| io::Error::other("file system loop")),
+            }
+        })?;
+        let rel = match e.path().strip_prefix(&root) {
+            Ok(r) => r
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => continue,
+        };
+        let ft = e.file_type();
+        if ft.is_dir() {
+            statuses.insert(rel, PathStatus::Folder);
+            continue;
+        }
+        if ft.is_symlink() {
+            match std::fs::canonicalize(e.path()) {
+                Ok(target) if !target.starts_with(&root) => {
+                    diags.push(
+                        Diagnostic::error(
+                            rel.clone(),
+                            Text::new(
+                                format!("символическая ссылка ведёт за пределы папки выгрузки ({}): не принимается", target.display()),
+                                format!("symbolic link points outside the input folder ({}): refused", target.display()),
+                            ),
+                        )
+                        .hint(Text::new(
+                            "скопируйте сам файл в папку выгрузки вместо ссылки",
+                            "copy the file itself into the input folder instead of linking it",
+                        )),
+                    );
+                    statuses.insert(rel, PathStatus::Outside);
+                    continue;
+                }
+                Ok(target) if target.is_dir() => {
+                    statuses.insert(rel, PathStatus::Folder);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    diags.push(Diagnostic::error(
+                        rel.clone(),
+                        Text::new(
+                            "символическая ссылка никуда не ведёт (файл удалён?)",
+                            "broken symbolic link (was the file deleted?)",
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let class = classify(&rel);
+        entries.push(Entry {
+            rel,
+            abs: e.path().to_path_buf(),
+            class,
+        });
+    }
+
+    // 2. Hash the other files (attachments, unknown files) on both cores.
+    let hashed: Vec<Result<(usize, u64, String), Error>> = entries
+        .par_iter()
+        .enumerate()
+        .filter(|(_, e)| e.class == Class::Other)
+        .map(|(i, e)| {
+            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+            let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
+            Ok((i, size, sha))
+        })
+        .collect();
+    let mut sources: Vec<SourceFile> = Vec::new();
+    let mut other_sources: HashMap<usize, SourceFile> = HashMap::new();
+    for h in hashed {
+        let (i, size, sha) = h?;
+        let e = &entries[i];
+        statuses.insert(e.rel.clone(), PathStatus::File(size, sha.clone()));
+        other_sources.insert(
+            i,
+            SourceFile {
+                path: e.rel.clone(),
+                kind: "unknown".into(),
+                format: "binary".into(),
+                encoding: String::new(),
+                delimiter: None,
+                size,
+                sha256: sha,
+                rows_read: 0,
+                rows_kept: 0,
+                rows_rejected: 0,
+            },
+        );
+    }
+
+    // 3. The configuration.
+    let mut config: Option<Config> = None;
+    let configs: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.class == Class::Config)
+        .collect();
+    if configs.len() > 1 {
+        for e in &configs {
+            diags.push(Diagnostic::error(
+                e.rel.clone(),
+                Text::new(
+                    "в папке и letopis.yaml, и letopis.yml: оставьте один",
+                    "both letopis.yaml and letopis.yml are present: keep one",
+                ),
+            ));
+        }
+    }
+    for e in &configs {
+        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+        let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
+        sources.push(text_source(&e.rel, "config", "yaml", &scan, None));
+        if configs.len() > 1 {
+            continue;
+        }
+        if let Some(nt) = scan.not_text {
+            diags.push(not_text_diag(&e.rel, nt));
+            continue;
+        }
+        let src = text::decode_all(&bytes, scan.encoding);
+        match serde_yaml::from_str::<Config>(&src) {
+            Ok(c) => {
+                if c.period.end < c.period.start {
+                    diags.push(
+                        Diagnostic::error(
+                            e.rel.clone(),
+                            Text::new(
+                                "period.end раньше period.start",
+                                "period.end is before period.start",
+                            ),
+                        )
+                        .hint(Text::new(
+                            "проверьте даты периода",
+                            "check the period's dates",
+                        )),
+                    );
+                } else {
+                    config = Some(c);
+                }
+            }
+            Err(err) => diags.push(rows::yaml_error(&e.rel, &err).hint(Text::new(
+                "образец: letopis init <папка> создаёт готовый letopis.yaml",
+                "for an example, letopis init <folder> writes a ready letopis.yaml",
+            ))),
+        }
+    }
+    if configs.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                Text::new(
+                    "нет файла letopis.yaml: организация и период не заданы",
+                    "letopis.yaml is missing: the organisation and the period are not set",
+                ),
+            )
+            .hint(Text::new(
+                "создайте его по образцу: letopis init <новая папка> и скопируйте оттуда letopis.yaml",
+                "create it from the sample: letopis init <new folder>, then copy letopis.yaml from there",
+            )),
+        );
+    }
+    let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+
+    // 4. Record files.
+    let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
+    for e in &entries {
+        if let Class::Record(k) = e.class {
+            by_kind.entry(k).or_default().push(e);
+        }
+    }
+    let mut st = Staging::default();
+    let mut rejected: Vec<RejectedRow> = Vec::new();
+    let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
+    let mut rows_read: HashMap<String, u64> = HashMap::new();
+    for (kind, files) in &by_kind {
+        let kind = *kind;
+        let twins = files.len() > 1;
+        for e in files {
+            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+            let scan = text::scan(f).map_err(io_err(&e.abs))?;
+            let format = if e.rel.ends_with(".csv") {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
+            if twins {
+                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(
+                        e.rel.clone(),
+                        Text::new(
+                            format!(
+                                "записи «{}» заданы дважды: {}",
+                                kind.stem(),
+                                names.join(" и ")
+                            ),
+                            format!(
+                                "records «{}» are given twice: {}",
+                                kind.stem(),
+                                names.join(" and ")
+                            ),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "оставьте один файл (CSV или YAML)",
+                        "keep one file (CSV or YAML)",
+                    )),
+                );
+                sources.push(src);
+                continue;
+            }
+            if let Some(nt) = scan.not_text {
+                diags.push(not_text_diag(&e.rel, nt));
+                sources.push(src);
+                continue;
+            }
+            let mut count = 0u64;
+            let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let mut on_item =
+                |h: &rows::Header, item: Item| {
+                    count += 1;
+                    header_cols
+                        .entry(e.rel.clone())
+                        .or_insert_with(|| h.cols.clone());
+                    match item {
+                        Item::Broken { line, values, diag } => {
+                            rejected.push(RejectedRow {
+                                origin: Origin {
+                                    file: e.rel.clone(),
+                                    line,
+                                },
+                                values,
+                                reason: diag.message.clone(),
+                            });
+                            row_diags.push(diag);
+                        }
+                        Item::Row(row) => {
+                            if let Some(reason) = &h.missing {
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason: reason.clone(),
+                                });
+                                return;
+                            }
+                            let mut c = Ctx {
+                                kind,
+                                file: &e.rel,
+                                row: &row,
+                                header_cols: &h.cols,
+                                period,
+                                errors: Vec::new(),
+                                warnings: Vec::new(),
+                            };
+                            let ok = records::build(&mut c, &mut st);
+                            row_diags.append(&mut c.warnings);
+                            if !ok {
+                                let reason =
+                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
+                                        || Text::new("ошибка в строке", "error in the row"),
+                                    );
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason,
+                                });
+                                row_diags.append(&mut c.errors);
+                            }
+                        }
+                    }
+                };
+            if format == "csv" {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, &mut diags, &mut on_item)
+                    .map_err(io_err(&e.abs))?;
+                src.delimiter = Some(d as char);
+            } else {
+                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+                rows::read_yaml(
+                    &bytes,
+                    scan.encoding,
+                    &e.rel,
+                    kind,
+                    &mut diags,
+                    &mut on_item,
+                );
+            }
+            diags.append(&mut row_diags);
+            rows_read.insert(e.rel.clone(), count);
+            sources.push(src);
+        }
+    }
+
+    // 5. Markdown documents.
+    let mut documents: Vec<MarkdownDoc> = Vec::new();
+    for e in entries.iter().filter(|e| e.class == Class::Document) {
+        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+        let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
+        sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
+        if let Some(nt) = scan.not_text {
+            diags.push(not_text_diag(&e.rel, nt));
+            continue;
+        }
+        let markdown = text::decode_all(&bytes, scan.encoding);
+        let name = e.rel.rsplit('/').next().unwrap_or(&e.rel);
+        let id = name[..name.len() - 3].to_string();
+        let title = markdown
+            .lines()
+            .find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string()))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| id.clone());
+        if let Some(other) = documents.iter().find(|d| slug(&d.id) == slug(&id)) {
+            diags.push(Diagnostic::error(
+                e.rel.clone(),
+                Text::new(
+                    format!(
+                        "имя документа совпадает с {} после перевода в латиницу",
+                        other.path
+                    ),
+                    format!("the document's name gives the same page as {}", other.path),
+                ),
+            ));
+            continue;
+        }
+        documents.push(MarkdownDoc {
+            id,
+            path: e.rel.clone(),
+            title,
+            markdown,
+        });
+    }
+    documents.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // 6. Cross-record validation.
+    let mut v = Validator {
+        diags: Vec::new(),
+        rejected: Vec::new(),
+        header_cols: &header_cols,
+        files: &statuses,
+        referenced: Default::default(),
+    };
+    let (st, grades) = validate::run(&mut v, st);
+    diags.append(&mut v.diags);
+    rejected.append(&mut v.rejected);
+    let referenced = std::mem::take(&mut v.referenced);
+
+    // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
+    let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
+    others.sort_by_key(|(i, _)| *i);
+    for (_, mut s) in others {
+        if referenced.contains(&s.path) {
+            s.kind = "attachment-file".into();
+        } else {
+            diags.push(
+                Diagnostic::warning(
+                    s.path.clone(),
+                    Text::new(
+                        "неизвестный файл: он будет сохранён в архиве как есть, но не прочитан",
+                        "unknown file: it is kept in the archive as is, but not read",
+                    ),
+                )
+                .hint(Text::new(
+                    "файлы записей называются по виду записей (learners.csv, grades.yaml...); вложения перечисляются в attachments",
+                    "record files are named after their kind (learners.csv, grades.yaml...); attachments are listed in attachments",
+                )),
+            );
+        }
+        sources.push(s);
+    }
+
+    let mut p = Period {
+        config: config.unwrap_or_else(unreadable_config),
+        programmes: st.programmes,
+        groups: st.groups,
+        learners: st.learners,
+        enrolments: st.enrolments,
+        orders: st.orders,
+        lessons: st.lessons,
+        attendance: st.attendance,
+        grade_items: st.grade_items,
+        grades,
+        protocols: st.protocols,
+        protocol_results: st.protocol_results,
+        issued_documents: st.issued_documents,
+        awards: st.awards,
+        portfolio: st.portfolio,
+        credit_transfers: st.credit_transfers,
+        attachments: st.attachments,
+        documents,
+        sources,
+        rejected,
+    };
+    tally(&mut p, &rows_read);
+    p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
+    p.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    diag::sort(&mut diags);
+    Ok((p, diags))
+}
+
+fn text_source(
+    rel: &str,
+    kind: &str,
+    format: &str,
+    scan: &text::Scan,
+    delimiter: Option<char>,
+) -> SourceFile {
+    SourceFile {
+        path: rel.to_string(),
+        kind: kind.to_string(),
+        format: format.to_string(),
+        encoding: scan.encoding.name().to_string(),
+        delimiter,
+        size: scan.size,
+        sha256: scan.sha256.clone(),
+        rows_read: 0,
+        rows_kept: 0,
+        rows_rejected: 0,
+    }
+}
+
+/// Fills the per-file counts: rows read (by the readers), kept (records in the model) and rejected.
+fn tally(p: &mut Period, read: &HashMap<String, u64>) {
+    let mut kept: HashMap<&str, u64> = HashMap::new();
+    macro_rules! count {
+        ($($v:ident),*) => { $( for r in &p.$v { *kept.entry(r.origin.file.as_str()).or_default() += 1; } )* };
+    }
+    count!(
+        programmes,
+        groups,
+        learners,
+        enrolments,
+        orders,
+        lessons,
+        attendance,
+        grade_items,
+        grades,
+        protocols,
+        protocol_results,
+        issued_documents,
+        awards,
+        portfolio,
+        credit_transfers,
+        attachments
+    );
+    let mut rejected: HashMap<&str, u64> = HashMap::new();
+    for r in &p.rejected {
+        *rejected.entry(r.origin.file.as_str()).or_default() += 1;
+    }
+    let kept: HashMap<String, u64> = kept.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let rejected: HashMap<String, u64> = rejected
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    for s in &mut p.sources {
+        s.rows_read = read.get(&s.path).copied().unwrap_or(0);
+        s.rows_kept = kept.get(&s.path).copied().unwrap_or(0);
+        s.rows_rejected = rejected.get(&s.path).copied().unwrap_or(0);
+    }
+}

@@ -1,1 +1,533 @@
 //! Stage 3: [`crate::model::Period`] → static HTML pages (tera templates).
+//!
+//! [`render`] writes every page of one period archive into a work folder, in parallel, each page
+//! once, and returns the [`Payload`] (data path → file) that the media writer copies: pages from
+//! the work folder, attachments and the verbatim input files straight from the input folder.
+//! [`medium_index`] renders the `index.html` at a medium's root that lists every period archive
+//! on it, newest first.
+
+mod error;
+pub mod fmt;
+pub mod i18n;
+mod index;
+pub mod markdown;
+mod templates;
+mod views;
+
+pub use error::RenderError;
+pub use templates::{EMBEDDED, STYLE, STYLE_NAME, Templates, write_default_templates};
+
+use crate::model::{Lang, Period, paths};
+use crate::seal::Payload;
+use chrono::NaiveDate;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tera::Context;
+use views::Ctx;
+
+/// Machine-readable description of an archive, written as `data/archive.json`; the medium index
+/// is built from these files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveInfo {
+    /// Folder name on the medium, e.g. `umc-2025`.
+    pub name: String,
+    pub organisation: String,
+    pub period_id: String,
+    pub period_title: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub build_date: NaiveDate,
+    pub language: Lang,
+    pub tool_version: String,
+}
+
+/// Path of [`ArchiveInfo`] inside `data/`.
+pub const ARCHIVE_INFO: &str = "archive.json";
+
+impl ArchiveInfo {
+    pub fn of(period: &Period) -> Self {
+        let c = &period.config;
+        ArchiveInfo {
+            name: c.archive_name(),
+            organisation: c.organisation.name.clone(),
+            period_id: c.period.id.clone(),
+            period_title: period_title(period),
+            period_start: c.period.start,
+            period_end: c.period.end,
+            build_date: c.build_date(),
+            language: c.language,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+fn period_title(p: &Period) -> String {
+    p.config
+        .period
+        .title
+        .clone()
+        .unwrap_or_else(|| p.config.period.id.clone())
+}
+
+#[derive(Default)]
+pub struct RenderOptions<'a> {
+    /// A folder of templates overriding the embedded ones.
+    pub templates: Option<&'a Path>,
+    /// Advanced by one per page written.
+    pub progress: Option<&'a ProgressBar>,
+}
+
+#[derive(Debug)]
+pub struct Rendered {
+    /// Every file of the archive's `data/`: pages (in the work folder), attachments and raw
+    /// input files (in the input folder).
+    pub payload: Payload,
+    /// Number of files written into the work folder (pages, stylesheet, archive.json).
+    pub pages: usize,
+    pub archive: ArchiveInfo,
+}
+
+/// Pages of one period, in a fixed order.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Index,
+    LearnersIndex,
+    Learner(usize),
+    Group(usize),
+    Programme(usize),
+    Orders,
+    Issued,
+    Protocols,
+    Transfers,
+    Documents,
+    Document(usize),
+    Attachments,
+    About,
+    Search,
+}
+
+fn jobs(p: &Period) -> Vec<Job> {
+    let mut v = vec![Job::Index, Job::LearnersIndex];
+    v.extend((0..p.learners.len()).map(Job::Learner));
+    v.extend((0..p.groups.len()).map(Job::Group));
+    v.extend((0..p.programmes.len()).map(Job::Programme));
+    v.extend([
+        Job::Orders,
+        Job::Issued,
+        Job::Protocols,
+        Job::Transfers,
+        Job::Documents,
+    ]);
+    v.extend((0..p.documents.len()).map(Job::Document));
+    v.extend([Job::Attachments, Job::About, Job::Search]);
+    v
+}
+
+/// Number of files [`render`] writes into the work folder for this period.
+pub fn page_count(p: &Period) -> usize {
+    jobs(p).len() + 2
+}
+
+/// Checks that an input-relative path stays inside its folder: relative, `/` separators, no `.`,
+/// `..` or empty components, no drive letters or backslashes.
+pub fn check_relative(path: &str) -> Result<(), RenderError> {
+    let bad = path.is_empty()
+        || path.starts_with('/')
+        || path.contains(['\\', ':', '\0'])
+        || path
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..");
+    if bad {
+        Err(RenderError::UnsafePath { path: path.into() })
+    } else {
+        Ok(())
+    }
+}
+
+/// Renders the whole period into `work_dir` (created if needed) and returns the payload.
+pub fn render(
+    period: &Period,
+    input_dir: &Path,
+    work_dir: &Path,
+    opts: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let mut templates = Templates::load(opts.templates)?;
+    let lang = period.config.language;
+    let site = site_info(period);
+    templates
+        .tera
+        .global_context()
+        .insert("t", &i18n::strings(lang));
+    templates.tera.global_context().insert("site", &site);
+    let tera = &templates.tera;
+
+    for dir in ["learners", "groups", "programmes", "documents", "assets"] {
+        let d = work_dir.join(dir);
+        std::fs::create_dir_all(&d).map_err(|e| RenderError::io(&d, e))?;
+    }
+    let lookup = index::Lookup::new(period);
+    let t = i18n::strings(lang);
+
+    let jobs = jobs(period);
+    let results: Vec<Result<String, RenderError>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let (path, template, title, certify, kind, page) =
+                build_page(period, &lookup, lang, &t, job);
+            let mut ctx = Context::new();
+            ctx.insert("root", &fmt::root_of(&path));
+            ctx.insert("title", &title);
+            ctx.insert("certify", &certify);
+            ctx.insert("page_kind", kind);
+            let page = page.map_err(|e| RenderError::Page {
+                page: path.clone(),
+                template: template.to_string(),
+                message: error::tera_message(&e),
+            })?;
+            ctx.insert_value("page", page);
+            let html = tera.render(template, &ctx).map_err(|e| RenderError::Page {
+                page: path.clone(),
+                template: template.to_string(),
+                message: error::tera_message(&e),
+            })?;
+            let file = work_dir.join(&path);
+            std::fs::write(&file, html).map_err(|e| RenderError::io(&file, e))?;
+            if let Some(pb) = opts.progress {
+                pb.inc(1);
+            }
+            Ok(path)
+        })
+        .collect();
+
+    let mut payload = Payload::default();
+    for r in results {
+        let path = r?;
+        payload.add(path.clone(), work_dir.join(&path));
+    }
+    let style = work_dir.join(paths::STYLE);
+    std::fs::write(&style, &templates.style).map_err(|e| RenderError::io(&style, e))?;
+    payload.add(paths::STYLE, style);
+    let archive = ArchiveInfo::of(period);
+    let info = work_dir.join(ARCHIVE_INFO);
+    let json = serde_json::to_string_pretty(&archive)
+        .map_err(|e| RenderError::io(&info, std::io::Error::other(e.to_string())))?;
+    std::fs::write(&info, json + "\n").map_err(|e| RenderError::io(&info, e))?;
+    payload.add(ARCHIVE_INFO, info);
+    let pages = payload.files.len();
+
+    for s in &period.sources {
+        add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+    }
+    for f in linked_files(period) {
+        add_input(&mut payload, input_dir, f, paths::file(f))?;
+    }
+    Ok(Rendered {
+        payload,
+        pages,
+        archive,
+    })
+}
+
+/// Every input file the pages link under `files/`: attachments and the files of orders, awards
+/// and portfolio items.
+fn linked_files(p: &Period) -> Vec<&str> {
+    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
+    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn add_input(
+    payload: &mut Payload,
+    input_dir: &Path,
+    rel: &str,
+    data_path: String,
+) -> Result<(), RenderError> {
+    check_relative(rel)?;
+    let src: PathBuf = input_dir.join(rel);
+    if !src.is_file() {
+        return Err(RenderError::io(
+            &src,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "файл, на который ссылается выгрузка, не найден / file referenced by the export not found",
+            ),
+        ));
+    }
+    payload.add(data_path, src);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SiteInfo {
+    lang: &'static str,
+    version: &'static str,
+    org_name: String,
+    org_short: String,
+    inn: Option<String>,
+    ogrn: Option<String>,
+    address: Option<String>,
+    archive_name: String,
+    period_title: String,
+    period_start: String,
+    period_end: String,
+    build_date: String,
+    head_name: String,
+    head_position: String,
+}
+
+fn site_info(p: &Period) -> SiteInfo {
+    let c = &p.config;
+    SiteInfo {
+        lang: c.language.code(),
+        version: env!("CARGO_PKG_VERSION"),
+        org_name: c.organisation.name.clone(),
+        org_short: c
+            .organisation
+            .short_name
+            .clone()
+            .unwrap_or_else(|| c.organisation.name.clone()),
+        inn: c.organisation.inn.clone(),
+        ogrn: c.organisation.ogrn.clone(),
+        address: c.organisation.address.clone(),
+        archive_name: c.archive_name(),
+        period_title: period_title(p),
+        period_start: fmt::date(c.period.start),
+        period_end: fmt::date(c.period.end),
+        build_date: fmt::date(c.build_date()),
+        head_name: c.organisation.head.name.clone(),
+        head_position: c.organisation.head.position.clone(),
+    }
+}
+
+type Built = (
+    String,
+    &'static str,
+    String,
+    bool,
+    &'static str,
+    Result<tera::Value, tera::Error>,
+);
+
+fn value<T: Serialize>(v: &T) -> Result<tera::Value, tera::Error> {
+    tera::Value::try_from_serializable(v)
+}
+
+fn build_page(
+    p: &Period,
+    lookup: &index::Lookup,
+    lang: Lang,
+    t: &std::collections::BTreeMap<&'static str, &'static str>,
+    job: Job,
+) -> Built {
+    let path = match job {
+        Job::Index => paths::INDEX.to_string(),
+        Job::LearnersIndex => paths::LEARNERS.to_string(),
+        Job::Learner(i) => paths::learner(&p.learners[i].id),
+        Job::Group(i) => paths::group(&p.groups[i].id),
+        Job::Programme(i) => paths::programme(&p.programmes[i].id),
+        Job::Orders => paths::ORDERS.to_string(),
+        Job::Issued => paths::ISSUED.to_string(),
+        Job::Protocols => paths::PROTOCOLS.to_string(),
+        Job::Transfers => paths::TRANSFERS.to_string(),
+        Job::Documents => paths::DOCUMENTS.to_string(),
+        Job::Document(i) => paths::document(&p.documents[i].id),
+        Job::Attachments => paths::ATTACHMENTS.to_string(),
+        Job::About => paths::ABOUT.to_string(),
+        Job::Search => paths::SEARCH.to_string(),
+    };
+    let c = Ctx {
+        p,
+        l: lookup,
+        lang,
+        root: fmt::root_of(&path),
+    };
+    let (template, title, certify, kind, page) = match job {
+        Job::Index => (
+            "index.html",
+            format!("{}: {}", t["archive"], period_title(p)),
+            false,
+            "index",
+            value(&views::start(&c)),
+        ),
+        Job::LearnersIndex => (
+            "learners.html",
+            t["learners_index"].to_string(),
+            false,
+            "learners",
+            value(&views::learners_index(&c)),
+        ),
+        Job::Learner(i) => (
+            "learner.html",
+            format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
+            true,
+            "learner",
+            value(&views::learner(&c, &p.learners[i])),
+        ),
+        Job::Group(i) => (
+            "group.html",
+            format!("{} {}", t["journal"], p.groups[i].id),
+            true,
+            "group",
+            value(&views::group(&c, &p.groups[i])),
+        ),
+        Job::Programme(i) => (
+            "programme.html",
+            p.programmes[i].title.clone(),
+            false,
+            "programme",
+            value(&views::programme(&c, &p.programmes[i])),
+        ),
+        Job::Orders => (
+            "orders.html",
+            t["orders"].to_string(),
+            true,
+            "orders",
+            value(&views::orders(&c)),
+        ),
+        Job::Issued => (
+            "issued.html",
+            t["issued"].to_string(),
+            true,
+            "issued",
+            value(&views::issued(&c)),
+        ),
+        Job::Protocols => (
+            "protocols.html",
+            t["protocols"].to_string(),
+            true,
+            "protocols",
+            value(&views::protocols(&c)),
+        ),
+        Job::Transfers => (
+            "transfers.html",
+            t["transfers"].to_string(),
+            true,
+            "transfers",
+            value(&views::transfers(&c)),
+        ),
+        Job::Documents => (
+            "documents.html",
+            t["documents"].to_string(),
+            false,
+            "documents",
+            value(&views::documents(&c)),
+        ),
+        Job::Document(i) => (
+            "document.html",
+            p.documents[i].title.clone(),
+            false,
+            "document",
+            value(&views::document(&c, &p.documents[i])),
+        ),
+        Job::Attachments => (
+            "attachments.html",
+            t["attachments"].to_string(),
+            false,
+            "attachments",
+            value(&views::attachments(&c)),
+        ),
+        Job::About => (
+            "about.html",
+            t["about"].to_string(),
+            false,
+            "about",
+            value(&views::about(&c)),
+        ),
+        Job::Search => (
+            "search.html",
+            t["search"].to_string(),
+            false,
+            "search",
+            value(&views::search(&c)),
+        ),
+    };
+    (path, template, title, certify, kind, page)
+}
+
+/// Reads the [`ArchiveInfo`] of every archive on a medium (`<medium>/<name>/data/archive.json`),
+/// skipping folders that are not Letopis archives. A damaged `archive.json` is an error naming it.
+pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(medium) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(RenderError::io(medium, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| RenderError::io(medium, e))?;
+        let info = entry.path().join("data").join(ARCHIVE_INFO);
+        if !info.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&info).map_err(|e| RenderError::io(&info, e))?;
+        let mut a: ArchiveInfo = serde_json::from_str(&text).map_err(|e| {
+            RenderError::io(
+                &info,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            )
+        })?;
+        // The folder is authoritative (an archive may have been copied under another name).
+        a.name = entry.file_name().to_string_lossy().into_owned();
+        out.push(a);
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct MediumEntry {
+    name: String,
+    href: String,
+    organisation: String,
+    period_title: String,
+    period_start: String,
+    period_end: String,
+    build_date: String,
+}
+
+/// The medium's `index.html`: every archive, newest period first (then by name).
+pub fn medium_index(
+    archives: &[ArchiveInfo],
+    lang: Lang,
+    templates: &Templates,
+) -> Result<String, RenderError> {
+    let mut list: Vec<&ArchiveInfo> = archives.iter().collect();
+    list.sort_by(|a, b| {
+        (b.period_end, b.period_start)
+            .cmp(&(a.period_end, a.period_start))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let entries: Vec<MediumEntry> = list
+        .iter()
+        .map(|a| MediumEntry {
+            href: fmt::href(&format!("{}/data/{}", a.name, paths::INDEX)),
+            name: a.name.clone(),
+            organisation: a.organisation.clone(),
+            period_title: a.period_title.clone(),
+            period_start: fmt::date(a.period_start),
+            period_end: fmt::date(a.period_end),
+            build_date: fmt::date(a.build_date),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("t", &i18n::strings(lang));
+    ctx.insert("lang", lang.code());
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("archives", &entries);
+    templates
+        .tera
+        .render("medium.html", &ctx)
+        .map_err(|e| RenderError::Page {
+            page: "index.html".into(),
+            template: "medium.html".into(),
+            message: error::tera_message(&e),
+        })
+}
+
+#[cfg(test)]
+mod tests;

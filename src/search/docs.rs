@@ -145,6 +145,17 @@ impl SearchDoc {
         self
     }
 
+    /// What snippets are cut from: the text first, then names and codes (the title is shown
+    /// anyway).
+    pub fn snippet_source(&self) -> String {
+        let mut s = self.text.clone();
+        for part in self.names.iter().chain(&self.codes) {
+            s.push('\n');
+            s.push_str(part);
+        }
+        s
+    }
+
     /// Every word the document is found by: title, names, codes and text.
     pub fn all_text(&self) -> String {
         let mut s = String::new();
@@ -218,12 +229,6 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             d.codes.push(s.clone());
         }
         d.codes.extend(l.platform_ids.iter().cloned());
-        if let Some(b) = l.birth_date {
-            d.say(format!("дата рождения {}", date(b)));
-        }
-        if let Some(e) = &l.email {
-            d.say(e);
-        }
         by_learner.insert(&l.id, d);
     }
     for e in &period.enrolments {
@@ -278,14 +283,17 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
     }
     for l in &period.learners {
-        if let Some(d) = by_learner.remove(l.id.as_str()) {
+        if let Some(mut d) = by_learner.remove(l.id.as_str()) {
             if d.years.is_empty() {
-                let mut d = d;
                 d.years.push(period_year);
-                docs.push(d.finish());
-            } else {
-                docs.push(d.finish());
             }
+            if let Some(b) = l.birth_date {
+                d.say(format!("дата рождения {}", date(b)));
+            }
+            if let Some(e) = &l.email {
+                d.say(e);
+            }
+            docs.push(d.finish());
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Fields {
     pub stems: Field,
     pub names: Field,
     pub codes: Field,
+    /// Words of the title (who or what the record is): a match there ranks first.
+    pub head: Field,
 }
 
 fn indexed(freqs: bool) -> TextOptions {
@@ -67,6 +69,7 @@ pub fn schema() -> (Schema, Fields) {
         stems: b.add_text_field("stems", indexed(true)),
         names: b.add_text_field("names", indexed(false)),
         codes: b.add_text_field("codes", indexed(false)),
+        head: b.add_text_field("head", indexed(false)),
     };
     (b.build(), f)
 }
@@ -88,6 +91,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
         stems: g("stems")?,
         names: g("names")?,
         codes: g("codes")?,
+        head: g("head")?,
     })
 }
 
@@ -113,7 +117,8 @@ fn document(
     }
     doc.add_text(f.period, period);
     doc.add_text(f.archive, archive);
-    doc.add_text(f.text, d.all_text());
+    doc.add_text(f.text, d.snippet_source());
+    doc.add_text(f.head, text::words(&d.title).join(" "));
     let words = text::words(&d.all_text());
     let stemmed: Vec<String> = words.iter().map(|w| stems.stem(w)).collect();
     doc.add_text(f.words, words.join(" "));

@@ -76,8 +76,16 @@ fn word_query(f: &Fields, word: &str, stem: &str) -> Box<dyn Query> {
         ),
         boosted(exact(f.codes), 4.0),
     ];
+    alts.push(boosted(
+        Box::new(TermQuery::new(term(f.head, word), IndexRecordOption::Basic)),
+        4.0,
+    ));
     let letters = word.chars().all(char::is_alphabetic);
     if letters && stem.chars().count() >= MIN_PREFIX {
+        alts.push(boosted(
+            Box::new(FuzzyTermQuery::new_prefix(term(f.head, stem), 0, true)),
+            4.0,
+        ));
         // Names in any case form: the query's stem is a prefix of the indexed surface form.
         alts.push(boosted(
             Box::new(FuzzyTermQuery::new_prefix(term(f.names, stem), 0, true)),
@@ -217,10 +225,40 @@ pub fn snippet(
         }
     }
     let snippet = match best {
-        Some((_, _, seg)) => shorten(seg, 200),
+        Some((_, _, seg)) => around(seg, &matched, 200),
         None => shorten(segments.first().copied().unwrap_or(""), 200),
     };
     (snippet, matched)
+}
+
+/// At most `max` characters of `seg`, starting a little before its first matched word.
+fn around(seg: &str, matched: &[String], max: usize) -> String {
+    let chars: Vec<char> = seg.chars().collect();
+    if chars.len() <= max {
+        return seg.to_string();
+    }
+    let first = matched
+        .iter()
+        .filter_map(|m| seg.find(m.as_str()))
+        .min()
+        .map(|byte| seg[..byte].chars().count())
+        .unwrap_or(0);
+    let mut start = first
+        .saturating_sub(max / 4)
+        .min(chars.len().saturating_sub(max));
+    while start > 0 && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    let end = (start + max).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn shorten(s: &str, max: usize) -> String {

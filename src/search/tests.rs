@@ -77,7 +77,7 @@ fn topics_codes_and_filters() {
         year: Some(2024),
         ..Filters::default()
     };
-    assert_eq!(titles(&s, "учёт", &year), ["ПП-3", "Учёт основных средств"]);
+    assert_eq!(titles(&s, "учёт", &year), ["Учёт основных средств", "ПП-3"]);
     let kind = Filters {
         kind: Some(Kind::Group),
         ..Filters::default()

@@ -1,0 +1,224 @@
+//! `letopis check <folder>`: reads and validates an input folder; prints the summary and warnings,
+//! or the complete list of problems.
+
+use crate::diag::Diagnostic;
+use crate::ingest;
+use crate::model::{Lang, Period};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The report and exit code of a check (0 archivable, 1 data errors, 2 I/O or usage errors).
+pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
+    match ingest::load(folder) {
+        Err(e) => {
+            let lang = lang.unwrap_or_default();
+            let label = if lang == Lang::Ru {
+                "ошибка"
+            } else {
+                "error"
+            };
+            eprintln!("letopis: {label}: {}", e.text().get(lang));
+            2
+        }
+        Ok((period, diags)) => {
+            let lang = lang.unwrap_or(if diags.iter().any(Diagnostic::is_error) {
+                Lang::Ru
+            } else {
+                period.config.language
+            });
+            let (text, code) = report(&period, &diags, lang);
+            print!("{text}");
+            code
+        }
+    }
+}
+
+fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Ru { ru } else { en }
+}
+
+/// The text `check` prints, and its exit code.
+pub fn report(p: &Period, diags: &[Diagnostic], lang: Lang) -> (String, i32) {
+    let mut out = String::new();
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        for d in diags {
+            let _ = writeln!(out, "{}", d.render(lang));
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Ru => format!(
+                    "\nОшибок: {errors}, предупреждений: {warnings}. Данные не готовы к архивированию: исправьте ошибки и запустите проверку снова."
+                ),
+                Lang::En => format!(
+                    "\nErrors: {errors}, warnings: {warnings}. The data cannot be archived yet: fix the errors and run the check again."
+                ),
+            }
+        );
+        return (out, 1);
+    }
+    let c = &p.config;
+    let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        tr(lang, "Организация", "Organisation"),
+        c.organisation.name
+    );
+    let title = c
+        .period
+        .title
+        .as_ref()
+        .map(|t| format!(" «{t}»"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}: {}{title}, {}–{}",
+        tr(lang, "Период", "Period"),
+        c.period.id,
+        fmt(c.period.start),
+        fmt(c.period.end)
+    );
+    let _ = writeln!(out);
+    let counts: [(&str, &str, usize); 12] = [
+        ("Программ", "Programmes", p.programmes.len()),
+        ("Групп", "Groups", p.groups.len()),
+        ("Слушателей", "Learners", p.learners.len()),
+        ("Зачислений", "Enrolments", p.enrolments.len()),
+        ("Приказов", "Orders", p.orders.len()),
+        ("Занятий", "Lessons", p.lessons.len()),
+        ("Оценок", "Grades", p.grades.len()),
+        (
+            "Отметок посещаемости",
+            "Attendance marks",
+            p.attendance.len(),
+        ),
+        ("Протоколов", "Protocols", p.protocols.len()),
+        (
+            "Выданных документов",
+            "Issued documents",
+            p.issued_documents.len(),
+        ),
+        ("Вложений", "Attachments", p.attachments.len()),
+        (
+            "Документов (Markdown)",
+            "Documents (Markdown)",
+            p.documents.len(),
+        ),
+    ];
+    let w = counts
+        .iter()
+        .map(|(ru, en, _)| if lang == Lang::Ru { ru } else { en }.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (ru, en, n) in counts {
+        let name = tr_dyn(lang, ru, en);
+        let _ = writeln!(
+            out,
+            "{name}:{} {n:>7}",
+            " ".repeat(w - name.chars().count())
+        );
+    }
+    let _ = writeln!(out);
+    out.push_str(&table(p, lang));
+    if warnings > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} ({warnings}):",
+            tr(lang, "Предупреждения", "Warnings")
+        );
+        for d in diags {
+            let _ = writeln!(out, "{}", d.render(lang));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(
+            lang,
+            "Ошибок нет: данные готовы к архивированию.",
+            "No errors: the data can be archived."
+        )
+    );
+    (out, 0)
+}
+
+fn tr_dyn<'a>(lang: Lang, ru: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::Ru { ru } else { en }
+}
+
+/// The per-file table with a total line.
+fn table(p: &Period, lang: Lang) -> String {
+    let head = [
+        tr(lang, "Файл", "File"),
+        tr(lang, "Вид", "Kind"),
+        tr(lang, "Кодировка", "Encoding"),
+        tr(lang, "Прочитано", "Read"),
+        tr(lang, "Принято", "Kept"),
+        tr(lang, "Отклонено", "Rejected"),
+    ];
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let (mut read, mut kept, mut rej) = (0u64, 0u64, 0u64);
+    for s in &p.sources {
+        let enc = match s.delimiter {
+            Some('\t') => format!("{} TAB", s.encoding),
+            Some(d) => format!("{} {d}", s.encoding),
+            None => s.encoding.clone(),
+        };
+        read += s.rows_read;
+        kept += s.rows_kept;
+        rej += s.rows_rejected;
+        rows.push([
+            s.path.clone(),
+            s.kind.clone(),
+            enc,
+            s.rows_read.to_string(),
+            s.rows_kept.to_string(),
+            s.rows_rejected.to_string(),
+        ]);
+    }
+    let total = [
+        tr(lang, "Итого", "Total").to_string(),
+        format!("{} {}", p.sources.len(), tr(lang, "файлов", "files")),
+        String::new(),
+        read.to_string(),
+        kept.to_string(),
+        rej.to_string(),
+    ];
+    let mut widths = [0usize; 6];
+    for r in rows.iter().chain(std::iter::once(&total)) {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    for (i, h) in head.iter().enumerate() {
+        widths[i] = widths[i].max(h.chars().count());
+    }
+    let line = |cells: &[&str]| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = " ".repeat(widths[i] - c.chars().count());
+            if i >= 3 {
+                let _ = write!(s, "  {pad}{c}");
+            } else if i == 0 {
+                let _ = write!(s, "{c}{pad}");
+            } else {
+                let _ = write!(s, "  {c}{pad}");
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(&head);
+    let rule: usize = widths.iter().sum::<usize>() + 10;
+    let dash = "-".repeat(rule);
+    for r in &rows {
+        out.push_str(&line(&r.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+    out.push_str(&dash);
+    out.push('\n');
+    out.push_str(&line(&total.iter().map(String::as_str).collect::<Vec<_>>()));
+    out
+}

@@ -1,0 +1,590 @@
+//! Row readers: a CSV or YAML file of one record kind → rows of cells with their positions.
+//! CSV streams record by record; YAML files (small, hand-written) are parsed whole.
+
+use super::fields::norm;
+use super::schema::Kind;
+use super::text::{self, DecodeReader, Encoding, Scan};
+use crate::diag::Diagnostic;
+use crate::model::{Extra, Text};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::Path;
+
+/// One cell: its value (trimmed, never empty) and where it was written.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub value: String,
+    pub line: u64,
+    pub col: u64,
+}
+
+/// One record as read: cells by schema column, unknown columns in `extra`.
+#[derive(Debug)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<Option<Cell>>,
+    pub extra: Extra,
+}
+
+/// What a reader hands over for each record of the file.
+#[derive(Debug)]
+pub enum Item {
+    Row(Row),
+    /// A record that could not even be split into cells (wrong column count, open quote...).
+    Broken {
+        line: u64,
+        values: BTreeMap<String, String>,
+        diag: Diagnostic,
+    },
+}
+
+/// The header of a file: for each schema column, the header as written (if present).
+#[derive(Debug, Default)]
+pub struct Header {
+    pub names: Vec<Option<String>>,
+    /// For CSV: the column number of each schema column in the header (for empty cells).
+    pub cols: Vec<Option<u64>>,
+    /// Set when a required column is missing: every row is then rejected with this reason.
+    pub missing: Option<Text>,
+}
+
+impl Header {
+    /// The row's cells as `header → value` (for the list of rejected rows).
+    pub fn values(&self, row: &Row) -> BTreeMap<String, String> {
+        let mut map = row.extra.clone();
+        for (name, cell) in self.names.iter().zip(&row.cells) {
+            if let (Some(n), Some(c)) = (name, cell) {
+                map.insert(n.clone(), c.value.clone());
+            }
+        }
+        map
+    }
+}
+
+/// Matches header names to the schema: warnings for unknown columns, errors for duplicates and
+/// missing required columns. `positions` gives each header's (line, column).
+fn header(
+    kind: Kind,
+    file: &str,
+    names: &[String],
+    positions: &[(u64, u64)],
+    diags: &mut Vec<Diagnostic>,
+) -> (Header, Vec<Option<usize>>) {
+    let cols = kind.columns();
+    let mut h = Header {
+        names: vec![None; cols.len()],
+        cols: vec![None; cols.len()],
+        missing: None,
+    };
+    let mut map = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let (line, col) = positions.get(i).copied().unwrap_or((1, i as u64 + 1));
+        match kind.match_header(name) {
+            Some(c) if h.names[c].is_some() => {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("столбец «{}» повторяется", name.trim()),
+                            format!("column «{}» appears twice", name.trim()),
+                        ),
+                    )
+                    .at(line, Some(col))
+                    .hint(Text::new(
+                        "удалите или переименуйте один из столбцов",
+                        "delete or rename one of the columns",
+                    )),
+                );
+                map.push(None);
+            }
+            Some(c) => {
+                h.names[c] = Some(name.trim().to_string());
+                h.cols[c] = Some(col);
+                map.push(Some(c));
+            }
+            None => {
+                let shown = if name.trim().is_empty() {
+                    format!("#{}", i + 1)
+                } else {
+                    name.trim().to_string()
+                };
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        Text::new(
+                            format!("неизвестный столбец «{shown}»: значения сохранены как дополнительные"),
+                            format!("unknown column «{shown}»: its values are kept as extra fields"),
+                        ),
+                    )
+                    .at(line, Some(col))
+                    .hint(known_columns(kind)),
+                );
+                map.push(None);
+            }
+        }
+    }
+    let missing: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.required && h.names[*i].is_none())
+        .map(|(i, _)| kind.label(i))
+        .collect();
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        let text = Text::new(
+            format!("нет обязательного столбца: {list}"),
+            format!("required column missing: {list}"),
+        );
+        diags.push(
+            Diagnostic::error(file, text.clone())
+                .at(positions.first().map(|p| p.0).unwrap_or(1), None)
+                .hint(known_columns(kind)),
+        );
+        h.missing = Some(text);
+    }
+    (h, map)
+}
+
+fn known_columns(kind: Kind) -> Text {
+    let cols: Vec<String> = (0..kind.columns().len()).map(|i| kind.label(i)).collect();
+    Text::new(
+        format!("столбцы файла {}: {}", kind.stem(), cols.join(", ")),
+        format!("columns of {}: {}", kind.stem(), cols.join(", ")),
+    )
+}
+
+fn name_of(names: &[String], i: usize) -> String {
+    match names.get(i) {
+        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+        _ => format!("#{}", i + 1),
+    }
+}
+
+/// Reads a CSV file record by record. Returns the header and the delimiter; every record goes to
+/// `on_item`.
+pub fn read_csv(
+    path: &Path,
+    file: &str,
+    kind: Kind,
+    scan: &Scan,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&Header, Item),
+) -> io::Result<u8> {
+    let delimiter = {
+        let r = DecodeReader::new(File::open(path)?, scan.encoding);
+        text::detect_delimiter(&text::head(r, 64 * 1024)?)
+    };
+    let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut record = csv::StringRecord::new();
+    let read = |csv: &mut csv::Reader<_>, rec: &mut csv::StringRecord| -> io::Result<bool> {
+        match csv.read_record(rec) {
+            Ok(more) => Ok(more),
+            Err(e) => match e.into_kind() {
+                csv::ErrorKind::Io(e) => Err(e),
+                other => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{other:?}"),
+                )),
+            },
+        }
+    };
+    if !read(&mut csv, &mut record)? {
+        diags.push(Diagnostic::warning(
+            file,
+            Text::new(
+                "файл пуст: нет даже строки заголовка",
+                "the file is empty: not even a header line",
+            ),
+        ));
+        return Ok(delimiter);
+    }
+    let header_line = record.position().map(|p| p.line()).unwrap_or(1);
+    let names: Vec<String> = record.iter().map(|s| s.to_string()).collect();
+    let positions: Vec<(u64, u64)> = (0..names.len())
+        .map(|i| (header_line, i as u64 + 1))
+        .collect();
+    let (h, map) = header(kind, file, &names, &positions, diags);
+    let width = names.len();
+    let ncols = kind.columns().len();
+    let odd_quotes = scan.quotes % 2 == 1;
+
+    let mut pending: Option<csv::StringRecord> = None;
+    let mut process = |rec: &csv::StringRecord, last: bool| {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let values = || -> BTreeMap<String, String> {
+            rec.iter()
+                .enumerate()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
+                .collect()
+        };
+        if last
+            && odd_quotes
+            && let Some(i) = rec.iter().position(|f| f.contains('\n'))
+        {
+            let end = line
+                + rec
+                    .iter()
+                    .map(|f| f.matches('\n').count() as u64)
+                    .sum::<u64>();
+            let diag = Diagnostic::error(
+                file,
+                Text::new(
+                    format!("кавычка не закрыта: строки {line}–{end} прочитаны как одно поле"),
+                    format!("unbalanced quote: lines {line}–{end} were read as one field"),
+                ),
+            )
+            .at(line, Some(i as u64 + 1))
+            .hint(Text::new(
+                "закройте кавычку в этом поле или удвойте кавычку внутри текста (\"\")",
+                "close the quote in this field or double a quote inside the text (\"\")",
+            ));
+            on_item(
+                &h,
+                Item::Broken {
+                    line,
+                    values: values(),
+                    diag,
+                },
+            );
+            return;
+        }
+        if rec.len() != width {
+            let diag = Diagnostic::error(
+                file,
+                Text::new(
+                    format!("в строке {} полей, а в заголовке {width}", rec.len()),
+                    format!(
+                        "the row has {} fields but the header has {width}",
+                        rec.len()
+                    ),
+                ),
+            )
+            .at(line, None)
+            .hint(Text::new(
+                format!(
+                    "проверьте разделители «{}» и кавычки в этой строке",
+                    show_delim(delimiter)
+                ),
+                format!(
+                    "check the «{}» separators and quotes in this row",
+                    show_delim(delimiter)
+                ),
+            ));
+            on_item(
+                &h,
+                Item::Broken {
+                    line,
+                    values: values(),
+                    diag,
+                },
+            );
+            return;
+        }
+        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
+        let mut extra = Extra::new();
+        for (i, v) in rec.iter().enumerate() {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match map.get(i).copied().flatten() {
+                Some(c) => {
+                    cells[c] = Some(Cell {
+                        value: v.to_string(),
+                        line,
+                        col: i as u64 + 1,
+                    })
+                }
+                None => {
+                    extra.insert(name_of(&names, i), v.to_string());
+                }
+            }
+        }
+        on_item(&h, Item::Row(Row { line, cells, extra }));
+    };
+    loop {
+        let mut rec = csv::StringRecord::new();
+        if !read(&mut csv, &mut rec)? {
+            break;
+        }
+        if let Some(prev) = pending.replace(rec) {
+            process(&prev, false);
+        }
+    }
+    if let Some(prev) = pending {
+        process(&prev, true);
+    }
+    Ok(delimiter)
+}
+
+fn show_delim(d: u8) -> &'static str {
+    match d {
+        b';' => ";",
+        b'\t' => "TAB",
+        _ => ",",
+    }
+}
+
+/// Reads a YAML file: a list of mappings with the same keys as the CSV headers.
+pub fn read_yaml(
+    bytes: &[u8],
+    encoding: Encoding,
+    file: &str,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&Header, Item),
+) {
+    let src = text::decode_all(bytes, encoding);
+    let value: serde_yaml::Value = match serde_yaml::from_str(&src) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(yaml_error(file, &e));
+            return;
+        }
+    };
+    let items = match value {
+        serde_yaml::Value::Null => Vec::new(),
+        serde_yaml::Value::Sequence(s) => s,
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Text::new(
+                        "ожидается список записей (каждая начинается с «- »)",
+                        "a list of records is expected (each starting with «- »)",
+                    ),
+                )
+                .at(1, None),
+            );
+            return;
+        }
+    };
+    let lines: Vec<&str> = src.lines().collect();
+    let starts = item_lines(&lines, items.len());
+    // Header: every key used by any item, in order of first appearance.
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_pos: Vec<(u64, u64)> = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        if let serde_yaml::Value::Mapping(m) = item {
+            for k in m.keys() {
+                let k = scalar(k).unwrap_or_default();
+                if !keys.contains(&k) {
+                    let (l, c) = key_position(&lines, &starts, n, &k);
+                    keys.push(k);
+                    key_pos.push((l, c));
+                }
+            }
+        }
+    }
+    let (mut h, map) = header(kind, file, &keys, &key_pos, diags);
+    // In YAML each record has its own positions; the header's are only those of the first use.
+    h.cols.iter_mut().for_each(|c| *c = None);
+    let ncols = kind.columns().len();
+    for (n, item) in items.into_iter().enumerate() {
+        let line = starts.get(n).copied().unwrap_or(1);
+        let serde_yaml::Value::Mapping(m) = item else {
+            let diag = Diagnostic::error(
+                file,
+                Text::new(
+                    "запись должна быть набором «поле: значение»",
+                    "a record must be a set of «field: value» pairs",
+                ),
+            )
+            .at(line, None);
+            on_item(
+                &h,
+                Item::Broken {
+                    line,
+                    values: BTreeMap::new(),
+                    diag,
+                },
+            );
+            continue;
+        };
+        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
+        let mut extra = Extra::new();
+        let mut broken: Option<Diagnostic> = None;
+        let mut values = BTreeMap::new();
+        for (k, v) in m {
+            let k = scalar(&k).unwrap_or_default();
+            let (l, c) = key_position(&lines, &starts, n, &k);
+            let value = match &v {
+                serde_yaml::Value::Sequence(s) => {
+                    let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
+                    parts.map(|p| p.join("; "))
+                }
+                other => scalar(other),
+            };
+            let Some(value) = value else {
+                broken.get_or_insert_with(|| {
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("поле «{k}»: ожидается простое значение или список"),
+                            format!("field «{k}»: a plain value or a list is expected"),
+                        ),
+                    )
+                    .at(l, Some(c))
+                });
+                continue;
+            };
+            let value = value.trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            values.insert(k.clone(), value.clone());
+            let idx = keys.iter().position(|x| *x == k);
+            match idx.and_then(|i| map.get(i).copied().flatten()) {
+                Some(c_idx) => {
+                    cells[c_idx] = Some(Cell {
+                        value,
+                        line: l,
+                        col: c,
+                    })
+                }
+                None => {
+                    extra.insert(k, value);
+                }
+            }
+        }
+        match broken {
+            Some(diag) => on_item(&h, Item::Broken { line, values, diag }),
+            None => on_item(&h, Item::Row(Row { line, cells, extra })),
+        }
+    }
+}
+
+/// A YAML scalar as text; `None` for mappings; empty for null.
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::Null => Some(String::new()),
+        serde_yaml::Value::Bool(b) => Some(if *b { "да" } else { "нет" }.to_string()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Tagged(t) => scalar(&t.value),
+        _ => None,
+    }
+}
+
+pub fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("ошибка разметки YAML: {e}"),
+            format!("YAML syntax error: {e}"),
+        ),
+    )
+    .hint(Text::new(
+        "проверьте отступы (пробелы, не табуляция) и двоеточия после имён полей",
+        "check the indentation (spaces, not tabs) and the colons after field names",
+    ));
+    match e.location() {
+        Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
+        None => d,
+    }
+}
+
+/// The 1-based line of each top-level list item (`- ` at the indentation of the first one).
+fn item_lines(lines: &[&str], count: usize) -> Vec<u64> {
+    let mut indent = None;
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let ind = l.len() - t.len();
+        if !(t.starts_with("- ") || t == "-") {
+            continue;
+        }
+        match indent {
+            None => indent = Some(ind),
+            Some(x) if x != ind => continue,
+            _ => {}
+        }
+        out.push(i as u64 + 1);
+    }
+    if out.len() != count {
+        // Flow style or something unusual: fall back to the first item's line for all.
+        let first = out.first().copied().unwrap_or(1);
+        return vec![first; count];
+    }
+    out
+}
+
+/// Line and column (of the value) of `key` inside item `n`.
+fn key_position(lines: &[&str], starts: &[u64], n: usize, key: &str) -> (u64, u64) {
+    let start = starts.get(n).copied().unwrap_or(1);
+    let end = starts
+        .get(n + 1)
+        .copied()
+        .filter(|e| *e > start)
+        .unwrap_or(lines.len() as u64 + 1);
+    let want = norm(key);
+    for ln in start..end {
+        let Some(l) = lines.get(ln as usize - 1) else {
+            break;
+        };
+        let mut t = l.trim_start();
+        if let Some(r) = t.strip_prefix("- ") {
+            t = r.trim_start();
+        }
+        if let Some(colon) = t.find(':') {
+            let k = t[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+            if norm(k) == want {
+                let before = l.len() - t.len() + colon + 1;
+                let value_start = before + (l[before..].len() - l[before..].trim_start().len());
+                let col = l[..value_start].chars().count() as u64 + 1;
+                return (ln, col);
+            }
+        }
+    }
+    (start, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect_yaml(src: &str, kind: Kind) -> (Vec<Item>, Vec<Diagnostic>) {
+        let mut items = Vec::new();
+        let mut diags = Vec::new();
+        read_yaml(
+            src.as_bytes(),
+            Encoding::Utf8,
+            "x.yaml",
+            kind,
+            &mut diags,
+            &mut |_, i| items.push(i),
+        );
+        (items, diags)
+    }
+
+    #[test]
+    fn yaml_items_have_lines_and_columns() {
+        let src = "# programmes\n- id: ПК-1\n  kind: ПК\n  title: Основы\n  hours: 72\n\n- id: ПП-2\n  kind: ПП\n  title: \"Новая\"\n  hours: 256\n  цвет: синий\n";
+        let (items, diags) = collect_yaml(src, Kind::Programmes);
+        assert_eq!(items.len(), 2);
+        let Item::Row(r) = &items[1] else { panic!() };
+        assert_eq!(r.line, 7);
+        let hours = r.cells[3].as_ref().unwrap();
+        assert_eq!(
+            (hours.value.as_str(), hours.line, hours.col),
+            ("256", 10, 10)
+        );
+        assert_eq!(r.extra.get("цвет").map(String::as_str), Some("синий"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, Some(11));
+    }
+
+    #[test]
+    fn yaml_syntax_error_has_position() {
+        let (items, diags) = collect_yaml("- id: 1\n  kind: [\n", Kind::Programmes);
+        assert!(items.is_empty());
+        assert!(diags[0].line.is_some());
+    }
+}

@@ -1,0 +1,133 @@
+//! Lookup tables over a [`Period`], built once so that every page is assembled in time proportional
+//! to its own size (the 20,000-learner period renders each personal file without scanning all
+//! attendance rows).
+
+use crate::model::*;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct Lookup<'a> {
+    pub learner: HashMap<&'a str, &'a Learner>,
+    pub group: HashMap<&'a str, &'a Group>,
+    pub programme: HashMap<&'a str, &'a Programme>,
+    pub order: HashMap<&'a str, &'a Order>,
+    pub lesson: HashMap<&'a str, &'a Lesson>,
+    pub item: HashMap<&'a str, &'a GradeItem>,
+    pub protocol: HashMap<&'a str, &'a Protocol>,
+    pub enrolments_of_learner: HashMap<&'a str, Vec<&'a Enrolment>>,
+    pub enrolments_of_group: HashMap<&'a str, Vec<&'a Enrolment>>,
+    pub groups_of_programme: HashMap<&'a str, Vec<&'a Group>>,
+    pub lessons_of_group: HashMap<&'a str, Vec<&'a Lesson>>,
+    pub items_of_group: HashMap<&'a str, Vec<&'a GradeItem>>,
+    pub items_of_lesson: HashMap<&'a str, Vec<&'a GradeItem>>,
+    pub attendance_of_learner: HashMap<&'a str, Vec<&'a Attendance>>,
+    pub attendance_of_lesson: HashMap<&'a str, Vec<&'a Attendance>>,
+    pub grades_of_learner: HashMap<&'a str, Vec<&'a Grade>>,
+    pub grades_of_item: HashMap<&'a str, Vec<&'a Grade>>,
+    pub protocols_of_group: HashMap<&'a str, Vec<&'a Protocol>>,
+    pub results_of_protocol: HashMap<&'a str, Vec<&'a ProtocolResult>>,
+    pub results_of_learner: HashMap<&'a str, Vec<&'a ProtocolResult>>,
+    pub orders_of_group: HashMap<&'a str, Vec<&'a Order>>,
+    pub issued_of_learner: HashMap<&'a str, Vec<&'a IssuedDocument>>,
+    pub awards_of_learner: HashMap<&'a str, Vec<&'a Award>>,
+    pub portfolio_of_learner: HashMap<&'a str, Vec<&'a PortfolioItem>>,
+    pub transfers_of_learner: HashMap<&'a str, Vec<&'a CreditTransfer>>,
+    pub transfers_of_group: HashMap<&'a str, Vec<&'a CreditTransfer>>,
+    pub attachments_of_learner: HashMap<&'a str, Vec<&'a Attachment>>,
+    pub attachments_of_group: HashMap<&'a str, Vec<&'a Attachment>>,
+    pub attachments_of_lesson: HashMap<&'a str, Vec<&'a Attachment>>,
+    pub attachments_of_order: HashMap<&'a str, Vec<&'a Attachment>>,
+}
+
+fn push<'a, T>(map: &mut HashMap<&'a str, Vec<&'a T>>, key: &'a str, v: &'a T) {
+    map.entry(key).or_default().push(v);
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(p: &'a Period) -> Self {
+        let mut l = Lookup::default();
+        for x in &p.learners {
+            l.learner.insert(&x.id, x);
+        }
+        for x in &p.groups {
+            l.group.insert(&x.id, x);
+            push(&mut l.groups_of_programme, &x.programme, x);
+        }
+        for x in &p.programmes {
+            l.programme.insert(&x.id, x);
+        }
+        for x in &p.orders {
+            l.order.insert(&x.id, x);
+            if let Some(g) = &x.group {
+                push(&mut l.orders_of_group, g, x);
+            }
+        }
+        for x in &p.lessons {
+            l.lesson.insert(&x.id, x);
+            push(&mut l.lessons_of_group, &x.group, x);
+        }
+        for x in &p.grade_items {
+            l.item.insert(&x.id, x);
+            push(&mut l.items_of_group, &x.group, x);
+            if let Some(les) = &x.lesson {
+                push(&mut l.items_of_lesson, les, x);
+            }
+        }
+        for x in &p.protocols {
+            l.protocol.insert(&x.id, x);
+            push(&mut l.protocols_of_group, &x.group, x);
+        }
+        for x in &p.enrolments {
+            push(&mut l.enrolments_of_learner, &x.learner, x);
+            push(&mut l.enrolments_of_group, &x.group, x);
+        }
+        for x in &p.attendance {
+            push(&mut l.attendance_of_learner, &x.learner, x);
+            push(&mut l.attendance_of_lesson, &x.lesson, x);
+        }
+        for x in &p.grades {
+            push(&mut l.grades_of_learner, &x.learner, x);
+            push(&mut l.grades_of_item, &x.item, x);
+        }
+        for x in &p.protocol_results {
+            push(&mut l.results_of_protocol, &x.protocol, x);
+            push(&mut l.results_of_learner, &x.learner, x);
+        }
+        for x in &p.issued_documents {
+            push(&mut l.issued_of_learner, &x.learner, x);
+        }
+        for x in &p.awards {
+            push(&mut l.awards_of_learner, &x.learner, x);
+        }
+        for x in &p.portfolio {
+            push(&mut l.portfolio_of_learner, &x.learner, x);
+        }
+        for x in &p.credit_transfers {
+            push(&mut l.transfers_of_learner, &x.learner, x);
+            push(&mut l.transfers_of_group, &x.group, x);
+        }
+        for x in &p.attachments {
+            if let Some(k) = &x.learner {
+                push(&mut l.attachments_of_learner, k, x);
+            }
+            if let Some(k) = &x.group {
+                push(&mut l.attachments_of_group, k, x);
+            }
+            if let Some(k) = &x.lesson {
+                push(&mut l.attachments_of_lesson, k, x);
+            }
+            if let Some(k) = &x.order {
+                push(&mut l.attachments_of_order, k, x);
+            }
+        }
+        l
+    }
+}
+
+/// Sort key for names in Russian alphabetical order: lowercase, `ё` = `е`.
+pub fn name_key(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}

@@ -1,0 +1,165 @@
+//! The tera templates and the stylesheet: embedded in the binary (the tool runs from any folder),
+//! overridable file by file from an administrator's folder, and written out by
+//! [`write_default_templates`] as a starting point.
+
+use super::error::{RenderError, tera_message};
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+/// Every embedded template: name (= file name in `templates/`) → text.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "learners.html",
+        include_str!("../../templates/learners.html"),
+    ),
+    ("learner.html", include_str!("../../templates/learner.html")),
+    ("group.html", include_str!("../../templates/group.html")),
+    (
+        "programme.html",
+        include_str!("../../templates/programme.html"),
+    ),
+    ("orders.html", include_str!("../../templates/orders.html")),
+    ("issued.html", include_str!("../../templates/issued.html")),
+    (
+        "protocols.html",
+        include_str!("../../templates/protocols.html"),
+    ),
+    (
+        "transfers.html",
+        include_str!("../../templates/transfers.html"),
+    ),
+    (
+        "attachments.html",
+        include_str!("../../templates/attachments.html"),
+    ),
+    (
+        "documents.html",
+        include_str!("../../templates/documents.html"),
+    ),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("about.html", include_str!("../../templates/about.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("medium.html", include_str!("../../templates/medium.html")),
+    (
+        "attachments_list.html",
+        include_str!("../../templates/attachments_list.html"),
+    ),
+    (
+        "orders_list.html",
+        include_str!("../../templates/orders_list.html"),
+    ),
+    (
+        "transfers_list.html",
+        include_str!("../../templates/transfers_list.html"),
+    ),
+    (
+        "protocol_block.html",
+        include_str!("../../templates/protocol_block.html"),
+    ),
+];
+
+/// The stylesheet's name inside a templates folder (and its path inside the archive).
+pub const STYLE_NAME: &str = "assets/style.css";
+pub const STYLE: &str = include_str!("../../templates/assets/style.css");
+
+/// Loaded templates: tera with HTML autoescaping for `.html`, plus the stylesheet.
+pub struct Templates {
+    pub(crate) tera: Tera,
+    pub(crate) style: String,
+}
+
+impl Templates {
+    /// The embedded templates, each replaced by the file of the same name in `overrides` if any.
+    /// Extra `.html` files in `overrides` are added too (for `{% include %}`). A file that does not
+    /// parse is an error naming that file, never a silent fallback.
+    pub fn load(overrides: Option<&Path>) -> Result<Templates, RenderError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        tera.add_raw_templates(EMBEDDED.iter().copied())
+            .map_err(|e| RenderError::Template {
+                file: "(embedded)".into(),
+                message: tera_message(&e),
+            })?;
+        let mut style = STYLE.to_string();
+        if let Some(dir) = overrides {
+            if !dir.is_dir() {
+                return Err(RenderError::io(
+                    dir,
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "папка шаблонов не найдена / templates folder not found",
+                    ),
+                ));
+            }
+            let mut files: Vec<(String, PathBuf)> = Vec::new();
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    RenderError::io(path, std::io::Error::other(e.to_string()))
+                })?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((rel, entry.path().to_path_buf()));
+            }
+            for (name, path) in files {
+                if name == STYLE_NAME {
+                    style =
+                        std::fs::read_to_string(&path).map_err(|e| RenderError::io(&path, e))?;
+                } else if name.ends_with(".html") {
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|e| RenderError::io(&path, e))?;
+                    tera.add_raw_template(&name, &text)
+                        .map_err(|e| RenderError::Template {
+                            file: path.display().to_string(),
+                            message: tera_message(&e),
+                        })?;
+                }
+            }
+        }
+        Ok(Templates { tera, style })
+    }
+}
+
+/// Writes the default templates and stylesheet into `dir` (created if needed), to start an
+/// override from. Refuses to overwrite an existing file. Returns the files written, sorted.
+pub fn write_default_templates(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    let mut all: Vec<(&str, &str)> = EMBEDDED.to_vec();
+    all.push((STYLE_NAME, STYLE));
+    all.sort();
+    for (name, _) in &all {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(RenderError::io(
+                &path,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "файл уже существует, не перезаписываю / file exists, not overwriting",
+                ),
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    for (name, text) in all {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| RenderError::io(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| RenderError::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}

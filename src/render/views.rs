@@ -1,0 +1,1386 @@
+//! Page view models: plain serialisable structs with every value already formatted (dates
+//! `dd.mm.yyyy`, labels in the interface language, links relative to the page). Templates only lay
+//! them out, so an administrator's override template cannot get formatting wrong.
+
+use super::fmt::{self, href};
+use super::i18n;
+use super::index::{Lookup, name_key};
+use crate::model::*;
+use chrono::Datelike;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+/// What every page builder needs.
+pub struct Ctx<'a> {
+    pub p: &'a Period,
+    pub l: &'a Lookup<'a>,
+    pub lang: Lang,
+    /// Prefix from the current page to `data/`.
+    pub root: String,
+}
+
+impl<'a> Ctx<'a> {
+    /// A link to `path` (`data/`-relative, may end in `#anchor`) from the current page.
+    fn link(&self, path: &str, text: impl Into<String>) -> Link {
+        let href = match path.split_once('#') {
+            Some((file, anchor)) => format!("{}{}#{anchor}", self.root, href(file)),
+            None => format!("{}{}", self.root, href(path)),
+        };
+        Link {
+            href,
+            text: text.into(),
+        }
+    }
+    fn learner_link(&self, id: &str) -> Link {
+        let text = match self.l.learner.get(id) {
+            Some(x) => x.full_name(),
+            None => id.to_string(),
+        };
+        self.link(&paths::learner(id), text)
+    }
+    fn group_link(&self, id: &str) -> Link {
+        self.link(&paths::group(id), id)
+    }
+    fn programme_link(&self, id: &str) -> Link {
+        let text = match self.l.programme.get(id) {
+            Some(x) => x.title.clone(),
+            None => id.to_string(),
+        };
+        self.link(&paths::programme(id), text)
+    }
+    fn order_link(&self, id: &str) -> Link {
+        let text = match self.l.order.get(id) {
+            Some(o) => format!("№ {} от {}", o.id, fmt::date(o.date)),
+            None => id.to_string(),
+        };
+        let text = if self.lang == Lang::En {
+            text.replace(" от ", " of ")
+        } else {
+            text
+        };
+        self.link(
+            &format!("{}#{}", paths::ORDERS, paths::anchor("order", id)),
+            text,
+        )
+    }
+    fn lesson_href(&self, l: &Lesson) -> String {
+        format!(
+            "{}{}#{}",
+            self.root,
+            paths::group(&l.group),
+            paths::anchor("lesson", &l.id)
+        )
+    }
+    fn file_link(&self, input_path: &str) -> Link {
+        let name = input_path.rsplit('/').next().unwrap_or(input_path);
+        self.link(&paths::file(input_path), name)
+    }
+    fn num(&self, x: f64) -> String {
+        fmt::number_lang(self.lang, x)
+    }
+    fn attachment(&self, a: &Attachment) -> AttachmentView {
+        AttachmentView {
+            title: a.title.clone(),
+            kind: a.kind.clone(),
+            file: self.file_link(&a.path),
+            size: fmt::size(self.lang, a.size),
+            bytes: a.size,
+            sha256: a.sha256.clone(),
+            belongs: self.belongs(a),
+        }
+    }
+    fn belongs(&self, a: &Attachment) -> Vec<Link> {
+        let mut v = Vec::new();
+        if let Some(x) = &a.learner {
+            v.push(self.learner_link(x));
+        }
+        if let Some(x) = &a.group {
+            v.push(self.group_link(x));
+        }
+        if let Some(les) = a.lesson.as_deref().and_then(|x| self.l.lesson.get(x)) {
+            v.push(Link {
+                href: self.lesson_href(les),
+                text: format!("{} {}", fmt::date(les.date), les.topic),
+            });
+        }
+        if let Some(x) = &a.order {
+            v.push(self.order_link(x));
+        }
+        v
+    }
+    fn attachments(&self, list: Option<&Vec<&Attachment>>) -> Vec<AttachmentView> {
+        list.map(|v| v.iter().map(|a| self.attachment(a)).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn extra(e: &Extra) -> Vec<(String, String)> {
+    e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn origin(o: &Origin) -> String {
+    format!("{}:{}", o.file, o.line)
+}
+
+#[derive(Serialize)]
+pub struct AttachmentView {
+    pub title: String,
+    pub kind: Option<String>,
+    pub file: Link,
+    pub size: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub belongs: Vec<Link>,
+}
+
+// ---------------------------------------------------------------- start page
+
+#[derive(Serialize)]
+pub struct StartPage {
+    pub counts: Vec<(String, usize)>,
+    pub years: Vec<YearView>,
+    pub documents: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct YearView {
+    pub year: i32,
+    pub programmes: Vec<ProgrammeGroups>,
+}
+
+#[derive(Serialize)]
+pub struct ProgrammeGroups {
+    pub programme: Link,
+    pub kind: String,
+    pub groups: Vec<GroupSummary>,
+}
+
+#[derive(Serialize)]
+pub struct GroupSummary {
+    pub group: Link,
+    pub start: String,
+    pub end: String,
+    pub learners: usize,
+}
+
+pub fn start(c: &Ctx) -> StartPage {
+    let p = c.p;
+    let t = i18n::strings(c.lang);
+    let counts = vec![
+        (t["count_programmes"].to_string(), p.programmes.len()),
+        (t["count_groups"].to_string(), p.groups.len()),
+        (t["count_learners"].to_string(), p.learners.len()),
+        (t["count_lessons"].to_string(), p.lessons.len()),
+        (t["count_grades"].to_string(), p.grades.len()),
+        (t["count_orders"].to_string(), p.orders.len()),
+        (t["count_issued"].to_string(), p.issued_documents.len()),
+        (t["count_attachments"].to_string(), p.attachments.len()),
+        (t["count_documents"].to_string(), p.documents.len()),
+    ];
+    // year (of the group's start, newest first) → programme (by title) → groups (by id)
+    type ByProgramme<'g> = BTreeMap<(String, String), Vec<&'g Group>>;
+    let mut tree: BTreeMap<std::cmp::Reverse<i32>, ByProgramme> = BTreeMap::new();
+    for g in &p.groups {
+        let title =
+            c.l.programme
+                .get(g.programme.as_str())
+                .map(|x| x.title.clone())
+                .unwrap_or_else(|| g.programme.clone());
+        tree.entry(std::cmp::Reverse(g.start.year()))
+            .or_default()
+            .entry((name_key(&title), g.programme.clone()))
+            .or_default()
+            .push(g);
+    }
+    let years = tree
+        .into_iter()
+        .map(|(y, progs)| YearView {
+            year: y.0,
+            programmes: progs
+                .into_iter()
+                .map(|((_, pid), groups)| ProgrammeGroups {
+                    kind: c
+                        .l
+                        .programme
+                        .get(pid.as_str())
+                        .map(|x| i18n::programme_kind(c.lang, x.kind).to_string())
+                        .unwrap_or_default(),
+                    programme: c.programme_link(&pid),
+                    groups: groups.iter().map(|g| group_summary(c, g)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let documents = p
+        .documents
+        .iter()
+        .map(|d| c.link(&paths::document(&d.id), d.title.clone()))
+        .collect();
+    StartPage {
+        counts,
+        years,
+        documents,
+    }
+}
+
+fn group_summary(c: &Ctx, g: &Group) -> GroupSummary {
+    GroupSummary {
+        group: c.group_link(&g.id),
+        start: fmt::date(g.start),
+        end: fmt::date(g.end),
+        learners: c
+            .l
+            .enrolments_of_group
+            .get(g.id.as_str())
+            .map_or(0, |v| v.len()),
+    }
+}
+
+// ---------------------------------------------------------------- learners index
+
+#[derive(Serialize)]
+pub struct LearnersIndex {
+    pub letters: Vec<LetterView>,
+}
+
+#[derive(Serialize)]
+pub struct LetterView {
+    pub letter: String,
+    pub anchor: String,
+    pub learners: Vec<LearnerEntry>,
+}
+
+#[derive(Serialize)]
+pub struct LearnerEntry {
+    pub learner: Link,
+    pub id: String,
+    pub birth_date: String,
+    pub groups: Vec<Link>,
+}
+
+/// Learners sorted by name in Russian alphabetical order (ties by id).
+pub fn learners_sorted(p: &Period) -> Vec<&Learner> {
+    let mut v: Vec<(String, &Learner)> = p
+        .learners
+        .iter()
+        .map(|x| (name_key(&x.full_name()), x))
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    v.into_iter().map(|(_, x)| x).collect()
+}
+
+pub fn learners_index(c: &Ctx) -> LearnersIndex {
+    let mut letters: Vec<LetterView> = Vec::new();
+    for x in learners_sorted(c.p) {
+        let letter: String = x
+            .surname
+            .chars()
+            .next()
+            .map(|ch| ch.to_uppercase().collect())
+            .unwrap_or_default();
+        let letter = if letter == "Ё" {
+            "Е".to_string()
+        } else {
+            letter
+        };
+        if letters.last().is_none_or(|l| l.letter != letter) {
+            letters.push(LetterView {
+                anchor: format!("letter-{}", letters.len() + 1),
+                letter,
+                learners: Vec::new(),
+            });
+        }
+        let groups =
+            c.l.enrolments_of_learner
+                .get(x.id.as_str())
+                .map(|v| v.iter().map(|e| c.group_link(&e.group)).collect())
+                .unwrap_or_default();
+        if let Some(last) = letters.last_mut() {
+            last.learners.push(LearnerEntry {
+                learner: c.link(&paths::learner(&x.id), x.full_name()),
+                id: x.id.clone(),
+                birth_date: fmt::opt_date(x.birth_date),
+                groups,
+            });
+        }
+    }
+    LearnersIndex { letters }
+}
+
+// ---------------------------------------------------------------- learner page
+
+#[derive(Serialize)]
+pub struct LearnerPage {
+    pub id: String,
+    pub full_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub snils: String,
+    pub email: String,
+    pub phone: String,
+    pub platform_ids: String,
+    pub source: String,
+    pub extra: Vec<(String, String)>,
+    pub enrolments: Vec<EnrolmentView>,
+    pub studies: Vec<StudyView>,
+    pub results: Vec<ResultView>,
+    pub issued: Vec<IssuedView>,
+    pub awards: Vec<AwardView>,
+    pub portfolio: Vec<PortfolioView>,
+    pub transfers: Vec<TransferView>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Serialize)]
+pub struct EnrolmentView {
+    pub group: Link,
+    pub programme: Option<Link>,
+    pub date: String,
+    pub order: Option<Link>,
+    pub outcome: String,
+    pub outcome_class: String,
+    pub outcome_date: String,
+    pub outcome_order: Option<Link>,
+    pub reason: Option<String>,
+}
+
+/// One group as seen from a learner's personal file: attendance and grades with totals.
+#[derive(Serialize)]
+pub struct StudyView {
+    pub group: Link,
+    pub programme: String,
+    pub attendance: Vec<AttendanceRow>,
+    pub lessons_total: usize,
+    pub lessons_attended: usize,
+    pub hours_total: String,
+    pub hours_attended: String,
+    pub absences: usize,
+    pub grades: Vec<GradeRow>,
+}
+
+#[derive(Serialize)]
+pub struct AttendanceRow {
+    pub date: String,
+    pub lesson: Link,
+    pub hours: String,
+    pub mark: String,
+    pub mark_class: String,
+    pub remark: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct GradeRow {
+    pub item: String,
+    pub control: String,
+    pub scale: String,
+    pub value: String,
+    pub date: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ResultView {
+    pub protocol: Link,
+    pub date: String,
+    pub kind: String,
+    pub result: String,
+    pub work: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct IssuedView {
+    pub anchor: String,
+    pub link: Link,
+    pub reg_number: String,
+    pub learner: Link,
+    pub group: Option<Link>,
+    pub kind: String,
+    pub series: String,
+    pub number: String,
+    pub issue_date: String,
+    pub duplicate: bool,
+    pub received_by: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AwardView {
+    pub title: String,
+    pub date: String,
+    pub issuer: Option<String>,
+    pub level: Option<String>,
+    pub file: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct PortfolioView {
+    pub title: String,
+    pub kind: Option<String>,
+    pub date: String,
+    pub description: Option<String>,
+    pub file: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct TransferView {
+    pub anchor: String,
+    pub link: Link,
+    pub id: String,
+    pub learner: Link,
+    pub group: Link,
+    pub application_date: String,
+    pub source_organisation: String,
+    pub source_document: String,
+    pub course: String,
+    pub hours: String,
+    pub form: Option<String>,
+    pub result: String,
+    pub accepted: bool,
+    pub reason: Option<String>,
+    pub decision_date: String,
+}
+
+fn outcome_class(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Studying => "studying",
+        Outcome::Completed => "completed",
+        Outcome::Expelled => "expelled",
+    }
+}
+
+fn enrolment_view(c: &Ctx, e: &Enrolment) -> EnrolmentView {
+    EnrolmentView {
+        group: c.group_link(&e.group),
+        programme: c
+            .l
+            .group
+            .get(e.group.as_str())
+            .map(|g| c.programme_link(&g.programme)),
+        date: fmt::date(e.date),
+        order: e.order.as_deref().map(|o| c.order_link(o)),
+        outcome: i18n::outcome(c.lang, e.outcome).to_string(),
+        outcome_class: outcome_class(e.outcome).to_string(),
+        outcome_date: fmt::opt_date(e.outcome_date),
+        outcome_order: e.outcome_order.as_deref().map(|o| c.order_link(o)),
+        reason: e.reason.clone(),
+    }
+}
+
+fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
+    let anchor = paths::anchor("doc", &d.reg_number);
+    IssuedView {
+        link: c.link(&format!("{}#{anchor}", paths::ISSUED), d.reg_number.clone()),
+        anchor,
+        reg_number: d.reg_number.clone(),
+        learner: c.learner_link(&d.learner),
+        group: d.group.as_deref().map(|g| c.group_link(g)),
+        kind: d.kind.clone(),
+        series: d.series.clone().unwrap_or_default(),
+        number: d.number.clone(),
+        issue_date: fmt::date(d.issue_date),
+        duplicate: d.duplicate,
+        received_by: d.received_by.clone(),
+    }
+}
+
+fn transfer_view(c: &Ctx, x: &CreditTransfer) -> TransferView {
+    let anchor = paths::anchor("transfer", &x.id);
+    TransferView {
+        link: c.link(&format!("{}#{anchor}", paths::TRANSFERS), x.id.clone()),
+        anchor,
+        id: x.id.clone(),
+        learner: c.learner_link(&x.learner),
+        group: c.group_link(&x.group),
+        application_date: fmt::date(x.application_date),
+        source_organisation: x.source_organisation.clone(),
+        source_document: x.source_document.clone(),
+        course: x.course.clone(),
+        hours: c.num(x.hours),
+        form: x.form.clone(),
+        result: x.result.clone(),
+        accepted: x.accepted,
+        reason: x.reason.clone(),
+        decision_date: fmt::date(x.decision_date),
+    }
+}
+
+fn control_rank(c: Control) -> u8 {
+    match c {
+        Control::Current => 0,
+        Control::Intermediate => 1,
+        Control::Final => 2,
+    }
+}
+
+pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
+    let l = c.l;
+    let id = x.id.as_str();
+    let enrolments: Vec<&Enrolment> = l.enrolments_of_learner.get(id).cloned().unwrap_or_default();
+    // Groups this learner appears in: enrolments first, then any group met through attendance or
+    // grades only (so no mark is left out of the personal file).
+    let mut group_ids: Vec<&str> = enrolments.iter().map(|e| e.group.as_str()).collect();
+    let atts = l.attendance_of_learner.get(id);
+    let grades = l.grades_of_learner.get(id);
+    let mut extra_groups = BTreeSet::new();
+    for a in atts.into_iter().flatten() {
+        if let Some(les) = l.lesson.get(a.lesson.as_str()) {
+            extra_groups.insert(les.group.as_str());
+        }
+    }
+    for g in grades.into_iter().flatten() {
+        if let Some(it) = l.item.get(g.item.as_str()) {
+            extra_groups.insert(it.group.as_str());
+        }
+    }
+    for g in extra_groups {
+        if !group_ids.contains(&g) {
+            group_ids.push(g);
+        }
+    }
+    let studies = group_ids
+        .iter()
+        .map(|&gid| {
+            let mut rows: Vec<(&Lesson, &Attendance)> = atts
+                .into_iter()
+                .flatten()
+                .filter_map(|a| {
+                    l.lesson
+                        .get(a.lesson.as_str())
+                        .filter(|les| les.group == gid)
+                        .map(|les| (*les, *a))
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id))
+            });
+            let lessons = l.lessons_of_group.get(gid);
+            let lessons_total = lessons.map_or(0, |v| v.len());
+            let hours_total: f64 = lessons.into_iter().flatten().map(|x| x.hours).sum();
+            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
+            let lessons_attended = rows.iter().filter(|r| attended(r.1.mark)).count();
+            let hours_attended: f64 = rows
+                .iter()
+                .filter(|r| attended(r.1.mark))
+                .map(|r| r.0.hours)
+                .sum();
+            let absences = rows.iter().filter(|r| !attended(r.1.mark)).count();
+            let attendance = rows
+                .iter()
+                .map(|(les, a)| AttendanceRow {
+                    date: fmt::date(les.date),
+                    lesson: Link {
+                        href: c.lesson_href(les),
+                        text: les.topic.clone(),
+                    },
+                    hours: c.num(les.hours),
+                    mark: i18n::mark(c.lang, a.mark).1.to_string(),
+                    mark_class: i18n::mark_class(a.mark).to_string(),
+                    remark: a.remark.clone(),
+                })
+                .collect();
+            let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
+                .into_iter()
+                .flatten()
+                .filter_map(|g| {
+                    l.item
+                        .get(g.item.as_str())
+                        .filter(|it| it.group == gid)
+                        .map(|it| (*it, *g))
+                })
+                .collect();
+            grade_rows.sort_by(|a, b| {
+                (control_rank(a.0.control), a.0.date, &a.0.id).cmp(&(
+                    control_rank(b.0.control),
+                    b.0.date,
+                    &b.0.id,
+                ))
+            });
+            StudyView {
+                group: c.group_link(gid),
+                programme: l
+                    .group
+                    .get(gid)
+                    .and_then(|g| l.programme.get(g.programme.as_str()))
+                    .map(|p| p.title.clone())
+                    .unwrap_or_default(),
+                attendance,
+                lessons_total,
+                lessons_attended,
+                hours_total: c.num(hours_total),
+                hours_attended: c.num(hours_attended),
+                absences,
+                grades: grade_rows
+                    .iter()
+                    .map(|(it, g)| GradeRow {
+                        item: it.title.clone(),
+                        control: i18n::control(c.lang, it.control).to_string(),
+                        scale: i18n::scale(c.lang, it.scale),
+                        value: fmt::grade(c.lang, g.value),
+                        date: fmt::opt_date(g.date.or(it.date)),
+                        comment: g.comment.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let results = l
+        .results_of_learner
+        .get(id)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            l.protocol.get(r.protocol.as_str()).map(|pr| ResultView {
+                protocol: c.link(
+                    &format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &pr.id)),
+                    format!("№ {}", pr.id),
+                ),
+                date: fmt::date(pr.date),
+                kind: i18n::control(c.lang, pr.kind).to_string(),
+                result: r.result.clone(),
+                work: r.work.clone(),
+                comment: r.comment.clone(),
+            })
+        })
+        .collect();
+    LearnerPage {
+        id: x.id.clone(),
+        full_name: x.full_name(),
+        birth_date: fmt::opt_date(x.birth_date),
+        sex: x
+            .sex
+            .map(|s| i18n::sex(c.lang, s).to_string())
+            .unwrap_or_default(),
+        snils: x.snils.clone().unwrap_or_default(),
+        email: x.email.clone().unwrap_or_default(),
+        phone: x.phone.clone().unwrap_or_default(),
+        platform_ids: x.platform_ids.join(", "),
+        source: origin(&x.origin),
+        extra: extra(&x.extra),
+        enrolments: enrolments.iter().map(|e| enrolment_view(c, e)).collect(),
+        studies,
+        results,
+        issued: l
+            .issued_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|d| issued_view(c, d))
+            .collect(),
+        awards: l
+            .awards_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|a| AwardView {
+                title: a.title.clone(),
+                date: fmt::date(a.date),
+                issuer: a.issuer.clone(),
+                level: a.level.clone(),
+                file: a.file.as_deref().map(|f| c.file_link(f)),
+            })
+            .collect(),
+        portfolio: l
+            .portfolio_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|a| PortfolioView {
+                title: a.title.clone(),
+                kind: a.kind.clone(),
+                date: fmt::opt_date(a.date),
+                description: a.description.clone(),
+                file: a.file.as_deref().map(|f| c.file_link(f)),
+            })
+            .collect(),
+        transfers: l
+            .transfers_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|t| transfer_view(c, t))
+            .collect(),
+        attachments: c.attachments(l.attachments_of_learner.get(id)),
+    }
+}
+
+// ---------------------------------------------------------------- group journal
+
+#[derive(Serialize)]
+pub struct GroupPage {
+    pub id: String,
+    pub programme: Option<Link>,
+    pub programme_kind: String,
+    pub programme_hours: String,
+    pub start: String,
+    pub end: String,
+    pub curator: Option<String>,
+    pub source: String,
+    pub extra: Vec<(String, String)>,
+    pub learners: Vec<GroupLearner>,
+    pub lessons: Vec<LessonView>,
+    pub hours_total: String,
+    pub grid: Grid,
+    pub legend: Vec<(String, String, String)>,
+    pub grades: GradeGrid,
+    pub protocols: Vec<ProtocolView>,
+    pub orders: Vec<OrderView>,
+    pub transfers: Vec<TransferView>,
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Serialize)]
+pub struct GroupLearner {
+    pub n: usize,
+    pub learner: Link,
+    pub id: String,
+    pub enrolled: String,
+    pub outcome: String,
+    pub outcome_class: String,
+}
+
+#[derive(Serialize)]
+pub struct LessonView {
+    pub n: usize,
+    pub anchor: String,
+    pub date: String,
+    pub time: String,
+    pub hours: String,
+    pub topic: String,
+    pub teacher: String,
+    pub kind: String,
+    pub attachments: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct Grid {
+    pub head: Vec<GridHead>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Serialize)]
+pub struct GridHead {
+    pub n: usize,
+    pub day: String,
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct GridRow {
+    pub n: usize,
+    pub learner: Link,
+    pub cells: Vec<Cell>,
+    pub attended: usize,
+    pub hours: String,
+}
+
+#[derive(Serialize)]
+pub struct Cell {
+    pub t: String,
+    pub c: &'static str,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct GradeGrid {
+    pub items: Vec<GradeHead>,
+    pub rows: Vec<GradeGridRow>,
+}
+
+#[derive(Serialize)]
+pub struct GradeHead {
+    pub title: String,
+    pub control: String,
+    pub control_class: &'static str,
+    pub scale: String,
+    pub date: String,
+}
+
+#[derive(Serialize)]
+pub struct GradeGridRow {
+    pub n: usize,
+    pub learner: Link,
+    pub cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ProtocolView {
+    pub anchor: String,
+    pub link: Link,
+    pub id: String,
+    pub date: String,
+    pub group: Link,
+    pub kind: String,
+    pub chair: String,
+    pub members: String,
+    pub secretary: Option<String>,
+    pub results: Vec<ProtocolResultRow>,
+}
+
+#[derive(Serialize)]
+pub struct ProtocolResultRow {
+    pub learner: Link,
+    pub result: String,
+    pub work: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OrderView {
+    pub anchor: String,
+    pub link: Link,
+    pub id: String,
+    pub date: String,
+    pub kind: String,
+    pub group: Option<Link>,
+    pub title: String,
+    pub text: Option<String>,
+    pub file: Option<Link>,
+    pub attachments: Vec<Link>,
+}
+
+fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
+    let anchor = paths::anchor("protocol", &pr.id);
+    let mut results: Vec<ProtocolResultRow> =
+        c.l.results_of_protocol
+            .get(pr.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|r| ProtocolResultRow {
+                learner: c.learner_link(&r.learner),
+                result: r.result.clone(),
+                work: r.work.clone(),
+                comment: r.comment.clone(),
+            })
+            .collect();
+    results.sort_by_cached_key(|r| name_key(&r.learner.text));
+    ProtocolView {
+        link: c.link(
+            &format!("{}#{anchor}", paths::PROTOCOLS),
+            format!("№ {}", pr.id),
+        ),
+        anchor,
+        id: pr.id.clone(),
+        date: fmt::date(pr.date),
+        group: c.group_link(&pr.group),
+        kind: i18n::control(c.lang, pr.kind).to_string(),
+        chair: pr.chair.clone(),
+        members: pr.members.join("; "),
+        secretary: pr.secretary.clone(),
+        results,
+    }
+}
+
+fn order_view(c: &Ctx, o: &Order) -> OrderView {
+    let anchor = paths::anchor("order", &o.id);
+    OrderView {
+        link: c.order_link(&o.id),
+        anchor,
+        id: o.id.clone(),
+        date: fmt::date(o.date),
+        kind: i18n::order_kind(c.lang, o.kind).to_string(),
+        group: o.group.as_deref().map(|g| c.group_link(g)),
+        title: o.title.clone(),
+        text: o.text.clone(),
+        file: o.file.as_deref().map(|f| c.file_link(f)),
+        attachments: c
+            .l
+            .attachments_of_order
+            .get(o.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|a| c.link(&paths::file(&a.path), a.title.clone()))
+            .collect(),
+    }
+}
+
+pub fn group(c: &Ctx, g: &Group) -> GroupPage {
+    let l = c.l;
+    let gid = g.id.as_str();
+    let enrolments = l.enrolments_of_group.get(gid);
+    let lessons: Vec<&Lesson> = l.lessons_of_group.get(gid).cloned().unwrap_or_default();
+    // Row order: enrolled learners, plus anyone with a mark or grade in this group, by name.
+    let mut members: BTreeSet<&str> = enrolments
+        .into_iter()
+        .flatten()
+        .map(|e| e.learner.as_str())
+        .collect();
+    for les in &lessons {
+        for a in l
+            .attendance_of_lesson
+            .get(les.id.as_str())
+            .into_iter()
+            .flatten()
+        {
+            members.insert(&a.learner);
+        }
+    }
+    let items: Vec<&GradeItem> = {
+        let mut v: Vec<&GradeItem> = l.items_of_group.get(gid).cloned().unwrap_or_default();
+        v.sort_by(|a, b| {
+            (control_rank(a.control), a.date, &a.id).cmp(&(control_rank(b.control), b.date, &b.id))
+        });
+        v
+    };
+    for it in &items {
+        for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
+            members.insert(&gr.learner);
+        }
+    }
+    let mut rows: Vec<(String, &str)> = members
+        .into_iter()
+        .map(|id| {
+            let name = l.learner.get(id).map(|x| x.full_name()).unwrap_or_default();
+            (name_key(&name), id)
+        })
+        .collect();
+    rows.sort();
+    let row_of: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.1, i)).collect();
+
+    let learners = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, id))| {
+            let e = enrolments.into_iter().flatten().find(|e| e.learner == *id);
+            GroupLearner {
+                n: i + 1,
+                learner: c.learner_link(id),
+                id: id.to_string(),
+                enrolled: e.map(|e| fmt::date(e.date)).unwrap_or_default(),
+                outcome: e
+                    .map(|e| i18n::outcome(c.lang, e.outcome).to_string())
+                    .unwrap_or_default(),
+                outcome_class: e
+                    .map(|e| outcome_class(e.outcome).to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    // Journal grid: learners × lessons; a cell holds the attendance mark and the grades of items
+    // tied to that lesson.
+    let nl = lessons.len();
+    let mut cells: Vec<Vec<Cell>> = (0..rows.len())
+        .map(|_| {
+            (0..nl)
+                .map(|_| Cell {
+                    t: String::new(),
+                    c: "",
+                    title: String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    let mut attended = vec![0usize; rows.len()];
+    let mut hours = vec![0f64; rows.len()];
+    for (j, les) in lessons.iter().enumerate() {
+        for a in l
+            .attendance_of_lesson
+            .get(les.id.as_str())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(&i) = row_of.get(a.learner.as_str()) {
+                let (sym, name) = i18n::mark(c.lang, a.mark);
+                let cell = &mut cells[i][j];
+                cell.t = sym.to_string();
+                cell.c = i18n::mark_class(a.mark);
+                cell.title = match &a.remark {
+                    Some(r) => format!("{name}: {r}"),
+                    None => name.to_string(),
+                };
+                if matches!(a.mark, Mark::Present | Mark::Late) {
+                    attended[i] += 1;
+                    hours[i] += les.hours;
+                }
+            }
+        }
+        for it in l.items_of_lesson.get(les.id.as_str()).into_iter().flatten() {
+            for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
+                if let Some(&i) = row_of.get(gr.learner.as_str()) {
+                    let cell = &mut cells[i][j];
+                    let v = fmt::grade_short(c.lang, gr.value);
+                    if cell.t.is_empty() {
+                        cell.t = v.clone();
+                    } else {
+                        cell.t = format!("{} {v}", cell.t);
+                    }
+                    if cell.c.is_empty() {
+                        cell.c = "m-g";
+                    }
+                    if !cell.title.is_empty() {
+                        cell.title.push_str("; ");
+                    }
+                    cell.title
+                        .push_str(&format!("{}: {}", it.title, fmt::grade(c.lang, gr.value)));
+                }
+            }
+        }
+    }
+    let grid = Grid {
+        head: lessons
+            .iter()
+            .enumerate()
+            .map(|(j, les)| GridHead {
+                n: j + 1,
+                day: les.date.format("%d.%m").to_string(),
+                href: format!("#{}", paths::anchor("lesson", &les.id)),
+                title: format!("{} — {}", fmt::date(les.date), les.topic),
+            })
+            .collect(),
+        rows: cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| GridRow {
+                n: i + 1,
+                learner: c.learner_link(rows[i].1),
+                cells,
+                attended: attended[i],
+                hours: c.num(hours[i]),
+            })
+            .collect(),
+    };
+    let legend = i18n::MARKS
+        .iter()
+        .map(|&m| {
+            let (s, n) = i18n::mark(c.lang, m);
+            (
+                s.to_string(),
+                n.to_string(),
+                i18n::mark_class(m).to_string(),
+            )
+        })
+        .collect();
+
+    let mut grade_cells: Vec<Vec<String>> = vec![vec![String::new(); items.len()]; rows.len()];
+    for (j, it) in items.iter().enumerate() {
+        for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
+            if let Some(&i) = row_of.get(gr.learner.as_str()) {
+                grade_cells[i][j] = fmt::grade(c.lang, gr.value);
+            }
+        }
+    }
+    let grades = GradeGrid {
+        items: items
+            .iter()
+            .map(|it| GradeHead {
+                title: it.title.clone(),
+                control: i18n::control(c.lang, it.control).to_string(),
+                control_class: match it.control {
+                    Control::Current => "c-current",
+                    Control::Intermediate => "c-intermediate",
+                    Control::Final => "c-final",
+                },
+                scale: i18n::scale(c.lang, it.scale),
+                date: fmt::opt_date(it.date),
+            })
+            .collect(),
+        rows: grade_cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| GradeGridRow {
+                n: i + 1,
+                learner: c.learner_link(rows[i].1),
+                cells,
+            })
+            .collect(),
+    };
+
+    let programme = l.programme.get(g.programme.as_str());
+    GroupPage {
+        id: g.id.clone(),
+        programme: Some(c.programme_link(&g.programme)),
+        programme_kind: programme
+            .map(|p| i18n::programme_kind(c.lang, p.kind).to_string())
+            .unwrap_or_default(),
+        programme_hours: programme.map(|p| p.hours.to_string()).unwrap_or_default(),
+        start: fmt::date(g.start),
+        end: fmt::date(g.end),
+        curator: g.curator.clone(),
+        source: origin(&g.origin),
+        extra: extra(&g.extra),
+        learners,
+        hours_total: c.num(lessons.iter().map(|x| x.hours).sum()),
+        lessons: lessons
+            .iter()
+            .enumerate()
+            .map(|(j, les)| LessonView {
+                n: j + 1,
+                anchor: paths::anchor("lesson", &les.id),
+                date: fmt::date(les.date),
+                time: les.time.clone().unwrap_or_default(),
+                hours: c.num(les.hours),
+                topic: les.topic.clone(),
+                teacher: les.teacher.clone().unwrap_or_default(),
+                kind: les.kind.clone().unwrap_or_default(),
+                attachments: l
+                    .attachments_of_lesson
+                    .get(les.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|a| c.link(&paths::file(&a.path), a.title.clone()))
+                    .collect(),
+            })
+            .collect(),
+        grid,
+        legend,
+        grades,
+        protocols: l
+            .protocols_of_group
+            .get(gid)
+            .into_iter()
+            .flatten()
+            .map(|p| protocol_view(c, p))
+            .collect(),
+        orders: l
+            .orders_of_group
+            .get(gid)
+            .into_iter()
+            .flatten()
+            .map(|o| order_view(c, o))
+            .collect(),
+        transfers: l
+            .transfers_of_group
+            .get(gid)
+            .into_iter()
+            .flatten()
+            .map(|t| transfer_view(c, t))
+            .collect(),
+        attachments: c.attachments(l.attachments_of_group.get(gid)),
+    }
+}
+
+// ---------------------------------------------------------------- programme
+
+#[derive(Serialize)]
+pub struct ProgrammePage {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub hours: u32,
+    pub form: Option<String>,
+    pub source: String,
+    pub extra: Vec<(String, String)>,
+    pub groups: Vec<GroupSummary>,
+}
+
+pub fn programme(c: &Ctx, p: &Programme) -> ProgrammePage {
+    ProgrammePage {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        kind: i18n::programme_kind(c.lang, p.kind).to_string(),
+        hours: p.hours,
+        form: p.form.clone(),
+        source: origin(&p.origin),
+        extra: extra(&p.extra),
+        groups: c
+            .l
+            .groups_of_programme
+            .get(p.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|g| group_summary(c, g))
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------- registers
+
+#[derive(Serialize)]
+pub struct OrdersPage {
+    pub orders: Vec<OrderView>,
+}
+
+pub fn orders(c: &Ctx) -> OrdersPage {
+    let mut v: Vec<&Order> = c.p.orders.iter().collect();
+    v.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    OrdersPage {
+        orders: v.into_iter().map(|o| order_view(c, o)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssuedPage {
+    pub documents: Vec<IssuedView>,
+}
+
+pub fn issued(c: &Ctx) -> IssuedPage {
+    let mut v: Vec<&IssuedDocument> = c.p.issued_documents.iter().collect();
+    v.sort_by(|a, b| (a.issue_date, &a.reg_number).cmp(&(b.issue_date, &b.reg_number)));
+    IssuedPage {
+        documents: v.into_iter().map(|d| issued_view(c, d)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProtocolsPage {
+    pub protocols: Vec<ProtocolView>,
+}
+
+pub fn protocols(c: &Ctx) -> ProtocolsPage {
+    let mut v: Vec<&Protocol> = c.p.protocols.iter().collect();
+    v.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    ProtocolsPage {
+        protocols: v.into_iter().map(|p| protocol_view(c, p)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct TransfersPage {
+    pub transfers: Vec<TransferView>,
+}
+
+pub fn transfers(c: &Ctx) -> TransfersPage {
+    let mut v: Vec<&CreditTransfer> = c.p.credit_transfers.iter().collect();
+    v.sort_by(|a, b| (a.decision_date, &a.id).cmp(&(b.decision_date, &b.id)));
+    TransfersPage {
+        transfers: v.into_iter().map(|t| transfer_view(c, t)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AttachmentsPage {
+    pub attachments: Vec<AttachmentView>,
+}
+
+pub fn attachments(c: &Ctx) -> AttachmentsPage {
+    AttachmentsPage {
+        attachments: c.p.attachments.iter().map(|a| c.attachment(a)).collect(),
+    }
+}
+
+// ---------------------------------------------------------------- documents
+
+#[derive(Serialize)]
+pub struct DocumentsPage {
+    pub documents: Vec<DocEntry>,
+}
+
+#[derive(Serialize)]
+pub struct DocEntry {
+    pub link: Link,
+    pub anchor: String,
+    pub path: String,
+}
+
+pub fn documents(c: &Ctx) -> DocumentsPage {
+    DocumentsPage {
+        documents: c
+            .p
+            .documents
+            .iter()
+            .map(|d| DocEntry {
+                link: c.link(&paths::document(&d.id), d.title.clone()),
+                anchor: paths::anchor("doc", &d.id),
+                path: d.path.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct DocumentPage {
+    pub title: String,
+    pub html: String,
+    pub source: Link,
+}
+
+pub fn document(c: &Ctx, d: &MarkdownDoc) -> DocumentPage {
+    DocumentPage {
+        title: d.title.clone(),
+        html: super::markdown::to_safe_html(&d.markdown),
+        source: c.link(&paths::raw(&d.path), d.path.clone()),
+    }
+}
+
+// ---------------------------------------------------------------- about
+
+#[derive(Serialize)]
+pub struct AboutPage {
+    pub sources: Vec<SourceView>,
+    pub rejected: Vec<RejectedView>,
+    pub counts: Vec<(String, usize)>,
+    pub archive_name: String,
+}
+
+#[derive(Serialize)]
+pub struct SourceView {
+    pub file: Link,
+    pub kind: String,
+    pub format: String,
+    pub encoding: String,
+    pub size: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub rows_rejected: u64,
+}
+
+#[derive(Serialize)]
+pub struct RejectedView {
+    pub source: String,
+    pub values: String,
+    pub reason: String,
+}
+
+pub fn about(c: &Ctx) -> AboutPage {
+    AboutPage {
+        sources: c
+            .p
+            .sources
+            .iter()
+            .map(|s| SourceView {
+                file: c.link(&paths::raw(&s.path), s.path.clone()),
+                kind: s.kind.clone(),
+                format: s.format.clone(),
+                encoding: s.encoding.clone(),
+                size: fmt::size(c.lang, s.size),
+                bytes: s.size,
+                sha256: s.sha256.clone(),
+                rows_read: s.rows_read,
+                rows_kept: s.rows_kept,
+                rows_rejected: s.rows_rejected,
+            })
+            .collect(),
+        rejected: c
+            .p
+            .rejected
+            .iter()
+            .map(|r| RejectedView {
+                source: origin(&r.origin),
+                values: r
+                    .values
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                reason: r.reason.get(c.lang).to_string(),
+            })
+            .collect(),
+        counts: start(c).counts,
+        archive_name: c.p.config.archive_name(),
+    }
+}
+
+// ---------------------------------------------------------------- search page
+
+#[derive(Serialize)]
+pub struct SearchPage {
+    pub years: Vec<i32>,
+    pub groups: Vec<String>,
+}
+
+pub fn search(c: &Ctx) -> SearchPage {
+    let years: BTreeSet<i32> = c.p.groups.iter().map(|g| g.start.year()).collect();
+    SearchPage {
+        years: years.into_iter().rev().collect(),
+        groups: c.p.groups.iter().map(|g| g.id.clone()).collect(),
+    }
+}

@@ -1,0 +1,381 @@
+//! End-to-end tests of `letopis build`: the real binary on a copy of the sample data, output in
+//! temp folders; assertions on what a user sees in the pages.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_letopis");
+const ARCHIVE: &str = "gorizont-2025";
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+}
+
+fn letopis(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(BIN).args(args).output().expect("run letopis")
+}
+
+fn build(input: &Path, outs: &[&Path]) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref(), input.as_os_str()];
+    for o in outs {
+        args.push("--out".as_ref());
+        args.push(o.as_os_str());
+    }
+    args.push("--quiet".as_ref());
+    letopis(&args)
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Every `href="…"` and `src="…"` value of a page (attribute values are HTML-escaped).
+fn references(html: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            v.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    v
+}
+
+#[test]
+fn builds_sample_on_two_media_with_working_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let out = build(&sample(), &[&a, &b]);
+    ok(&out);
+
+    for medium in [&a, &b] {
+        let index = std::fs::read_to_string(medium.join("index.html")).unwrap();
+        assert!(
+            index.contains(&format!("href=\"{ARCHIVE}/data/index.html\"")),
+            "{index}"
+        );
+        assert!(index.contains("2025 календарный год"));
+    }
+    let data = a.join(ARCHIVE).join("data");
+    let files = files_under(&data);
+    let pages: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(pages.len() > 56 + 5 + 3 + 10, "only {} pages", pages.len());
+    // The verbatim exports and the attachments are in the archive.
+    for f in [
+        "raw/learners.csv",
+        "raw/letopis.yaml",
+        "raw/documents/polozhenie.md",
+        "files/files/prikazy/prikaz-09-z-2025.pdf",
+        "files/files/foto/diplom-konkurs-2025.jpg",
+        "assets/style.css",
+    ] {
+        assert!(data.join(f).is_file(), "{f} missing");
+    }
+    assert_eq!(
+        std::fs::read(data.join("raw/learners.csv")).unwrap(),
+        std::fs::read(sample().join("learners.csv")).unwrap(),
+        "raw export not verbatim"
+    );
+
+    let mut unresolved = BTreeSet::new();
+    let mut checked = 0;
+    for page in &pages {
+        let html = std::fs::read_to_string(data.join(page)).unwrap();
+        let dir = data.join(page).parent().unwrap().to_path_buf();
+        for r in references(&html) {
+            assert!(
+                !r.starts_with("http://") && !r.starts_with("https://") && !r.starts_with("//"),
+                "{} references an external URL {r}",
+                page.display()
+            );
+            assert!(
+                !r.starts_with('/') && !r.contains(':'),
+                "{} has a non-relative link {r}",
+                page.display()
+            );
+            let file = r.split(['#', '?']).next().unwrap();
+            if file.is_empty() {
+                continue;
+            }
+            let target = dir.join(percent_decode(file));
+            checked += 1;
+            if !target.is_file() {
+                unresolved.insert(format!("{} → {r}", page.display()));
+            }
+        }
+        for bad in ["src=\"http", "url(http", "@import"] {
+            assert!(!html.contains(bad), "{} loads {bad}", page.display());
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+    // search/search.js and its shards are written by the search stage (issue 5), not by render;
+    // it is the only reference allowed to be missing from a render-only archive.
+    unresolved.retain(|u| !u.ends_with("→ search/search.js"));
+    assert!(unresolved.is_empty(), "broken links:\n{unresolved:#?}");
+    let css = std::fs::read_to_string(data.join("assets/style.css")).unwrap();
+    assert!(!css.contains("http"), "stylesheet references the network");
+}
+
+#[test]
+fn learner_page_shows_card_grades_and_certification() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
+    let data = a.join(ARCHIVE).join("data");
+    let page = std::fs::read_to_string(data.join("learners/ld-2024-119.html")).unwrap();
+    for needle in [
+        "Личное дело: Белоусова Анна Андреевна",
+        "22.10.1998",
+        "995-434-943 79",
+        "Промежуточное тестирование по модулям 1–3",
+        "<td class=\"grade\">65,5</td>",
+        "href=\"../groups/pk-tsos-24-2.html\"",
+        "Руководитель ____________________ / Виноградова Марина Сергеевна /",
+        "М.П.",
+        "Дата печати: 20.01.2026",
+    ] {
+        assert!(page.contains(needle), "learner page lacks {needle:?}");
+    }
+    // Found through the alphabetical index.
+    let index = std::fs::read_to_string(data.join("learners/index.html")).unwrap();
+    assert!(index.contains("<a href=\"ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
+    // The group journal has the grid with lesson anchors.
+    let group = std::fs::read_to_string(data.join("groups/pk-tsos-24-2.html")).unwrap();
+    assert!(group.contains("class=\"grid-box\""));
+    assert!(group.contains("id=\"lesson-tsos-24-2-z15\""));
+    assert!(
+        group.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>")
+    );
+}
+
+#[test]
+fn injected_html_is_escaped_or_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_dir(&sample(), &input);
+    // learners.csv is Windows-1251; the injected text is ASCII so bytes can be replaced directly.
+    let csv = std::fs::read(input.join("learners.csv")).unwrap();
+    let surname = encoding_rs::WINDOWS_1251.encode("Белоусова").0.into_owned();
+    let pos = csv
+        .windows(surname.len())
+        .position(|w| w == surname.as_slice())
+        .unwrap();
+    let mut evil = csv[..pos].to_vec();
+    evil.extend_from_slice(b"<script>alert(1)</script>");
+    evil.extend_from_slice(&csv[pos + surname.len()..]);
+    std::fs::write(input.join("learners.csv"), evil).unwrap();
+    let md = input.join("documents/polozhenie.md");
+    let mut text = std::fs::read_to_string(&md).unwrap();
+    text.push_str("\n\n<script>alert('doc')</script>\n\n<img src=\"x.png\" onerror=\"alert(2)\">\n\n[ссылка](javascript:alert(3))\n");
+    std::fs::write(&md, text).unwrap();
+
+    let a = tmp.path().join("a");
+    ok(&build(&input, &[&a, &tmp.path().join("b")]));
+    let data = a.join(ARCHIVE).join("data");
+    let learner = std::fs::read_to_string(data.join("learners/ld-2024-119.html")).unwrap();
+    assert!(
+        learner.contains("&lt;script&gt;alert(1)&lt;/script&gt; Анна"),
+        "name not escaped"
+    );
+    for page in files_under(&data)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = std::fs::read_to_string(data.join(page)).unwrap();
+        for bad in ["<script>alert", "onerror=", "javascript:"] {
+            assert!(!html.contains(bad), "{} contains {bad}", page.display());
+        }
+    }
+    let doc = std::fs::read_to_string(data.join("documents/polozhenie.html")).unwrap();
+    assert!(
+        doc.contains("<img src=\"x.png\">"),
+        "sanitised image kept without the handler"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    ok(&build(&sample(), &[&a, &b]));
+    let out = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        c.as_os_str(),
+        "--draft".as_ref(),
+        "--quiet".as_ref(),
+    ]);
+    ok(&out);
+    let fa = files_under(&a);
+    assert_eq!(fa, files_under(&b));
+    assert_eq!(fa, files_under(&c));
+    for f in &fa {
+        let x = std::fs::read(a.join(f)).unwrap();
+        assert_eq!(
+            x,
+            std::fs::read(b.join(f)).unwrap(),
+            "{} differs on medium B",
+            f.display()
+        );
+        assert_eq!(
+            x,
+            std::fs::read(c.join(f)).unwrap(),
+            "{} differs in the second build",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn refuses_one_medium_without_draft_and_existing_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let out = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        a.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("укажите --out дважды"), "{err}");
+    assert!(!a.exists(), "nothing written");
+
+    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
+    let out = build(&sample(), &[&a, &tmp.path().join("c")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("уже существует"));
+}
+
+#[test]
+fn data_errors_refuse_the_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_dir(&sample(), &input);
+    let path = input.join("groups.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("ПК-БИТАЯ,НЕТ-ТАКОЙ,32.13.2025,01.01.2026,\n");
+    std::fs::write(&path, text).unwrap();
+    let a = tmp.path().join("a");
+    let out = build(&input, &[&a, &tmp.path().join("b")]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("groups.csv:7"), "{err}");
+    assert!(err.contains("сборка отменена"), "{err}");
+    assert!(
+        !a.join(ARCHIVE).exists(),
+        "an archive was written despite errors"
+    );
+}
+
+#[test]
+fn template_override_and_broken_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tpl = tmp.path().join("tpl");
+    std::fs::create_dir_all(&tpl).unwrap();
+    std::fs::write(
+        tpl.join("about.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Наш собственный шаблон</p>{% endblock content %}",
+    )
+    .unwrap();
+    let a = tmp.path().join("a");
+    let out = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        a.as_os_str(),
+        "--draft".as_ref(),
+        "--quiet".as_ref(),
+        "--templates".as_ref(),
+        tpl.as_os_str(),
+    ]);
+    ok(&out);
+    let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
+    assert!(about.contains("<p>Наш собственный шаблон</p>"));
+
+    std::fs::write(tpl.join("learner.html"), "{% for x in %}").unwrap();
+    let b = tmp.path().join("b");
+    let out = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        b.as_os_str(),
+        "--draft".as_ref(),
+        "--templates".as_ref(),
+        tpl.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&tpl.join("learner.html").display().to_string()),
+        "{err}"
+    );
+    assert!(!b.join(ARCHIVE).exists());
+}
