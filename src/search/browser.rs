@@ -3,7 +3,8 @@
 //!
 //! - `meta.js`: `letopisMeta(archive, {period, docs, per, years})`.
 //! - `s-<key>.js`: the words whose first three letters transliterate to `key` (see [`shard_key`]):
-//!   `letopisShard(archive, key, [[word, stemLen, inName, [delta-coded doc numbers]], ...])`.
+//!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
+//!   `gap * 2 + inTitleOrNames` over the sorted doc numbers.
 //! - `d-<n>.js`: documents `n*per .. (n+1)*per`: `letopisDocs(archive, n, [[kind, title, url,
 //!   groups, years, snippet], ...])`.
 //! - `g-<slug>.js`: the document numbers of one group: `letopisGroup(archive, slug, [...])`.
@@ -25,7 +26,7 @@ pub const RUNTIME: &str = include_str!("search.js");
 /// Documents per `d-<n>.js` file.
 pub const DOCS_PER_FILE: usize = 32;
 /// Longest snippet kept for the browser, in characters.
-const SNIPPET: usize = 160;
+const SNIPPET: usize = 300;
 
 /// The key of the shard holding `word`: its first three letters, transliterated (`смирнова` →
 /// `smi`). The runtime computes the same key with the same table.
@@ -65,8 +66,8 @@ pub fn write(
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by_cached_key(|&i| (docs[i].kind, text::words(&docs[i].title), i));
     let mut stems = Stems::new();
-    // word → (stem length, in a name, doc numbers)
-    let mut words: BTreeMap<String, (usize, bool, BTreeSet<u32>)> = BTreeMap::new();
+    // word → (stem length, in a name somewhere, doc number → in that doc's title or names)
+    let mut words: BTreeMap<String, (usize, bool, BTreeMap<u32, bool>)> = BTreeMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     for (n, &i) in order.iter().enumerate() {
@@ -87,9 +88,9 @@ pub fn write(
             let in_name = names.contains(&w);
             let entry = words
                 .entry(w)
-                .or_insert_with_key(|w| (stems.stem_len(w), false, BTreeSet::new()));
+                .or_insert_with_key(|w| (stems.stem_len(w), false, BTreeMap::new()));
             entry.1 |= in_name;
-            entry.2.insert(n);
+            entry.2.insert(n, in_name);
         }
         for g in &d.groups {
             groups.entry(slug(g)).or_default().insert(n);
@@ -103,12 +104,14 @@ pub fn write(
     let mut shards: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (w, (stem_len, in_name, docs)) in &words {
         let mut prev = 0u32;
+        // Each posting: (gap from the previous doc number) * 2 + (1 when in the doc's title or
+        // names), so a name match ranks above a mention in a text.
         let deltas: Vec<u32> = docs
             .iter()
-            .map(|&d| {
+            .map(|(&d, &head)| {
                 let delta = d - prev;
                 prev = d;
-                delta
+                delta * 2 + u32::from(head)
             })
             .collect();
         let entry = format!(

@@ -104,10 +104,13 @@
   function dataBase(base) {
     return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
   }
-  function decode(deltas) {
-    var out = new Array(deltas.length), v = 0;
-    for (var i = 0; i < deltas.length; i++) { v += deltas[i]; out[i] = v; }
-    return out;
+  /* Postings: gap * 2 + (1 when the word is in the doc's title or names). */
+  function decode(postings) {
+    var docs = new Array(postings.length), heads = new Array(postings.length), v = 0;
+    for (var i = 0; i < postings.length; i++) {
+      v += postings[i] >> 1; docs[i] = v; heads[i] = postings[i] & 1;
+    }
+    return { docs: docs, heads: heads };
   }
 
   /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
@@ -131,10 +134,10 @@
           var en = entries[e], sc = score(q, en[0], en[1], en[2]);
           if (!sc) continue;
           result.matched[en[0]] = true;
-          var docs = decode(en[3]), bonus = en[2] ? 0.5 : 0;
+          var p = decode(en[3]), docs = p.docs;
           for (var d = 0; d < docs.length; d++) {
-            var prev = found[docs[d]];
-            if (prev === undefined || prev < sc + bonus) found[docs[d]] = sc + bonus;
+            var v = sc + p.heads[d], prev = found[docs[d]];
+            if (prev === undefined || prev < v) found[docs[d]] = v;
           }
         }
         if (total === null) total = found;
@@ -215,6 +218,21 @@
   }
   L.highlight = highlight;
 
+  /* About 160 characters of the snippet, starting a little before its first matched word. */
+  function around(text, matched) {
+    var chars = Array.from(text), max = 160;
+    if (chars.length <= max) return text;
+    var m, first = -1;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null) {
+      if (matched[norm(m[0])]) { first = Array.from(text.slice(0, m.index)).length; break; }
+    }
+    var start = first < 0 ? 0 : Math.max(0, Math.min(first - 40, chars.length - max));
+    while (start > 0 && !/\s/.test(chars[start - 1])) start--;
+    var end = Math.min(chars.length, start + max);
+    return (start > 0 ? "…" : "") + chars.slice(start, end).join("") + (end < chars.length ? "…" : "");
+  }
+
   function render(box, results, ms) {
     var html = "", count = 0, total = 0;
     for (var i = 0; i < results.length; i++) {
@@ -230,7 +248,7 @@
           "</a> <span class=\"search-kind\">" + esc(KIND[h.kind] || h.kind) + "</span>" +
           (h.groups ? " · " + T.group + " " + esc(h.groups) : "") +
           (h.years ? " · " + T.year + " " + esc(h.years) : "") +
-          (h.snippet ? "<br><span class=\"search-snippet\">" + highlight(h.snippet, r.matched) + "</span>" : "") +
+          (h.snippet ? "<br><span class=\"search-snippet\">" + highlight(around(h.snippet, r.matched), r.matched) + "</span>" : "") +
           "</li>";
       }
       html += "</ol>";
