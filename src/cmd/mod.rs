@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod search;
 
 use crate::model::Lang;
@@ -49,6 +50,14 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
+    Init {
+        /// Новая или пустая папка (a new or empty folder)
+        folder: PathBuf,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
     Search(search::SearchArgs),
 }
@@ -89,5 +98,41 @@ pub fn run(cli: Cli) -> i32 {
             lang: lang.map(Lang::from),
         }),
         Command::Search(args) => search::run(args),
+        Command::Init { folder, lang } => {
+            init::run(&folder, lang.map(Lang::from).unwrap_or_default())
+        }
+    }
+}
+
+/// Russian plural form for a count: `plural_ru(22, "файл", "файла", "файлов")` → `файла`.
+pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn russian_plurals() {
+        let f = |n| super::plural_ru(n, "файл", "файла", "файлов");
+        assert_eq!(
+            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(f),
+            [
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файлов",
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файл"
+            ]
+        );
     }
 }

@@ -74,6 +74,8 @@ enum Class {
     Config,
     Record(Kind),
     Document,
+    /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
+    Readme,
     Other,
 }
 
@@ -87,6 +89,9 @@ fn classify(rel: &str) -> Class {
         && let Some(k) = Kind::from_stem(stem)
     {
         return Class::Record(k);
+    }
+    if !rel.contains('/') && rel.to_lowercase().starts_with("readme") {
+        return Class::Readme;
     }
     if let Some(name) = rel.strip_prefix("documents/")
         && !name.contains('/')
@@ -246,7 +251,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| e.class == Class::Other)
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -347,6 +352,17 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         );
     }
     let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+    // The folder of template overrides named in letopis.yaml: its files are not unknown files.
+    let templates: Option<String> = config
+        .as_ref()
+        .and_then(|c| c.templates.as_deref())
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
 
     // 4. Record files.
     let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
@@ -359,6 +375,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let mut rejected: Vec<RejectedRow> = Vec::new();
     let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
     let mut rows_read: HashMap<String, u64> = HashMap::new();
+    let mut gone: HashMap<Kind, std::collections::HashSet<String>> = HashMap::new();
+    let mut unavailable: std::collections::HashSet<Kind> = Default::default();
     for (kind, files) in &by_kind {
         let kind = *kind;
         let twins = files.len() > 1;
@@ -395,13 +413,17 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     )),
                 );
                 sources.push(src);
+                unavailable.insert(kind);
                 continue;
             }
             if let Some(nt) = scan.not_text {
                 diags.push(not_text_diag(&e.rel, nt));
                 sources.push(src);
+                unavailable.insert(kind);
                 continue;
             }
+            let id_col = validate::id_field(kind).map(|f| kind.col(f));
+            let mut missing_columns = false;
             let mut count = 0u64;
             let mut row_diags: Vec<Diagnostic> = Vec::new();
             let mut on_item =
@@ -412,6 +434,12 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                         .or_insert_with(|| h.cols.clone());
                     match item {
                         Item::Broken { line, values, diag } => {
+                            if let Some(c) = id_col
+                                && let Some((_, id)) =
+                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                            {
+                                gone.entry(kind).or_default().insert(id.clone());
+                            }
                             rejected.push(RejectedRow {
                                 origin: Origin {
                                     file: e.rel.clone(),
@@ -424,6 +452,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                         }
                         Item::Row(row) => {
                             if let Some(reason) = &h.missing {
+                                missing_columns = true;
                                 rejected.push(RejectedRow {
                                     origin: Origin {
                                         file: e.rel.clone(),
@@ -446,6 +475,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                             let ok = records::build(&mut c, &mut st);
                             row_diags.append(&mut c.warnings);
                             if !ok {
+                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
+                                    gone.entry(kind).or_default().insert(cell.value.clone());
+                                }
                                 let reason =
                                     c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
                                         || Text::new("ошибка в строке", "error in the row"),
@@ -469,14 +501,19 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                 src.delimiter = Some(d as char);
             } else {
                 let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                rows::read_yaml(
+                if !rows::read_yaml(
                     &bytes,
                     scan.encoding,
                     &e.rel,
                     kind,
                     &mut diags,
                     &mut on_item,
-                );
+                ) {
+                    unavailable.insert(kind);
+                }
+            }
+            if missing_columns {
+                unavailable.insert(kind);
             }
             diags.append(&mut row_diags);
             rows_read.insert(e.rel.clone(), count);
@@ -525,23 +562,36 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     documents.sort_by(|a, b| a.id.cmp(&b.id));
 
     // 6. Cross-record validation.
+    let mentioned = mentioned_paths(&st);
+    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
         header_cols: &header_cols,
         files: &statuses,
         referenced: Default::default(),
+        gone,
+        unavailable,
+        cascades: Default::default(),
     };
     let (st, grades) = validate::run(&mut v, st);
     diags.append(&mut v.diags);
     rejected.append(&mut v.rejected);
     let referenced = std::mem::take(&mut v.referenced);
+    not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
 
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
-    for (_, mut s) in others {
-        if referenced.contains(&s.path) {
+    for (i, mut s) in others {
+        let in_templates = templates
+            .as_deref()
+            .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
+        if entries[i].class == Class::Readme {
+            s.kind = "readme".into();
+        } else if in_templates {
+            s.kind = "template".into();
+        } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
             diags.push(
@@ -648,5 +698,80 @@ fn tally(p: &mut Period, read: &HashMap<String, u64>) {
         s.rows_read = read.get(&s.path).copied().unwrap_or(0);
         s.rows_kept = kept.get(&s.path).copied().unwrap_or(0);
         s.rows_rejected = rejected.get(&s.path).copied().unwrap_or(0);
+    }
+}
+
+/// Paths named by attachments and `file` columns, as written (normalised), whether or not their
+/// rows pass: such files are attachment files, not unknown ones.
+fn mentioned_paths(st: &Staging) -> std::collections::HashSet<String> {
+    let norm = |p: &str| {
+        p.trim()
+            .replace('\\', "/")
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut out = std::collections::HashSet::new();
+    out.extend(st.attachments.iter().map(|a| norm(&a.path)));
+    out.extend(st.orders.iter().filter_map(|r| r.file.as_deref()).map(norm));
+    out.extend(st.awards.iter().filter_map(|r| r.file.as_deref()).map(norm));
+    out.extend(
+        st.portfolio
+            .iter()
+            .filter_map(|r| r.file.as_deref())
+            .map(norm),
+    );
+    out
+}
+
+/// A warning for each learner without an enrolment (unless their enrolment row was rejected: then
+/// the error about that row says it all).
+fn not_enrolled(
+    st: &Staging,
+    rejected: &[RejectedRow],
+    enrolments_unreadable: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if enrolments_unreadable {
+        return;
+    }
+    let learner_col = Kind::Enrolments.col("learner");
+    let mut enrolled: std::collections::HashSet<&str> =
+        st.enrolments.iter().map(|e| e.learner.as_str()).collect();
+    for r in rejected {
+        if r.origin.file.starts_with("enrolments.") {
+            for (k, v) in &r.values {
+                if Kind::Enrolments.match_header(k) == Some(learner_col) {
+                    enrolled.insert(v.as_str());
+                }
+            }
+        }
+    }
+    for l in &st.learners {
+        if !enrolled.contains(l.id.as_str()) {
+            diags.push(
+                Diagnostic::warning(
+                    l.origin.file.clone(),
+                    Text::new(
+                        format!(
+                            "слушатель «{}» ({}) не зачислен ни в одну группу",
+                            l.id,
+                            l.full_name()
+                        ),
+                        format!(
+                            "learner «{}» ({}) is not enrolled in any group",
+                            l.id,
+                            l.full_name()
+                        ),
+                    ),
+                )
+                .at(l.origin.line, None)
+                .hint(Text::new(
+                    "добавьте строку в enrolments",
+                    "add a row to enrolments",
+                )),
+            );
+        }
     }
 }

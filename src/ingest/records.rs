@@ -113,7 +113,13 @@ impl<'a> Ctx<'a> {
                     format!("{label}: {}", msg.ru),
                     format!("{label}: {}", msg.en),
                 );
-                self.error_at(name, Some(cell), msg, None);
+                let hint = (name == "snils").then(|| {
+                    Text::new(
+                        "сверьте СНИЛС с документом слушателя; если номера нет, оставьте ячейку пустой",
+                        "check the SNILS against the learner's document; leave the cell empty if there is none",
+                    )
+                });
+                self.error_at(name, Some(cell), msg, hint);
                 None
             }
         }
@@ -129,11 +135,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn date(&mut self, name: &str, required: bool, check_period: bool) -> Option<NaiveDate> {
+        let before = self.errors.len();
         let d = if required {
             self.req_parse(name, fields::date)
         } else {
             self.parse(name, fields::date)
-        }?;
+        };
+        if self.errors.len() > before
+            && let Some(last) = self.errors.last_mut()
+            && last.hint.is_none()
+        {
+            last.hint = Some(Text::new(
+                "даты пишутся как ДД.ММ.ГГГГ (31.01.2025) или ГГГГ-ММ-ДД (2025-01-31)",
+                "write dates as dd.mm.yyyy (31.01.2025) or yyyy-mm-dd (2025-01-31)",
+            ));
+        }
+        let d = d?;
         if let (true, Some((start, end))) = (check_period, self.period)
             && (d < start || d > end)
             && let Some(cell) = self.cell(name)

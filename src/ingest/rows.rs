@@ -180,6 +180,9 @@ pub fn read_csv(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        // Records end at LF only (a CR before it is trimmed with the cell): the csv crate's line
+        // numbers lag by one per record on CRLF files otherwise.
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
     let read = |csv: &mut csv::Reader<_>, rec: &mut csv::StringRecord| -> io::Result<bool> {
@@ -217,6 +220,10 @@ pub fn read_csv(
     let mut pending: Option<csv::StringRecord> = None;
     let mut process = |rec: &csv::StringRecord, last: bool| {
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
         let values = || -> BTreeMap<String, String> {
             rec.iter()
                 .enumerate()
@@ -231,7 +238,7 @@ pub fn read_csv(
             let end = line
                 + rec
                     .iter()
-                    .map(|f| f.matches('\n').count() as u64)
+                    .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
                     .sum::<u64>();
             let diag = Diagnostic::error(
                 file,
@@ -340,13 +347,13 @@ pub fn read_yaml(
     kind: Kind,
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
-) {
+) -> bool {
     let src = text::decode_all(bytes, encoding);
     let value: serde_yaml::Value = match serde_yaml::from_str(&src) {
         Ok(v) => v,
         Err(e) => {
             diags.push(yaml_error(file, &e));
-            return;
+            return false;
         }
     };
     let items = match value {
@@ -363,7 +370,7 @@ pub fn read_yaml(
                 )
                 .at(1, None),
             );
-            return;
+            return false;
         }
     };
     let lines: Vec<&str> = src.lines().collect();
@@ -459,6 +466,7 @@ pub fn read_yaml(
             None => on_item(&h, Item::Row(Row { line, cells, extra })),
         }
     }
+    h.missing.is_none()
 }
 
 /// A YAML scalar as text; `None` for mappings; empty for null.
