@@ -7,6 +7,7 @@ pub mod log;
 pub mod pack;
 pub mod repair;
 pub mod seal_dir;
+pub mod search;
 pub mod verify;
 
 use crate::model::Lang;
@@ -73,6 +74,8 @@ pub enum Command {
     /// Запечатать готовую папку как архив на носители (служебная команда)
     #[command(hide = true)]
     SealDir(seal_dir::SealDirArgs),
+    /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
+    Search(search::SearchArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -118,6 +121,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Pack(a) => pack::run(a),
         Command::Log(a) => log::run(a),
         Command::SealDir(a) => seal_dir::run(a),
+        Command::Search(a) => search::run(a),
     }
 }
 
