@@ -26,8 +26,9 @@ fn write_archive_reports_per_medium_and_renders_the_index_from_all_archives() {
     payload.add("index.html", &page);
     payload.add("learners/l-001.html", &page);
     let media = vec![t.path().join("A"), t.path().join("B")];
-    let index = |list: &[SealedArchive]| {
-        list.iter()
+    let index = |_medium: &std::path::Path, list: &[SealedArchive]| -> Result<String, String> {
+        Ok(list
+            .iter()
             .map(|a| {
                 format!(
                     "{}={}\n",
@@ -35,7 +36,7 @@ fn write_archive_reports_per_medium_and_renders_the_index_from_all_archives() {
                     a.get("Letopis-Period-Title").unwrap_or("")
                 )
             })
-            .collect::<String>()
+            .collect::<String>())
     };
     let opts = WriteOptions {
         index_html: Some(&index),

@@ -1,14 +1,17 @@
 //! `letopis build <folder> --out A --out B`: load and validate the input folder, render the archive
 //! pages, and write `<medium>/<archive-name>/data/…` plus the medium's `index.html` on every medium.
 //!
-//! Thin on purpose: loading is `ingest::load`, pages are `render::render`; the plain copy below is
-//! the interim medium writer until the sealing stage (BagIt, read-back verification) replaces it.
+//! Thin on purpose: loading is `ingest::load`, pages are `render::render`, indexes `search::build`,
+//! and `media::write_archive` seals the payload as a BagIt bag on every medium in one pass, reads it
+//! back from the medium and renames it into place.
 
+use crate::cmd::seal_dir::print_write_report;
 use crate::diag::{self, Diagnostic};
 use crate::ingest;
+use crate::media::{self, WriteOptions};
 use crate::model::{Lang, Period, Text};
 use crate::render::{self, RenderOptions, Templates};
-use crate::seal::Payload;
+use crate::seal::BagMeta;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 
@@ -18,6 +21,8 @@ pub struct Args {
     pub draft: bool,
     pub quiet: bool,
     pub templates: Option<PathBuf>,
+    /// Also write a deterministic `<name>.zip` beside the archive on each medium.
+    pub zip: bool,
     pub lang: Option<Lang>,
 }
 
@@ -74,7 +79,7 @@ pub fn run(args: Args) -> i32 {
         return 1;
     }
     match build(&args, &period, lang) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(msg) => {
             eprintln!("{msg}");
             2
@@ -82,7 +87,7 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
-fn build(args: &Args, period: &Period, lang: Lang) -> Result<(), String> {
+fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
     let templates_dir: Option<PathBuf> = args.templates.clone().or_else(|| {
         period
             .config
@@ -110,47 +115,68 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<(), String> {
     crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
     let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
 
-    let name = &rendered.archive.name;
-    for out in &args.out {
-        let bar = progress(
-            args.quiet,
-            rendered.payload.files.len() as u64,
-            &out.display().to_string(),
+    let config = &period.config;
+    let name = config.archive_name();
+    let meta = BagMeta {
+        source_organization: config.organisation.name.clone(),
+        organization_address: config.organisation.address.clone(),
+        external_identifier: name.clone(),
+        bagging_date: config.build_date(),
+        period: config.period.id.clone(),
+        period_title: config.period.title.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    // The medium's list of periods is rendered from every archive found on it, after this one is
+    // in place; `media` writes it atomically.
+    let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
+        let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
+        render::medium_index(&archives, lang, &medium_templates).map_err(|e| e.to_string())
+    };
+    let opts = WriteOptions {
+        index_html: Some(&index),
+        zip: args.zip,
+        progress: !args.quiet,
+    };
+    let report = media::write_archive(&rendered.payload, &meta, &args.out, &name, opts)
+        .map_err(|e| e.text().get(lang).to_string())?;
+    if !args.quiet {
+        println!(
+            "{}",
+            say(
+                lang,
+                Text::new(
+                    format!(
+                        "архив {name}: страниц {}, файлов {}, {}",
+                        rendered.pages,
+                        report.files,
+                        render::fmt::size(Lang::Ru, report.bytes)
+                    ),
+                    format!(
+                        "archive {name}: {} pages, {} files, {}",
+                        rendered.pages,
+                        report.files,
+                        render::fmt::size(Lang::En, report.bytes)
+                    ),
+                )
+            )
         );
-        let bytes = write_archive(&rendered.payload, out, name, &bar)?;
-        bar.finish_and_clear();
-        let archives = render::scan_medium(out).map_err(|e| e.to_string())?;
-        let html =
-            render::medium_index(&archives, lang, &medium_templates).map_err(|e| e.to_string())?;
-        write_atomically(&out.join("index.html"), html.as_bytes())?;
-        if !args.quiet {
+    }
+    let code = print_write_report(&report, lang);
+    if code == 0 && !args.quiet {
+        for out in &args.out {
             println!(
                 "{}",
                 say(
                     lang,
                     Text::new(
-                        format!(
-                            "{}: архив {name} — страниц {}, файлов {}, {}; откройте {}",
-                            out.display(),
-                            rendered.pages,
-                            rendered.payload.files.len(),
-                            render::fmt::size(Lang::Ru, bytes),
-                            out.join("index.html").display()
-                        ),
-                        format!(
-                            "{}: archive {name} — {} pages, {} files, {}; open {}",
-                            out.display(),
-                            rendered.pages,
-                            rendered.payload.files.len(),
-                            render::fmt::size(Lang::En, bytes),
-                            out.join("index.html").display()
-                        ),
+                        format!("откройте {}", out.join("index.html").display()),
+                        format!("open {}", out.join("index.html").display()),
                     )
                 )
             );
         }
     }
-    Ok(())
+    Ok(code)
 }
 
 fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
@@ -163,44 +189,4 @@ fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
     let bar = ProgressBar::new(len).with_style(style);
     bar.set_message(label.to_string());
     bar
-}
-
-/// Copies the payload to `<out>/<name>/data/` through a staging folder renamed into place only when
-/// complete, so an interrupted build never leaves a folder that looks like a finished archive.
-fn write_archive(
-    payload: &Payload,
-    out: &Path,
-    name: &str,
-    bar: &ProgressBar,
-) -> Result<u64, String> {
-    let dest = out.join(name);
-    if dest.exists() {
-        return Err(format!(
-            "ошибка: {} уже существует; архив периода не перезаписывается / error: {} already exists; a period's archive is never overwritten",
-            dest.display(),
-            dest.display()
-        ));
-    }
-    let staging = out.join(format!(".{name}.partial"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-    }
-    let mut bytes = 0;
-    for (data_path, src) in &payload.files {
-        let target = staging.join("data").join(data_path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        bytes += std::fs::copy(src, &target)
-            .map_err(|e| format!("{} → {}: {e}", src.display(), target.display()))?;
-        bar.inc(1);
-    }
-    std::fs::rename(&staging, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-    Ok(bytes)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension("html.partial");
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -59,6 +59,9 @@ pub enum Command {
         /// Папка собственных шаблонов вместо встроенных (folder of override templates)
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Записать рядом с архивом ещё и воспроизводимый zip с файлом .sha256 (also write a zip)
+        #[arg(long)]
+        zip: bool,
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> i32 {
             draft,
             quiet,
             templates,
+            zip,
             lang,
         } => build::run(build::Args {
             folder,
@@ -114,6 +118,7 @@ pub fn run(cli: Cli) -> i32 {
             draft,
             quiet,
             templates,
+            zip,
             lang: lang.map(Lang::from),
         }),
         Command::Verify(a) => verify::run(a),

@@ -35,8 +35,9 @@ impl SealedArchive {
     }
 }
 
-/// Content of the medium's `index.html`, given every sealed archive on it (sorted by name).
-pub type IndexFn<'a> = &'a (dyn Fn(&[SealedArchive]) -> String + Sync);
+/// Content of the medium's `index.html`, given the medium and every sealed archive on it (sorted by
+/// name); an `Err` is a message for the report (the old `index.html` stays).
+pub type IndexFn<'a> = &'a (dyn Fn(&Path, &[SealedArchive]) -> Result<String, String> + Sync);
 
 #[derive(Clone, Copy, Default)]
 pub struct WriteOptions<'a> {
@@ -420,9 +421,13 @@ pub fn write_archive(
         if let (Some(f), MediumOutcome::Written | MediumOutcome::Unchanged) =
             (opts.index_html, r.outcome)
         {
-            let res = list_archives(&r.medium).and_then(|list| {
-                fsio::write_atomic(&r.medium.join(INDEX_HTML), f(&list).as_bytes())
-            });
+            let res = list_archives(&r.medium)
+                .map_err(|e| e.to_string())
+                .and_then(|list| f(&r.medium, &list))
+                .and_then(|html| {
+                    fsio::write_atomic(&r.medium.join(INDEX_HTML), html.as_bytes())
+                        .map_err(|e| e.to_string())
+                });
             if let Err(e) = res {
                 r.notes.push(Text::new(
                     format!(
@@ -486,7 +491,7 @@ pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
 
 /// A minimal list of archives for a medium, used when the caller has no renderer of its own
 /// (the hidden `seal-dir` command). `build` passes the render stage's page instead.
-pub fn default_index_html(list: &[SealedArchive]) -> String {
+pub fn default_index_html(_medium: &Path, list: &[SealedArchive]) -> Result<String, String> {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -510,7 +515,7 @@ pub fn default_index_html(list: &[SealedArchive]) -> String {
         ));
     }
     s.push_str("</ul>\n</body></html>\n");
-    s
+    Ok(s)
 }
 
 fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
