@@ -161,7 +161,7 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
             )
         );
     }
-    let code = print_write_report(&report, lang);
+    let code = print_write_report(&report, lang, args.quiet);
     if code == 0 && !args.quiet {
         for out in &args.out {
             println!(

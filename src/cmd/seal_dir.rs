@@ -42,7 +42,8 @@ pub struct SealDirArgs {
 /// Prints a write report per medium and returns the exit code: 0 when every medium holds the
 /// archive verified, 1 when one refused to overwrite a different archive, 2 when one failed (I/O).
 /// `build` prints its media report with this too.
-pub fn print_write_report(r: &WriteReport, lang: Lang) -> i32 {
+/// With `quiet`, only failures are printed (for scripts).
+pub fn print_write_report(r: &WriteReport, lang: Lang, quiet: bool) -> i32 {
     for w in &r.warnings {
         eprintln!(
             "letopis: {}: {}",
@@ -87,6 +88,10 @@ pub fn print_write_report(r: &WriteReport, lang: Lang) -> i32 {
                 )
             }
         };
+        let failed = matches!(m.outcome, MediumOutcome::Refused | MediumOutcome::Failed);
+        if quiet && !failed {
+            continue;
+        }
         println!("{}", line.get(lang));
         if let Some(z) = &m.zip {
             match lang {
@@ -140,7 +145,7 @@ pub fn run(args: SealDirArgs) -> i32 {
         progress: true,
     };
     match media::write_archive(&payload, &meta, &args.out, &args.name, opts) {
-        Ok(r) => print_write_report(&r, lang),
+        Ok(r) => print_write_report(&r, lang, false),
         Err(e) => {
             print_error(&e.text(), lang);
             2
