@@ -5,10 +5,15 @@
 //! as [`Diagnostic`]s. Errors of the machine (folder missing, unreadable file) are [`Error`]s; errors
 //! of the data are diagnostics, and rows with an error are listed in `Period::rejected`.
 
+pub mod attendance_export;
+pub mod exports;
 pub mod fields;
+pub mod frdo;
+pub mod moodle;
 pub mod records;
 pub mod rows;
 pub mod schema;
+pub mod table;
 pub mod text;
 pub mod validate;
 
@@ -364,11 +369,22 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         })
         .filter(|t| !t.is_empty());
 
+    // 3b. Tables that are not record files by their name: workbooks (sheets of our own record
+    // kinds or platform exports) and platform exports as text (see `exports`).
+    let specs: BTreeMap<String, FileSpec> =
+        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
+    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
+
     // 4. Record files.
-    let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
     for e in &entries {
         if let Class::Record(k) = e.class {
-            by_kind.entry(k).or_default().push(e);
+            by_kind.entry(k).or_default().push((e, None));
+        }
+    }
+    for (i, unit, t) in &found.units {
+        if let Unit::Records(k) = unit {
+            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
         }
     }
     let mut st = Staging::default();
@@ -380,20 +396,18 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     for (kind, files) in &by_kind {
         let kind = *kind;
         let twins = files.len() > 1;
-        for e in files {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let scan = text::scan(f).map_err(io_err(&e.abs))?;
-            let format = if e.rel.ends_with(".csv") {
-                "csv"
-            } else {
-                "yaml"
-            };
-            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
+        for &(e, sheet) in files {
+            let label = sheet
+                .map(|t| t.label(&e.rel))
+                .unwrap_or_else(|| e.rel.clone());
             if twins {
-                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
+                    .collect();
                 diags.push(
                     Diagnostic::error(
-                        e.rel.clone(),
+                        label.clone(),
                         Text::new(
                             format!(
                                 "записи «{}» заданы дважды: {}",
@@ -412,13 +426,39 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                         "keep one file (CSV or YAML)",
                     )),
                 );
-                sources.push(src);
+                if sheet.is_none() {
+                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+                    let scan = text::scan(f).map_err(io_err(&e.abs))?;
+                    let format = if e.rel.ends_with(".csv") {
+                        "csv"
+                    } else {
+                        "yaml"
+                    };
+                    sources.push(text_source(&e.rel, kind.stem(), format, &scan, None));
+                }
                 unavailable.insert(kind);
                 continue;
             }
-            if let Some(nt) = scan.not_text {
+            let scan = match sheet {
+                Some(_) => None,
+                None => {
+                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+                    Some(text::scan(f).map_err(io_err(&e.abs))?)
+                }
+            };
+            let format = if sheet.is_some() {
+                "sheet"
+            } else if e.rel.ends_with(".csv") {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = scan
+                .as_ref()
+                .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
+            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
                 diags.push(not_text_diag(&e.rel, nt));
-                sources.push(src);
+                sources.extend(src);
                 unavailable.insert(kind);
                 continue;
             }
@@ -495,11 +535,15 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                         }
                     }
                 };
-            if format == "csv" {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, &mut diags, &mut on_item)
+            if let Some(t) = sheet {
+                rows::read_table(t, &label, kind, &mut diags, &mut on_item);
+            } else if let (Some(scan), "csv") = (&scan, format) {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, &mut diags, &mut on_item)
                     .map_err(io_err(&e.abs))?;
-                src.delimiter = Some(d as char);
-            } else {
+                if let Some(src) = &mut src {
+                    src.delimiter = Some(d as char);
+                }
+            } else if let Some(scan) = &scan {
                 let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
                 if !rows::read_yaml(
                     &bytes,
@@ -515,9 +559,39 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             if missing_columns {
                 unavailable.insert(kind);
             }
+            if sheet.is_some() {
+                row_diags.iter_mut().for_each(|d| d.file = label.clone());
+            }
             diags.append(&mut row_diags);
-            rows_read.insert(e.rel.clone(), count);
-            sources.push(src);
+            *rows_read.entry(e.rel.clone()).or_default() += count;
+            sources.extend(src);
+        }
+    }
+
+    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
+    {
+        let mut fed: HashMap<String, u64> = HashMap::new();
+        let mut sink = exports::Sink {
+            st: &mut st,
+            period,
+            diags: &mut diags,
+            rejected: &mut rejected,
+            fed: &mut fed,
+        };
+        for (i, unit, t) in &found.units {
+            let rel = &entries[*i].rel;
+            let spec = specs.get(rel);
+            match unit {
+                Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
+                Unit::Export(FileFormat::MoodleAttendance) => {
+                    attendance_export::read(rel, t, spec, &mut sink)
+                }
+                Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
+                Unit::Records(_) => {}
+            }
+        }
+        for (k, v) in fed {
+            *rows_read.entry(k).or_default() += v;
         }
     }
 
@@ -589,6 +663,13 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
         if entries[i].class == Class::Readme {
             s.kind = "readme".into();
+        } else if s.kind != "unknown" {
+            // A workbook or a platform export that was read.
+        } else if let Some(errs) = found.unknown.get(&i)
+            && !(referenced.contains(&s.path) || mentioned.contains(&s.path))
+        {
+            s.kind = "unrecognised".into();
+            diags.extend(errs.iter().cloned());
         } else if in_templates {
             s.kind = "template".into();
         } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
@@ -774,4 +855,129 @@ fn not_enrolled(
             );
         }
     }
+}
+
+/// What a table found by [`find_tables`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// Records of our own format (a sheet named after the kind, or the first sheet of a workbook
+    /// named after it).
+    Records(Kind),
+    Export(FileFormat),
+}
+
+#[derive(Default)]
+struct Found {
+    /// (entry index, what it is, the table).
+    units: Vec<(usize, Unit, table::Table)>,
+    /// Tables matching no format, by entry index: errors unless the file is an attachment.
+    unknown: HashMap<usize, Vec<Diagnostic>>,
+}
+
+/// Reads the workbooks and the delimited text files that are not record files by name, and tells
+/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
+/// `files:`, else by its header. Updates the files' entries in `check`'s table.
+fn find_tables(
+    entries: &[Entry],
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Found, Error> {
+    let mut found = Found::default();
+    for (i, e) in entries.iter().enumerate() {
+        if e.class != Class::Other || e.rel.contains('/') && !specs.contains_key(&e.rel) {
+            continue;
+        }
+        let lower = e.rel.to_lowercase();
+        let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
+        let stem_kind = Kind::from_stem(stem);
+        let spec = specs.get(&e.rel);
+        let workbook = table::is_workbook(&e.rel);
+        let tables = if workbook {
+            match table::read_workbook(&e.abs) {
+                Ok(t) => t,
+                Err(msg) => {
+                    diags.push(
+                        Diagnostic::error(
+                            e.rel.clone(),
+                            Text::new(
+                                format!("книга Excel не читается: {msg}"),
+                                format!("the workbook cannot be read: {msg}"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
+                            "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
+                        )),
+                    );
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.kind = "unrecognised".into();
+                        s.format = ext.to_string();
+                    }
+                    continue;
+                }
+            }
+        } else if matches!(ext, "csv" | "tsv" | "txt") {
+            let scan =
+                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            if scan.not_text.is_some() {
+                continue;
+            }
+            match table::read_text(&e.abs, &scan) {
+                Ok(t) => {
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.encoding = scan.encoding.name().to_string();
+                        s.delimiter = t.delimiter.map(|d| d as char);
+                    }
+                    vec![t]
+                }
+                Err(_) => continue,
+            }
+        } else {
+            continue;
+        };
+        let mut kinds: Vec<String> = Vec::new();
+        for (n, t) in tables.into_iter().enumerate() {
+            let sheet_kind = t
+                .sheet
+                .as_deref()
+                .and_then(|s| Kind::from_stem(&fields::norm(s).replace(' ', "_")));
+            let unit = if let Some(k) = sheet_kind {
+                Some(Unit::Records(k))
+            } else if let (Some(k), true) = (stem_kind, workbook && n == 0) {
+                Some(Unit::Records(k))
+            } else if let Some(f) = spec.and_then(|s| s.format) {
+                Some(Unit::Export(f))
+            } else {
+                exports::recognise(&t).map(Unit::Export)
+            };
+            match unit {
+                Some(u) => {
+                    kinds.push(match u {
+                        Unit::Records(k) => k.stem().to_string(),
+                        Unit::Export(f) => f.name().to_string(),
+                    });
+                    found.units.push((i, u, t));
+                }
+                None if t.rows.is_empty() || ext == "txt" => {}
+                None => found
+                    .unknown
+                    .entry(i)
+                    .or_default()
+                    .push(exports::unknown_table(&e.rel, &t)),
+            }
+        }
+        if !kinds.is_empty()
+            && let Some(s) = sources.get_mut(&i)
+        {
+            kinds.dedup();
+            s.kind = kinds.join(", ");
+            s.format = if workbook {
+                ext.to_string()
+            } else {
+                "csv".into()
+            };
+        }
+    }
+    Ok(found)
 }

@@ -481,6 +481,71 @@ fn scalar(v: &serde_yaml::Value) -> Option<String> {
     }
 }
 
+/// Is this schema column a date (Excel may store it as a serial day number)?
+fn is_date_column(name: &str) -> bool {
+    name == "date" || name == "start" || name == "end" || name.ends_with("_date")
+}
+
+/// Reads a table (a sheet of a workbook) of one record kind: the first row is the header.
+/// Date columns holding a bare number (an Excel serial date) become `dd.mm.yyyy`.
+pub fn read_table(
+    table: &super::table::Table,
+    file: &str,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&Header, Item),
+) {
+    let Some((hline, names)) = table.first() else {
+        diags.push(Diagnostic::warning(
+            file,
+            Text::new(
+                "лист пуст: нет даже строки заголовка",
+                "the sheet is empty: not even a header line",
+            ),
+        ));
+        return;
+    };
+    let positions: Vec<(u64, u64)> = (0..names.len()).map(|i| (*hline, i as u64 + 1)).collect();
+    let (h, map) = header(kind, file, names, &positions, diags);
+    let ncols = kind.columns().len();
+    for (line, rec) in table.rows.iter().skip(1) {
+        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
+        let mut extra = Extra::new();
+        for (i, v) in rec.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match map.get(i).copied().flatten() {
+                Some(c) => {
+                    let mut value = v.clone();
+                    if is_date_column(kind.columns()[c].name)
+                        && let Ok(n) = value.parse::<f64>()
+                        && let Some(d) = super::table::serial_date(n)
+                    {
+                        value = d.format("%d.%m.%Y").to_string();
+                    }
+                    cells[c] = Some(Cell {
+                        value,
+                        line: *line,
+                        col: i as u64 + 1,
+                    })
+                }
+                None => {
+                    extra.insert(name_of(names, i), v.clone());
+                }
+            }
+        }
+        on_item(
+            &h,
+            Item::Row(Row {
+                line: *line,
+                cells,
+                extra,
+            }),
+        );
+    }
+}
+
 pub fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
     let d = Diagnostic::error(
         file,
