@@ -364,162 +364,43 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         })
         .filter(|t| !t.is_empty());
 
-    // 4. Record files.
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
     let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
     for e in &entries {
         if let Class::Record(k) = e.class {
             by_kind.entry(k).or_default().push(e);
         }
     }
-    let mut st = Staging::default();
-    let mut rejected: Vec<RejectedRow> = Vec::new();
-    let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
-    let mut rows_read: HashMap<String, u64> = HashMap::new();
-    let mut gone: HashMap<Kind, std::collections::HashSet<String>> = HashMap::new();
-    let mut unavailable: std::collections::HashSet<Kind> = Default::default();
-    for (kind, files) in &by_kind {
-        let kind = *kind;
-        let twins = files.len() > 1;
-        for e in files {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let scan = text::scan(f).map_err(io_err(&e.abs))?;
-            let format = if e.rel.ends_with(".csv") {
-                "csv"
-            } else {
-                "yaml"
-            };
-            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
-            if twins {
-                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-                diags.push(
-                    Diagnostic::error(
-                        e.rel.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
-                sources.push(src);
-                unavailable.insert(kind);
-                continue;
-            }
-            if let Some(nt) = scan.not_text {
-                diags.push(not_text_diag(&e.rel, nt));
-                sources.push(src);
-                unavailable.insert(kind);
-                continue;
-            }
-            let id_col = validate::id_field(kind).map(|f| kind.col(f));
-            let mut missing_columns = false;
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            if let Some(c) = id_col
-                                && let Some((_, id)) =
-                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
-                            {
-                                gone.entry(kind).or_default().insert(id.clone());
-                            }
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: e.rel.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                missing_columns = true;
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, &mut st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
-                                    gone.entry(kind).or_default().insert(cell.value.clone());
-                                }
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
-            if format == "csv" {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, &mut diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                src.delimiter = Some(d as char);
-            } else {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                if !rows::read_yaml(
-                    &bytes,
-                    scan.encoding,
-                    &e.rel,
-                    kind,
-                    &mut diags,
-                    &mut on_item,
-                ) {
-                    unavailable.insert(kind);
-                }
-            }
-            if missing_columns {
-                unavailable.insert(kind);
-            }
-            diags.append(&mut row_diags);
-            rows_read.insert(e.rel.clone(), count);
-            sources.push(src);
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
         }
-    }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.clone(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
 
     // 5. Markdown documents.
     let mut documents: Vec<MarkdownDoc> = Vec::new();
@@ -773,5 +654,202 @@ fn not_enrolled(
                 )),
             );
         }
+    }
+}
+
+/// The state of reading the record files: what passed the row checks, what was rejected, and the
+/// per-file facts later steps need.
+#[derive(Default)]
+struct Reading {
+    st: Staging,
+    rejected: Vec<RejectedRow>,
+    header_cols: HashMap<String, Vec<Option<u64>>>,
+    rows_read: HashMap<String, u64>,
+    gone: HashMap<Kind, std::collections::HashSet<String>>,
+    unavailable: std::collections::HashSet<Kind>,
+    diags: Vec<Diagnostic>,
+    sources: Vec<SourceFile>,
+}
+
+impl Reading {
+    /// Reads the file(s) of one kind (two files of one kind are an error and neither is read).
+    fn read_kind(
+        &mut self,
+        kind: Kind,
+        files: &[&Entry],
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    ) -> Result<(), Error> {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = self;
+        let twins = files.len() > 1;
+        for e in files {
+            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+            let scan = text::scan(f).map_err(io_err(&e.abs))?;
+            let format = if e.rel.ends_with(".csv") {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
+            if twins {
+                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(
+                        e.rel.clone(),
+                        Text::new(
+                            format!(
+                                "записи «{}» заданы дважды: {}",
+                                kind.stem(),
+                                names.join(" и ")
+                            ),
+                            format!(
+                                "records «{}» are given twice: {}",
+                                kind.stem(),
+                                names.join(" and ")
+                            ),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "оставьте один файл (CSV или YAML)",
+                        "keep one file (CSV or YAML)",
+                    )),
+                );
+                sources.push(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            if let Some(nt) = scan.not_text {
+                diags.push(not_text_diag(&e.rel, nt));
+                sources.push(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            let id_col = validate::id_field(kind).map(|f| kind.col(f));
+            let mut missing_columns = false;
+            let mut count = 0u64;
+            let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let mut on_item =
+                |h: &rows::Header, item: Item| {
+                    count += 1;
+                    header_cols
+                        .entry(e.rel.clone())
+                        .or_insert_with(|| h.cols.clone());
+                    match item {
+                        Item::Broken { line, values, diag } => {
+                            if let Some(c) = id_col
+                                && let Some((_, id)) =
+                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                            {
+                                gone.entry(kind).or_default().insert(id.clone());
+                            }
+                            rejected.push(RejectedRow {
+                                origin: Origin {
+                                    file: e.rel.clone(),
+                                    line,
+                                },
+                                values,
+                                reason: diag.message.clone(),
+                            });
+                            row_diags.push(diag);
+                        }
+                        Item::Row(row) => {
+                            if let Some(reason) = &h.missing {
+                                missing_columns = true;
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason: reason.clone(),
+                                });
+                                return;
+                            }
+                            let mut c = Ctx {
+                                kind,
+                                file: &e.rel,
+                                row: &row,
+                                header_cols: &h.cols,
+                                period,
+                                errors: Vec::new(),
+                                warnings: Vec::new(),
+                            };
+                            let ok = records::build(&mut c, st);
+                            row_diags.append(&mut c.warnings);
+                            if !ok {
+                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
+                                    gone.entry(kind).or_default().insert(cell.value.clone());
+                                }
+                                let reason =
+                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
+                                        || Text::new("ошибка в строке", "error in the row"),
+                                    );
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason,
+                                });
+                                row_diags.append(&mut c.errors);
+                            }
+                        }
+                    }
+                };
+            if format == "csv" {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, diags, &mut on_item)
+                    .map_err(io_err(&e.abs))?;
+                src.delimiter = Some(d as char);
+            } else {
+                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
+                    unavailable.insert(kind);
+                }
+            }
+            if missing_columns {
+                unavailable.insert(kind);
+            }
+            diags.append(&mut row_diags);
+            rows_read.insert(e.rel.clone(), count);
+            sources.push(src);
+        }
+        Ok(())
+    }
+
+    /// Takes in what another reader read (of other kinds).
+    fn merge(&mut self, other: Reading) {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = other;
+        if self.st.attendance.is_empty() {
+            self.st.attendance = st.attendance;
+        } else {
+            self.st.attendance.extend(st.attendance);
+        }
+        self.rejected.extend(rejected);
+        self.header_cols.extend(header_cols);
+        self.rows_read.extend(rows_read);
+        for (k, ids) in gone {
+            self.gone.entry(k).or_default().extend(ids);
+        }
+        self.unavailable.extend(unavailable);
+        self.diags.extend(diags);
+        self.sources.extend(sources);
     }
 }
