@@ -284,7 +284,9 @@ impl Validator<'_> {
         cmp: impl Fn(&T, &T) -> Ordering,
         show: impl Fn(&T) -> String,
     ) {
-        v.sort_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
+        // Unstable sort (no buffer the size of the vector): origins are unique, so the order is
+        // still fully determined.
+        v.sort_unstable_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
         let mut dup = vec![false; v.len()];
         let mut first = 0;
         let mut first_line = Vec::new();
@@ -740,7 +742,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     v.report_cascades();
 
     // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
-    st.lessons.sort_by(|a, b| {
+    st.lessons.sort_unstable_by(|a, b| {
         (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
     });
     (st, grades)
