@@ -76,26 +76,31 @@ enum Class {
     Document,
     /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
     Readme,
+    /// Named like a record kind but in a format that is not read (`learners.xlsx`).
+    Unreadable(Kind),
     Other,
 }
 
 fn classify(rel: &str) -> Class {
-    if rel == CONFIG_FILE || rel == "letopis.yml" {
+    let lower = rel.to_lowercase();
+    if lower == CONFIG_FILE || lower == "letopis.yml" {
         return Class::Config;
     }
     if !rel.contains('/')
-        && let Some((stem, ext)) = rel.rsplit_once('.')
-        && matches!(ext, "csv" | "yaml" | "yml")
+        && let Some((stem, ext)) = lower.rsplit_once('.')
         && let Some(k) = Kind::from_stem(stem)
     {
-        return Class::Record(k);
+        return match ext {
+            "csv" | "tsv" | "txt" | "yaml" | "yml" => Class::Record(k),
+            _ => Class::Unreadable(k),
+        };
     }
-    if !rel.contains('/') && rel.to_lowercase().starts_with("readme") {
+    if !rel.contains('/') && lower.starts_with("readme") {
         return Class::Readme;
     }
-    if let Some(name) = rel.strip_prefix("documents/")
+    if let Some(name) = lower.strip_prefix("documents/")
         && !name.contains('/')
-        && name.to_lowercase().ends_with(".md")
+        && name.ends_with(".md")
     {
         return Class::Document;
     }
@@ -251,7 +256,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme))
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -444,7 +449,23 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
 
     // 6. Cross-record validation.
     let mentioned = mentioned_paths(&st);
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !entries.iter().any(|e| e.class == Class::Record(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    let mut unavailable = unavailable;
     let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    for e in &entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    let enrolments_absent = !entries
+        .iter()
+        .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
@@ -453,13 +474,30 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         referenced: Default::default(),
         gone,
         unavailable,
+        missing: missing_kinds,
         cascades: Default::default(),
     };
     let (st, grades) = validate::run(&mut v, st);
     diags.append(&mut v.diags);
     rejected.append(&mut v.rejected);
     let referenced = std::mem::take(&mut v.referenced);
-    not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "enrolments.csv",
+                Text::new(
+                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
+                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                ),
+            )
+            .hint(Text::new(
+                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+                "add the enrolments export: learner, group, enrolment date",
+            )),
+        );
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
 
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
@@ -468,7 +506,22 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let in_templates = templates
             .as_deref()
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
-        if entries[i].class == Class::Readme {
+        if let Class::Unreadable(kind) = entries[i].class {
+            s.kind = kind.stem().into();
+            diags.push(
+                Diagnostic::error(
+                    s.path.clone(),
+                    Text::new(
+                        format!("файлы этого формата не читаются: записи «{}» не прочитаны", kind.stem()),
+                        format!("files of this format are not read: the «{}» records were not read", kind.stem()),
+                    ),
+                )
+                .hint(Text::new(
+                    format!("сохраните таблицу как CSV (в Excel: «Сохранить как» → «CSV (разделители — точка с запятой)») под именем {}.csv", kind.stem()),
+                    format!("save the sheet as CSV (in Excel: Save As → CSV) named {}.csv", kind.stem()),
+                )),
+            );
+        } else if entries[i].class == Class::Readme {
             s.kind = "readme".into();
         } else if in_templates {
             s.kind = "template".into();
@@ -693,7 +746,9 @@ impl Reading {
         for e in files {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let scan = text::scan(f).map_err(io_err(&e.abs))?;
-            let format = if e.rel.ends_with(".csv") {
+            let format = if !e.rel.to_lowercase().ends_with(".yaml")
+                && !e.rel.to_lowercase().ends_with(".yml")
+            {
                 "csv"
             } else {
                 "yaml"

@@ -70,6 +70,8 @@ pub struct Validator<'a> {
     pub gone: HashMap<Kind, HashSet<String>>,
     /// Kinds whose file could not be read at all.
     pub unavailable: HashSet<Kind>,
+    /// Kinds without any file in the folder.
+    pub missing: HashSet<Kind>,
     /// Rows rejected because they refer to rejected records: (file, kind referred to) → ids.
     pub cascades: BTreeMap<(String, Kind), (u64, std::collections::BTreeSet<String>)>,
 }
@@ -190,6 +192,7 @@ impl Validator<'_> {
             _ => ("нет записи", "record"),
         };
         let gone = self.unavailable.contains(&target)
+            || self.missing.contains(&target)
             || self.gone.get(&target).is_some_and(|g| g.contains(value));
         Some(Problem {
             field,
@@ -222,6 +225,23 @@ impl Validator<'_> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = if ids.len() > 5 { ", …" } else { "" };
+            if self.missing.contains(&target) {
+                let stem = target.stem();
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но файла {stem}.csv или {stem}.yaml в папке нет"),
+                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but there is no {stem}.csv or {stem}.yaml in the folder"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        format!("добавьте выгрузку {stem}.csv"),
+                        format!("add the {stem}.csv export"),
+                    )),
+                );
+                continue;
+            }
             self.diags.push(
                 Diagnostic::error(
                     file,
