@@ -394,3 +394,50 @@ fn config_language_and_template_folder() {
         "{out}"
     );
 }
+
+#[test]
+fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
+    let dir = case("good");
+    std::fs::rename(
+        dir.path().join("learners.csv"),
+        dir.path().join("learners.xlsx"),
+    )
+    .unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    // A CSV renamed to .xlsx: read as a workbook, it is not one.
+    assert!(out.contains("learners.xlsx: ошибка: книга Excel не читается: "), "{out}");
+    assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
+}
+
+#[test]
+fn a_missing_kind_is_named_once_per_referring_file() {
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("lessons.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но файла lessons.csv или lessons.yaml в папке нет\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
+    assert_eq!(out.matches("attendance.csv").count(), 1, "{out}");
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("enrolments.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("enrolments.csv: предупреждение: нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам"), "{out}");
+    assert!(!out.contains("не зачислен"), "{out}");
+}
+
+#[test]
+fn file_names_are_matched_case_insensitively_and_tsv_is_csv() {
+    let dir = case("good");
+    std::fs::rename(dir.path().join("groups.csv"), dir.path().join("Groups.CSV")).unwrap();
+    std::fs::rename(
+        dir.path().join("attendance.csv"),
+        dir.path().join("attendance.tsv"),
+    )
+    .unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.attendance.len(), 5);
+    assert_eq!(period.groups[0].origin.file, "Groups.CSV");
+}

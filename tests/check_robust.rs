@@ -253,3 +253,21 @@ fn random_and_truncated_files_never_panic() {
         std::fs::write(&path, &original).unwrap();
     }
 }
+
+#[test]
+fn excel_sep_line_names_the_separator() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let text = std::fs::read_to_string(&p).unwrap().replace(',', "|");
+    std::fs::write(&p, format!("sep=|\r\n{text}")).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.groups[0].origin.line, 3);
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "groups.csv")
+        .unwrap();
+    assert_eq!(s.delimiter, Some('|'));
+}

@@ -81,26 +81,33 @@ enum Class {
     Document,
     /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
     Readme,
+    /// Named like a record kind but in a format that is not read (`learners.xlsx`).
+    Unreadable(Kind),
     Other,
 }
 
 fn classify(rel: &str) -> Class {
-    if rel == CONFIG_FILE || rel == "letopis.yml" {
+    let lower = rel.to_lowercase();
+    if lower == CONFIG_FILE || lower == "letopis.yml" {
         return Class::Config;
     }
     if !rel.contains('/')
-        && let Some((stem, ext)) = rel.rsplit_once('.')
-        && matches!(ext, "csv" | "yaml" | "yml")
+        && let Some((stem, ext)) = lower.rsplit_once('.')
         && let Some(k) = Kind::from_stem(stem)
     {
-        return Class::Record(k);
+        return match ext {
+            "csv" | "tsv" | "txt" | "yaml" | "yml" => Class::Record(k),
+            // Workbooks are read by `find_tables`, sheet by sheet.
+            "xlsx" | "xlsm" | "xls" | "ods" => Class::Other,
+            _ => Class::Unreadable(k),
+        };
     }
-    if !rel.contains('/') && rel.to_lowercase().starts_with("readme") {
+    if !rel.contains('/') && lower.starts_with("readme") {
         return Class::Readme;
     }
-    if let Some(name) = rel.strip_prefix("documents/")
+    if let Some(name) = lower.strip_prefix("documents/")
         && !name.contains('/')
-        && name.to_lowercase().ends_with(".md")
+        && name.ends_with(".md")
     {
         return Class::Document;
     }
@@ -256,7 +263,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme))
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -369,13 +376,17 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         })
         .filter(|t| !t.is_empty());
 
-    // 3b. Tables that are not record files by their name: workbooks (sheets of our own record
-    // kinds or platform exports) and platform exports as text (see `exports`).
-    let specs: BTreeMap<String, FileSpec> =
-        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
+    //
+    // Before them, the tables that are not record files by their name: workbooks (sheets of our
+    // own record kinds or platform exports) and platform exports as text (see `exports`).
+    let specs: BTreeMap<String, FileSpec> = config
+        .as_ref()
+        .map(|c| c.files.clone())
+        .unwrap_or_default();
     let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
-
-    // 4. Record files.
     let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
     for e in &entries {
         if let Class::Record(k) = e.class {
@@ -387,195 +398,31 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
         }
     }
-    let mut st = Staging::default();
-    let mut rejected: Vec<RejectedRow> = Vec::new();
-    let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
-    let mut rows_read: HashMap<String, u64> = HashMap::new();
-    let mut gone: HashMap<Kind, std::collections::HashSet<String>> = HashMap::new();
-    let mut unavailable: std::collections::HashSet<Kind> = Default::default();
-    for (kind, files) in &by_kind {
-        let kind = *kind;
-        let twins = files.len() > 1;
-        for &(e, sheet) in files {
-            let label = sheet
-                .map(|t| t.label(&e.rel))
-                .unwrap_or_else(|| e.rel.clone());
-            if twins {
-                let names: Vec<String> = files
-                    .iter()
-                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
-                    .collect();
-                diags.push(
-                    Diagnostic::error(
-                        label.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
-                if sheet.is_none() {
-                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-                    let scan = text::scan(f).map_err(io_err(&e.abs))?;
-                    let format = if e.rel.ends_with(".csv") {
-                        "csv"
-                    } else {
-                        "yaml"
-                    };
-                    sources.push(text_source(&e.rel, kind.stem(), format, &scan, None));
-                }
-                unavailable.insert(kind);
-                continue;
-            }
-            let scan = match sheet {
-                Some(_) => None,
-                None => {
-                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-                    Some(text::scan(f).map_err(io_err(&e.abs))?)
-                }
-            };
-            let format = if sheet.is_some() {
-                "sheet"
-            } else if e.rel.ends_with(".csv") {
-                "csv"
-            } else {
-                "yaml"
-            };
-            let mut src = scan
-                .as_ref()
-                .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
-            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
-                diags.push(not_text_diag(&e.rel, nt));
-                sources.extend(src);
-                unavailable.insert(kind);
-                continue;
-            }
-            let id_col = validate::id_field(kind).map(|f| kind.col(f));
-            let mut missing_columns = false;
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            if let Some(c) = id_col
-                                && let Some((_, id)) =
-                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
-                            {
-                                gone.entry(kind).or_default().insert(id.clone());
-                            }
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: e.rel.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                missing_columns = true;
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, &mut st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
-                                    gone.entry(kind).or_default().insert(cell.value.clone());
-                                }
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
-            if let Some(t) = sheet {
-                rows::read_table(t, &label, kind, &mut diags, &mut on_item);
-            } else if let (Some(scan), "csv") = (&scan, format) {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, &mut diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                if let Some(src) = &mut src {
-                    src.delimiter = Some(d as char);
-                }
-            } else if let Some(scan) = &scan {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                if !rows::read_yaml(
-                    &bytes,
-                    scan.encoding,
-                    &e.rel,
-                    kind,
-                    &mut diags,
-                    &mut on_item,
-                ) {
-                    unavailable.insert(kind);
-                }
-            }
-            if missing_columns {
-                unavailable.insert(kind);
-            }
-            if sheet.is_some() {
-                row_diags.iter_mut().for_each(|d| d.file = label.clone());
-            }
-            diags.append(&mut row_diags);
-            *rows_read.entry(e.rel.clone()).or_default() += count;
-            sources.extend(src);
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
         }
-    }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.clone(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
 
     // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
     {
         let mut fed: HashMap<String, u64> = HashMap::new();
         let mut sink = exports::Sink {
-            st: &mut st,
+            st: &mut reading.st,
             period,
-            diags: &mut diags,
-            rejected: &mut rejected,
+            diags: &mut reading.diags,
+            rejected: &mut reading.rejected,
             fed: &mut fed,
         };
         for (i, unit, t) in &found.units {
@@ -591,9 +438,21 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         }
         for (k, v) in fed {
-            *rows_read.entry(k).or_default() += v;
+            *reading.rows_read.entry(k).or_default() += v;
         }
     }
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
 
     // 5. Markdown documents.
     let mut documents: Vec<MarkdownDoc> = Vec::new();
@@ -637,7 +496,29 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
 
     // 6. Cross-record validation.
     let mentioned = mentioned_paths(&st);
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !entries.iter().any(|e| e.class == Class::Record(*k)))
+        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    let mut unavailable = unavailable;
     let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    for e in &entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    for k in &found.unreadable {
+        if missing_kinds.remove(k) {
+            unavailable.insert(*k);
+        }
+    }
+    let enrolments_absent = !entries
+        .iter()
+        .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
@@ -646,13 +527,30 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         referenced: Default::default(),
         gone,
         unavailable,
+        missing: missing_kinds,
         cascades: Default::default(),
     };
     let (st, grades) = validate::run(&mut v, st);
     diags.append(&mut v.diags);
     rejected.append(&mut v.rejected);
     let referenced = std::mem::take(&mut v.referenced);
-    not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "enrolments.csv",
+                Text::new(
+                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
+                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                ),
+            )
+            .hint(Text::new(
+                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+                "add the enrolments export: learner, group, enrolment date",
+            )),
+        );
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
 
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
@@ -661,7 +559,22 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let in_templates = templates
             .as_deref()
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
-        if entries[i].class == Class::Readme {
+        if let Class::Unreadable(kind) = entries[i].class {
+            s.kind = kind.stem().into();
+            diags.push(
+                Diagnostic::error(
+                    s.path.clone(),
+                    Text::new(
+                        format!("файлы этого формата не читаются: записи «{}» не прочитаны", kind.stem()),
+                        format!("files of this format are not read: the «{}» records were not read", kind.stem()),
+                    ),
+                )
+                .hint(Text::new(
+                    format!("сохраните таблицу как CSV (в Excel: «Сохранить как» → «CSV (разделители — точка с запятой)») под именем {}.csv", kind.stem()),
+                    format!("save the sheet as CSV (in Excel: Save As → CSV) named {}.csv", kind.stem()),
+                )),
+            );
+        } else if entries[i].class == Class::Readme {
             s.kind = "readme".into();
         } else if s.kind != "unknown" {
             // A workbook or a platform export that was read.
@@ -857,6 +770,227 @@ fn not_enrolled(
     }
 }
 
+/// The state of reading the record files: what passed the row checks, what was rejected, and the
+/// per-file facts later steps need.
+#[derive(Default)]
+struct Reading {
+    st: Staging,
+    rejected: Vec<RejectedRow>,
+    header_cols: HashMap<String, Vec<Option<u64>>>,
+    rows_read: HashMap<String, u64>,
+    gone: HashMap<Kind, std::collections::HashSet<String>>,
+    unavailable: std::collections::HashSet<Kind>,
+    diags: Vec<Diagnostic>,
+    sources: Vec<SourceFile>,
+}
+
+impl Reading {
+    /// Reads the file(s) of one kind (two files of one kind are an error and neither is read).
+    fn read_kind(
+        &mut self,
+        kind: Kind,
+        files: &[(&Entry, Option<&table::Table>)],
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    ) -> Result<(), Error> {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = self;
+        let twins = files.len() > 1;
+        for &(e, sheet) in files {
+            // A sheet of a workbook: its source is the workbook's (listed with the other files),
+            // its positions `file:sheet:row:column`.
+            let label = sheet
+                .map(|t| t.label(&e.rel))
+                .unwrap_or_else(|| e.rel.clone());
+            let scan = match sheet {
+                Some(_) => None,
+                None => {
+                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+                    Some(text::scan(f).map_err(io_err(&e.abs))?)
+                }
+            };
+            let format = if !e.rel.to_lowercase().ends_with(".yaml")
+                && !e.rel.to_lowercase().ends_with(".yml")
+            {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = scan
+                .as_ref()
+                .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
+            if twins {
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
+                    .collect();
+                diags.push(
+                    Diagnostic::error(
+                        label.clone(),
+                        Text::new(
+                            format!(
+                                "записи «{}» заданы дважды: {}",
+                                kind.stem(),
+                                names.join(" и ")
+                            ),
+                            format!(
+                                "records «{}» are given twice: {}",
+                                kind.stem(),
+                                names.join(" and ")
+                            ),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "оставьте один файл (CSV или YAML)",
+                        "keep one file (CSV or YAML)",
+                    )),
+                );
+                sources.extend(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
+                diags.push(not_text_diag(&e.rel, nt));
+                sources.extend(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            let id_col = validate::id_field(kind).map(|f| kind.col(f));
+            let mut missing_columns = false;
+            let mut count = 0u64;
+            let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let mut on_item =
+                |h: &rows::Header, item: Item| {
+                    count += 1;
+                    header_cols
+                        .entry(e.rel.clone())
+                        .or_insert_with(|| h.cols.clone());
+                    match item {
+                        Item::Broken { line, values, diag } => {
+                            if let Some(c) = id_col
+                                && let Some((_, id)) =
+                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                            {
+                                gone.entry(kind).or_default().insert(id.clone());
+                            }
+                            rejected.push(RejectedRow {
+                                origin: Origin {
+                                    file: e.rel.clone(),
+                                    line,
+                                },
+                                values,
+                                reason: diag.message.clone(),
+                            });
+                            row_diags.push(diag);
+                        }
+                        Item::Row(row) => {
+                            if let Some(reason) = &h.missing {
+                                missing_columns = true;
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason: reason.clone(),
+                                });
+                                return;
+                            }
+                            let mut c = Ctx {
+                                kind,
+                                file: &e.rel,
+                                row: &row,
+                                header_cols: &h.cols,
+                                period,
+                                errors: Vec::new(),
+                                warnings: Vec::new(),
+                            };
+                            let ok = records::build(&mut c, st);
+                            row_diags.append(&mut c.warnings);
+                            if !ok {
+                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
+                                    gone.entry(kind).or_default().insert(cell.value.clone());
+                                }
+                                let reason =
+                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
+                                        || Text::new("ошибка в строке", "error in the row"),
+                                    );
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason,
+                                });
+                                row_diags.append(&mut c.errors);
+                            }
+                        }
+                    }
+                };
+            if let Some(t) = sheet {
+                rows::read_table(t, &label, kind, diags, &mut on_item);
+            } else if let (Some(scan), "csv") = (&scan, format) {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
+                    .map_err(io_err(&e.abs))?;
+                if let Some(src) = &mut src {
+                    src.delimiter = Some(d as char);
+                }
+            } else if let Some(scan) = &scan {
+                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
+                    unavailable.insert(kind);
+                }
+            }
+            if missing_columns {
+                unavailable.insert(kind);
+            }
+            if sheet.is_some() {
+                row_diags.iter_mut().for_each(|d| d.file = label.clone());
+            }
+            diags.append(&mut row_diags);
+            *rows_read.entry(e.rel.clone()).or_default() += count;
+            sources.extend(src);
+        }
+        Ok(())
+    }
+
+    /// Takes in what another reader read (of other kinds).
+    fn merge(&mut self, other: Reading) {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = other;
+        if self.st.attendance.is_empty() {
+            self.st.attendance = st.attendance;
+        } else {
+            self.st.attendance.extend(st.attendance);
+        }
+        self.rejected.extend(rejected);
+        self.header_cols.extend(header_cols);
+        self.rows_read.extend(rows_read);
+        for (k, ids) in gone {
+            self.gone.entry(k).or_default().extend(ids);
+        }
+        self.unavailable.extend(unavailable);
+        self.diags.extend(diags);
+        self.sources.extend(sources);
+    }
+}
+
 /// What a table found by [`find_tables`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
@@ -872,6 +1006,8 @@ struct Found {
     units: Vec<(usize, Unit, table::Table)>,
     /// Tables matching no format, by entry index: errors unless the file is an attachment.
     unknown: HashMap<usize, Vec<Diagnostic>>,
+    /// Kinds whose workbook (`learners.xlsx`) could not be read: unavailable, not missing.
+    unreadable: Vec<Kind>,
 }
 
 /// Reads the workbooks and the delimited text files that are not record files by name, and tells
@@ -911,9 +1047,10 @@ fn find_tables(
                         )),
                     );
                     if let Some(s) = sources.get_mut(&i) {
-                        s.kind = "unrecognised".into();
+                        s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
                         s.format = ext.to_string();
                     }
+                    found.unreadable.extend(stem_kind);
                     continue;
                 }
             }

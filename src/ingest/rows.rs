@@ -171,9 +171,16 @@ pub fn read_csv(
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
 ) -> io::Result<u8> {
-    let delimiter = {
+    // Excel may write a first line `sep=;` naming the separator; otherwise it is detected from
+    // the header line.
+    let (delimiter, sep_line) = {
         let r = DecodeReader::new(File::open(path)?, scan.encoding);
-        text::detect_delimiter(&text::head(r, 64 * 1024)?)
+        let head = text::head(r, 64 * 1024)?;
+        let first = head.lines().next().unwrap_or("").trim();
+        match first.strip_prefix("sep=").map(|d| d.as_bytes()) {
+            Some([d]) if matches!(d, b';' | b',' | b'\t' | b'|') => (*d, true),
+            _ => (text::detect_delimiter(&head), false),
+        }
     };
     let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
     let mut csv = csv::ReaderBuilder::new()
@@ -197,6 +204,10 @@ pub fn read_csv(
             },
         }
     };
+    if sep_line {
+        // `sep=;` holds no delimiter of its own kind, so it is read as a one-field record.
+        read(&mut csv, &mut record)?;
+    }
     if !read(&mut csv, &mut record)? {
         diags.push(Diagnostic::warning(
             file,

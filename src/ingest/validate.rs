@@ -70,6 +70,8 @@ pub struct Validator<'a> {
     pub gone: HashMap<Kind, HashSet<String>>,
     /// Kinds whose file could not be read at all.
     pub unavailable: HashSet<Kind>,
+    /// Kinds without any file in the folder.
+    pub missing: HashSet<Kind>,
     /// Rows rejected because they refer to rejected records: (file, kind referred to) → ids.
     pub cascades: BTreeMap<(String, Kind), (u64, std::collections::BTreeSet<String>)>,
 }
@@ -190,6 +192,7 @@ impl Validator<'_> {
             _ => ("нет записи", "record"),
         };
         let gone = self.unavailable.contains(&target)
+            || self.missing.contains(&target)
             || self.gone.get(&target).is_some_and(|g| g.contains(value));
         Some(Problem {
             field,
@@ -222,6 +225,23 @@ impl Validator<'_> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = if ids.len() > 5 { ", …" } else { "" };
+            if self.missing.contains(&target) {
+                let stem = target.stem();
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но файла {stem}.csv или {stem}.yaml в папке нет"),
+                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but there is no {stem}.csv or {stem}.yaml in the folder"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        format!("добавьте выгрузку {stem}.csv"),
+                        format!("add the {stem}.csv export"),
+                    )),
+                );
+                continue;
+            }
             self.diags.push(
                 Diagnostic::error(
                     file,
@@ -284,7 +304,9 @@ impl Validator<'_> {
         cmp: impl Fn(&T, &T) -> Ordering,
         show: impl Fn(&T) -> String,
     ) {
-        v.sort_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
+        // Unstable sort (no buffer the size of the vector): origins are unique, so the order is
+        // still fully determined.
+        v.sort_unstable_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
         let mut dup = vec![false; v.len()];
         let mut first = 0;
         let mut first_line = Vec::new();
@@ -740,7 +762,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     v.report_cascades();
 
     // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
-    st.lessons.sort_by(|a, b| {
+    st.lessons.sort_unstable_by(|a, b| {
         (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
     });
     (st, grades)
