@@ -406,7 +406,10 @@ fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 1, "{out}");
     // A CSV renamed to .xlsx: read as a workbook, it is not one.
-    assert!(out.contains("learners.xlsx: ошибка: книга Excel не читается: "), "{out}");
+    assert!(
+        out.contains("learners.xlsx: ошибка: книга Excel не читается: "),
+        "{out}"
+    );
     assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
 }
 

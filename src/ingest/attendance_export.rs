@@ -287,7 +287,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         &label,
         hline,
         &header,
-        &unmapped,
+        &exports::with_values(t, hi, &unmapped),
         "attendance",
     ));
 

@@ -198,6 +198,9 @@ impl Who {
     }
 }
 
+/// A row of an export with its learner found (or not): (line, cells, learner index, who).
+pub type Matched<'a> = (u64, &'a Vec<String>, Result<usize, NoMatch>, Who);
+
 /// Why a row's learner was not found.
 pub enum NoMatch {
     Missing,
@@ -397,6 +400,19 @@ pub fn extras(header: &[String], cells: &[String], cols: &[usize]) -> Extra {
         }
     }
     m
+}
+
+/// The columns among `cols` that hold a value in some row of `t` (after its header row `skip`).
+pub fn with_values(t: &Table, skip: usize, cols: &[usize]) -> Vec<usize> {
+    cols.iter()
+        .copied()
+        .filter(|&i| {
+            t.rows
+                .iter()
+                .skip(skip + 1)
+                .any(|(_, c)| c.get(i).is_some_and(|v| !v.is_empty()))
+        })
+        .collect()
 }
 
 /// The warning for header columns of an export that map to nothing (their values are kept).

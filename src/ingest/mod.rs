@@ -382,10 +382,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     //
     // Before them, the tables that are not record files by their name: workbooks (sheets of our
     // own record kinds or platform exports) and platform exports as text (see `exports`).
-    let specs: BTreeMap<String, FileSpec> = config
-        .as_ref()
-        .map(|c| c.files.clone())
-        .unwrap_or_default();
+    let specs: BTreeMap<String, FileSpec> =
+        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
     let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
     let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
     for e in &entries {

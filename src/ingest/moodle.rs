@@ -152,11 +152,16 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         }
     }
     other.sort();
-    sink.diags
-        .extend(exports::unmapped(&label, hline, &header, &other, "grades"));
+    sink.diags.extend(exports::unmapped(
+        &label,
+        hline,
+        &header,
+        &exports::with_values(t, 0, &other),
+        "grades",
+    ));
 
     // Learners first: they tell the group.
-    let mut matched: Vec<(u64, &Vec<String>, Result<usize, exports::NoMatch>, Who)> = Vec::new();
+    let mut matched: Vec<exports::Matched> = Vec::new();
     for (line, cells) in &body {
         let get = |c: Option<usize>| {
             c.and_then(|c| cells.get(c))
