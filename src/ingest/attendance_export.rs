@@ -297,7 +297,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             Err(e) => {
                 sink.diags.push(
                     Diagnostic::error(&label, e.text(who))
-                        .at(*line, c_id.or(c_last).map(|c| c as u64 + 1))
+                        .at(*line, c_last.or(c_id).map(|c| c as u64 + 1))
                         .hint(e.hint()),
                 );
                 let all: Vec<usize> = (0..header.len()).collect();

@@ -193,6 +193,40 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                 continue;
             }
         };
+        // Matched by SNILS, but the register names someone else: one of the two is wrong.
+        {
+            let l = &sink.st.learners[idx];
+            if norm(&l.full_name()) != norm(&format!("{} {}", who.surname, who.first)) {
+                let text = Text::new(
+                    format!(
+                        "СНИЛС {} принадлежит слушателю «{}» ({}), а в реестре получатель — {} {}",
+                        who.snils.as_deref().unwrap_or_default(),
+                        l.id,
+                        l.full_name(),
+                        who.surname,
+                        who.first
+                    ),
+                    format!(
+                        "SNILS {} belongs to learner «{}» ({}) but the register's recipient is {} {}",
+                        who.snils.as_deref().unwrap_or_default(),
+                        l.id,
+                        l.full_name(),
+                        who.surname,
+                        who.first
+                    ),
+                );
+                sink.diags.push(
+                    Diagnostic::error(&label, text.clone())
+                        .at(line, c_snils.map(|c| c as u64 + 1))
+                        .hint(Text::new(
+                            "исправьте СНИЛС или ФИО получателя в реестре ФРДО (или в learners)",
+                            "correct the SNILS or the recipient's name in the FRDO register (or in learners)",
+                        )),
+                );
+                sink.reject_raw(file, line, exports::extras(&header, cells, &all), text);
+                continue;
+            }
+        }
         // Fill what is missing, report what differs.
         let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
         let mut filled = Vec::new();
