@@ -161,8 +161,8 @@ fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     )
     .at(line, None)
     .hint(Text::new(
-        "сохраните выгрузку как CSV (UTF-8 или Windows-1251) или YAML; файлы Excel (.xlsx) и архивы не подходят",
-        "save the export as CSV (UTF-8 or Windows-1251) or YAML; Excel workbooks (.xlsx) and archives are not accepted",
+        "сохраните выгрузку как CSV (UTF-8 или Windows-1251) или YAML; книгу Excel оставьте с её расширением (.xlsx, .xls, .ods); архивы не подходят",
+        "save the export as CSV (UTF-8 or Windows-1251) or YAML; keep an Excel workbook's own extension (.xlsx, .xls, .ods); archives are not accepted",
     ))
 }
 
