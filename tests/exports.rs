@@ -406,3 +406,78 @@ fn a_table_matching_no_format_is_an_error_showing_its_first_line() {
         "заметки.txt: предупреждение: неизвестный файл: он будет сохранён в архиве как есть, но не прочитан",
     );
 }
+
+#[test]
+fn moodle_gradebook_with_the_colon_separator() {
+    let dir = good();
+    // Moodle quotes the fields that contain the separator.
+    write(
+        dir.path(),
+        "export.txt",
+        "First name:Last name:Email address:\"Quiz: Test 1 (Real)\":\"Course total (Real)\":Last downloaded from this course\n\
+Анна:Ёлкина:a@example.ru:9.00:9.00:1764495000\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    table_row(
+        &out,
+        &["export.txt", "moodle-grades", "utf-8", ":", "4", "4", "0"],
+    );
+}
+
+#[test]
+fn frdo_register_as_xlsx_with_date_cells_and_serial_numbers() {
+    let dir = good();
+    std::fs::copy(
+        fixtures().join("exports/frdo.xlsx"),
+        dir.path().join("Реестр ФРДО.xlsx"),
+    )
+    .unwrap();
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    let d = p
+        .issued_documents
+        .iter()
+        .find(|d| d.reg_number == "ПП-2025-010")
+        .unwrap();
+    assert_eq!(
+        d.issue_date,
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 20).unwrap()
+    );
+    assert_eq!(d.learner, "ЛД-003");
+    assert_eq!(d.origin.file, "Реестр ФРДО.xlsx");
+    assert_eq!(d.origin.line, 2);
+    let olga = p.learners.iter().find(|l| l.id == "ЛД-003").unwrap();
+    assert_eq!(olga.birth_date, chrono::NaiveDate::from_ymd_opt(1992, 5, 5));
+    assert_eq!(tally(&p, "Реестр ФРДО.xlsx"), ("frdo", "", 1, 1, 0));
+}
+
+#[test]
+fn damaged_exports_never_panic() {
+    // Every prefix and a few corruptions of each export: errors or warnings, never a crash.
+    let exports: Vec<(&str, Vec<u8>)> = vec![
+        ("grades.csv", GRADEBOOK_SEMICOLON.as_bytes().to_vec()),
+        (
+            "att.txt",
+            b"Course\tX\nGroup\t\n\nLast name\tFirst name\t08 Sep 2025 10.00AM Common\t\tTaken sessions\tPoints\tPercentage\n\xD0\x81\xD0\xBB\tA\tZ\t\t\tx / y\t%\n".to_vec(),
+        ),
+        (
+            "frdo.xlsx",
+            std::fs::read(fixtures().join("exports/frdo.xlsx")).unwrap(),
+        ),
+    ];
+    let dir = good();
+    for (name, bytes) in &exports {
+        for cut in [1, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+            let mut b = bytes[..cut].to_vec();
+            if cut > 2 {
+                b[cut / 2] ^= 0x55;
+            }
+            write(dir.path(), name, &b);
+            let (code, out) = check(dir.path(), &[]);
+            assert!(code == 0 || code == 1, "{name} cut {cut}: {code}\n{out}");
+        }
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
+}

@@ -10,7 +10,7 @@
 use super::exports::{self, Put, Sink, Who};
 use super::fields::{self, norm};
 use super::schema::Kind;
-use super::table::Table;
+use super::table::{self, Table};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
@@ -130,7 +130,8 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         };
         let all: Vec<usize> = (0..header.len()).collect();
         let pos = |c: Option<usize>| (line, c.map(|c| c as u64 + 1).unwrap_or(0));
-        let birth = get(c_birth).and_then(|b| fields::date(&b).ok());
+        let birth_text = get(c_birth).map(|b| table::date_text(t, b));
+        let birth = birth_text.as_deref().and_then(|b| fields::date(b).ok());
         let snils = get(c_snils).and_then(|s| fields::snils(&s).ok());
         let sex = get(c_sex).and_then(|s| fields::sex(&s).ok());
         let first = [get(c_name), get(c_pat)]
@@ -323,7 +324,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                 Put("number", get(c_number).unwrap_or_default(), pos(c_number)),
                 Put(
                     "issue_date",
-                    get(c_issued).unwrap_or_default(),
+                    table::date_text(t, get(c_issued).unwrap_or_default()),
                     pos(c_issued),
                 ),
                 Put(

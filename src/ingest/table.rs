@@ -44,12 +44,38 @@ pub fn is_workbook(rel: &str) -> bool {
 /// Picks the separator from the first lines: like [`text::detect_delimiter`], but the header of an
 /// attendance export is preceded by `Course<TAB>…` lines, so every line up to the first long one
 /// counts.
+/// Moodle also offers the colon: a header line with colons outside quotes and no other separator
+/// is colon-separated (Moodle quotes the fields that contain one, `"Quiz: Test 1 (Real)"`).
 fn delimiter(head: &str) -> u8 {
     let tabs = head.lines().take(5).filter(|l| l.contains('\t')).count();
     if tabs >= 2 {
         return b'\t';
     }
+    let first = head.lines().next().unwrap_or("");
+    let (mut quoted, mut colons, mut others) = (false, 0, 0);
+    for ch in first.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ':' if !quoted => colons += 1,
+            ',' | ';' | '\t' if !quoted => others += 1,
+            _ => {}
+        }
+    }
+    if colons > 0 && others == 0 {
+        return b':';
+    }
     text::detect_delimiter(head)
+}
+
+/// A cell of a date column: a workbook may hold the date as an Excel serial number.
+pub fn date_text(t: &Table, v: String) -> String {
+    if t.sheet.is_some()
+        && let Ok(n) = v.parse::<f64>()
+        && let Some(d) = serial_date(n)
+    {
+        return d.format("%d.%m.%Y").to_string();
+    }
+    v
 }
 
 /// Reads a delimited text file whole (exports are small: one course or group).
@@ -139,6 +165,12 @@ fn cell_text(d: &Data) -> String {
 /// Reads every sheet of a workbook. Row numbers are the spreadsheet's own (1-based, as shown in
 /// Excel), whatever the first used row.
 pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
+    // A damaged workbook must be an error, never a crash of the whole check.
+    std::panic::catch_unwind(|| workbook(path))
+        .unwrap_or_else(|_| Err("the file is damaged (the reader stopped)".into()))
+}
+
+fn workbook(path: &Path) -> Result<Vec<Table>, String> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {
