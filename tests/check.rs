@@ -440,3 +440,16 @@ fn file_names_are_matched_case_insensitively_and_tsv_is_csv() {
     assert_eq!(period.attendance.len(), 5);
     assert_eq!(period.groups[0].origin.file, "Groups.CSV");
 }
+
+#[test]
+fn config_errors_name_the_field_with_a_hint() {
+    let dir = case("good");
+    let cfg = dir.path().join("letopis.yaml");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("start: 2025-01-01", "start: 01.01.2025");
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
+}

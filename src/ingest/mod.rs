@@ -335,10 +335,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     config = Some(c);
                 }
             }
-            Err(err) => diags.push(rows::yaml_error(&e.rel, &err).hint(Text::new(
-                "образец: letopis init <папка> создаёт готовый letopis.yaml",
-                "for an example, letopis init <folder> writes a ready letopis.yaml",
-            ))),
+            Err(err) => diags.push(config_error(&e.rel, &err)),
         }
     }
     if configs.is_empty() {
@@ -906,5 +903,42 @@ impl Reading {
         self.unavailable.extend(unavailable);
         self.diags.extend(diags);
         self.sources.extend(sources);
+    }
+}
+
+/// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
+fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let date = msg.contains("invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("out of range")
+        || msg.contains("trailing input");
+    let hint = if date {
+        Text::new(
+            "даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31",
+            "dates in letopis.yaml are written yyyy-mm-dd, e.g. 2025-12-31",
+        )
+    } else {
+        Text::new(
+            "образец: letopis init <новая папка> создаёт готовый letopis.yaml",
+            "for an example, letopis init <new folder> writes a ready letopis.yaml",
+        )
+    };
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("ошибка в настройках: {msg}"),
+            format!("error in the settings: {msg}"),
+        ),
+    )
+    .hint(hint);
+    match e.location() {
+        Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
+        None => d,
     }
 }
