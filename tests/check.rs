@@ -453,3 +453,12 @@ fn config_errors_name_the_field_with_a_hint() {
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
 }
+
+#[test]
+fn open_quote_closed_by_a_later_quote() {
+    expect(
+        "open_quote_middle",
+        1,
+        &["lessons.csv:2:6: ошибка: кавычка не закрыта: строки 2–3 прочитаны как одно поле"],
+    );
+}

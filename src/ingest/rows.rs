@@ -242,8 +242,10 @@ pub fn read_csv(
                 .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
                 .collect()
         };
-        if last
-            && odd_quotes
+        // A quote left open swallows the following lines into one field: at the end of the file
+        // (odd number of quotes) or until the next quote, which then leaves the record with the
+        // wrong number of fields.
+        if (last && odd_quotes || rec.len() != width)
             && let Some(i) = rec.iter().position(|f| f.contains('\n'))
         {
             let end = line
