@@ -475,3 +475,19 @@ fn marks_of_learners_outside_the_group_are_one_warning_per_file() {
     );
     assert!(out.contains("Предупреждения (3):"), "{out}");
 }
+
+#[test]
+fn attachment_paths_differing_in_case_get_a_hint_and_documents_can_be_attached() {
+    let dir = case("good");
+    let csv = dir.path().join("attachments.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("В-3,Scans/Photo.JPG,Фото,ЛД-002,,,,фото\n");
+    text.push_str("В-4,documents/polozhenie.md,Положение,,ПК-12,,,документ\n");
+    text.push_str("В-5,learners.csv,Список,,ПК-12,,,список\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attachments.csv:4:2: ошибка: файл «Scans/Photo.JPG» не найден в папке выгрузки\n    подсказка: есть файл «scans/photo.jpg»: имена файлов различают большие и маленькие буквы\n"), "{out}");
+    assert!(out.contains("attachments.csv:6:2: ошибка: «learners.csv» — файл записей или настроек, а не вложение\n"), "{out}");
+    assert!(!out.contains("attachments.csv:5"), "{out}");
+}

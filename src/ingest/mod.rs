@@ -245,6 +245,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         }
         let class = classify(&rel);
+        if matches!(class, Class::Config | Class::Record(_)) {
+            statuses.insert(rel.clone(), PathStatus::InputFile);
+        }
         entries.push(Entry {
             rel,
             abs: e.path().to_path_buf(),
@@ -410,6 +413,11 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
+        // An order's or award's `file` may point at a Markdown document.
+        statuses.insert(
+            e.rel.clone(),
+            PathStatus::File(scan.size, scan.sha256.clone()),
+        );
         if let Some(nt) = scan.not_text {
             diags.push(not_text_diag(&e.rel, nt));
             continue;

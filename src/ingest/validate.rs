@@ -55,6 +55,8 @@ pub enum PathStatus {
     /// A symlink whose target is outside the input folder.
     Outside,
     Folder,
+    /// The configuration or a record file: read as data, not attachable.
+    InputFile,
 }
 
 pub struct Validator<'a> {
@@ -434,10 +436,32 @@ impl Validator<'_> {
                 format!("«{raw}» — папка, а не файл"),
                 format!("«{raw}» is a folder, not a file"),
             )),
-            None => Err(bad(
-                format!("файл «{raw}» не найден в папке выгрузки"),
-                format!("file «{raw}» is not in the input folder"),
+            Some(PathStatus::InputFile) => Err(bad(
+                format!("«{raw}» — файл записей или настроек, а не вложение"),
+                format!("«{raw}» is a record or settings file, not an attachment"),
             )),
+            None => {
+                // A different letter case (written on Windows, where it does not matter)?
+                let lower = norm.to_lowercase();
+                let similar = self
+                    .files
+                    .iter()
+                    .find(|(k, st)| matches!(st, PathStatus::File(..)) && k.to_lowercase() == lower)
+                    .map(|(k, _)| k.clone());
+                let mut p = bad(
+                    format!("файл «{raw}» не найден в папке выгрузки"),
+                    format!("file «{raw}» is not in the input folder"),
+                );
+                if let Some(k) = similar {
+                    p.hint = Text::new(
+                        format!(
+                            "есть файл «{k}»: имена файлов различают большие и маленькие буквы"
+                        ),
+                        format!("there is «{k}»: file names are case-sensitive"),
+                    );
+                }
+                Err(p)
+            }
         }
     }
 }
