@@ -70,14 +70,27 @@ fn good_folder_checks_clean_and_the_table_adds_up() {
             "Слушателей:                  3",
             "Оценок:                      4",
             "Отметок посещаемости:        5",
-            "learners.csv             learners          utf-8 ;            3        3          0",
-            "attendance.csv           attendance        utf-8 TAB          5        5          0",
-            "scans/prikaz-12.pdf      attachment-file                      0        0          0",
-            "Итого                    20 файлов                           36       36          0",
             "Ошибок нет: данные готовы к архивированию.",
         ],
     );
     assert!(!out.contains("предупреждение"), "{out}");
+    // Table rows, compared cell by cell (column widths follow the longest file name).
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for want in [
+        "Файл Вид Кодировка Прочитано Принято Отклонено",
+        "learners.csv слушатели utf-8 ; 3 3 0",
+        "attendance.csv посещаемость utf-8 TAB 5 5 0",
+        "grade_items.csv элементы оценивания utf-8 , 3 3 0",
+        "programmes.yaml программы utf-8 2 2 0",
+        "scans/prikaz-12.pdf файл вложения 0 0 0",
+        "Итого 20 файлов 36 36 0",
+    ] {
+        let want: Vec<&str> = want.split_whitespace().collect();
+        assert!(rows.contains(&want), "{want:?} in\n{out}");
+    }
 }
 
 #[test]

@@ -81,10 +81,10 @@ fn windows_1251_semicolon_copies_check_clean() {
         out.lines()
             .any(|l| l.split_whitespace().collect::<Vec<_>>() == want)
     };
-    assert!(row("learners.csv learners windows-1251 ; 3 3 0"), "{out}");
-    assert!(row("lessons.csv lessons windows-1251 ; 3 3 0"), "{out}");
+    assert!(row("learners.csv слушатели windows-1251 ; 3 3 0"), "{out}");
+    assert!(row("lessons.csv занятия windows-1251 ; 3 3 0"), "{out}");
     assert!(
-        row("attendance.csv attendance windows-1251 ; 5 5 0"),
+        row("attendance.csv посещаемость windows-1251 ; 5 5 0"),
         "{out}"
     );
     // The same model as from the UTF-8 originals.
