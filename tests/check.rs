@@ -361,6 +361,11 @@ fn missing_folder_is_exit_2() {
     );
     let (code, _, _) = check(dir.path(), &["--lang", "xx"]);
     assert_eq!(code, 2);
+    let file = dir.path().join("learners.csv");
+    std::fs::write(&file, "id\n").unwrap();
+    let (code, _, err) = check(&file, &["--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("letopis: error: ") && err.ends_with("learners.csv is not a folder\n"), "{err}");
 }
 
 #[test]

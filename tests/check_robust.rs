@@ -271,3 +271,47 @@ fn excel_sep_line_names_the_separator() {
         .unwrap();
     assert_eq!(s.delimiter, Some('|'));
 }
+
+#[test]
+fn sample_data_resaved_as_windows_1251_checks_clean() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
+        let e = e.unwrap();
+        let target = dir.path().join(e.path().strip_prefix(&sample).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            // The sample already has a Windows-1251 file: decode it first.
+            let bytes = std::fs::read(&p).unwrap();
+            if std::str::from_utf8(&bytes).is_err() {
+                let (text, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+                std::fs::write(&p, text.as_bytes()).unwrap();
+            }
+            to_excel_1251(&p);
+        }
+    }
+    let (a, da) = letopis::ingest::load(&sample).unwrap();
+    let (b, db) = letopis::ingest::load(dir.path()).unwrap();
+    assert_eq!(da, db);
+    assert!(!db.iter().any(|d| d.is_error()), "{db:?}");
+    assert_eq!(a.grades.len(), b.grades.len());
+    assert_eq!(a.attendance.len(), b.attendance.len());
+    let names =
+        |p: &letopis::model::Period| p.learners.iter().map(|l| l.full_name()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    for s in b.sources.iter().filter(|s| s.path.ends_with(".csv")) {
+        assert_eq!(
+            (s.encoding.as_str(), s.delimiter),
+            ("windows-1251", Some(';')),
+            "{}",
+            s.path
+        );
+    }
+}
