@@ -365,7 +365,10 @@ fn missing_folder_is_exit_2() {
     std::fs::write(&file, "id\n").unwrap();
     let (code, _, err) = check(&file, &["--lang", "en"]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("letopis: error: ") && err.ends_with("learners.csv is not a folder\n"), "{err}");
+    assert!(
+        err.starts_with("letopis: error: ") && err.ends_with("learners.csv is not a folder\n"),
+        "{err}"
+    );
 }
 
 #[test]

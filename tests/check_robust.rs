@@ -315,3 +315,22 @@ fn sample_data_resaved_as_windows_1251_checks_clean() {
         );
     }
 }
+
+#[test]
+fn trailing_empty_column_of_spreadsheets_is_silent_and_kept() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        out.push_str(l);
+        out.push_str(if i == 2 { ",заметка\n" } else { ",\n" });
+    }
+    std::fs::write(&p, out).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        period.groups[1].extra.get("#6").map(String::as_str),
+        Some("заметка")
+    );
+}

@@ -103,6 +103,9 @@ fn header(
                 h.cols[c] = Some(col);
                 map.push(Some(c));
             }
+            // Spreadsheets often leave an empty column at the end (`a;b;c;`): no warning; any
+            // value under it is still kept in `extra` as `#N`.
+            None if name.trim().is_empty() => map.push(None),
             None => {
                 let shown = if name.trim().is_empty() {
                     format!("#{}", i + 1)
