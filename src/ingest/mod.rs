@@ -1,9 +1,22 @@
 //! Stage 1: input folder → raw rows with positions → validated [`crate::model::Period`].
 //!
-//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv` or `<kind>.yaml`, see
-//! [`schema::Kind`]), `documents/*.md` and the attachment files, and reports every problem at once
-//! as [`Diagnostic`]s. Errors of the machine (folder missing, unreadable file) are [`Error`]s; errors
-//! of the data are diagnostics, and rows with an error are listed in `Period::rejected`.
+//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv`, `.tsv`, `.txt` or
+//! `<kind>.yaml`, see [`schema::Kind`]; names match case-insensitively), `documents/*.md` and the
+//! attachment files, and reports every problem at once as [`Diagnostic`]s. Errors of the machine
+//! (folder missing, unreadable file) are [`Error`]s; errors of the data are diagnostics, and rows
+//! with an error are listed in `Period::rejected` with their reason.
+//!
+//! Steps: walk the folder (symlinks leaving it are refused) → hash the other files on both cores →
+//! config → record files in kind order, row by row ([`rows`] splits, [`records`] types each field;
+//! attendance on a second thread) → documents → cross-record checks ([`validate`]) → per-file tally.
+//! Rows referring to records that were rejected (or whose file is missing or unreadable) are
+//! rejected too, reported once per file rather than once per row.
+//!
+//! `RejectedRow::values` holds the cells under their headers as written for rows rejected while
+//! reading, and under the canonical field names for rows rejected by the cross-record checks.
+//! Files that are not read as data are still listed in `Period::sources`: attachment files,
+//! `README*` (kind `readme`), files of the `templates` folder (`template`) and anything else
+//! (`unknown`, with a warning), so that all of them are kept verbatim in the archive.
 
 pub mod fields;
 pub mod records;
