@@ -1,9 +1,22 @@
 //! Stage 1: input folder → raw rows with positions → validated [`crate::model::Period`].
 //!
-//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv` or `<kind>.yaml`, see
-//! [`schema::Kind`]), `documents/*.md` and the attachment files, and reports every problem at once
-//! as [`Diagnostic`]s. Errors of the machine (folder missing, unreadable file) are [`Error`]s; errors
-//! of the data are diagnostics, and rows with an error are listed in `Period::rejected`.
+//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv`, `.tsv`, `.txt` or
+//! `<kind>.yaml`, see [`schema::Kind`]; names match case-insensitively), `documents/*.md` and the
+//! attachment files, and reports every problem at once as [`Diagnostic`]s. Errors of the machine
+//! (folder missing, unreadable file) are [`Error`]s; errors of the data are diagnostics, and rows
+//! with an error are listed in `Period::rejected` with their reason.
+//!
+//! Steps: walk the folder (symlinks leaving it are refused) → hash the other files on both cores →
+//! config → record files in kind order, row by row ([`rows`] splits, [`records`] types each field;
+//! attendance on a second thread) → documents → cross-record checks ([`validate`]) → per-file tally.
+//! Rows referring to records that were rejected (or whose file is missing or unreadable) are
+//! rejected too, reported once per file rather than once per row.
+//!
+//! `RejectedRow::values` holds the cells under their headers as written for rows rejected while
+//! reading, and under the canonical field names for rows rejected by the cross-record checks.
+//! Files that are not read as data are still listed in `Period::sources`: attachment files,
+//! `README*` (kind `readme`), files of the `templates` folder (`template`) and anything else
+//! (`unknown`, with a warning), so that all of them are kept verbatim in the archive.
 
 pub mod attendance_export;
 pub mod exports;
@@ -252,6 +265,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         }
         let class = classify(&rel);
+        if matches!(class, Class::Config | Class::Record(_)) {
+            statuses.insert(rel.clone(), PathStatus::InputFile);
+        }
         entries.push(Entry {
             rel,
             abs: e.path().to_path_buf(),
@@ -342,10 +358,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     config = Some(c);
                 }
             }
-            Err(err) => diags.push(rows::yaml_error(&e.rel, &err).hint(Text::new(
-                "образец: letopis init <папка> создаёт готовый letopis.yaml",
-                "for an example, letopis init <folder> writes a ready letopis.yaml",
-            ))),
+            Err(err) => diags.push(config_error(&e.rel, &err)),
         }
     }
     if configs.is_empty() {
@@ -458,6 +471,11 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
+        // An order's or award's `file` may point at a Markdown document.
+        statuses.insert(
+            e.rel.clone(),
+            PathStatus::File(scan.size, scan.sha256.clone()),
+        );
         if let Some(nt) = scan.not_text {
             diags.push(not_text_diag(&e.rel, nt));
             continue;
@@ -1115,4 +1133,41 @@ fn find_tables(
         }
     }
     Ok(found)
+}
+
+/// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
+fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let date = msg.contains("invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("out of range")
+        || msg.contains("trailing input");
+    let hint = if date {
+        Text::new(
+            "даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31",
+            "dates in letopis.yaml are written yyyy-mm-dd, e.g. 2025-12-31",
+        )
+    } else {
+        Text::new(
+            "образец: letopis init <новая папка> создаёт готовый letopis.yaml",
+            "for an example, letopis init <new folder> writes a ready letopis.yaml",
+        )
+    };
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("ошибка в настройках: {msg}"),
+            format!("error in the settings: {msg}"),
+        ),
+    )
+    .hint(hint);
+    match e.location() {
+        Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
+        None => d,
+    }
 }

@@ -103,6 +103,9 @@ fn header(
                 h.cols[c] = Some(col);
                 map.push(Some(c));
             }
+            // Spreadsheets often leave an empty column at the end (`a;b;c;`): no warning; any
+            // value under it is still kept in `extra` as `#N`.
+            None if name.trim().is_empty() => map.push(None),
             None => {
                 let shown = if name.trim().is_empty() {
                     format!("#{}", i + 1)
@@ -242,8 +245,10 @@ pub fn read_csv(
                 .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
                 .collect()
         };
-        if last
-            && odd_quotes
+        // A quote left open swallows the following lines into one field: at the end of the file
+        // (odd number of quotes) or until the next quote, which then leaves the record with the
+        // wrong number of fields.
+        if (last && odd_quotes || rec.len() != width)
             && let Some(i) = rec.iter().position(|f| f.contains('\n'))
         {
             let end = line
@@ -438,6 +443,8 @@ pub fn read_yaml(
                     let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
                     parts.map(|p| p.join("; "))
                 }
+                // A number is taken as written (`id: 001` stays `001`, `hours: 1.50` stays `1.50`).
+                serde_yaml::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
                 other => scalar(other),
             };
             let Some(value) = value else {
@@ -478,6 +485,22 @@ pub fn read_yaml(
         }
     }
     h.missing.is_none()
+}
+
+/// The plain scalar written at (line, column), without a trailing comment.
+fn raw_scalar(lines: &[&str], line: u64, col: u64) -> Option<String> {
+    let l = lines.get((line as usize).checked_sub(1)?)?;
+    let rest: String = l.chars().skip((col as usize).saturating_sub(1)).collect();
+    let rest = match rest.find(" #") {
+        Some(i) => &rest[..i],
+        None => &rest,
+    };
+    let t = rest.trim();
+    let plain = !t.is_empty()
+        && !t.starts_with(['[', '{', '"', '\'', '&', '*', '!', '|', '>'])
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
+    plain.then(|| t.to_string())
 }
 
 /// A YAML scalar as text; `None` for mappings; empty for null.
@@ -663,6 +686,18 @@ mod tests {
         assert_eq!(r.extra.get("цвет").map(String::as_str), Some("синий"));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, Some(11));
+    }
+
+    #[test]
+    fn yaml_numbers_are_kept_as_written() {
+        let src = "- id: 007\n  kind: ПК\n  title: Т\n  hours: 72 # часов\n- {id: 8, kind: ПК, title: Т, hours: 1.50}\n";
+        let (items, _) = collect_yaml(src, Kind::Programmes);
+        let Item::Row(r) = &items[0] else { panic!() };
+        assert_eq!(r.cells[0].as_ref().unwrap().value, "007");
+        assert_eq!(r.cells[3].as_ref().unwrap().value, "72");
+        let Item::Row(r) = &items[1] else { panic!() };
+        assert_eq!(r.cells[0].as_ref().unwrap().value, "8");
+        assert_eq!(r.cells[3].as_ref().unwrap().value, "1.5");
     }
 
     #[test]
