@@ -481,3 +481,42 @@ fn damaged_exports_never_panic() {
         std::fs::remove_file(dir.path().join(name)).unwrap();
     }
 }
+
+#[test]
+fn an_export_saved_under_a_record_kinds_name_is_told_by_its_header() {
+    let dir = good();
+    // The administrator saved the Moodle attendance export as attendance.txt next to the
+    // journal's own attendance.csv, and named a file in letopis.yaml that is not there.
+    write(
+        dir.path(),
+        "attendance.txt",
+        "Course\tОхрана труда\nGroup\tПК-12\n\n\
+Last name\tFirst name\t22 Sep 2025 10.00AM Common\tTaken sessions\tPoints\tPercentage\n\
+Ёлкина\tАнна Сергеевна\tP\t1\t2 / 2\t100.0%\n",
+    );
+    write(
+        dir.path(),
+        "letopis.yaml",
+        std::fs::read_to_string(dir.path().join("letopis.yaml")).unwrap()
+            + "files:\n  grades-old.csv: {format: moodle-grades}\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    table_row(
+        &out,
+        &[
+            "attendance.txt",
+            "moodle-attendance",
+            "utf-8",
+            "TAB",
+            "2",
+            "2",
+            "0",
+        ],
+    );
+    has_line(
+        &out,
+        "letopis.yaml: предупреждение: files: файла «grades-old.csv» нет в папке выгрузки",
+    );
+    assert!(!out.contains("заданы дважды"), "{out}");
+}

@@ -399,8 +399,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
     let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
     let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
-    for e in &entries {
-        if let Class::Record(k) = e.class {
+    for (i, e) in entries.iter().enumerate() {
+        if let Class::Record(k) = e.class
+            && !found.taken.contains(&i)
+        {
             by_kind.entry(k).or_default().push((e, None));
         }
     }
@@ -514,7 +516,12 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let mentioned = mentioned_paths(&st);
     let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
         .into_iter()
-        .filter(|k| !entries.iter().any(|e| e.class == Class::Record(*k)))
+        .filter(|k| {
+            !entries
+                .iter()
+                .enumerate()
+                .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
+        })
         .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
         .collect();
     // A kind given in a format that is not read has its own error; references to it cascade.
@@ -1024,6 +1031,8 @@ struct Found {
     unknown: HashMap<usize, Vec<Diagnostic>>,
     /// Kinds whose workbook (`learners.xlsx`) could not be read: unavailable, not missing.
     unreadable: Vec<Kind>,
+    /// Files named like a record kind that are platform exports (by their header).
+    taken: std::collections::HashSet<usize>,
 }
 
 /// Reads the workbooks and the delimited text files that are not record files by name, and tells
@@ -1036,7 +1045,54 @@ fn find_tables(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Found, Error> {
     let mut found = Found::default();
+    for name in specs.keys() {
+        if !entries.iter().any(|e| &e.rel == name) {
+            diags.push(
+                Diagnostic::warning(
+                    CONFIG_FILE,
+                    Text::new(
+                        format!("files: файла «{name}» нет в папке выгрузки"),
+                        format!("files: there is no file «{name}» in the input folder"),
+                    ),
+                )
+                .hint(Text::new(
+                    "имена в files: пишутся как путь от папки выгрузки, с расширением",
+                    "names under files: are paths from the input folder, with the extension",
+                )),
+            );
+        }
+    }
     for (i, e) in entries.iter().enumerate() {
+        // A platform export saved under a record kind's name (`grades.csv`): its header tells.
+        if let Class::Record(_) = e.class {
+            let lower = e.rel.to_lowercase();
+            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+                continue;
+            }
+            let format = match specs.get(&e.rel).and_then(|s| s.format) {
+                Some(f) => Some(f),
+                None => table::peek_text(&e.abs, 8)
+                    .ok()
+                    .and_then(|t| exports::recognise(&t)),
+            };
+            let Some(f) = format else {
+                continue;
+            };
+            let scan =
+                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            if scan.not_text.is_some() {
+                continue;
+            }
+            let Ok(t) = table::read_text(&e.abs, &scan) else {
+                continue;
+            };
+            let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
+            src.delimiter = t.delimiter.map(|d| d as char);
+            sources.insert(i, src);
+            found.taken.insert(i);
+            found.units.push((i, Unit::Export(f), t));
+            continue;
+        }
         if e.class != Class::Other || e.rel.contains('/') && !specs.contains_key(&e.rel) {
             continue;
         }

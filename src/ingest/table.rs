@@ -2,11 +2,11 @@
 //! Excel / OpenDocument workbook (via calamine), as rows of trimmed cells with their line (row)
 //! numbers. Excel dates (serial numbers or date-formatted cells) come out as `dd.mm.yyyy`.
 
-use super::text::{self, DecodeReader, Scan};
+use super::text::{self, DecodeReader, Encoding, Scan};
 use calamine::{Data, Reader};
 use chrono::{Duration, NaiveDate};
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 /// One table: a text file or one sheet of a workbook.
@@ -80,12 +80,31 @@ pub fn date_text(t: &Table, v: String) -> String {
 
 /// Reads a delimited text file whole (exports are small: one course or group).
 pub fn read_text(path: &Path, scan: &Scan) -> io::Result<Table> {
-    let head = text::head(
-        DecodeReader::new(File::open(path)?, scan.encoding),
-        64 * 1024,
-    )?;
+    read_text_rows(path, scan.encoding, usize::MAX)
+}
+
+/// The first `n` rows of a delimited text file, enough to recognise its format, without reading
+/// the whole file (the encoding is told from its first 16 KiB).
+pub fn peek_text(path: &Path, n: usize) -> io::Result<Table> {
+    let mut head = Vec::new();
+    File::open(path)?.take(16 * 1024).read_to_end(&mut head)?;
+    let encoding = if head.starts_with(b"\xEF\xBB\xBF") {
+        Encoding::Utf8Bom
+    } else {
+        match std::str::from_utf8(&head) {
+            Ok(_) => Encoding::Utf8,
+            // A character cut by the 16 KiB limit is not an error.
+            Err(e) if e.error_len().is_none() => Encoding::Utf8,
+            Err(_) => Encoding::Windows1251,
+        }
+    };
+    read_text_rows(path, encoding, n)
+}
+
+fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<Table> {
+    let head = text::head(DecodeReader::new(File::open(path)?, encoding), 64 * 1024)?;
     let d = delimiter(&head);
-    let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
+    let reader = DecodeReader::new(BufReader::new(File::open(path)?), encoding);
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(d)
         .has_headers(false)
@@ -94,7 +113,7 @@ pub fn read_text(path: &Path, scan: &Scan) -> io::Result<Table> {
         .from_reader(reader);
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
-    loop {
+    while rows.len() < limit {
         match csv.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
