@@ -520,3 +520,28 @@ Last name\tFirst name\t22 Sep 2025 10.00AM Common\tTaken sessions\tPoints\tPerce
     );
     assert!(!out.contains("заданы дважды"), "{out}");
 }
+
+#[test]
+fn a_gradebook_whose_group_cannot_be_told_is_an_error_with_the_fix() {
+    let dir = good();
+    // Ёлкина studies in ПК-12, Кузнецова in ПП-3: no common group, none named in letopis.yaml.
+    write(
+        dir.path(),
+        "course.csv",
+        "First name,Last name,Email address,Quiz: Test (Real),Last downloaded from this course\n\
+Анна,Ёлкина,a@example.ru,9.00,1764495000\n\
+Ольга,Кузнецова,,8.00,1764495000\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "course.csv: ошибка: не удаётся определить группу выгрузки: её слушатели не зачислены в одну общую группу",
+    );
+    has_line(
+        &out,
+        "    подсказка: укажите группу в letopis.yaml: files: {\"course.csv\": {group: ПК-12}}",
+    );
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    assert_eq!(tally(&p, "course.csv"), ("moodle-grades", "utf-8", 2, 0, 2));
+}
