@@ -1014,6 +1014,18 @@ impl Reading {
     }
 }
 
+/// Does the table's first row name every required column of `kind`?
+fn own_header(kind: Kind, t: &table::Table) -> bool {
+    let Some((_, h)) = t.first() else {
+        return false;
+    };
+    kind.columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.required)
+        .all(|(i, _)| h.iter().any(|x| kind.match_header(x) == Some(i)))
+}
+
 /// What a table found by [`find_tables`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
@@ -1064,15 +1076,17 @@ fn find_tables(
     }
     for (i, e) in entries.iter().enumerate() {
         // A platform export saved under a record kind's name (`grades.csv`): its header tells.
-        if let Class::Record(_) = e.class {
+        if let Class::Record(kind) = e.class {
             let lower = e.rel.to_lowercase();
             if lower.ends_with(".yaml") || lower.ends_with(".yml") {
                 continue;
             }
             let format = match specs.get(&e.rel).and_then(|s| s.format) {
                 Some(f) => Some(f),
+                // A header with every required column of the kind is the kind's own file.
                 None => table::peek_text(&e.abs, 8)
                     .ok()
+                    .filter(|t| !own_header(kind, t))
                     .and_then(|t| exports::recognise(&t)),
             };
             let Some(f) = format else {
