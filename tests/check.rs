@@ -70,14 +70,27 @@ fn good_folder_checks_clean_and_the_table_adds_up() {
             "Слушателей:                  3",
             "Оценок:                      4",
             "Отметок посещаемости:        5",
-            "learners.csv             learners          utf-8 ;            3        3          0",
-            "attendance.csv           attendance        utf-8 TAB          5        5          0",
-            "scans/prikaz-12.pdf      attachment-file                      0        0          0",
-            "Итого                    20 файлов                           36       36          0",
             "Ошибок нет: данные готовы к архивированию.",
         ],
     );
     assert!(!out.contains("предупреждение"), "{out}");
+    // Table rows, compared cell by cell (column widths follow the longest file name).
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    for want in [
+        "Файл Вид Кодировка Прочитано Принято Отклонено",
+        "learners.csv слушатели utf-8 ; 3 3 0",
+        "attendance.csv посещаемость utf-8 TAB 5 5 0",
+        "grade_items.csv элементы оценивания utf-8 , 3 3 0",
+        "programmes.yaml программы utf-8 2 2 0",
+        "scans/prikaz-12.pdf файл вложения 0 0 0",
+        "Итого 20 файлов 36 36 0",
+    ] {
+        let want: Vec<&str> = want.split_whitespace().collect();
+        assert!(rows.contains(&want), "{want:?} in\n{out}");
+    }
 }
 
 #[test]
@@ -348,6 +361,14 @@ fn missing_folder_is_exit_2() {
     );
     let (code, _, _) = check(dir.path(), &["--lang", "xx"]);
     assert_eq!(code, 2);
+    let file = dir.path().join("learners.csv");
+    std::fs::write(&file, "id\n").unwrap();
+    let (code, _, err) = check(&file, &["--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("letopis: error: ") && err.ends_with("learners.csv is not a folder\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -393,4 +414,105 @@ fn config_language_and_template_folder() {
         out.starts_with("grades.csv:3:2: ошибка: нет слушателя «ЛД-999» в learners\n"),
         "{out}"
     );
+}
+
+#[test]
+fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
+    let dir = case("good");
+    std::fs::rename(
+        dir.path().join("learners.csv"),
+        dir.path().join("learners.xlsx"),
+    )
+    .unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    // A CSV renamed to .xlsx: read as a workbook, it is not one.
+    assert!(
+        out.contains("learners.xlsx: ошибка: книга Excel не читается: "),
+        "{out}"
+    );
+    assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
+}
+
+#[test]
+fn a_missing_kind_is_named_once_per_referring_file() {
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("lessons.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но файла lessons.csv или lessons.yaml в папке нет\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
+    assert_eq!(out.matches("attendance.csv").count(), 1, "{out}");
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("enrolments.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("enrolments.csv: предупреждение: нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам"), "{out}");
+    assert!(!out.contains("не зачислен"), "{out}");
+}
+
+#[test]
+fn file_names_are_matched_case_insensitively_and_tsv_is_csv() {
+    let dir = case("good");
+    std::fs::rename(dir.path().join("groups.csv"), dir.path().join("Groups.CSV")).unwrap();
+    std::fs::rename(
+        dir.path().join("attendance.csv"),
+        dir.path().join("attendance.tsv"),
+    )
+    .unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.attendance.len(), 5);
+    assert_eq!(period.groups[0].origin.file, "Groups.CSV");
+}
+
+#[test]
+fn config_errors_name_the_field_with_a_hint() {
+    let dir = case("good");
+    let cfg = dir.path().join("letopis.yaml");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("start: 2025-01-01", "start: 01.01.2025");
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
+}
+
+#[test]
+fn open_quote_closed_by_a_later_quote() {
+    expect(
+        "open_quote_middle",
+        1,
+        &["lessons.csv:2:6: ошибка: кавычка не закрыта: строки 2–3 прочитаны как одно поле"],
+    );
+}
+
+#[test]
+fn marks_of_learners_outside_the_group_are_one_warning_per_file() {
+    let out = expect(
+        "not_enrolled",
+        0,
+        &[
+            "attendance.csv: предупреждение: строк, где слушатель не зачислен в группу занятия или элемента оценивания: 2 (строка 3: «ЛД-002» — «ПК-12-01» (ПК-12); 5: «ЛД-002» — «ПК-12-02» (ПК-12))",
+            "grades.csv: предупреждение: строк, где слушатель не зачислен в группу занятия или элемента оценивания: 1 (строка 3: «ЛД-002» — «ПК-12-Т1» (ПК-12))",
+        ],
+    );
+    assert!(out.contains("Предупреждения (3):"), "{out}");
+}
+
+#[test]
+fn attachment_paths_differing_in_case_get_a_hint_and_documents_can_be_attached() {
+    let dir = case("good");
+    let csv = dir.path().join("attachments.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("В-3,Scans/Photo.JPG,Фото,ЛД-002,,,,фото\n");
+    text.push_str("В-4,documents/polozhenie.md,Положение,,ПК-12,,,документ\n");
+    text.push_str("В-5,learners.csv,Список,,ПК-12,,,список\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attachments.csv:4:2: ошибка: файл «Scans/Photo.JPG» не найден в папке выгрузки\n    подсказка: есть файл «scans/photo.jpg»: имена файлов различают большие и маленькие буквы\n"), "{out}");
+    assert!(out.contains("attachments.csv:6:2: ошибка: «learners.csv» — файл записей или настроек, а не вложение\n"), "{out}");
+    assert!(!out.contains("attachments.csv:5"), "{out}");
 }

@@ -81,10 +81,10 @@ fn windows_1251_semicolon_copies_check_clean() {
         out.lines()
             .any(|l| l.split_whitespace().collect::<Vec<_>>() == want)
     };
-    assert!(row("learners.csv learners windows-1251 ; 3 3 0"), "{out}");
-    assert!(row("lessons.csv lessons windows-1251 ; 3 3 0"), "{out}");
+    assert!(row("learners.csv слушатели windows-1251 ; 3 3 0"), "{out}");
+    assert!(row("lessons.csv занятия windows-1251 ; 3 3 0"), "{out}");
     assert!(
-        row("attendance.csv attendance windows-1251 ; 5 5 0"),
+        row("attendance.csv посещаемость windows-1251 ; 5 5 0"),
         "{out}"
     );
     // The same model as from the UTF-8 originals.
@@ -121,9 +121,12 @@ fn utf8_bom_is_read_and_reported() {
 
 /// Every row of every file is either kept or rejected, exactly once.
 fn assert_tally(dir: &Path) {
-    let Ok((p, _)) = letopis::ingest::load(dir) else {
-        return;
-    };
+    if let Ok((p, _)) = letopis::ingest::load(dir) {
+        assert_period_tally(&p);
+    }
+}
+
+fn assert_period_tally(p: &letopis::model::Period) {
     for s in &p.sources {
         assert_eq!(
             s.rows_read,
@@ -236,12 +239,14 @@ fn random_and_truncated_files_never_panic() {
         std::fs::write(&path, &mutated).unwrap();
         // The library on every round (fast), the binary on some.
         let loaded = std::panic::catch_unwind(|| letopis::ingest::load(dir.path()));
-        assert!(
-            loaded.is_ok(),
-            "panic on round {round}, file {name}: {:?}",
-            String::from_utf8_lossy(&mutated)
-        );
-        assert_tally(dir.path());
+        match loaded {
+            Ok(Ok((period, _))) => assert_period_tally(&period),
+            Ok(Err(e)) => panic!("round {round}: I/O error {e}"),
+            Err(_) => panic!(
+                "panic on round {round}, file {name}: {:?}",
+                String::from_utf8_lossy(&mutated)
+            ),
+        }
         if round % 25 == 0 {
             let (code, out, err) = run_check(dir.path());
             assert!(
@@ -252,4 +257,85 @@ fn random_and_truncated_files_never_panic() {
         }
         std::fs::write(&path, &original).unwrap();
     }
+}
+
+#[test]
+fn excel_sep_line_names_the_separator() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let text = std::fs::read_to_string(&p).unwrap().replace(',', "|");
+    std::fs::write(&p, format!("sep=|\r\n{text}")).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.groups[0].origin.line, 3);
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "groups.csv")
+        .unwrap();
+    assert_eq!(s.delimiter, Some('|'));
+}
+
+#[test]
+fn sample_data_resaved_as_windows_1251_checks_clean() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
+        let e = e.unwrap();
+        let target = dir.path().join(e.path().strip_prefix(&sample).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            // The sample already has a Windows-1251 file: decode it first.
+            let bytes = std::fs::read(&p).unwrap();
+            if std::str::from_utf8(&bytes).is_err() {
+                let (text, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+                std::fs::write(&p, text.as_bytes()).unwrap();
+            }
+            to_excel_1251(&p);
+        }
+    }
+    let (a, da) = letopis::ingest::load(&sample).unwrap();
+    let (b, db) = letopis::ingest::load(dir.path()).unwrap();
+    assert_eq!(da, db);
+    assert!(!db.iter().any(|d| d.is_error()), "{db:?}");
+    assert_eq!(a.grades.len(), b.grades.len());
+    assert_eq!(a.attendance.len(), b.attendance.len());
+    let names =
+        |p: &letopis::model::Period| p.learners.iter().map(|l| l.full_name()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    for s in b.sources.iter().filter(|s| s.path.ends_with(".csv")) {
+        assert_eq!(
+            (s.encoding.as_str(), s.delimiter),
+            ("windows-1251", Some(';')),
+            "{}",
+            s.path
+        );
+    }
+}
+
+#[test]
+fn trailing_empty_column_of_spreadsheets_is_silent_and_kept() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        out.push_str(l);
+        out.push_str(if i == 2 { ",заметка\n" } else { ",\n" });
+    }
+    std::fs::write(&p, out).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        period.groups[1].extra.get("#6").map(String::as_str),
+        Some("заметка")
+    );
 }

@@ -169,7 +169,7 @@ fn table(p: &Period, lang: Lang) -> String {
         rej += s.rows_rejected;
         rows.push([
             s.path.clone(),
-            s.kind.clone(),
+            kind_label(&s.kind, lang).to_string(),
             enc,
             s.rows_read.to_string(),
             s.rows_kept.to_string(),
@@ -224,4 +224,37 @@ fn table(p: &Period, lang: Lang) -> String {
     out.push('\n');
     out.push_str(&line(&total.iter().map(String::as_str).collect::<Vec<_>>()));
     out
+}
+
+/// The kind of an input file as the table shows it: Russian words by default, the file stem in
+/// English.
+fn kind_label(kind: &str, lang: Lang) -> &str {
+    if lang == Lang::En {
+        return kind;
+    }
+    match kind {
+        "programmes" => "программы",
+        "groups" => "группы",
+        "learners" => "слушатели",
+        "enrolments" => "зачисления",
+        "orders" => "приказы",
+        "lessons" => "занятия",
+        "attendance" => "посещаемость",
+        "grade_items" => "элементы оценивания",
+        "grades" => "оценки",
+        "protocols" => "протоколы",
+        "protocol_results" => "результаты аттестации",
+        "issued_documents" => "выданные документы",
+        "awards" => "награды",
+        "portfolio" => "портфолио",
+        "credit_transfers" => "зачёт результатов",
+        "attachments" => "вложения",
+        "config" => "настройки",
+        "document" => "документ",
+        "attachment-file" => "файл вложения",
+        "readme" => "описание",
+        "template" => "шаблон",
+        "unknown" => "неизвестный",
+        other => other,
+    }
 }

@@ -1,14 +1,32 @@
 //! Stage 1: input folder → raw rows with positions → validated [`crate::model::Period`].
 //!
-//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv` or `<kind>.yaml`, see
-//! [`schema::Kind`]), `documents/*.md` and the attachment files, and reports every problem at once
-//! as [`Diagnostic`]s. Errors of the machine (folder missing, unreadable file) are [`Error`]s; errors
-//! of the data are diagnostics, and rows with an error are listed in `Period::rejected`.
+//! [`load`] reads `letopis.yaml`, one file per record kind (`<kind>.csv`, `.tsv`, `.txt` or
+//! `<kind>.yaml`, see [`schema::Kind`]; names match case-insensitively), `documents/*.md` and the
+//! attachment files, and reports every problem at once as [`Diagnostic`]s. Errors of the machine
+//! (folder missing, unreadable file) are [`Error`]s; errors of the data are diagnostics, and rows
+//! with an error are listed in `Period::rejected` with their reason.
+//!
+//! Steps: walk the folder (symlinks leaving it are refused) → hash the other files on both cores →
+//! config → record files in kind order, row by row ([`rows`] splits, [`records`] types each field;
+//! attendance on a second thread) → documents → cross-record checks ([`validate`]) → per-file tally.
+//! Rows referring to records that were rejected (or whose file is missing or unreadable) are
+//! rejected too, reported once per file rather than once per row.
+//!
+//! `RejectedRow::values` holds the cells under their headers as written for rows rejected while
+//! reading, and under the canonical field names for rows rejected by the cross-record checks.
+//! Files that are not read as data are still listed in `Period::sources`: attachment files,
+//! `README*` (kind `readme`), files of the `templates` folder (`template`) and anything else
+//! (`unknown`, with a warning), so that all of them are kept verbatim in the archive.
 
+pub mod attendance_export;
+pub mod exports;
 pub mod fields;
+pub mod frdo;
+pub mod moodle;
 pub mod records;
 pub mod rows;
 pub mod schema;
+pub mod table;
 pub mod text;
 pub mod validate;
 
@@ -76,26 +94,33 @@ enum Class {
     Document,
     /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
     Readme,
+    /// Named like a record kind but in a format that is not read (`learners.xlsx`).
+    Unreadable(Kind),
     Other,
 }
 
 fn classify(rel: &str) -> Class {
-    if rel == CONFIG_FILE || rel == "letopis.yml" {
+    let lower = rel.to_lowercase();
+    if lower == CONFIG_FILE || lower == "letopis.yml" {
         return Class::Config;
     }
     if !rel.contains('/')
-        && let Some((stem, ext)) = rel.rsplit_once('.')
-        && matches!(ext, "csv" | "yaml" | "yml")
+        && let Some((stem, ext)) = lower.rsplit_once('.')
         && let Some(k) = Kind::from_stem(stem)
     {
-        return Class::Record(k);
+        return match ext {
+            "csv" | "tsv" | "txt" | "yaml" | "yml" => Class::Record(k),
+            // Workbooks are read by `find_tables`, sheet by sheet.
+            "xlsx" | "xlsm" | "xls" | "ods" => Class::Other,
+            _ => Class::Unreadable(k),
+        };
     }
-    if !rel.contains('/') && rel.to_lowercase().starts_with("readme") {
+    if !rel.contains('/') && lower.starts_with("readme") {
         return Class::Readme;
     }
-    if let Some(name) = rel.strip_prefix("documents/")
+    if let Some(name) = lower.strip_prefix("documents/")
         && !name.contains('/')
-        && name.to_lowercase().ends_with(".md")
+        && name.ends_with(".md")
     {
         return Class::Document;
     }
@@ -149,8 +174,8 @@ fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     )
     .at(line, None)
     .hint(Text::new(
-        "сохраните выгрузку как CSV (UTF-8 или Windows-1251) или YAML; файлы Excel (.xlsx) и архивы не подходят",
-        "save the export as CSV (UTF-8 or Windows-1251) or YAML; Excel workbooks (.xlsx) and archives are not accepted",
+        "сохраните выгрузку как CSV (UTF-8 или Windows-1251) или YAML; книгу Excel оставьте с её расширением (.xlsx, .xls, .ods); архивы не подходят",
+        "save the export as CSV (UTF-8 or Windows-1251) or YAML; keep an Excel workbook's own extension (.xlsx, .xls, .ods); archives are not accepted",
     ))
 }
 
@@ -240,6 +265,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         }
         let class = classify(&rel);
+        if matches!(class, Class::Config | Class::Record(_)) {
+            statuses.insert(rel.clone(), PathStatus::InputFile);
+        }
         entries.push(Entry {
             rel,
             abs: e.path().to_path_buf(),
@@ -251,7 +279,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme))
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -330,10 +358,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     config = Some(c);
                 }
             }
-            Err(err) => diags.push(rows::yaml_error(&e.rel, &err).hint(Text::new(
-                "образец: letopis init <папка> создаёт готовый letopis.yaml",
-                "for an example, letopis init <folder> writes a ready letopis.yaml",
-            ))),
+            Err(err) => diags.push(config_error(&e.rel, &err)),
         }
     }
     if configs.is_empty() {
@@ -364,162 +389,83 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         })
         .filter(|t| !t.is_empty());
 
-    // 4. Record files.
-    let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
-    for e in &entries {
-        if let Class::Record(k) = e.class {
-            by_kind.entry(k).or_default().push(e);
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
+    //
+    // Before them, the tables that are not record files by their name: workbooks (sheets of our
+    // own record kinds or platform exports) and platform exports as text (see `exports`).
+    let specs: BTreeMap<String, FileSpec> =
+        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
+    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
+    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Class::Record(k) = e.class
+            && !found.taken.contains(&i)
+        {
+            by_kind.entry(k).or_default().push((e, None));
         }
     }
-    let mut st = Staging::default();
-    let mut rejected: Vec<RejectedRow> = Vec::new();
-    let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
-    let mut rows_read: HashMap<String, u64> = HashMap::new();
-    let mut gone: HashMap<Kind, std::collections::HashSet<String>> = HashMap::new();
-    let mut unavailable: std::collections::HashSet<Kind> = Default::default();
-    for (kind, files) in &by_kind {
-        let kind = *kind;
-        let twins = files.len() > 1;
-        for e in files {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let scan = text::scan(f).map_err(io_err(&e.abs))?;
-            let format = if e.rel.ends_with(".csv") {
-                "csv"
-            } else {
-                "yaml"
-            };
-            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
-            if twins {
-                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-                diags.push(
-                    Diagnostic::error(
-                        e.rel.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
-                sources.push(src);
-                unavailable.insert(kind);
-                continue;
-            }
-            if let Some(nt) = scan.not_text {
-                diags.push(not_text_diag(&e.rel, nt));
-                sources.push(src);
-                unavailable.insert(kind);
-                continue;
-            }
-            let id_col = validate::id_field(kind).map(|f| kind.col(f));
-            let mut missing_columns = false;
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            if let Some(c) = id_col
-                                && let Some((_, id)) =
-                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
-                            {
-                                gone.entry(kind).or_default().insert(id.clone());
-                            }
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: e.rel.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                missing_columns = true;
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, &mut st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
-                                    gone.entry(kind).or_default().insert(cell.value.clone());
-                                }
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
-            if format == "csv" {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, &mut diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                src.delimiter = Some(d as char);
-            } else {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                if !rows::read_yaml(
-                    &bytes,
-                    scan.encoding,
-                    &e.rel,
-                    kind,
-                    &mut diags,
-                    &mut on_item,
-                ) {
-                    unavailable.insert(kind);
+    for (i, unit, t) in &found.units {
+        if let Unit::Records(k) = unit {
+            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
+        }
+    }
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
+        }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.clone(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
+
+    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
+    {
+        let mut fed: HashMap<String, u64> = HashMap::new();
+        let mut sink = exports::Sink {
+            st: &mut reading.st,
+            period,
+            diags: &mut reading.diags,
+            rejected: &mut reading.rejected,
+            fed: &mut fed,
+        };
+        for (i, unit, t) in &found.units {
+            let rel = &entries[*i].rel;
+            let spec = specs.get(rel);
+            match unit {
+                Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
+                Unit::Export(FileFormat::MoodleAttendance) => {
+                    attendance_export::read(rel, t, spec, &mut sink)
                 }
+                Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
+                Unit::Records(_) => {}
             }
-            if missing_columns {
-                unavailable.insert(kind);
-            }
-            diags.append(&mut row_diags);
-            rows_read.insert(e.rel.clone(), count);
-            sources.push(src);
+        }
+        for (k, v) in fed {
+            *reading.rows_read.entry(k).or_default() += v;
         }
     }
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
 
     // 5. Markdown documents.
     let mut documents: Vec<MarkdownDoc> = Vec::new();
@@ -527,6 +473,11 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
+        // An order's or award's `file` may point at a Markdown document.
+        statuses.insert(
+            e.rel.clone(),
+            PathStatus::File(scan.size, scan.sha256.clone()),
+        );
         if let Some(nt) = scan.not_text {
             diags.push(not_text_diag(&e.rel, nt));
             continue;
@@ -563,7 +514,34 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
 
     // 6. Cross-record validation.
     let mentioned = mentioned_paths(&st);
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| {
+            !entries
+                .iter()
+                .enumerate()
+                .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
+        })
+        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    let mut unavailable = unavailable;
     let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    for e in &entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    for k in &found.unreadable {
+        if missing_kinds.remove(k) {
+            unavailable.insert(*k);
+        }
+    }
+    let enrolments_absent = !entries
+        .iter()
+        .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
@@ -572,13 +550,30 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         referenced: Default::default(),
         gone,
         unavailable,
+        missing: missing_kinds,
         cascades: Default::default(),
     };
     let (st, grades) = validate::run(&mut v, st);
     diags.append(&mut v.diags);
     rejected.append(&mut v.rejected);
     let referenced = std::mem::take(&mut v.referenced);
-    not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "enrolments.csv",
+                Text::new(
+                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
+                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                ),
+            )
+            .hint(Text::new(
+                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+                "add the enrolments export: learner, group, enrolment date",
+            )),
+        );
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
 
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
@@ -587,8 +582,30 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         let in_templates = templates
             .as_deref()
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
-        if entries[i].class == Class::Readme {
+        if let Class::Unreadable(kind) = entries[i].class {
+            s.kind = kind.stem().into();
+            diags.push(
+                Diagnostic::error(
+                    s.path.clone(),
+                    Text::new(
+                        format!("файлы этого формата не читаются: записи «{}» не прочитаны", kind.stem()),
+                        format!("files of this format are not read: the «{}» records were not read", kind.stem()),
+                    ),
+                )
+                .hint(Text::new(
+                    format!("сохраните таблицу как CSV (в Excel: «Сохранить как» → «CSV (разделители — точка с запятой)») под именем {}.csv", kind.stem()),
+                    format!("save the sheet as CSV (in Excel: Save As → CSV) named {}.csv", kind.stem()),
+                )),
+            );
+        } else if entries[i].class == Class::Readme {
             s.kind = "readme".into();
+        } else if s.kind != "unknown" {
+            // A workbook or a platform export that was read.
+        } else if let Some(errs) = found.unknown.get(&i)
+            && !(referenced.contains(&s.path) || mentioned.contains(&s.path))
+        {
+            s.kind = "unrecognised".into();
+            diags.extend(errs.iter().cloned());
         } else if in_templates {
             s.kind = "template".into();
         } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
@@ -773,5 +790,454 @@ fn not_enrolled(
                 )),
             );
         }
+    }
+}
+
+/// The state of reading the record files: what passed the row checks, what was rejected, and the
+/// per-file facts later steps need.
+#[derive(Default)]
+struct Reading {
+    st: Staging,
+    rejected: Vec<RejectedRow>,
+    header_cols: HashMap<String, Vec<Option<u64>>>,
+    rows_read: HashMap<String, u64>,
+    gone: HashMap<Kind, std::collections::HashSet<String>>,
+    unavailable: std::collections::HashSet<Kind>,
+    diags: Vec<Diagnostic>,
+    sources: Vec<SourceFile>,
+}
+
+impl Reading {
+    /// Reads the file(s) of one kind (two files of one kind are an error and neither is read).
+    fn read_kind(
+        &mut self,
+        kind: Kind,
+        files: &[(&Entry, Option<&table::Table>)],
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    ) -> Result<(), Error> {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = self;
+        let twins = files.len() > 1;
+        for &(e, sheet) in files {
+            // A sheet of a workbook: its source is the workbook's (listed with the other files),
+            // its positions `file:sheet:row:column`.
+            let label = sheet
+                .map(|t| t.label(&e.rel))
+                .unwrap_or_else(|| e.rel.clone());
+            let scan = match sheet {
+                Some(_) => None,
+                None => {
+                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+                    Some(text::scan(f).map_err(io_err(&e.abs))?)
+                }
+            };
+            let format = if !e.rel.to_lowercase().ends_with(".yaml")
+                && !e.rel.to_lowercase().ends_with(".yml")
+            {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = scan
+                .as_ref()
+                .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
+            if twins {
+                let names: Vec<String> = files
+                    .iter()
+                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
+                    .collect();
+                diags.push(
+                    Diagnostic::error(
+                        label.clone(),
+                        Text::new(
+                            format!(
+                                "записи «{}» заданы дважды: {}",
+                                kind.stem(),
+                                names.join(" и ")
+                            ),
+                            format!(
+                                "records «{}» are given twice: {}",
+                                kind.stem(),
+                                names.join(" and ")
+                            ),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "оставьте один файл (CSV или YAML)",
+                        "keep one file (CSV or YAML)",
+                    )),
+                );
+                sources.extend(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
+                diags.push(not_text_diag(&e.rel, nt));
+                sources.extend(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            let id_col = validate::id_field(kind).map(|f| kind.col(f));
+            let mut missing_columns = false;
+            let mut count = 0u64;
+            let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let mut on_item =
+                |h: &rows::Header, item: Item| {
+                    count += 1;
+                    header_cols
+                        .entry(e.rel.clone())
+                        .or_insert_with(|| h.cols.clone());
+                    match item {
+                        Item::Broken { line, values, diag } => {
+                            if let Some(c) = id_col
+                                && let Some((_, id)) =
+                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                            {
+                                gone.entry(kind).or_default().insert(id.clone());
+                            }
+                            rejected.push(RejectedRow {
+                                origin: Origin {
+                                    file: e.rel.clone(),
+                                    line,
+                                },
+                                values,
+                                reason: diag.message.clone(),
+                            });
+                            row_diags.push(diag);
+                        }
+                        Item::Row(row) => {
+                            if let Some(reason) = &h.missing {
+                                missing_columns = true;
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason: reason.clone(),
+                                });
+                                return;
+                            }
+                            let mut c = Ctx {
+                                kind,
+                                file: &e.rel,
+                                row: &row,
+                                header_cols: &h.cols,
+                                period,
+                                errors: Vec::new(),
+                                warnings: Vec::new(),
+                            };
+                            let ok = records::build(&mut c, st);
+                            row_diags.append(&mut c.warnings);
+                            if !ok {
+                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
+                                    gone.entry(kind).or_default().insert(cell.value.clone());
+                                }
+                                let reason =
+                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
+                                        || Text::new("ошибка в строке", "error in the row"),
+                                    );
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason,
+                                });
+                                row_diags.append(&mut c.errors);
+                            }
+                        }
+                    }
+                };
+            if let Some(t) = sheet {
+                rows::read_table(t, &label, kind, diags, &mut on_item);
+            } else if let (Some(scan), "csv") = (&scan, format) {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
+                    .map_err(io_err(&e.abs))?;
+                if let Some(src) = &mut src {
+                    src.delimiter = Some(d as char);
+                }
+            } else if let Some(scan) = &scan {
+                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
+                    unavailable.insert(kind);
+                }
+            }
+            if missing_columns {
+                unavailable.insert(kind);
+            }
+            if sheet.is_some() {
+                row_diags.iter_mut().for_each(|d| d.file = label.clone());
+            }
+            diags.append(&mut row_diags);
+            *rows_read.entry(e.rel.clone()).or_default() += count;
+            sources.extend(src);
+        }
+        Ok(())
+    }
+
+    /// Takes in what another reader read (of other kinds).
+    fn merge(&mut self, other: Reading) {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = other;
+        if self.st.attendance.is_empty() {
+            self.st.attendance = st.attendance;
+        } else {
+            self.st.attendance.extend(st.attendance);
+        }
+        self.rejected.extend(rejected);
+        self.header_cols.extend(header_cols);
+        self.rows_read.extend(rows_read);
+        for (k, ids) in gone {
+            self.gone.entry(k).or_default().extend(ids);
+        }
+        self.unavailable.extend(unavailable);
+        self.diags.extend(diags);
+        self.sources.extend(sources);
+    }
+}
+
+/// Does the table's first row name every required column of `kind`?
+fn own_header(kind: Kind, t: &table::Table) -> bool {
+    let Some((_, h)) = t.first() else {
+        return false;
+    };
+    kind.columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.required)
+        .all(|(i, _)| h.iter().any(|x| kind.match_header(x) == Some(i)))
+}
+
+/// What a table found by [`find_tables`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// Records of our own format (a sheet named after the kind, or the first sheet of a workbook
+    /// named after it).
+    Records(Kind),
+    Export(FileFormat),
+}
+
+#[derive(Default)]
+struct Found {
+    /// (entry index, what it is, the table).
+    units: Vec<(usize, Unit, table::Table)>,
+    /// Tables matching no format, by entry index: errors unless the file is an attachment.
+    unknown: HashMap<usize, Vec<Diagnostic>>,
+    /// Kinds whose workbook (`learners.xlsx`) could not be read: unavailable, not missing.
+    unreadable: Vec<Kind>,
+    /// Files named like a record kind that are platform exports (by their header).
+    taken: std::collections::HashSet<usize>,
+}
+
+/// Reads the workbooks and the delimited text files that are not record files by name, and tells
+/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
+/// `files:`, else by its header. Updates the files' entries in `check`'s table.
+fn find_tables(
+    entries: &[Entry],
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Found, Error> {
+    let mut found = Found::default();
+    for name in specs.keys() {
+        if !entries.iter().any(|e| &e.rel == name) {
+            diags.push(
+                Diagnostic::warning(
+                    CONFIG_FILE,
+                    Text::new(
+                        format!("files: файла «{name}» нет в папке выгрузки"),
+                        format!("files: there is no file «{name}» in the input folder"),
+                    ),
+                )
+                .hint(Text::new(
+                    "имена в files: пишутся как путь от папки выгрузки, с расширением",
+                    "names under files: are paths from the input folder, with the extension",
+                )),
+            );
+        }
+    }
+    for (i, e) in entries.iter().enumerate() {
+        // A platform export saved under a record kind's name (`grades.csv`): its header tells.
+        if let Class::Record(kind) = e.class {
+            let lower = e.rel.to_lowercase();
+            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+                continue;
+            }
+            let format = match specs.get(&e.rel).and_then(|s| s.format) {
+                Some(f) => Some(f),
+                // A header with every required column of the kind is the kind's own file.
+                None => table::peek_text(&e.abs, 8)
+                    .ok()
+                    .filter(|t| !own_header(kind, t))
+                    .and_then(|t| exports::recognise(&t)),
+            };
+            let Some(f) = format else {
+                continue;
+            };
+            let scan =
+                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            if scan.not_text.is_some() {
+                continue;
+            }
+            let Ok(t) = table::read_text(&e.abs, &scan) else {
+                continue;
+            };
+            let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
+            src.delimiter = t.delimiter.map(|d| d as char);
+            sources.insert(i, src);
+            found.taken.insert(i);
+            found.units.push((i, Unit::Export(f), t));
+            continue;
+        }
+        if e.class != Class::Other || e.rel.contains('/') && !specs.contains_key(&e.rel) {
+            continue;
+        }
+        let lower = e.rel.to_lowercase();
+        let (stem, ext) = lower.rsplit_once('.').unwrap_or((&lower, ""));
+        let stem_kind = Kind::from_stem(stem);
+        let spec = specs.get(&e.rel);
+        let workbook = table::is_workbook(&e.rel);
+        let tables = if workbook {
+            match table::read_workbook(&e.abs) {
+                Ok(t) => t,
+                Err(msg) => {
+                    diags.push(
+                        Diagnostic::error(
+                            e.rel.clone(),
+                            Text::new(
+                                format!("книга Excel не читается: {msg}"),
+                                format!("the workbook cannot be read: {msg}"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
+                            "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
+                        )),
+                    );
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
+                        s.format = ext.to_string();
+                    }
+                    found.unreadable.extend(stem_kind);
+                    continue;
+                }
+            }
+        } else if matches!(ext, "csv" | "tsv" | "txt") {
+            let scan =
+                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            if scan.not_text.is_some() {
+                continue;
+            }
+            match table::read_text(&e.abs, &scan) {
+                Ok(t) => {
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.encoding = scan.encoding.name().to_string();
+                        s.delimiter = t.delimiter.map(|d| d as char);
+                    }
+                    vec![t]
+                }
+                Err(_) => continue,
+            }
+        } else {
+            continue;
+        };
+        let mut kinds: Vec<String> = Vec::new();
+        for (n, t) in tables.into_iter().enumerate() {
+            let sheet_kind = t
+                .sheet
+                .as_deref()
+                .and_then(|s| Kind::from_stem(&fields::norm(s).replace(' ', "_")));
+            let unit = if let Some(k) = sheet_kind {
+                Some(Unit::Records(k))
+            } else if let (Some(k), true) = (stem_kind, workbook && n == 0) {
+                Some(Unit::Records(k))
+            } else if let Some(f) = spec.and_then(|s| s.format) {
+                Some(Unit::Export(f))
+            } else {
+                exports::recognise(&t).map(Unit::Export)
+            };
+            match unit {
+                Some(u) => {
+                    kinds.push(match u {
+                        Unit::Records(k) => k.stem().to_string(),
+                        Unit::Export(f) => f.name().to_string(),
+                    });
+                    found.units.push((i, u, t));
+                }
+                None if t.rows.is_empty() || ext == "txt" => {}
+                None => found
+                    .unknown
+                    .entry(i)
+                    .or_default()
+                    .push(exports::unknown_table(&e.rel, &t)),
+            }
+        }
+        if !kinds.is_empty()
+            && let Some(s) = sources.get_mut(&i)
+        {
+            kinds.dedup();
+            s.kind = kinds.join(", ");
+            s.format = if workbook {
+                ext.to_string()
+            } else {
+                "csv".into()
+            };
+        }
+    }
+    Ok(found)
+}
+
+/// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
+fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let date = msg.contains("invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("out of range")
+        || msg.contains("trailing input");
+    let hint = if date {
+        Text::new(
+            "даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31",
+            "dates in letopis.yaml are written yyyy-mm-dd, e.g. 2025-12-31",
+        )
+    } else {
+        Text::new(
+            "образец: letopis init <новая папка> создаёт готовый letopis.yaml",
+            "for an example, letopis init <new folder> writes a ready letopis.yaml",
+        )
+    };
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("ошибка в настройках: {msg}"),
+            format!("error in the settings: {msg}"),
+        ),
+    )
+    .hint(hint);
+    match e.location() {
+        Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
+        None => d,
     }
 }

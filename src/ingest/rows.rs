@@ -103,6 +103,9 @@ fn header(
                 h.cols[c] = Some(col);
                 map.push(Some(c));
             }
+            // Spreadsheets often leave an empty column at the end (`a;b;c;`): no warning; any
+            // value under it is still kept in `extra` as `#N`.
+            None if name.trim().is_empty() => map.push(None),
             None => {
                 let shown = if name.trim().is_empty() {
                     format!("#{}", i + 1)
@@ -171,9 +174,16 @@ pub fn read_csv(
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
 ) -> io::Result<u8> {
-    let delimiter = {
+    // Excel may write a first line `sep=;` naming the separator; otherwise it is detected from
+    // the header line.
+    let (delimiter, sep_line) = {
         let r = DecodeReader::new(File::open(path)?, scan.encoding);
-        text::detect_delimiter(&text::head(r, 64 * 1024)?)
+        let head = text::head(r, 64 * 1024)?;
+        let first = head.lines().next().unwrap_or("").trim();
+        match first.strip_prefix("sep=").map(|d| d.as_bytes()) {
+            Some([d]) if matches!(d, b';' | b',' | b'\t' | b'|') => (*d, true),
+            _ => (text::detect_delimiter(&head), false),
+        }
     };
     let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
     let mut csv = csv::ReaderBuilder::new()
@@ -197,6 +207,10 @@ pub fn read_csv(
             },
         }
     };
+    if sep_line {
+        // `sep=;` holds no delimiter of its own kind, so it is read as a one-field record.
+        read(&mut csv, &mut record)?;
+    }
     if !read(&mut csv, &mut record)? {
         diags.push(Diagnostic::warning(
             file,
@@ -231,8 +245,10 @@ pub fn read_csv(
                 .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
                 .collect()
         };
-        if last
-            && odd_quotes
+        // A quote left open swallows the following lines into one field: at the end of the file
+        // (odd number of quotes) or until the next quote, which then leaves the record with the
+        // wrong number of fields.
+        if (last && odd_quotes || rec.len() != width)
             && let Some(i) = rec.iter().position(|f| f.contains('\n'))
         {
             let end = line
@@ -427,6 +443,8 @@ pub fn read_yaml(
                     let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
                     parts.map(|p| p.join("; "))
                 }
+                // A number is taken as written (`id: 001` stays `001`, `hours: 1.50` stays `1.50`).
+                serde_yaml::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
                 other => scalar(other),
             };
             let Some(value) = value else {
@@ -469,6 +487,22 @@ pub fn read_yaml(
     h.missing.is_none()
 }
 
+/// The plain scalar written at (line, column), without a trailing comment.
+fn raw_scalar(lines: &[&str], line: u64, col: u64) -> Option<String> {
+    let l = lines.get((line as usize).checked_sub(1)?)?;
+    let rest: String = l.chars().skip((col as usize).saturating_sub(1)).collect();
+    let rest = match rest.find(" #") {
+        Some(i) => &rest[..i],
+        None => &rest,
+    };
+    let t = rest.trim();
+    let plain = !t.is_empty()
+        && !t.starts_with(['[', '{', '"', '\'', '&', '*', '!', '|', '>'])
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
+    plain.then(|| t.to_string())
+}
+
 /// A YAML scalar as text; `None` for mappings; empty for null.
 fn scalar(v: &serde_yaml::Value) -> Option<String> {
     match v {
@@ -478,6 +512,71 @@ fn scalar(v: &serde_yaml::Value) -> Option<String> {
         serde_yaml::Value::String(s) => Some(s.clone()),
         serde_yaml::Value::Tagged(t) => scalar(&t.value),
         _ => None,
+    }
+}
+
+/// Is this schema column a date (Excel may store it as a serial day number)?
+fn is_date_column(name: &str) -> bool {
+    name == "date" || name == "start" || name == "end" || name.ends_with("_date")
+}
+
+/// Reads a table (a sheet of a workbook) of one record kind: the first row is the header.
+/// Date columns holding a bare number (an Excel serial date) become `dd.mm.yyyy`.
+pub fn read_table(
+    table: &super::table::Table,
+    file: &str,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&Header, Item),
+) {
+    let Some((hline, names)) = table.first() else {
+        diags.push(Diagnostic::warning(
+            file,
+            Text::new(
+                "лист пуст: нет даже строки заголовка",
+                "the sheet is empty: not even a header line",
+            ),
+        ));
+        return;
+    };
+    let positions: Vec<(u64, u64)> = (0..names.len()).map(|i| (*hline, i as u64 + 1)).collect();
+    let (h, map) = header(kind, file, names, &positions, diags);
+    let ncols = kind.columns().len();
+    for (line, rec) in table.rows.iter().skip(1) {
+        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
+        let mut extra = Extra::new();
+        for (i, v) in rec.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match map.get(i).copied().flatten() {
+                Some(c) => {
+                    let mut value = v.clone();
+                    if is_date_column(kind.columns()[c].name)
+                        && let Ok(n) = value.parse::<f64>()
+                        && let Some(d) = super::table::serial_date(n)
+                    {
+                        value = d.format("%d.%m.%Y").to_string();
+                    }
+                    cells[c] = Some(Cell {
+                        value,
+                        line: *line,
+                        col: i as u64 + 1,
+                    })
+                }
+                None => {
+                    extra.insert(name_of(names, i), v.clone());
+                }
+            }
+        }
+        on_item(
+            &h,
+            Item::Row(Row {
+                line: *line,
+                cells,
+                extra,
+            }),
+        );
     }
 }
 
@@ -587,6 +686,18 @@ mod tests {
         assert_eq!(r.extra.get("цвет").map(String::as_str), Some("синий"));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, Some(11));
+    }
+
+    #[test]
+    fn yaml_numbers_are_kept_as_written() {
+        let src = "- id: 007\n  kind: ПК\n  title: Т\n  hours: 72 # часов\n- {id: 8, kind: ПК, title: Т, hours: 1.50}\n";
+        let (items, _) = collect_yaml(src, Kind::Programmes);
+        let Item::Row(r) = &items[0] else { panic!() };
+        assert_eq!(r.cells[0].as_ref().unwrap().value, "007");
+        assert_eq!(r.cells[3].as_ref().unwrap().value, "72");
+        let Item::Row(r) = &items[1] else { panic!() };
+        assert_eq!(r.cells[0].as_ref().unwrap().value, "8");
+        assert_eq!(r.cells[3].as_ref().unwrap().value, "1.5");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum PathStatus {
     /// A symlink whose target is outside the input folder.
     Outside,
     Folder,
+    /// The configuration or a record file: read as data, not attachable.
+    InputFile,
 }
 
 pub struct Validator<'a> {
@@ -70,6 +72,8 @@ pub struct Validator<'a> {
     pub gone: HashMap<Kind, HashSet<String>>,
     /// Kinds whose file could not be read at all.
     pub unavailable: HashSet<Kind>,
+    /// Kinds without any file in the folder.
+    pub missing: HashSet<Kind>,
     /// Rows rejected because they refer to rejected records: (file, kind referred to) → ids.
     pub cascades: BTreeMap<(String, Kind), (u64, std::collections::BTreeSet<String>)>,
 }
@@ -190,6 +194,7 @@ impl Validator<'_> {
             _ => ("нет записи", "record"),
         };
         let gone = self.unavailable.contains(&target)
+            || self.missing.contains(&target)
             || self.gone.get(&target).is_some_and(|g| g.contains(value));
         Some(Problem {
             field,
@@ -222,6 +227,23 @@ impl Validator<'_> {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = if ids.len() > 5 { ", …" } else { "" };
+            if self.missing.contains(&target) {
+                let stem = target.stem();
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но файла {stem}.csv или {stem}.yaml в папке нет"),
+                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but there is no {stem}.csv or {stem}.yaml in the folder"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        format!("добавьте выгрузку {stem}.csv"),
+                        format!("add the {stem}.csv export"),
+                    )),
+                );
+                continue;
+            }
             self.diags.push(
                 Diagnostic::error(
                     file,
@@ -284,7 +306,9 @@ impl Validator<'_> {
         cmp: impl Fn(&T, &T) -> Ordering,
         show: impl Fn(&T) -> String,
     ) {
-        v.sort_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
+        // Unstable sort (no buffer the size of the vector): origins are unique, so the order is
+        // still fully determined.
+        v.sort_unstable_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
         let mut dup = vec![false; v.len()];
         let mut first = 0;
         let mut first_line = Vec::new();
@@ -412,10 +436,32 @@ impl Validator<'_> {
                 format!("«{raw}» — папка, а не файл"),
                 format!("«{raw}» is a folder, not a file"),
             )),
-            None => Err(bad(
-                format!("файл «{raw}» не найден в папке выгрузки"),
-                format!("file «{raw}» is not in the input folder"),
+            Some(PathStatus::InputFile) => Err(bad(
+                format!("«{raw}» — файл записей или настроек, а не вложение"),
+                format!("«{raw}» is a record or settings file, not an attachment"),
             )),
+            None => {
+                // A different letter case (written on Windows, where it does not matter)?
+                let lower = norm.to_lowercase();
+                let similar = self
+                    .files
+                    .iter()
+                    .find(|(k, st)| matches!(st, PathStatus::File(..)) && k.to_lowercase() == lower)
+                    .map(|(k, _)| k.clone());
+                let mut p = bad(
+                    format!("файл «{raw}» не найден в папке выгрузки"),
+                    format!("file «{raw}» is not in the input folder"),
+                );
+                if let Some(k) = similar {
+                    p.hint = Text::new(
+                        format!(
+                            "есть файл «{k}»: имена файлов различают большие и маленькие буквы"
+                        ),
+                        format!("there is «{k}»: file names are case-sensitive"),
+                    );
+                }
+                Err(p)
+            }
         }
     }
 }
@@ -738,9 +784,10 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         }
     }
     v.report_cascades();
+    not_in_group(v, &st, &grades);
 
     // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
-    st.lessons.sort_by(|a, b| {
+    st.lessons.sort_unstable_by(|a, b| {
         (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
     });
     (st, grades)
@@ -765,5 +812,79 @@ fn check_files<T: Rec>(
             }
             Err(p) => v.report(kind, &r, vec![*p]),
         }
+    }
+}
+
+/// Marks and grades of learners who are not enrolled in the group of the lesson or grade item: kept,
+/// with one warning per file (the first rows named), since they usually mean a misfiled row.
+fn not_in_group(v: &mut Validator, st: &Staging, grades: &[Grade]) {
+    if v.missing.contains(&Kind::Enrolments) || v.unavailable.contains(&Kind::Enrolments) {
+        return;
+    }
+    let mut groups_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in &st.enrolments {
+        groups_of
+            .entry(e.learner.as_str())
+            .or_default()
+            .push(e.group.as_str());
+    }
+    let enrolled =
+        |learner: &str, group: &str| groups_of.get(learner).is_some_and(|g| g.contains(&group));
+    let lesson_group: HashMap<&str, &str> = st
+        .lessons
+        .iter()
+        .map(|l| (l.id.as_str(), l.group.as_str()))
+        .collect();
+    let item_group: HashMap<&str, &str> = st
+        .grade_items
+        .iter()
+        .map(|i| (i.id.as_str(), i.group.as_str()))
+        .collect();
+    let mut found: BTreeMap<String, (u64, Vec<(u64, String)>)> = BTreeMap::new();
+    let mut note = |o: &Origin, text: String| {
+        let e = found.entry(o.file.clone()).or_default();
+        e.0 += 1;
+        if e.1.len() < 3 {
+            e.1.push((o.line, text));
+        }
+    };
+    for a in &st.attendance {
+        if let Some(g) = lesson_group.get(a.lesson.as_str())
+            && !enrolled(&a.learner, g)
+        {
+            note(&a.origin, format!("«{}» — «{}» ({g})", a.learner, a.lesson));
+        }
+    }
+    for r in grades {
+        if let Some(g) = item_group.get(r.item.as_str())
+            && !enrolled(&r.learner, g)
+        {
+            note(&r.origin, format!("«{}» — «{}» ({g})", r.learner, r.item));
+        }
+    }
+    for (file, (n, examples)) in found {
+        let list = examples
+            .iter()
+            .map(|(line, t)| format!("{line}: {t}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let more = if n as usize > examples.len() {
+            "; …"
+        } else {
+            ""
+        };
+        v.diags.push(
+            Diagnostic::warning(
+                file,
+                Text::new(
+                    format!("строк, где слушатель не зачислен в группу занятия или элемента оценивания: {n} (строка {list}{more})"),
+                    format!("{n} rows whose learner is not enrolled in the group of the lesson or grade item (line {list}{more})"),
+                ),
+            )
+            .hint(Text::new(
+                "проверьте коды слушателей или добавьте зачисления в enrolments",
+                "check the learner ids or add the enrolments",
+            )),
+        );
     }
 }

@@ -64,9 +64,56 @@ pub struct Config {
     /// The expert commission for disposal acts (see the retention issue); kept verbatim until then.
     #[serde(default)]
     pub commission: Option<serde_yaml::Value>,
-    /// Explicit formats of input files, by file name (see the platform-exports issue).
+    /// Explicit formats and groups of input files, by path relative to the input folder:
+    /// `files: {"grades-pk12.csv": {format: moodle-grades, group: ПК-12}}`. Without an entry a
+    /// platform export is recognised by its header.
     #[serde(default)]
-    pub files: BTreeMap<String, serde_yaml::Value>,
+    pub files: BTreeMap<String, FileSpec>,
+}
+
+/// What `letopis.yaml` says about one input file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// The file's format; recognised by its header when absent.
+    #[serde(default)]
+    pub format: Option<FileFormat>,
+    /// The group the export belongs to (a Moodle gradebook has no group of its own; an attendance
+    /// export's `Group` line may be `All participants`; FRDO has no group column).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Academic hours of each session of an attendance export (default 2: the export has no
+    /// duration).
+    #[serde(default)]
+    pub lesson_hours: Option<f64>,
+}
+
+/// Platform export formats Letopis reads as they are downloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileFormat {
+    /// Moodle gradebook export, "plain text file".
+    MoodleGrades,
+    /// Moodle attendance plugin text export.
+    MoodleAttendance,
+    /// FRDO register upload template (further professional education).
+    Frdo,
+}
+
+impl FileFormat {
+    pub const ALL: [FileFormat; 3] = [
+        FileFormat::MoodleGrades,
+        FileFormat::MoodleAttendance,
+        FileFormat::Frdo,
+    ];
+    /// The name used in `letopis.yaml` and in `check`'s table.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::MoodleGrades => "moodle-grades",
+            FileFormat::MoodleAttendance => "moodle-attendance",
+            FileFormat::Frdo => "frdo",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

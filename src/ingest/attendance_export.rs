@@ -1,0 +1,446 @@
+//! Moodle attendance plugin text export (tab-separated).
+//!
+//! ```text
+//! Course<TAB>Охрана труда
+//! Group<TAB>ПК-12
+//!
+//! ID number<TAB>Last name<TAB>First name<TAB>08 Sep 2025 10.00AM Common<TAB><TAB>…<TAB>Taken sessions<TAB>Points<TAB>Percentage
+//! ```
+//! Each session column (date, time, then the group name or `Common`) becomes a lesson of the group,
+//! an empty-titled column after it holds remarks; statuses P/A/L/E (П/Н/О/У) become attendance
+//! marks, `?` is "not taken". The summary columns are checked against the marks.
+
+use super::exports::{self, Put, Sink, Who};
+use super::fields::{self, norm};
+use super::schema::Kind;
+use super::table::Table;
+use crate::diag::Diagnostic;
+use crate::model::*;
+use chrono::NaiveDate;
+
+const COURSE: &[&str] = &["course", "курс"];
+const GROUP: &[&str] = &["group", "группа"];
+const FIRST: &[&str] = &["first name", "имя"];
+const LAST: &[&str] = &["last name", "surname", "фамилия"];
+const ID_NUMBER: &[&str] = &["id number", "idnumber", "индивидуальный номер"];
+const EMAIL: &[&str] = &["email address", "email", "адрес электронной почты"];
+const TAKEN: &[&str] = &[
+    "taken sessions",
+    "учтенные занятия",
+    "пройдено занятий",
+    "занятий проведено",
+];
+const POINTS: &[&str] = &["points", "баллы", "баллов"];
+const PERCENT: &[&str] = &["percentage", "процент", "проценты"];
+const ALL_GROUPS: &[&str] = &["all participants", "все участники", "common", "общее"];
+
+const MONTHS: &[(&str, u32)] = &[
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("may", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("янв", 1),
+    ("фев", 2),
+    ("мар", 3),
+    ("апр", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("авг", 8),
+    ("сен", 9),
+    ("окт", 10),
+    ("ноя", 11),
+    ("дек", 12),
+];
+
+/// `08 Sep 2025 10.00AM Common` → (date, `10:00`, `Common`).
+fn session(h: &str) -> Option<(NaiveDate, String, String)> {
+    let mut t = h.split_whitespace();
+    let day: u32 = t.next()?.parse().ok()?;
+    let mon = norm(t.next()?.trim_end_matches('.'));
+    let month = MONTHS
+        .iter()
+        .find(|(m, _)| mon.starts_with(m))
+        .map(|(_, n)| *n)?;
+    let year: i32 = t.next()?.parse().ok()?;
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let mut time = t.next()?.to_uppercase();
+    let rest: Vec<&str> = t.collect();
+    let mut rest = rest.as_slice();
+    if let Some(first) = rest.first()
+        && matches!(first.to_uppercase().as_str(), "AM" | "PM")
+    {
+        time.push_str(&first.to_uppercase());
+        rest = &rest[1..];
+    }
+    let pm = time.ends_with("PM");
+    let hm = time.trim_end_matches("AM").trim_end_matches("PM");
+    let (hh, mm) = hm.split_once(['.', ':'])?;
+    let (mut hh, mm): (u32, u32) = (hh.parse().ok()?, mm.parse().ok()?);
+    if time.ends_with('M') {
+        if hh == 12 {
+            hh = 0;
+        }
+        if pm {
+            hh += 12;
+        }
+    }
+    if hh > 23 || mm > 59 {
+        return None;
+    }
+    Some((date, format!("{hh:02}:{mm:02}"), rest.join(" ")))
+}
+
+/// The header row: the first one with both name columns.
+fn header_at(t: &Table) -> Option<usize> {
+    t.rows.iter().take(6).position(|(_, c)| {
+        exports::find_col(c, FIRST).is_some() && exports::find_col(c, LAST).is_some()
+    })
+}
+
+pub fn recognise(t: &Table) -> bool {
+    let Some(hi) = header_at(t) else {
+        return false;
+    };
+    let h = &t.rows[hi].1;
+    let course_line = t.rows[..hi].iter().any(|(_, c)| {
+        c.first()
+            .is_some_and(|c0| COURSE.contains(&norm(c0).as_str()))
+    });
+    let sessions = h.iter().any(|c| session(c).is_some());
+    sessions && (course_line || exports::find_col(h, TAKEN).is_some())
+}
+
+struct Session {
+    col: usize,
+    remarks: Option<usize>,
+    id: String,
+}
+
+fn status_weight(m: Mark) -> u32 {
+    match m {
+        Mark::Present => 2,
+        Mark::Late | Mark::Excused => 1,
+        Mark::Absent | Mark::Sick => 0,
+    }
+}
+
+pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
+    let label = t.label(file);
+    let Some(hi) = header_at(t) else {
+        return;
+    };
+    let (hline, header) = t.rows[hi].clone();
+    let mut course: Option<String> = None;
+    let mut group_line: Option<String> = None;
+    for (_, c) in &t.rows[..hi] {
+        let k = c.first().map(|s| norm(s)).unwrap_or_default();
+        let v = c.get(1).cloned().filter(|s| !s.is_empty());
+        if COURSE.contains(&k.as_str()) {
+            course = v;
+        } else if GROUP.contains(&k.as_str()) {
+            group_line = v;
+        }
+    }
+    let c_first = exports::find_col(&header, FIRST);
+    let c_last = exports::find_col(&header, LAST);
+    let c_id = exports::find_col(&header, ID_NUMBER);
+    let c_email = exports::find_col(&header, EMAIL);
+    let c_taken = exports::find_col(&header, TAKEN);
+    let c_points = exports::find_col(&header, POINTS);
+    let c_percent = exports::find_col(&header, PERCENT);
+    let body: Vec<&(u64, Vec<String>)> = t.rows[hi + 1..].iter().collect();
+
+    let mut matched = Vec::new();
+    for (line, cells) in &body {
+        let get = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .cloned()
+                .filter(|s| !s.is_empty())
+        };
+        let who = Who {
+            id_number: get(c_id),
+            email: get(c_email),
+            surname: get(c_last).unwrap_or_default(),
+            first: get(c_first).unwrap_or_default(),
+            ..Who::default()
+        };
+        let m = exports::match_moodle(&sink.st.learners, &who);
+        matched.push((*line, cells, m, who));
+    }
+    let named = spec.and_then(|s| s.group.clone()).or_else(|| {
+        group_line
+            .clone()
+            .filter(|g| !ALL_GROUPS.contains(&norm(g).as_str()))
+    });
+    let group = match named {
+        Some(g) => g,
+        None => {
+            let found: Vec<usize> = matched
+                .iter()
+                .filter_map(|m| m.2.as_ref().ok().copied())
+                .collect();
+            match exports::infer_group(sink.st, &found) {
+                Ok(g) => g,
+                Err(c) => {
+                    sink.diags.push(exports::no_group(file, &c));
+                    for (line, cells, _, _) in &matched {
+                        let all: Vec<usize> = (0..header.len()).collect();
+                        sink.reject_raw(
+                            file,
+                            *line,
+                            exports::extras(&header, cells, &all),
+                            Text::new(
+                                "группа выгрузки не определена",
+                                "the export's group is unknown",
+                            ),
+                        );
+                    }
+                    return;
+                }
+            }
+        }
+    };
+    let hours = spec.and_then(|s| s.lesson_hours).unwrap_or(2.0);
+
+    // Sessions → lessons.
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut other: Vec<usize> = Vec::new();
+    let known = [c_first, c_last, c_id, c_email, c_taken, c_points, c_percent];
+    for (i, h) in header.iter().enumerate() {
+        if known.contains(&Some(i)) {
+            continue;
+        }
+        if let Some((date, time, title)) = session(h) {
+            let id = format!(
+                "{group}-{}-{}",
+                date.format("%Y-%m-%d"),
+                time.replace(':', "")
+            );
+            let topic = if title.is_empty()
+                || ALL_GROUPS.contains(&norm(&title).as_str())
+                || norm(&title) == norm(&group)
+            {
+                "Занятие (журнал посещаемости Moodle)".to_string()
+            } else {
+                title.clone()
+            };
+            let mut extra = Extra::new();
+            extra.insert("moodle_session".into(), h.clone());
+            if let Some(c) = &course {
+                extra.insert("moodle_course".into(), c.clone());
+            }
+            let pos = (hline, i as u64 + 1);
+            let row = exports::row(
+                Kind::Lessons,
+                hline,
+                vec![
+                    Put("id", id.clone(), pos),
+                    Put("group", group.clone(), pos),
+                    Put("date", date.format("%d.%m.%Y").to_string(), pos),
+                    Put("time", time, pos),
+                    Put("hours", hours.to_string(), pos),
+                    Put("topic", topic, pos),
+                ],
+                extra,
+            );
+            if sink.feed(Kind::Lessons, file, &label, row) {
+                sessions.push(Session {
+                    col: i,
+                    remarks: None,
+                    id,
+                });
+            }
+        } else if h.trim().is_empty() && sessions.last().is_some_and(|s| s.col + 1 == i) {
+            if let Some(s) = sessions.last_mut() {
+                s.remarks = Some(i);
+            }
+        } else {
+            other.push(i);
+        }
+    }
+    // Per-status count columns (P, A, L, E...) are checked, not reported as unmapped.
+    let counts: Vec<(usize, Mark)> = other
+        .iter()
+        .filter_map(|&i| {
+            let h = header[i].trim();
+            (h.chars().count() == 1)
+                .then(|| fields::mark(h).ok().map(|m| (i, m)))
+                .flatten()
+        })
+        .collect();
+    let unmapped: Vec<usize> = other
+        .iter()
+        .copied()
+        .filter(|i| !counts.iter().any(|(c, _)| c == i))
+        .collect();
+    sink.diags.extend(exports::unmapped(
+        &label,
+        hline,
+        &header,
+        &exports::with_values(t, hi, &unmapped),
+        "attendance",
+    ));
+
+    for (line, cells, m, who) in &matched {
+        let idx = match m {
+            Ok(i) => *i,
+            Err(e) => {
+                sink.diags.push(
+                    Diagnostic::error(&label, e.text(who))
+                        .at(*line, c_last.or(c_id).map(|c| c as u64 + 1))
+                        .hint(e.hint()),
+                );
+                let all: Vec<usize> = (0..header.len()).collect();
+                sink.reject_raw(
+                    file,
+                    *line,
+                    exports::extras(&header, cells, &all),
+                    e.text(who),
+                );
+                continue;
+            }
+        };
+        let learner = sink.st.learners[idx].id.clone();
+        let extra = exports::extras(&header, cells, &unmapped);
+        let (mut taken, mut points) = (0u32, 0u32);
+        let mut per_mark: Vec<(Mark, u32)> = Vec::new();
+        for s in &sessions {
+            let v = cells.get(s.col).cloned().unwrap_or_default();
+            if v.is_empty() || v == "?" {
+                continue;
+            }
+            let pos = (*line, s.col as u64 + 1);
+            let rpos = (*line, s.remarks.map(|r| r as u64 + 1).unwrap_or(0));
+            let remark = s
+                .remarks
+                .and_then(|r| cells.get(r))
+                .cloned()
+                .unwrap_or_default();
+            let mark = fields::mark(&v).ok();
+            let row = exports::row(
+                Kind::Attendance,
+                *line,
+                vec![
+                    Put("lesson", s.id.clone(), pos),
+                    Put("learner", learner.clone(), pos),
+                    Put("mark", v, pos),
+                    Put("remark", remark, rpos),
+                ],
+                extra.clone(),
+            );
+            if sink.feed(Kind::Attendance, file, &label, row)
+                && let Some(m) = mark
+            {
+                taken += 1;
+                points += status_weight(m);
+                match per_mark.iter_mut().find(|(k, _)| *k == m) {
+                    Some((_, n)) => *n += 1,
+                    None => per_mark.push((m, 1)),
+                }
+            }
+        }
+        // The summary columns against the marks.
+        let mut check = |col: Option<usize>,
+                         written: Option<String>,
+                         expect: String,
+                         what: (&str, &str)| {
+            if let (Some(c), Some(w)) = (col, written)
+                && norm(&w).replace(' ', "") != norm(&expect).replace(' ', "")
+            {
+                sink.diags.push(
+                    Diagnostic::warning(
+                        &label,
+                        Text::new(
+                            format!("{}: в выгрузке «{w}», а по отметкам строки «{expect}»", what.0),
+                            format!("{}: the export says «{w}» but the row's marks give «{expect}»", what.1),
+                        ),
+                    )
+                    .at(*line, Some(c as u64 + 1))
+                    .hint(Text::new(
+                        "выгрузка могла быть изменена вручную или в Moodle заданы свои баллы статусов; сверьте журнал в Moodle",
+                        "the export may have been edited by hand or the Moodle statuses have their own points; compare with the Moodle journal",
+                    )),
+                );
+            }
+        };
+        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).cloned();
+        check(
+            c_taken,
+            get(c_taken),
+            taken.to_string(),
+            ("учтено занятий", "taken sessions"),
+        );
+        check(
+            c_points,
+            get(c_points),
+            format!("{points} / {}", taken * 2),
+            ("баллы", "points"),
+        );
+        if let Some(w) = get(c_percent) {
+            let expect = if taken == 0 {
+                0.0
+            } else {
+                points as f64 * 100.0 / (taken * 2) as f64
+            };
+            let ok = fields::number(w.trim_end_matches('%'))
+                .map(|v| (v - expect).abs() < 0.05 + 1e-9)
+                .unwrap_or(false);
+            let shown = if ok {
+                w.clone()
+            } else {
+                format!("{expect:.1}%")
+            };
+            check(c_percent, Some(w), shown, ("процент", "percentage"));
+        }
+        for (c, m) in &counts {
+            let n = per_mark
+                .iter()
+                .find(|(k, _)| k == m)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            check(
+                Some(*c),
+                get(Some(*c)),
+                n.to_string(),
+                (&header[*c], &header[*c]),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_titles() {
+        let d = NaiveDate::from_ymd_opt(2025, 9, 8).unwrap();
+        assert_eq!(
+            session("08 Sep 2025 10.00AM Common"),
+            Some((d, "10:00".into(), "Common".into()))
+        );
+        assert_eq!(
+            session("08 Sep 2025 2.30PM ПК-12"),
+            Some((d, "14:30".into(), "ПК-12".into()))
+        );
+        assert_eq!(
+            session("08 сен 2025 14.30 Общее"),
+            Some((d, "14:30".into(), "Общее".into()))
+        );
+        assert_eq!(
+            session("8 сентября 2025 12.00 AM Common"),
+            Some((d, "00:00".into(), "Common".into()))
+        );
+        assert_eq!(session("Taken sessions"), None);
+    }
+}

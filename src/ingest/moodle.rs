@@ -1,0 +1,393 @@
+//! Moodle gradebook export, "plain text file" (English or Russian Moodle, any separator).
+//!
+//! Header: user profile fields (First name, Last name, ID number, Institution, Department, Email
+//! address...), one column per grade item `<Module>: <Item> (<Real|Percentage|Letter>)` or
+//! `<Item> (<type>)`, optional `... (Feedback)` columns, and `Last downloaded from this course`
+//! (a Unix timestamp). `-` is no grade. Each item column becomes a grade item of the group
+//! (`Course total` the final-control one), each grade a grade of the matched learner.
+
+use super::exports::{self, Put, Sink, Who};
+use super::fields::{self, norm};
+use super::schema::Kind;
+use super::table::Table;
+use crate::diag::Diagnostic;
+use crate::model::*;
+
+const FIRST: &[&str] = &["first name", "имя"];
+const LAST: &[&str] = &["last name", "surname", "фамилия"];
+const ID_NUMBER: &[&str] = &["id number", "idnumber", "индивидуальный номер"];
+const EMAIL: &[&str] = &[
+    "email address",
+    "email",
+    "адрес электронной почты",
+    "электронная почта",
+];
+const EXPORTED: &[&str] = &[
+    "last downloaded from this course",
+    "последняя загрузка из этого курса",
+    "последнее скачивание из этого курса",
+];
+const COURSE_TOTAL: &[&str] = &["course total", "итоговая оценка за курс", "итог курса"];
+/// Activity module names Moodle puts before the item name (`Quiz: …`).
+const MODULES: &[&str] = &[
+    "quiz",
+    "assignment",
+    "forum",
+    "workshop",
+    "lesson",
+    "scorm package",
+    "h5p",
+    "interactive content",
+    "glossary",
+    "database",
+    "external tool",
+    "тест",
+    "задание",
+    "форум",
+    "семинар",
+    "лекция",
+    "пакет scorm",
+    "интерактивный контент",
+    "глоссарий",
+    "база данных",
+    "внешний инструмент",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Type {
+    Real,
+    Percentage,
+    Letter,
+    Feedback,
+}
+
+fn grade_type(s: &str) -> Option<Type> {
+    match norm(s).as_str() {
+        "real" | "действительное значение" | "действительное" | "балл" | "баллы" => {
+            Some(Type::Real)
+        }
+        "percentage" | "процент" | "проценты" => Some(Type::Percentage),
+        "letter" | "буква" | "буквенная" | "буквенная оценка" => {
+            Some(Type::Letter)
+        }
+        "feedback" | "отзыв" | "отзыв в форме комментария" | "комментарий" => {
+            Some(Type::Feedback)
+        }
+        _ => None,
+    }
+}
+
+/// `Quiz: Week 1: Basics (Real)` → (`Quiz`, `Week 1: Basics`, Real).
+fn item_column(h: &str) -> Option<(Option<String>, String, Type)> {
+    let h = h.trim();
+    let open = h.rfind(" (")?;
+    let inner = h[open + 2..].strip_suffix(')')?;
+    let ty = grade_type(inner)?;
+    let name = h[..open].trim();
+    if let Some((m, rest)) = name.split_once(": ")
+        && MODULES.contains(&norm(m).as_str())
+    {
+        return Some((Some(m.trim().to_string()), rest.trim().to_string(), ty));
+    }
+    Some((None, name.to_string(), ty))
+}
+
+pub fn recognise(t: &Table) -> bool {
+    let Some((_, h)) = t.first() else {
+        return false;
+    };
+    let names = exports::find_col(h, FIRST).is_some() && exports::find_col(h, LAST).is_some();
+    names
+        && (exports::find_col(h, EXPORTED).is_some() || h.iter().any(|c| item_column(c).is_some()))
+}
+
+struct Item {
+    col: usize,
+    module: Option<String>,
+    title: String,
+    ty: Type,
+    feedback: Option<usize>,
+    id: String,
+}
+
+/// Reads one gradebook export into grade items and grades.
+pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
+    let label = t.label(file);
+    let Some((hline, header)) = t.first().cloned() else {
+        return;
+    };
+    let body: Vec<&(u64, Vec<String>)> = t.rows.iter().skip(1).collect();
+    let c_first = exports::find_col(&header, FIRST);
+    let c_last = exports::find_col(&header, LAST);
+    let c_id = exports::find_col(&header, ID_NUMBER);
+    let c_email = exports::find_col(&header, EMAIL);
+    let c_exported = exports::find_col(&header, EXPORTED);
+    let mut items: Vec<Item> = Vec::new();
+    let mut feedback: Vec<(usize, String, Option<String>)> = Vec::new();
+    let mut other: Vec<usize> = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if [c_first, c_last, c_id, c_email, c_exported].contains(&Some(i)) {
+            continue;
+        }
+        match item_column(h) {
+            Some((m, title, Type::Feedback)) => feedback.push((i, title, m)),
+            Some((module, title, ty)) => items.push(Item {
+                col: i,
+                module,
+                title,
+                ty,
+                feedback: None,
+                id: String::new(),
+            }),
+            None => other.push(i),
+        }
+    }
+    for (i, title, m) in &feedback {
+        match items
+            .iter_mut()
+            .find(|it| &it.title == title && &it.module == m)
+        {
+            Some(it) => it.feedback = Some(*i),
+            None => other.push(*i),
+        }
+    }
+    other.sort();
+    sink.diags.extend(exports::unmapped(
+        &label,
+        hline,
+        &header,
+        &exports::with_values(t, 0, &other),
+        "grades",
+    ));
+
+    // Learners first: they tell the group.
+    let mut matched: Vec<exports::Matched> = Vec::new();
+    for (line, cells) in &body {
+        let get = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .cloned()
+                .filter(|s| !s.is_empty())
+        };
+        let who = Who {
+            id_number: get(c_id),
+            email: get(c_email),
+            surname: get(c_last).unwrap_or_default(),
+            first: get(c_first).unwrap_or_default(),
+            ..Who::default()
+        };
+        let m = exports::match_moodle(&sink.st.learners, &who);
+        matched.push((*line, cells, m, who));
+    }
+    let found: Vec<usize> = matched
+        .iter()
+        .filter_map(|(_, _, m, _)| m.as_ref().ok().copied())
+        .collect();
+    let group = match spec.and_then(|s| s.group.clone()) {
+        Some(g) => g,
+        None => match exports::infer_group(sink.st, &found) {
+            Ok(g) => g,
+            Err(c) => {
+                sink.diags.push(exports::no_group(file, &c));
+                for (line, cells, _, _) in &matched {
+                    let values =
+                        exports::extras(&header, cells, &(0..header.len()).collect::<Vec<_>>());
+                    sink.reject_raw(
+                        file,
+                        *line,
+                        values,
+                        Text::new(
+                            "группа выгрузки не определена",
+                            "the export's group is unknown",
+                        ),
+                    );
+                }
+                return;
+            }
+        },
+    };
+
+    // The export time, kept in every item's extra.
+    let mut exported: Vec<String> = matched
+        .iter()
+        .filter_map(|(_, cells, _, _)| c_exported.and_then(|c| cells.get(c)).cloned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    exported.sort();
+    exported.dedup();
+    let exported_shown: Vec<String> = exported
+        .iter()
+        .map(|s| {
+            match s
+                .parse::<i64>()
+                .ok()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            {
+                Some(d) => format!("{} UTC ({s})", d.format("%d.%m.%Y %H:%M:%S")),
+                None => s.clone(),
+            }
+        })
+        .collect();
+
+    for it in &mut items {
+        it.id = format!("{group}: {}", it.title);
+        let total = COURSE_TOTAL.iter().any(|n| norm(n) == norm(&it.title)) && it.module.is_none();
+        let values: Vec<&str> = matched
+            .iter()
+            .filter_map(|(_, cells, _, _)| cells.get(it.col).map(String::as_str))
+            .filter(|v| !v.is_empty() && *v != "-")
+            .collect();
+        let scale = match it.ty {
+            Type::Real => {
+                let max = values
+                    .iter()
+                    .filter_map(|v| fields::number(v).ok())
+                    .fold(100.0f64, f64::max)
+                    .ceil();
+                format!("points:{max}")
+            }
+            Type::Percentage => "percent".into(),
+            _ if values.iter().all(|v| fields::grade(v, Scale::Five).is_ok()) => "5".into(),
+            _ if values
+                .iter()
+                .all(|v| fields::grade(v, Scale::PassFail).is_ok()) =>
+            {
+                "pass".into()
+            }
+            _ => {
+                sink.diags.push(
+                    Diagnostic::error(
+                        &label,
+                        Text::new(
+                            format!("буквенные оценки столбца «{}» не укладываются ни в шкалу 2–5, ни в зачёт/незачёт", header[it.col]),
+                            format!("the letter grades of column «{}» fit neither the 2–5 nor the pass/fail scale", header[it.col]),
+                        ),
+                    )
+                    .at(hline, Some(it.col as u64 + 1))
+                    .hint(Text::new(
+                        "выгрузите оценки как Real или Percentage, или настройте буквы в Moodle как отлично/хорошо/удовлетворительно/неудовлетворительно",
+                        "export the grades as Real or Percentage, or set the Moodle letters to отлично/хорошо/удовлетворительно/неудовлетворительно",
+                    )),
+                );
+                "letter".into()
+            }
+        };
+        let mut extra = Extra::new();
+        extra.insert("moodle_column".into(), header[it.col].clone());
+        if let Some(m) = &it.module {
+            extra.insert("moodle_module".into(), m.clone());
+        }
+        if !exported_shown.is_empty() {
+            extra.insert("moodle_exported".into(), exported_shown.join("; "));
+        }
+        let pos = (hline, it.col as u64 + 1);
+        let control = if total { "final" } else { "current" };
+        let row = exports::row(
+            Kind::GradeItems,
+            hline,
+            vec![
+                Put("id", it.id.clone(), pos),
+                Put("group", group.clone(), pos),
+                Put("title", it.title.clone(), pos),
+                Put("control", control.into(), pos),
+                Put("scale", scale, pos),
+            ],
+            extra,
+        );
+        sink.feed(Kind::GradeItems, file, &label, row);
+    }
+    // Grades are checked on the items' scales: rebuild the scale map with the new items.
+    sink.st.scales = None;
+
+    let extra_cols: Vec<usize> = other;
+    for (line, cells, m, who) in &matched {
+        let idx = match m {
+            Ok(i) => *i,
+            Err(e) => {
+                sink.diags.push(
+                    Diagnostic::error(&label, e.text(who))
+                        .at(*line, c_last.or(c_id).map(|c| c as u64 + 1))
+                        .hint(e.hint()),
+                );
+                let values =
+                    exports::extras(&header, cells, &(0..header.len()).collect::<Vec<_>>());
+                sink.reject_raw(file, *line, values, e.text(who));
+                continue;
+            }
+        };
+        let learner = sink.st.learners[idx].id.clone();
+        let extra = exports::extras(&header, cells, &extra_cols);
+        for it in &items {
+            let value = cells.get(it.col).cloned().unwrap_or_default();
+            let comment = it
+                .feedback
+                .and_then(|f| cells.get(f))
+                .cloned()
+                .unwrap_or_default();
+            if value.is_empty() || value == "-" {
+                if !comment.is_empty() && comment != "-" {
+                    sink.diags.push(
+                        Diagnostic::warning(
+                            &label,
+                            Text::new(
+                                format!(
+                                    "отзыв без оценки («{}»): сохранён только в исходном файле",
+                                    it.title
+                                ),
+                                format!(
+                                    "feedback without a grade («{}»): kept in the source file only",
+                                    it.title
+                                ),
+                            ),
+                        )
+                        .at(*line, it.feedback.map(|f| f as u64 + 1)),
+                    );
+                }
+                continue;
+            }
+            let pos = (*line, it.col as u64 + 1);
+            let fpos = (*line, it.feedback.map(|f| f as u64 + 1).unwrap_or(0));
+            let row = exports::row(
+                Kind::Grades,
+                *line,
+                vec![
+                    Put("item", it.id.clone(), pos),
+                    Put("learner", learner.clone(), pos),
+                    Put("value", value, pos),
+                    Put(
+                        "comment",
+                        if comment == "-" {
+                            String::new()
+                        } else {
+                            comment
+                        },
+                        fpos,
+                    ),
+                ],
+                extra.clone(),
+            );
+            sink.feed(Kind::Grades, file, &label, row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_columns() {
+        let (m, t, ty) = item_column("Quiz: Week 1: Basics (Real)").unwrap();
+        assert_eq!(
+            (m.as_deref(), t.as_str(), ty),
+            (Some("Quiz"), "Week 1: Basics", Type::Real)
+        );
+        let (m, t, ty) = item_column("Итоговая оценка за курс (Действительное значение)").unwrap();
+        assert_eq!(
+            (m, t.as_str(), ty),
+            (None, "Итоговая оценка за курс", Type::Real)
+        );
+        let (m, t, _) = item_column("Зачёт: итоговое задание (Процент)").unwrap();
+        assert_eq!((m, t.as_str()), (None, "Зачёт: итоговое задание"));
+        assert!(item_column("Institution").is_none());
+    }
+}
