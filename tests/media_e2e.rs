@@ -167,7 +167,31 @@ fn sealed_bag_is_valid_for_bagit_and_sha256sum_and_identical_on_both_media() {
     // A second build of the same content is a no-op; different content is refused.
     let again = seal(t.path(), &src, &[&a, &b]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
-    assert!(stdout(&again).contains("уже записан, без изменений"));
+    assert!(
+        stdout(&again)
+            .contains("уже записан, без изменений; проверен чтением с носителя: файлов 5"),
+        "{}",
+        stdout(&again)
+    );
+    // The same archive already there but damaged: reported, not overwritten, not called fine.
+    let victim = b
+        .join(NAME)
+        .join("learners/l-001.html".replace("learners", "data/learners"));
+    fs::write(&victim, "испорчено").unwrap();
+    let damaged = seal(t.path(), &src, &[&a, &b]);
+    assert_eq!(damaged.status.code(), Some(2), "{}", stdout(&damaged));
+    assert!(
+        stdout(&damaged).contains("уже записан, но повреждён (изменён файл (контрольная сумма не совпадает): data/learners/l-001.html;")
+            && stdout(&damaged).contains("он не перезаписывается: восстановите его командой letopis repair"),
+        "{}",
+        stdout(&damaged)
+    );
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "испорчено");
+    assert!(
+        run(&["repair", "B", "--from", "A"], t.path())
+            .status
+            .success()
+    );
     fs::write(src.join("index.html"), "другая страница").unwrap();
     let before = all_files(&bag_a);
     let diff = seal(t.path(), &src, &[&a, &b]);

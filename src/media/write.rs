@@ -68,7 +68,7 @@ pub struct MediumReport {
     /// `<medium>/<archive name>`.
     pub archive: PathBuf,
     pub outcome: MediumOutcome,
-    /// Payload files and bytes written and verified by reading back (0 unless `Written`).
+    /// Payload files and bytes verified by reading back (written, or found `Unchanged`).
     pub files: u64,
     pub bytes: u64,
     pub error: Option<MediaError>,
@@ -252,19 +252,41 @@ pub fn write_archive(
                 .all(|name| fs::read(dir.join(name)).ok().as_deref() == tags.get(name));
             decided[i] = true;
             if same {
-                reports[i].outcome = MediumOutcome::Unchanged;
-                reports[i].notes.push(Text::new(
-                    format!(
-                        "архив {} уже записан с тем же содержимым; проверить его: letopis verify {}",
-                        dir.display(),
-                        dir.display()
-                    ),
-                    format!(
-                        "archive {} is already there with the same content; to check it: letopis verify {}",
-                        dir.display(),
-                        dir.display()
-                    ),
-                ));
+                // Same manifests: check the copy itself (read from the medium) before saying so.
+                let check = super::verify::verify_bag(&dir);
+                if check.ok() {
+                    reports[i].outcome = MediumOutcome::Unchanged;
+                    reports[i].files = check.files;
+                    reports[i].bytes = check.bytes;
+                } else {
+                    let problems: Vec<String> = check
+                        .problems
+                        .iter()
+                        .take(5)
+                        .map(|p| p.text(crate::model::Lang::Ru))
+                        .collect();
+                    let problems_en: Vec<String> = check
+                        .problems
+                        .iter()
+                        .take(5)
+                        .map(|p| p.text(crate::model::Lang::En))
+                        .collect();
+                    reports[i].outcome = MediumOutcome::Failed;
+                    reports[i].error = Some(MediaError::Exists(Text::new(
+                        format!(
+                            "архив {} уже записан, но повреждён ({}); он не перезаписывается: восстановите его командой letopis repair {} --from <копия на другом носителе>",
+                            dir.display(),
+                            problems.join("; "),
+                            dir.display()
+                        ),
+                        format!(
+                            "archive {} is already there but damaged ({}); it is not overwritten: repair it with letopis repair {} --from <copy on the other medium>",
+                            dir.display(),
+                            problems_en.join("; "),
+                            dir.display()
+                        ),
+                    )));
+                }
             } else {
                 reports[i].outcome = MediumOutcome::Refused;
                 reports[i].error = Some(MediaError::Exists(Text::new(
@@ -408,7 +430,10 @@ pub fn write_archive(
                     ),
                 },
             ),
-            MediumOutcome::Unchanged => ("unchanged", String::new()),
+            MediumOutcome::Unchanged => (
+                "unchanged",
+                format!("files={} bytes={} verified=ok", r.files, r.bytes),
+            ),
             MediumOutcome::Refused => ("refused", error_ru(&r.error)),
             MediumOutcome::Failed => ("failed", error_ru(&r.error)),
         };
