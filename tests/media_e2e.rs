@@ -501,3 +501,59 @@ fn killed_writer_leaves_nothing_complete_and_the_next_run_succeeds() {
     assert!(bagit_validate(&a.join(NAME)).status.success());
     assert_eq!(run(&["verify", "A", "B"], t.path()).status.code(), Some(0));
 }
+
+#[test]
+fn medium_removed_mid_write_is_reported_and_the_other_medium_completes() {
+    let t = tempfile::tempdir().unwrap();
+    let src = make_source(t.path());
+    let chunk = vec![9u8; 8 << 20];
+    for i in 0..40 {
+        fs::write(src.join(format!("files/part-{i:02}.bin")), &chunk).unwrap();
+    }
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    fs::create_dir_all(&a).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=512m", "tmpfs"])
+        .arg(&a)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs in this environment");
+        return;
+    }
+    let guard = Mount(a.clone());
+    let child = bin()
+        .args([
+            "seal-dir", "src", "--name", NAME, "--out", "A", "--out", "B",
+        ])
+        .current_dir(t.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = a.join(format!(".letopis-staging-{NAME}/data/files"));
+    let start = std::time::Instant::now();
+    while fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0) < 3 {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "writer never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // The stick is pulled: the file system disappears from under the writer.
+    let pulled = Command::new("umount").arg("-l").arg(&a).status().unwrap();
+    assert!(pulled.success());
+    std::mem::forget(guard);
+    let o = child.wait_with_output().unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{}", stderr(&o));
+    assert!(out.contains("✗ A: НЕ ЗАПИСАН: носитель A: "), "{out}");
+    assert!(
+        out.contains("носитель недоступен или неисправен (извлечён?)"),
+        "{out}"
+    );
+    assert!(out.contains("✓ B/umc-2025: записан и проверен"), "{out}");
+    assert!(!a.join(NAME).exists());
+    assert!(bagit_validate(&b.join(NAME)).status.success());
+}
