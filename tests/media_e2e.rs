@@ -485,7 +485,9 @@ fn killed_writer_leaves_nothing_complete_and_the_next_run_succeeds() {
     let v = run(&["verify", "A"], t.path());
     assert_eq!(v.status.code(), Some(2), "{}{}", stdout(&v), stderr(&v));
     assert!(
-        stderr(&v).contains("здесь нет ни архива BagIt"),
+        stderr(&v).contains(&format!(
+            "A: архивов нет, есть только незавершённая запись A/.letopis-staging-{NAME} (прерванная сборка)"
+        )),
         "{}",
         stderr(&v)
     );
@@ -556,4 +558,26 @@ fn medium_removed_mid_write_is_reported_and_the_other_medium_completes() {
     assert!(out.contains("✓ B/umc-2025: записан и проверен"), "{out}");
     assert!(!a.join(NAME).exists());
     assert!(bagit_validate(&b.join(NAME)).status.success());
+}
+
+#[test]
+fn names_sha256sum_cannot_check_are_sealed_by_the_rfc_with_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    let src = make_source(t.path());
+    fs::write(src.join("files/план 100%.txt"), "x").unwrap();
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    let o = seal(t.path(), &src, &[&a, &b]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("в имени файла data/files/план 100%.txt есть «%» или перевод строки"),
+        "{}",
+        stderr(&o)
+    );
+    let manifest = fs::read_to_string(a.join(NAME).join("manifest-sha256.txt")).unwrap();
+    assert!(
+        manifest.contains("  data/files/план 100%25.txt\n"),
+        "{manifest}"
+    );
+    // Letopis decodes the RFC encoding, so its own check passes.
+    assert_eq!(run(&["verify", "A"], t.path()).status.code(), Some(0));
 }

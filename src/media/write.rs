@@ -184,6 +184,24 @@ pub fn write_archive(
         })
         .collect();
     let mut warnings = Vec::new();
+    // RFC 8493 percent-encodes `%`, CR and LF in manifests, but `sha256sum -c` decodes nothing and
+    // bagit.py only CR/LF: such names cannot be checked by those tools.
+    for rel in payload
+        .files
+        .keys()
+        .filter(|p| p.contains(['%', '\r', '\n']))
+    {
+        warnings.push(Text::new(
+            format!(
+                "в имени файла data/{} есть «%» или перевод строки: манифест записан по RFC 8493, но sha256sum -c и bagit.py не смогут проверить этот файл; лучше переименовать его",
+                rel.escape_debug()
+            ),
+            format!(
+                "file name data/{} contains `%` or a line break: the manifest follows RFC 8493, but sha256sum -c and bagit.py cannot check this file; better rename it",
+                rel.escape_debug()
+            ),
+        ));
+    }
     let mut decided = vec![false; media.len()];
 
     // The media must exist (they are created if missing) and be distinct.
