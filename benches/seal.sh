@@ -69,6 +69,6 @@ manual_run() {
 l1=$(letopis_run); m1=$(manual_run); l2=$(letopis_run); m2=$(manual_run)
 mb=$(echo "$bytes / 1048576" | bc)
 printf 'payload                      %d files, %d MB\n' "$files" "$mb"
-printf 'letopis seal-dir A B         %6.2f s  %6.2f s   (read once, hash, write both, fsync, read back from medium)\n' "$l1" "$l2"
+printf 'letopis seal-dir A B         %6.2f s  %6.2f s   (read once, hash, write both, syncfs, read back from medium)\n' "$l1" "$l2"
 printf 'sha256sum + cp -r x2 + sync\n  + sha256sum -c x2           %6.2f s  %6.2f s   (re-reads from the page cache)\n' "$m1" "$m2"
 rm -rf A B C D manual.sha256

@@ -167,7 +167,31 @@ fn sealed_bag_is_valid_for_bagit_and_sha256sum_and_identical_on_both_media() {
     // A second build of the same content is a no-op; different content is refused.
     let again = seal(t.path(), &src, &[&a, &b]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
-    assert!(stdout(&again).contains("уже записан, без изменений"));
+    assert!(
+        stdout(&again)
+            .contains("уже записан, без изменений; проверен чтением с носителя: файлов 5"),
+        "{}",
+        stdout(&again)
+    );
+    // The same archive already there but damaged: reported, not overwritten, not called fine.
+    let victim = b
+        .join(NAME)
+        .join("learners/l-001.html".replace("learners", "data/learners"));
+    fs::write(&victim, "испорчено").unwrap();
+    let damaged = seal(t.path(), &src, &[&a, &b]);
+    assert_eq!(damaged.status.code(), Some(2), "{}", stdout(&damaged));
+    assert!(
+        stdout(&damaged).contains("уже записан, но повреждён (изменён файл (контрольная сумма не совпадает): data/learners/l-001.html;")
+            && stdout(&damaged).contains("он не перезаписывается: восстановите его командой letopis repair"),
+        "{}",
+        stdout(&damaged)
+    );
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "испорчено");
+    assert!(
+        run(&["repair", "B", "--from", "A"], t.path())
+            .status
+            .success()
+    );
     fs::write(src.join("index.html"), "другая страница").unwrap();
     let before = all_files(&bag_a);
     let diff = seal(t.path(), &src, &[&a, &b]);
@@ -461,7 +485,9 @@ fn killed_writer_leaves_nothing_complete_and_the_next_run_succeeds() {
     let v = run(&["verify", "A"], t.path());
     assert_eq!(v.status.code(), Some(2), "{}{}", stdout(&v), stderr(&v));
     assert!(
-        stderr(&v).contains("здесь нет ни архива BagIt"),
+        stderr(&v).contains(&format!(
+            "A: архивов нет, есть только незавершённая запись A/.letopis-staging-{NAME} (прерванная сборка)"
+        )),
         "{}",
         stderr(&v)
     );
@@ -476,4 +502,82 @@ fn killed_writer_leaves_nothing_complete_and_the_next_run_succeeds() {
     assert!(!a.join(format!(".letopis-staging-{NAME}")).exists());
     assert!(bagit_validate(&a.join(NAME)).status.success());
     assert_eq!(run(&["verify", "A", "B"], t.path()).status.code(), Some(0));
+}
+
+#[test]
+fn medium_removed_mid_write_is_reported_and_the_other_medium_completes() {
+    let t = tempfile::tempdir().unwrap();
+    let src = make_source(t.path());
+    let chunk = vec![9u8; 8 << 20];
+    for i in 0..40 {
+        fs::write(src.join(format!("files/part-{i:02}.bin")), &chunk).unwrap();
+    }
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    fs::create_dir_all(&a).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=512m", "tmpfs"])
+        .arg(&a)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a tmpfs in this environment");
+        return;
+    }
+    let guard = Mount(a.clone());
+    let child = bin()
+        .args([
+            "seal-dir", "src", "--name", NAME, "--out", "A", "--out", "B",
+        ])
+        .current_dir(t.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = a.join(format!(".letopis-staging-{NAME}/data/files"));
+    let start = std::time::Instant::now();
+    while fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0) < 3 {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "writer never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // The stick is pulled: the file system disappears from under the writer.
+    let pulled = Command::new("umount").arg("-l").arg(&a).status().unwrap();
+    assert!(pulled.success());
+    std::mem::forget(guard);
+    let o = child.wait_with_output().unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{}", stderr(&o));
+    assert!(out.contains("✗ A: НЕ ЗАПИСАН: носитель A: "), "{out}");
+    assert!(
+        out.contains("носитель недоступен или неисправен (извлечён?)"),
+        "{out}"
+    );
+    assert!(out.contains("✓ B/umc-2025: записан и проверен"), "{out}");
+    assert!(!a.join(NAME).exists());
+    assert!(bagit_validate(&b.join(NAME)).status.success());
+}
+
+#[test]
+fn names_sha256sum_cannot_check_are_sealed_by_the_rfc_with_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    let src = make_source(t.path());
+    fs::write(src.join("files/план 100%.txt"), "x").unwrap();
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    let o = seal(t.path(), &src, &[&a, &b]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("в имени файла data/files/план 100%.txt есть «%» или перевод строки"),
+        "{}",
+        stderr(&o)
+    );
+    let manifest = fs::read_to_string(a.join(NAME).join("manifest-sha256.txt")).unwrap();
+    assert!(
+        manifest.contains("  data/files/план 100%25.txt\n"),
+        "{manifest}"
+    );
+    // Letopis decodes the RFC encoding, so its own check passes.
+    assert_eq!(run(&["verify", "A"], t.path()).status.code(), Some(0));
 }

@@ -73,8 +73,18 @@ pub fn print_write_report(r: &WriteReport, lang: Lang, quiet: bool) -> i32 {
                 ),
             ),
             MediumOutcome::Unchanged => Text::new(
-                format!("✓ {}: уже записан, без изменений", m.archive.display()),
-                format!("✓ {}: already there, unchanged", m.archive.display()),
+                format!(
+                    "✓ {}: уже записан, без изменений; проверен чтением с носителя: файлов {}, {} байт",
+                    m.archive.display(),
+                    m.files,
+                    m.bytes
+                ),
+                format!(
+                    "✓ {}: already there, unchanged; verified by reading back: {} files, {} bytes",
+                    m.archive.display(),
+                    m.files,
+                    m.bytes
+                ),
             ),
             MediumOutcome::Refused | MediumOutcome::Failed => {
                 let e = m

@@ -9,6 +9,23 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// Flushes the whole file system holding `path` (`syncfs`): every file written to it is on the
+/// device afterwards, and writeback errors (EIO, ENOSPC) are reported here.
+pub fn sync_fs(path: &Path) -> io::Result<()> {
+    let dir = File::open(path)?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a valid open descriptor.
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    dir.sync_all()
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it, the
 /// folder synced. Readers see the old file or the new one, never a half-written one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -189,6 +189,20 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
     bags.sort();
     zips.sort();
     unfinished.sort();
+    if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() {
+        return Err(MediaError::Usage(Text::new(
+            format!(
+                "{}: архивов нет, есть только незавершённая запись {} (прерванная сборка); повторите сборку — она удалит эту папку",
+                path.display(),
+                unfinished[0].display()
+            ),
+            format!(
+                "{}: no archives, only the unfinished write {} (an interrupted build); build again, it removes that folder",
+                path.display(),
+                unfinished[0].display()
+            ),
+        )));
+    }
     if bags.is_empty() && zips.is_empty() {
         return Err(MediaError::Usage(Text::new(
             format!(

@@ -69,7 +69,7 @@ pub struct MediumReport {
     /// `<medium>/<archive name>`.
     pub archive: PathBuf,
     pub outcome: MediumOutcome,
-    /// Payload files and bytes written and verified by reading back (0 unless `Written`).
+    /// Payload files and bytes verified by reading back (written, or found `Unchanged`).
     pub files: u64,
     pub bytes: u64,
     pub error: Option<MediaError>,
@@ -130,9 +130,10 @@ impl Target {
 ///                                   WriteOptions { index_html: Some(&render_medium_index) })?;
 /// ```
 /// Each source file is read once: hashed and written to every medium's staging folder
-/// `<medium>/.letopis-staging-<name>/` in the same pass (files in parallel), synced, dropped from
-/// the page cache, read back from the medium and compared. Only then are the tag files written,
-/// folders synced and the staging folder renamed to `<medium>/<name>/`. A medium that fails
+/// `<medium>/.letopis-staging-<name>/` in the same pass (files in parallel); then the tag files are
+/// written, each medium is synced (`syncfs`), every file is dropped from the page cache, read back
+/// from the medium and compared; only then are the folders synced and the staging folder renamed
+/// to `<medium>/<name>/`. A medium that fails
 /// (ENOSPC, removed, I/O error, read-back mismatch) gets its staging folder removed and an error in
 /// its report; the others still complete. An existing `<medium>/<name>/` is never overwritten: the
 /// same content is reported `Unchanged`, other content `Refused`. Every medium's log gets a line.
@@ -185,6 +186,24 @@ pub fn write_archive(
         })
         .collect();
     let mut warnings = Vec::new();
+    // RFC 8493 percent-encodes `%`, CR and LF in manifests, but `sha256sum -c` decodes nothing and
+    // bagit.py only CR/LF: such names cannot be checked by those tools.
+    for rel in payload
+        .files
+        .keys()
+        .filter(|p| p.contains(['%', '\r', '\n']))
+    {
+        warnings.push(Text::new(
+            format!(
+                "в имени файла data/{} есть «%» или перевод строки: манифест записан по RFC 8493, но sha256sum -c и bagit.py не смогут проверить этот файл; лучше переименовать его",
+                rel.escape_debug()
+            ),
+            format!(
+                "file name data/{} contains `%` or a line break: the manifest follows RFC 8493, but sha256sum -c and bagit.py cannot check this file; better rename it",
+                rel.escape_debug()
+            ),
+        ));
+    }
     let mut decided = vec![false; media.len()];
 
     // The media must exist (they are created if missing) and be distinct.
@@ -253,19 +272,41 @@ pub fn write_archive(
                 .all(|name| fs::read(dir.join(name)).ok().as_deref() == tags.get(name));
             decided[i] = true;
             if same {
-                reports[i].outcome = MediumOutcome::Unchanged;
-                reports[i].notes.push(Text::new(
-                    format!(
-                        "архив {} уже записан с тем же содержимым; проверить его: letopis verify {}",
-                        dir.display(),
-                        dir.display()
-                    ),
-                    format!(
-                        "archive {} is already there with the same content; to check it: letopis verify {}",
-                        dir.display(),
-                        dir.display()
-                    ),
-                ));
+                // Same manifests: check the copy itself (read from the medium) before saying so.
+                let check = super::verify::verify_bag(&dir);
+                if check.ok() {
+                    reports[i].outcome = MediumOutcome::Unchanged;
+                    reports[i].files = check.files;
+                    reports[i].bytes = check.bytes;
+                } else {
+                    let problems: Vec<String> = check
+                        .problems
+                        .iter()
+                        .take(5)
+                        .map(|p| p.text(crate::model::Lang::Ru))
+                        .collect();
+                    let problems_en: Vec<String> = check
+                        .problems
+                        .iter()
+                        .take(5)
+                        .map(|p| p.text(crate::model::Lang::En))
+                        .collect();
+                    reports[i].outcome = MediumOutcome::Failed;
+                    reports[i].error = Some(MediaError::Exists(Text::new(
+                        format!(
+                            "архив {} уже записан, но повреждён ({}); он не перезаписывается: восстановите его командой letopis repair {} --from <копия на другом носителе>",
+                            dir.display(),
+                            problems.join("; "),
+                            dir.display()
+                        ),
+                        format!(
+                            "archive {} is already there but damaged ({}); it is not overwritten: repair it with letopis repair {} --from <copy on the other medium>",
+                            dir.display(),
+                            problems_en.join("; "),
+                            dir.display()
+                        ),
+                    )));
+                }
             } else {
                 reports[i].outcome = MediumOutcome::Refused;
                 reports[i].error = Some(MediaError::Exists(Text::new(
@@ -409,7 +450,10 @@ pub fn write_archive(
                     ),
                 },
             ),
-            MediumOutcome::Unchanged => ("unchanged", String::new()),
+            MediumOutcome::Unchanged => (
+                "unchanged",
+                format!("files={} bytes={} verified=ok", r.files, r.bytes),
+            ),
             MediumOutcome::Refused => ("refused", error_ru(&r.error)),
             MediumOutcome::Failed => ("failed", error_ru(&r.error)),
         };
@@ -603,28 +647,59 @@ fn write_targets(
     for t in targets.iter().filter(|t| t.alive()) {
         for (name, bytes) in &tags.files {
             let path = t.staging.join(name);
-            let res = (|| -> io::Result<bool> {
-                let mut f = File::create(&path)?;
-                f.write_all(bytes)?;
-                f.sync_data()?;
-                hash::drop_cache(&f);
-                drop(f);
-                let back = hash::sha256_from_medium(&path)?;
-                Ok(back == (hash::sha256_hex(bytes), bytes.len() as u64))
-            })();
-            match res {
-                Ok(true) => {}
-                Ok(false) => {
-                    t.fail(readback_mismatch(&t.medium, name));
-                    break;
-                }
-                Err(e) => {
-                    t.fail(MediaError::medium_io(&t.medium, &path, &e, total_bytes));
-                    break;
-                }
+            if let Err(e) = File::create(&path).and_then(|mut f| f.write_all(bytes)) {
+                t.fail(MediaError::medium_io(&t.medium, &path, &e, total_bytes));
+                break;
             }
         }
     }
+
+    // Durable: one `syncfs` per medium rather than an fsync per file (thousands of small pages
+    // make per-file syncs slow on USB sticks); writeback errors are reported by it.
+    for t in targets.iter().filter(|t| t.alive()) {
+        if let Err(e) = fsio::sync_fs(&t.staging) {
+            t.fail(MediaError::medium_io(
+                &t.medium,
+                &t.staging,
+                &e,
+                total_bytes,
+            ));
+        }
+    }
+
+    // Read back every file from the medium: its (now clean) cached pages are dropped first.
+    let tag_hashes: Vec<(String, String, u64)> = tags
+        .files
+        .iter()
+        .map(|(name, bytes)| (name.clone(), hash::sha256_hex(bytes), bytes.len() as u64))
+        .collect();
+    let mut checks: Vec<(usize, PathBuf, String, &str, u64)> = Vec::new();
+    for (i, t) in targets.iter().enumerate().filter(|(_, t)| t.alive()) {
+        for (rel, (h, n)) in &hashes {
+            checks.push((
+                i,
+                t.staging.join(DATA).join(rel),
+                format!("{DATA}/{rel}"),
+                h,
+                *n,
+            ));
+        }
+        for (name, h, n) in &tag_hashes {
+            checks.push((i, t.staging.join(name), name.clone(), h, *n));
+        }
+    }
+    bar.inc_length(checks.iter().map(|c| c.4).sum());
+    checks.par_iter().for_each(|(i, path, name, h, n)| {
+        let t = targets[*i];
+        if !t.alive() {
+            return;
+        }
+        match hash::sha256_from_medium(path) {
+            Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
+            Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
+            Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
+        }
+    });
 
     // Sync every folder (deepest first), then publish with one rename.
     for t in targets.iter().filter(|t| t.alive()) {
@@ -675,9 +750,8 @@ fn readback_mismatch(medium: &Path, file: &str) -> MediaError {
     ))
 }
 
-/// Reads one source file once: hashes it and writes it to every live target; then syncs each copy,
-/// drops it from the page cache and reads it back from the medium. Target failures are recorded in
-/// the target; only a source failure is an `Err`.
+/// Reads one source file once: hashes it and writes it to every live target (synced and read back
+/// later, per medium). Target failures are recorded in the target; only a source failure is an `Err`.
 fn copy_one(
     rel: &str,
     src: &Path,
@@ -723,19 +797,5 @@ fn copy_one(
         }
     }
     let digest = hash::hex(&hasher.finalize());
-    for (i, f, path) in outs.into_iter().flatten() {
-        let t = targets[i];
-        if let Err(e) = f.sync_data() {
-            t.fail(MediaError::medium_io(&t.medium, &path, &e, need));
-            continue;
-        }
-        hash::drop_cache(&f);
-        drop(f);
-        match hash::sha256_from_medium(&path) {
-            Ok((h, n)) if h == digest && n == total => {}
-            Ok(_) => t.fail(readback_mismatch(&t.medium, &format!("{DATA}/{rel}"))),
-            Err(e) => t.fail(MediaError::medium_io(&t.medium, &path, &e, need)),
-        }
-    }
     Ok((digest, total))
 }
