@@ -414,6 +414,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         rows_read,
         gone,
         unavailable,
+        empty,
         diags: mut read_diags,
         sources: mut read_sources,
     } = reading;
@@ -469,7 +470,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let mentioned = mentioned_paths(&st);
     let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
         .into_iter()
-        .filter(|k| !entries.iter().any(|e| e.class == Class::Record(*k)))
+        .filter(|k| empty.contains(k) || !entries.iter().any(|e| e.class == Class::Record(*k)))
         .collect();
     // A kind given in a format that is not read has its own error; references to it cascade.
     let mut unavailable = unavailable;
@@ -481,9 +482,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             unavailable.insert(k);
         }
     }
-    let enrolments_absent = !entries
-        .iter()
-        .any(|e| e.class == Class::Record(Kind::Enrolments));
+    let enrolments_absent = empty.contains(&Kind::Enrolments)
+        || !entries
+            .iter()
+            .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
@@ -504,8 +506,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             Diagnostic::warning(
                 "enrolments.csv",
                 Text::new(
-                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
-                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                    "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
+                    "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
                 ),
             )
             .hint(Text::new(
@@ -738,6 +740,8 @@ struct Reading {
     rows_read: HashMap<String, u64>,
     gone: HashMap<Kind, std::collections::HashSet<String>>,
     unavailable: std::collections::HashSet<Kind>,
+    /// Kinds whose file has no rows at all.
+    empty: std::collections::HashSet<Kind>,
     diags: Vec<Diagnostic>,
     sources: Vec<SourceFile>,
 }
@@ -757,6 +761,7 @@ impl Reading {
             rows_read,
             gone,
             unavailable,
+            empty,
             diags,
             sources,
         } = self;
@@ -892,6 +897,9 @@ impl Reading {
                 unavailable.insert(kind);
             }
             diags.append(&mut row_diags);
+            if count == 0 {
+                empty.insert(kind);
+            }
             rows_read.insert(e.rel.clone(), count);
             sources.push(src);
         }
@@ -907,6 +915,7 @@ impl Reading {
             rows_read,
             gone,
             unavailable,
+            empty,
             diags,
             sources,
         } = other;
@@ -922,6 +931,7 @@ impl Reading {
             self.gone.entry(k).or_default().extend(ids);
         }
         self.unavailable.extend(unavailable);
+        self.empty.extend(empty);
         self.diags.extend(diags);
         self.sources.extend(sources);
     }
