@@ -440,13 +440,13 @@ fn a_missing_kind_is_named_once_per_referring_file() {
     std::fs::remove_file(dir.path().join("lessons.csv")).unwrap();
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но файла lessons.csv или lessons.yaml в папке нет\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
+    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но этих записей в папке нет (нет файла lessons.csv или lessons.yaml, или он пуст)\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
     assert_eq!(out.matches("attendance.csv").count(), 1, "{out}");
     let dir = case("good");
     std::fs::remove_file(dir.path().join("enrolments.csv")).unwrap();
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("enrolments.csv: предупреждение: нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам"), "{out}");
+    assert!(out.contains("enrolments.csv: предупреждение: нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам"), "{out}");
     assert!(!out.contains("не зачислен"), "{out}");
 }
 
@@ -515,4 +515,17 @@ fn attachment_paths_differing_in_case_get_a_hint_and_documents_can_be_attached()
     assert!(out.contains("attachments.csv:4:2: ошибка: файл «Scans/Photo.JPG» не найден в папке выгрузки\n    подсказка: есть файл «scans/photo.jpg»: имена файлов различают большие и маленькие буквы\n"), "{out}");
     assert!(out.contains("attachments.csv:6:2: ошибка: «learners.csv» — файл записей или настроек, а не вложение\n"), "{out}");
     assert!(!out.contains("attachments.csv:5"), "{out}");
+}
+
+#[test]
+fn an_empty_file_of_a_referenced_kind_is_summarised() {
+    let dir = case("good");
+    std::fs::write(dir.path().join("lessons.csv"), "").unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("lessons.csv: предупреждение: файл пуст: нет даже строки заголовка\n"),
+        "{out}"
+    );
+    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но этих записей в папке нет (нет файла lessons.csv или lessons.yaml, или он пуст)\n"), "{out}");
 }

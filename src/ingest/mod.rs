@@ -461,6 +461,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         rows_read,
         gone,
         unavailable,
+        empty,
         diags: mut read_diags,
         sources: mut read_sources,
     } = reading;
@@ -517,10 +518,11 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
         .into_iter()
         .filter(|k| {
-            !entries
-                .iter()
-                .enumerate()
-                .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
+            empty.contains(k)
+                || !entries
+                    .iter()
+                    .enumerate()
+                    .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
         })
         .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
         .collect();
@@ -539,9 +541,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             unavailable.insert(*k);
         }
     }
-    let enrolments_absent = !entries
-        .iter()
-        .any(|e| e.class == Class::Record(Kind::Enrolments));
+    let enrolments_absent = empty.contains(&Kind::Enrolments)
+        || !entries
+            .iter()
+            .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
@@ -562,8 +565,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             Diagnostic::warning(
                 "enrolments.csv",
                 Text::new(
-                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
-                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                    "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
+                    "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
                 ),
             )
             .hint(Text::new(
@@ -803,6 +806,8 @@ struct Reading {
     rows_read: HashMap<String, u64>,
     gone: HashMap<Kind, std::collections::HashSet<String>>,
     unavailable: std::collections::HashSet<Kind>,
+    /// Kinds whose file has no rows at all.
+    empty: std::collections::HashSet<Kind>,
     diags: Vec<Diagnostic>,
     sources: Vec<SourceFile>,
 }
@@ -822,6 +827,7 @@ impl Reading {
             rows_read,
             gone,
             unavailable,
+            empty,
             diags,
             sources,
         } = self;
@@ -979,6 +985,9 @@ impl Reading {
                 row_diags.iter_mut().for_each(|d| d.file = label.clone());
             }
             diags.append(&mut row_diags);
+            if count == 0 {
+                empty.insert(kind);
+            }
             *rows_read.entry(e.rel.clone()).or_default() += count;
             sources.extend(src);
         }
@@ -994,6 +1003,7 @@ impl Reading {
             rows_read,
             gone,
             unavailable,
+            empty,
             diags,
             sources,
         } = other;
@@ -1009,6 +1019,7 @@ impl Reading {
             self.gone.entry(k).or_default().extend(ids);
         }
         self.unavailable.extend(unavailable);
+        self.empty.extend(empty);
         self.diags.extend(diags);
         self.sources.extend(sources);
     }

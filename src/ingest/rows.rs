@@ -332,13 +332,18 @@ pub fn read_csv(
         }
         on_item(&h, Item::Row(Row { line, cells, extra }));
     };
+    // One record of lookahead (to know which record is the last), with two buffers reused.
+    let mut next = csv::StringRecord::new();
     loop {
-        let mut rec = csv::StringRecord::new();
-        if !read(&mut csv, &mut rec)? {
+        if !read(&mut csv, &mut next)? {
             break;
         }
-        if let Some(prev) = pending.replace(rec) {
-            process(&prev, false);
+        match &mut pending {
+            Some(prev) => {
+                process(prev, false);
+                std::mem::swap(prev, &mut next);
+            }
+            None => pending = Some(std::mem::take(&mut next)),
         }
     }
     if let Some(prev) = pending {

@@ -233,8 +233,8 @@ impl Validator<'_> {
                     Diagnostic::error(
                         file,
                         Text::new(
-                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но файла {stem}.csv или {stem}.yaml в папке нет"),
-                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but there is no {stem}.csv or {stem}.yaml in the folder"),
+                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но этих записей в папке нет (нет файла {stem}.csv или {stem}.yaml, или он пуст)"),
+                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but the folder has none (no {stem}.csv or {stem}.yaml, or an empty one)"),
                         ),
                     )
                     .hint(Text::new(
