@@ -202,7 +202,9 @@ fn learner_page_shows_card_grades_and_certification() {
     }
     // Found through the alphabetical index.
     let index = std::fs::read_to_string(data.join("learners/index.html")).unwrap();
-    assert!(index.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
+    assert!(
+        index.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>")
+    );
     // The group journal has the grid with lesson anchors.
     let group = std::fs::read_to_string(data.join("groups/pk-tsos-24-2.html")).unwrap();
     assert!(group.contains("class=\"grid-box\""));
