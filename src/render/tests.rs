@@ -263,6 +263,9 @@ fn renders_every_page_with_payload() {
 
     let group = read(&work, "groups/pk-12.html");
     assert!(group.contains("id=\"lesson-l1\""));
+    // The printed journal repeats the grid in parts of PRINT_COLUMNS lessons; 3 lessons: one part.
+    assert_eq!(group.matches("class=\"grid print-part\"").count(), 1);
+    assert!(group.contains("<div class=\"grid-box screen-only\">"));
     assert!(
         group.contains("<td class=\"m-a\" title=\"отсутствовал\">н</td>"),
         "{group}"

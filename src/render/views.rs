@@ -761,7 +761,20 @@ pub struct LessonView {
 pub struct Grid {
     pub head: Vec<GridHead>,
     pub rows: Vec<GridRow>,
+    /// Column ranges of the printed journal: a wide grid is printed as several tables of
+    /// [`PRINT_COLUMNS`] lessons each, so it fits the page width.
+    pub parts: Vec<GridPart>,
 }
+
+#[derive(Serialize)]
+pub struct GridPart {
+    pub from: usize,
+    pub to: usize,
+    pub last: bool,
+}
+
+/// Lessons per printed journal table (A4 portrait at 7 pt).
+pub const PRINT_COLUMNS: usize = 16;
 
 #[derive(Serialize)]
 pub struct GridHead {
@@ -1023,7 +1036,16 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             }
         }
     }
+    let parts: Vec<GridPart> = (0..nl)
+        .step_by(PRINT_COLUMNS)
+        .map(|from| GridPart {
+            from,
+            to: (from + PRINT_COLUMNS).min(nl),
+            last: from + PRINT_COLUMNS >= nl,
+        })
+        .collect();
     let grid = Grid {
+        parts,
         head: lessons
             .iter()
             .enumerate()
