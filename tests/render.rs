@@ -22,6 +22,9 @@ fn build(input: &Path, outs: &[&Path]) -> Output {
         args.push("--out".as_ref());
         args.push(o.as_os_str());
     }
+    if outs.len() == 1 {
+        args.push("--draft".as_ref());
+    }
     args.push("--quiet".as_ref());
     letopis(&args)
 }
@@ -389,4 +392,48 @@ fn template_override_and_broken_override() {
         "{err}"
     );
     assert!(!b.join(ARCHIVE).exists());
+}
+
+#[test]
+fn init_writes_templates_that_build_the_same_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tpl = tmp.path().join("my-templates");
+    let out = letopis(&["init".as_ref(), "--templates".as_ref(), tpl.as_os_str()]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Шаблоны записаны"));
+    for f in [
+        "base.html",
+        "learner.html",
+        "group.html",
+        "medium.html",
+        "assets/style.css",
+    ] {
+        assert!(tpl.join(f).is_file(), "{f} not written");
+    }
+    // Written again: refused, nothing overwritten.
+    let again = letopis(&["init".as_ref(), "--templates".as_ref(), tpl.as_os_str()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("уже существует"));
+
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&build(&sample(), &[&a]));
+    let with = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        b.as_os_str(),
+        "--draft".as_ref(),
+        "--quiet".as_ref(),
+        "--templates".as_ref(),
+        tpl.as_os_str(),
+    ]);
+    ok(&with);
+    for f in files_under(&a) {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{} differs when built from the written-out templates",
+            f.display()
+        );
+    }
 }

@@ -21,11 +21,7 @@ pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
             2
         }
         Ok((period, diags)) => {
-            let lang = lang.unwrap_or(if diags.iter().any(Diagnostic::is_error) {
-                Lang::Ru
-            } else {
-                period.config.language
-            });
+            let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
             print!("{text}");
             code
@@ -182,7 +178,14 @@ fn table(p: &Period, lang: Lang) -> String {
     }
     let total = [
         tr(lang, "Итого", "Total").to_string(),
-        format!("{} {}", p.sources.len(), tr(lang, "файлов", "files")),
+        match lang {
+            Lang::Ru => format!(
+                "{} {}",
+                p.sources.len(),
+                super::plural_ru(p.sources.len() as u64, "файл", "файла", "файлов")
+            ),
+            Lang::En => format!("{} files", p.sources.len()),
+        },
         String::new(),
         read.to_string(),
         kept.to_string(),

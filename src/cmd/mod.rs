@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod init_templates;
 
 use crate::model::Lang;
 use clap::{Parser, Subcommand};
@@ -48,6 +50,19 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["folder", "templates"])))]
+    Init {
+        /// Новая или пустая папка (a new or empty folder)
+        folder: Option<PathBuf>,
+        /// Записать встроенные шаблоны страниц архива в эту папку, чтобы изменить их
+        /// (write the built-in page templates into this folder to customise them)
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -85,5 +100,55 @@ pub fn run(cli: Cli) -> i32 {
             templates,
             lang: lang.map(Lang::from),
         }),
+        Command::Init {
+            folder,
+            templates,
+            lang,
+        } => {
+            let lang = lang.map(Lang::from).unwrap_or_default();
+            if let Some(dir) = templates {
+                let code = init_templates::run(&dir, lang);
+                if code != 0 {
+                    return code;
+                }
+            }
+            match folder {
+                Some(folder) => init::run(&folder, lang),
+                None => 0,
+            }
+        }
+    }
+}
+
+/// Russian plural form for a count: `plural_ru(22, "файл", "файла", "файлов")` → `файла`.
+pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn russian_plurals() {
+        let f = |n| super::plural_ru(n, "файл", "файла", "файлов");
+        assert_eq!(
+            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(f),
+            [
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файлов",
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файл"
+            ]
+        );
     }
 }

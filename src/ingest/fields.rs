@@ -244,9 +244,11 @@ fn snils_format(s: &str) -> Text {
 }
 
 fn one_of<T: Copy>(s: &str, table: &[(&[&str], T)], allowed: &str) -> Result<T, Text> {
+    // Table names are written in normalised form (lowercase, `е` for `ё`), so only the value is
+    // normalised: this runs once per cell of the biggest files.
     let n = norm(s);
     for (names, v) in table {
-        if names.iter().any(|x| norm(x) == n) {
+        if names.contains(&n.as_str()) {
             return Ok(*v);
         }
     }
@@ -261,16 +263,16 @@ pub fn programme_kind(s: &str) -> Result<ProgrammeKind, Text> {
         s,
         &[
             (
-                &["ПК", "pk", "advanced", "повышение квалификации"],
+                &["пк", "pk", "advanced", "повышение квалификации"],
                 ProgrammeKind::Advanced,
             ),
             (
-                &["ПП", "pp", "retraining", "профессиональная переподготовка"],
+                &["пп", "pp", "retraining", "профессиональная переподготовка"],
                 ProgrammeKind::Retraining,
             ),
             (
                 &[
-                    "ОР",
+                    "ор",
                     "or",
                     "general",
                     "общеразвивающая",
@@ -609,6 +611,9 @@ mod tests {
         assert_eq!(scale("Баллы:100"), Ok(Scale::Points(100.0)));
         assert!(scale("баллы:").is_err());
         assert_eq!(programme_kind("пк"), Ok(ProgrammeKind::Advanced));
+        assert_eq!(programme_kind(" ПК "), Ok(ProgrammeKind::Advanced));
+        assert_eq!(mark("П"), Ok(Mark::Present));
+        assert_eq!(yes_no("Да"), Ok(true));
         assert_eq!(decision("Отказано"), Ok(false));
     }
 

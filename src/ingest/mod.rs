@@ -74,23 +74,33 @@ enum Class {
     Config,
     Record(Kind),
     Document,
+    /// `README*` at the top: the administrator's notes, kept verbatim without a warning.
+    Readme,
+    /// Named like a record kind but in a format that is not read (`learners.xlsx`).
+    Unreadable(Kind),
     Other,
 }
 
 fn classify(rel: &str) -> Class {
-    if rel == CONFIG_FILE || rel == "letopis.yml" {
+    let lower = rel.to_lowercase();
+    if lower == CONFIG_FILE || lower == "letopis.yml" {
         return Class::Config;
     }
     if !rel.contains('/')
-        && let Some((stem, ext)) = rel.rsplit_once('.')
-        && matches!(ext, "csv" | "yaml" | "yml")
+        && let Some((stem, ext)) = lower.rsplit_once('.')
         && let Some(k) = Kind::from_stem(stem)
     {
-        return Class::Record(k);
+        return match ext {
+            "csv" | "tsv" | "txt" | "yaml" | "yml" => Class::Record(k),
+            _ => Class::Unreadable(k),
+        };
     }
-    if let Some(name) = rel.strip_prefix("documents/")
+    if !rel.contains('/') && lower.starts_with("readme") {
+        return Class::Readme;
+    }
+    if let Some(name) = lower.strip_prefix("documents/")
         && !name.contains('/')
-        && name.to_lowercase().ends_with(".md")
+        && name.ends_with(".md")
     {
         return Class::Document;
     }
@@ -246,7 +256,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
         .par_iter()
         .enumerate()
-        .filter(|(_, e)| e.class == Class::Other)
+        .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
         .map(|(i, e)| {
             let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
             let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
@@ -325,10 +335,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     config = Some(c);
                 }
             }
-            Err(err) => diags.push(rows::yaml_error(&e.rel, &err).hint(Text::new(
-                "образец: letopis init <папка> создаёт готовый letopis.yaml",
-                "for an example, letopis init <folder> writes a ready letopis.yaml",
-            ))),
+            Err(err) => diags.push(config_error(&e.rel, &err)),
         }
     }
     if configs.is_empty() {
@@ -347,142 +354,55 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         );
     }
     let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+    // The folder of template overrides named in letopis.yaml: its files are not unknown files.
+    let templates: Option<String> = config
+        .as_ref()
+        .and_then(|c| c.templates.as_deref())
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
 
-    // 4. Record files.
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
     let mut by_kind: BTreeMap<Kind, Vec<&Entry>> = BTreeMap::new();
     for e in &entries {
         if let Class::Record(k) = e.class {
             by_kind.entry(k).or_default().push(e);
         }
     }
-    let mut st = Staging::default();
-    let mut rejected: Vec<RejectedRow> = Vec::new();
-    let mut header_cols: HashMap<String, Vec<Option<u64>>> = HashMap::new();
-    let mut rows_read: HashMap<String, u64> = HashMap::new();
-    for (kind, files) in &by_kind {
-        let kind = *kind;
-        let twins = files.len() > 1;
-        for e in files {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let scan = text::scan(f).map_err(io_err(&e.abs))?;
-            let format = if e.rel.ends_with(".csv") {
-                "csv"
-            } else {
-                "yaml"
-            };
-            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
-            if twins {
-                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-                diags.push(
-                    Diagnostic::error(
-                        e.rel.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
-                sources.push(src);
-                continue;
-            }
-            if let Some(nt) = scan.not_text {
-                diags.push(not_text_diag(&e.rel, nt));
-                sources.push(src);
-                continue;
-            }
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: e.rel.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, &mut st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: e.rel.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
-            if format == "csv" {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, &mut diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                src.delimiter = Some(d as char);
-            } else {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                rows::read_yaml(
-                    &bytes,
-                    scan.encoding,
-                    &e.rel,
-                    kind,
-                    &mut diags,
-                    &mut on_item,
-                );
-            }
-            diags.append(&mut row_diags);
-            rows_read.insert(e.rel.clone(), count);
-            sources.push(src);
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
         }
-    }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.clone(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
 
     // 5. Markdown documents.
     let mut documents: Vec<MarkdownDoc> = Vec::new();
@@ -525,23 +445,84 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     documents.sort_by(|a, b| a.id.cmp(&b.id));
 
     // 6. Cross-record validation.
+    let mentioned = mentioned_paths(&st);
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !entries.iter().any(|e| e.class == Class::Record(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    let mut unavailable = unavailable;
+    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    for e in &entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    let enrolments_absent = !entries
+        .iter()
+        .any(|e| e.class == Class::Record(Kind::Enrolments));
     let mut v = Validator {
         diags: Vec::new(),
         rejected: Vec::new(),
         header_cols: &header_cols,
         files: &statuses,
         referenced: Default::default(),
+        gone,
+        unavailable,
+        missing: missing_kinds,
+        cascades: Default::default(),
     };
     let (st, grades) = validate::run(&mut v, st);
     diags.append(&mut v.diags);
     rejected.append(&mut v.rejected);
     let referenced = std::mem::take(&mut v.referenced);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "enrolments.csv",
+                Text::new(
+                    "нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам",
+                    "there is no enrolments file (enrolments.csv or enrolments.yaml): learners are not tied to groups",
+                ),
+            )
+            .hint(Text::new(
+                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+                "add the enrolments export: learner, group, enrolment date",
+            )),
+        );
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
 
     // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
-    for (_, mut s) in others {
-        if referenced.contains(&s.path) {
+    for (i, mut s) in others {
+        let in_templates = templates
+            .as_deref()
+            .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
+        if let Class::Unreadable(kind) = entries[i].class {
+            s.kind = kind.stem().into();
+            diags.push(
+                Diagnostic::error(
+                    s.path.clone(),
+                    Text::new(
+                        format!("файлы этого формата не читаются: записи «{}» не прочитаны", kind.stem()),
+                        format!("files of this format are not read: the «{}» records were not read", kind.stem()),
+                    ),
+                )
+                .hint(Text::new(
+                    format!("сохраните таблицу как CSV (в Excel: «Сохранить как» → «CSV (разделители — точка с запятой)») под именем {}.csv", kind.stem()),
+                    format!("save the sheet as CSV (in Excel: Save As → CSV) named {}.csv", kind.stem()),
+                )),
+            );
+        } else if entries[i].class == Class::Readme {
+            s.kind = "readme".into();
+        } else if in_templates {
+            s.kind = "template".into();
+        } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
             diags.push(
@@ -648,5 +629,316 @@ fn tally(p: &mut Period, read: &HashMap<String, u64>) {
         s.rows_read = read.get(&s.path).copied().unwrap_or(0);
         s.rows_kept = kept.get(&s.path).copied().unwrap_or(0);
         s.rows_rejected = rejected.get(&s.path).copied().unwrap_or(0);
+    }
+}
+
+/// Paths named by attachments and `file` columns, as written (normalised), whether or not their
+/// rows pass: such files are attachment files, not unknown ones.
+fn mentioned_paths(st: &Staging) -> std::collections::HashSet<String> {
+    let norm = |p: &str| {
+        p.trim()
+            .replace('\\', "/")
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut out = std::collections::HashSet::new();
+    out.extend(st.attachments.iter().map(|a| norm(&a.path)));
+    out.extend(st.orders.iter().filter_map(|r| r.file.as_deref()).map(norm));
+    out.extend(st.awards.iter().filter_map(|r| r.file.as_deref()).map(norm));
+    out.extend(
+        st.portfolio
+            .iter()
+            .filter_map(|r| r.file.as_deref())
+            .map(norm),
+    );
+    out
+}
+
+/// A warning for each learner without an enrolment (unless their enrolment row was rejected: then
+/// the error about that row says it all).
+fn not_enrolled(
+    st: &Staging,
+    rejected: &[RejectedRow],
+    enrolments_unreadable: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if enrolments_unreadable {
+        return;
+    }
+    let learner_col = Kind::Enrolments.col("learner");
+    let mut enrolled: std::collections::HashSet<&str> =
+        st.enrolments.iter().map(|e| e.learner.as_str()).collect();
+    for r in rejected {
+        if r.origin.file.starts_with("enrolments.") {
+            for (k, v) in &r.values {
+                if Kind::Enrolments.match_header(k) == Some(learner_col) {
+                    enrolled.insert(v.as_str());
+                }
+            }
+        }
+    }
+    for l in &st.learners {
+        if !enrolled.contains(l.id.as_str()) {
+            diags.push(
+                Diagnostic::warning(
+                    l.origin.file.clone(),
+                    Text::new(
+                        format!(
+                            "слушатель «{}» ({}) не зачислен ни в одну группу",
+                            l.id,
+                            l.full_name()
+                        ),
+                        format!(
+                            "learner «{}» ({}) is not enrolled in any group",
+                            l.id,
+                            l.full_name()
+                        ),
+                    ),
+                )
+                .at(l.origin.line, None)
+                .hint(Text::new(
+                    "добавьте строку в enrolments",
+                    "add a row to enrolments",
+                )),
+            );
+        }
+    }
+}
+
+/// The state of reading the record files: what passed the row checks, what was rejected, and the
+/// per-file facts later steps need.
+#[derive(Default)]
+struct Reading {
+    st: Staging,
+    rejected: Vec<RejectedRow>,
+    header_cols: HashMap<String, Vec<Option<u64>>>,
+    rows_read: HashMap<String, u64>,
+    gone: HashMap<Kind, std::collections::HashSet<String>>,
+    unavailable: std::collections::HashSet<Kind>,
+    diags: Vec<Diagnostic>,
+    sources: Vec<SourceFile>,
+}
+
+impl Reading {
+    /// Reads the file(s) of one kind (two files of one kind are an error and neither is read).
+    fn read_kind(
+        &mut self,
+        kind: Kind,
+        files: &[&Entry],
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    ) -> Result<(), Error> {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = self;
+        let twins = files.len() > 1;
+        for e in files {
+            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
+            let scan = text::scan(f).map_err(io_err(&e.abs))?;
+            let format = if !e.rel.to_lowercase().ends_with(".yaml")
+                && !e.rel.to_lowercase().ends_with(".yml")
+            {
+                "csv"
+            } else {
+                "yaml"
+            };
+            let mut src = text_source(&e.rel, kind.stem(), format, &scan, None);
+            if twins {
+                let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(
+                        e.rel.clone(),
+                        Text::new(
+                            format!(
+                                "записи «{}» заданы дважды: {}",
+                                kind.stem(),
+                                names.join(" и ")
+                            ),
+                            format!(
+                                "records «{}» are given twice: {}",
+                                kind.stem(),
+                                names.join(" and ")
+                            ),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "оставьте один файл (CSV или YAML)",
+                        "keep one file (CSV or YAML)",
+                    )),
+                );
+                sources.push(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            if let Some(nt) = scan.not_text {
+                diags.push(not_text_diag(&e.rel, nt));
+                sources.push(src);
+                unavailable.insert(kind);
+                continue;
+            }
+            let id_col = validate::id_field(kind).map(|f| kind.col(f));
+            let mut missing_columns = false;
+            let mut count = 0u64;
+            let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let mut on_item =
+                |h: &rows::Header, item: Item| {
+                    count += 1;
+                    header_cols
+                        .entry(e.rel.clone())
+                        .or_insert_with(|| h.cols.clone());
+                    match item {
+                        Item::Broken { line, values, diag } => {
+                            if let Some(c) = id_col
+                                && let Some((_, id)) =
+                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                            {
+                                gone.entry(kind).or_default().insert(id.clone());
+                            }
+                            rejected.push(RejectedRow {
+                                origin: Origin {
+                                    file: e.rel.clone(),
+                                    line,
+                                },
+                                values,
+                                reason: diag.message.clone(),
+                            });
+                            row_diags.push(diag);
+                        }
+                        Item::Row(row) => {
+                            if let Some(reason) = &h.missing {
+                                missing_columns = true;
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason: reason.clone(),
+                                });
+                                return;
+                            }
+                            let mut c = Ctx {
+                                kind,
+                                file: &e.rel,
+                                row: &row,
+                                header_cols: &h.cols,
+                                period,
+                                errors: Vec::new(),
+                                warnings: Vec::new(),
+                            };
+                            let ok = records::build(&mut c, st);
+                            row_diags.append(&mut c.warnings);
+                            if !ok {
+                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
+                                    gone.entry(kind).or_default().insert(cell.value.clone());
+                                }
+                                let reason =
+                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
+                                        || Text::new("ошибка в строке", "error in the row"),
+                                    );
+                                rejected.push(RejectedRow {
+                                    origin: Origin {
+                                        file: e.rel.clone(),
+                                        line: row.line,
+                                    },
+                                    values: h.values(&row),
+                                    reason,
+                                });
+                                row_diags.append(&mut c.errors);
+                            }
+                        }
+                    }
+                };
+            if format == "csv" {
+                let d = rows::read_csv(&e.abs, &e.rel, kind, &scan, diags, &mut on_item)
+                    .map_err(io_err(&e.abs))?;
+                src.delimiter = Some(d as char);
+            } else {
+                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
+                    unavailable.insert(kind);
+                }
+            }
+            if missing_columns {
+                unavailable.insert(kind);
+            }
+            diags.append(&mut row_diags);
+            rows_read.insert(e.rel.clone(), count);
+            sources.push(src);
+        }
+        Ok(())
+    }
+
+    /// Takes in what another reader read (of other kinds).
+    fn merge(&mut self, other: Reading) {
+        let Reading {
+            st,
+            rejected,
+            header_cols,
+            rows_read,
+            gone,
+            unavailable,
+            diags,
+            sources,
+        } = other;
+        if self.st.attendance.is_empty() {
+            self.st.attendance = st.attendance;
+        } else {
+            self.st.attendance.extend(st.attendance);
+        }
+        self.rejected.extend(rejected);
+        self.header_cols.extend(header_cols);
+        self.rows_read.extend(rows_read);
+        for (k, ids) in gone {
+            self.gone.entry(k).or_default().extend(ids);
+        }
+        self.unavailable.extend(unavailable);
+        self.diags.extend(diags);
+        self.sources.extend(sources);
+    }
+}
+
+/// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
+fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    let msg = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let date = msg.contains("invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("out of range")
+        || msg.contains("trailing input");
+    let hint = if date {
+        Text::new(
+            "даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31",
+            "dates in letopis.yaml are written yyyy-mm-dd, e.g. 2025-12-31",
+        )
+    } else {
+        Text::new(
+            "образец: letopis init <новая папка> создаёт готовый letopis.yaml",
+            "for an example, letopis init <new folder> writes a ready letopis.yaml",
+        )
+    };
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("ошибка в настройках: {msg}"),
+            format!("error in the settings: {msg}"),
+        ),
+    )
+    .hint(hint);
+    match e.location() {
+        Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
+        None => d,
     }
 }

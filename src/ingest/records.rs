@@ -31,7 +31,13 @@ pub struct Staging {
     pub lessons: Vec<Lesson>,
     pub attendance: Vec<Attendance>,
     pub grade_items: Vec<GradeItem>,
-    pub grades: Vec<RawGrade>,
+    /// Grades whose item was read: their value is checked on the item's scale while reading.
+    pub grades: Vec<Grade>,
+    /// Grades of items that were not read (unknown or rejected): rejected in validation.
+    pub unvalued_grades: Vec<RawGrade>,
+    /// Scale of each grade item read so far (built when the first grade arrives; `grade_items`
+    /// is read before `grades`).
+    pub scales: Option<std::collections::HashMap<String, Scale>>,
     pub protocols: Vec<Protocol>,
     pub protocol_results: Vec<ProtocolResult>,
     pub issued_documents: Vec<IssuedDocument>,
@@ -113,7 +119,13 @@ impl<'a> Ctx<'a> {
                     format!("{label}: {}", msg.ru),
                     format!("{label}: {}", msg.en),
                 );
-                self.error_at(name, Some(cell), msg, None);
+                let hint = (name == "snils").then(|| {
+                    Text::new(
+                        "сверьте СНИЛС с документом слушателя; если номера нет, оставьте ячейку пустой",
+                        "check the SNILS against the learner's document; leave the cell empty if there is none",
+                    )
+                });
+                self.error_at(name, Some(cell), msg, hint);
                 None
             }
         }
@@ -129,11 +141,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn date(&mut self, name: &str, required: bool, check_period: bool) -> Option<NaiveDate> {
+        let before = self.errors.len();
         let d = if required {
             self.req_parse(name, fields::date)
         } else {
             self.parse(name, fields::date)
-        }?;
+        };
+        if self.errors.len() > before
+            && let Some(last) = self.errors.last_mut()
+            && last.hint.is_none()
+        {
+            last.hint = Some(Text::new(
+                "даты пишутся как ДД.ММ.ГГГГ (31.01.2025) или ГГГГ-ММ-ДД (2025-01-31)",
+                "write dates as dd.mm.yyyy (31.01.2025) or yyyy-mm-dd (2025-01-31)",
+            ));
+        }
+        let d = d?;
         if let (true, Some((start, end))) = (check_period, self.period)
             && (d < start || d > end)
             && let Some(cell) = self.cell(name)
@@ -420,11 +443,54 @@ pub fn build(c: &mut Ctx, st: &mut Staging) -> bool {
             let raw = c.req("value");
             let date = c.date("date", false, true);
             let comment = c.opt("comment");
+            let scales = st.scales.get_or_insert_with(|| {
+                let mut m = std::collections::HashMap::new();
+                for gi in &st.grade_items {
+                    m.entry(gi.id.clone()).or_insert(gi.scale);
+                }
+                m
+            });
+            let Some(scale) = scales.get(&item).copied() else {
+                finish!(
+                    st.unvalued_grades,
+                    RawGrade {
+                        item,
+                        learner,
+                        raw,
+                        date,
+                        comment,
+                        origin: c.origin(),
+                        extra: c.extra()
+                    }
+                );
+                return c.errors.is_empty();
+            };
+            let value = if raw.is_empty() {
+                None
+            } else {
+                match fields::grade(&raw, scale) {
+                    Ok(v) => Some(v),
+                    Err(msg) => {
+                        let cell = c.cell("value");
+                        c.error_at(
+                            "value",
+                            cell,
+                            msg,
+                            Some(Text::new(
+                                format!("шкала элемента «{item}» задана в grade_items"),
+                                format!("the scale of item «{item}» is set in grade_items"),
+                            )),
+                        );
+                        None
+                    }
+                }
+            };
             finish!(
                 st.grades,
-                RawGrade {
+                Grade {
                     item,
                     learner,
+                    value: value?,
                     raw,
                     date,
                     comment,

@@ -171,15 +171,25 @@ pub fn read_csv(
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
 ) -> io::Result<u8> {
-    let delimiter = {
+    // Excel may write a first line `sep=;` naming the separator; otherwise it is detected from
+    // the header line.
+    let (delimiter, sep_line) = {
         let r = DecodeReader::new(File::open(path)?, scan.encoding);
-        text::detect_delimiter(&text::head(r, 64 * 1024)?)
+        let head = text::head(r, 64 * 1024)?;
+        let first = head.lines().next().unwrap_or("").trim();
+        match first.strip_prefix("sep=").map(|d| d.as_bytes()) {
+            Some([d]) if matches!(d, b';' | b',' | b'\t' | b'|') => (*d, true),
+            _ => (text::detect_delimiter(&head), false),
+        }
     };
     let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        // Records end at LF only (a CR before it is trimmed with the cell): the csv crate's line
+        // numbers lag by one per record on CRLF files otherwise.
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
     let read = |csv: &mut csv::Reader<_>, rec: &mut csv::StringRecord| -> io::Result<bool> {
@@ -194,6 +204,10 @@ pub fn read_csv(
             },
         }
     };
+    if sep_line {
+        // `sep=;` holds no delimiter of its own kind, so it is read as a one-field record.
+        read(&mut csv, &mut record)?;
+    }
     if !read(&mut csv, &mut record)? {
         diags.push(Diagnostic::warning(
             file,
@@ -217,6 +231,10 @@ pub fn read_csv(
     let mut pending: Option<csv::StringRecord> = None;
     let mut process = |rec: &csv::StringRecord, last: bool| {
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
         let values = || -> BTreeMap<String, String> {
             rec.iter()
                 .enumerate()
@@ -224,14 +242,16 @@ pub fn read_csv(
                 .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
                 .collect()
         };
-        if last
-            && odd_quotes
+        // A quote left open swallows the following lines into one field: at the end of the file
+        // (odd number of quotes) or until the next quote, which then leaves the record with the
+        // wrong number of fields.
+        if (last && odd_quotes || rec.len() != width)
             && let Some(i) = rec.iter().position(|f| f.contains('\n'))
         {
             let end = line
                 + rec
                     .iter()
-                    .map(|f| f.matches('\n').count() as u64)
+                    .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
                     .sum::<u64>();
             let diag = Diagnostic::error(
                 file,
@@ -340,13 +360,13 @@ pub fn read_yaml(
     kind: Kind,
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
-) {
+) -> bool {
     let src = text::decode_all(bytes, encoding);
     let value: serde_yaml::Value = match serde_yaml::from_str(&src) {
         Ok(v) => v,
         Err(e) => {
             diags.push(yaml_error(file, &e));
-            return;
+            return false;
         }
     };
     let items = match value {
@@ -363,7 +383,7 @@ pub fn read_yaml(
                 )
                 .at(1, None),
             );
-            return;
+            return false;
         }
     };
     let lines: Vec<&str> = src.lines().collect();
@@ -459,6 +479,7 @@ pub fn read_yaml(
             None => on_item(&h, Item::Row(Row { line, cells, extra })),
         }
     }
+    h.missing.is_none()
 }
 
 /// A YAML scalar as text; `None` for mappings; empty for null.

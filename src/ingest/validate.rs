@@ -43,6 +43,9 @@ pub struct Problem {
     pub field: &'static str,
     pub msg: Text,
     pub hint: Text,
+    /// A reference to a record that exists in the input but was itself rejected (or whose file
+    /// could not be read): reported once per file, not once per row.
+    pub cascade: Option<(Kind, String)>,
 }
 
 /// What a checked input file resolves to, for attachment paths.
@@ -63,6 +66,23 @@ pub struct Validator<'a> {
     pub files: &'a BTreeMap<String, PathStatus>,
     /// Paths referenced by attachments and `file` columns that resolved to files.
     pub referenced: HashSet<String>,
+    /// Ids of rejected records, by kind.
+    pub gone: HashMap<Kind, HashSet<String>>,
+    /// Kinds whose file could not be read at all.
+    pub unavailable: HashSet<Kind>,
+    /// Kinds without any file in the folder.
+    pub missing: HashSet<Kind>,
+    /// Rows rejected because they refer to rejected records: (file, kind referred to) → ids.
+    pub cascades: BTreeMap<(String, Kind), (u64, std::collections::BTreeSet<String>)>,
+}
+
+/// The id column of a kind that other records refer to.
+pub fn id_field(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::IssuedDocuments => Some("reg_number"),
+        Kind::Enrolments | Kind::Attendance | Kind::Grades | Kind::ProtocolResults => None,
+        _ => Some("id"),
+    }
 }
 
 fn values_of<T: Serialize>(r: &T) -> BTreeMap<String, String> {
@@ -111,22 +131,136 @@ impl Validator<'_> {
 
     fn report<T: Rec>(&mut self, kind: Kind, r: &T, problems: Vec<Problem>) {
         let o = r.origin();
-        let mut reason: Option<Text> = None;
+        let values = values_of(r);
+        if let Some(f) = id_field(kind)
+            && let Some(id) = values.get(f)
+        {
+            self.gone.entry(kind).or_default().insert(id.clone());
+        }
+        let real = problems.iter().any(|p| p.cascade.is_none());
+        let reason = problems
+            .iter()
+            .find(|p| !real || p.cascade.is_none())
+            .map(|p| p.msg.clone());
         for p in problems {
-            let col = self.col(&o.file, kind, p.field);
-            reason.get_or_insert_with(|| p.msg.clone());
-            self.diags.push(
-                Diagnostic::error(o.file.clone(), p.msg)
-                    .at(o.line, col)
-                    .hint(p.hint),
-            );
+            match p.cascade {
+                Some((target, id)) if !real => {
+                    let e = self.cascades.entry((o.file.clone(), target)).or_default();
+                    e.0 += 1;
+                    e.1.insert(id);
+                }
+                Some(_) => {}
+                None => {
+                    let col = self.col(&o.file, kind, p.field);
+                    self.diags.push(
+                        Diagnostic::error(o.file.clone(), p.msg)
+                            .at(o.line, col)
+                            .hint(p.hint),
+                    );
+                }
+            }
         }
         if let Some(reason) = reason {
             self.rejected.push(RejectedRow {
                 origin: o.clone(),
-                values: values_of(r),
+                values,
                 reason,
             });
+        }
+    }
+
+    /// `None` when `value` is among `ids` (the kept records of `target`); else the problem.
+    pub fn refcheck(
+        &self,
+        field: &'static str,
+        target: Kind,
+        ids: &HashSet<String>,
+        value: &str,
+    ) -> Option<Problem> {
+        if ids.contains(value) {
+            return None;
+        }
+        let stem = target.stem();
+        let what = match target {
+            Kind::Programmes => ("нет программы", "programme"),
+            Kind::Groups => ("нет группы", "group"),
+            Kind::Learners => ("нет слушателя", "learner"),
+            Kind::Orders => ("нет приказа", "order"),
+            Kind::Lessons => ("нет занятия", "lesson"),
+            Kind::GradeItems => ("нет элемента оценивания", "grade item"),
+            Kind::Protocols => ("нет протокола", "protocol"),
+            _ => ("нет записи", "record"),
+        };
+        let gone = self.unavailable.contains(&target)
+            || self.missing.contains(&target)
+            || self.gone.get(&target).is_some_and(|g| g.contains(value));
+        Some(Problem {
+            field,
+            msg: if gone {
+                Text::new(
+                    format!("ссылка на отклонённую запись {stem} «{value}»"),
+                    format!("refers to the rejected {} «{value}» of {stem}", what.1),
+                )
+            } else {
+                Text::new(
+                    format!("{} «{value}» в {stem}", what.0),
+                    format!("unknown {} «{value}»: not in {stem}", what.1),
+                )
+            },
+            hint: Text::new(
+                format!("добавьте запись в {stem} или исправьте код"),
+                format!("add it to {stem} or correct the id"),
+            ),
+            cascade: gone.then(|| (target, value.to_string())),
+        })
+    }
+
+    /// One diagnostic per file for the rows rejected because of rejected records they refer to.
+    pub fn report_cascades(&mut self) {
+        for ((file, target), (n, ids)) in std::mem::take(&mut self.cascades) {
+            let list = ids
+                .iter()
+                .take(5)
+                .map(|i| format!("«{i}»"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if ids.len() > 5 { ", …" } else { "" };
+            if self.missing.contains(&target) {
+                let stem = target.stem();
+                self.diags.push(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("строк отклонено: {n}: они ссылаются на записи {stem} ({list}{more}), но файла {stem}.csv или {stem}.yaml в папке нет"),
+                            format!("{n} rows rejected: they refer to records of {stem} ({list}{more}) but there is no {stem}.csv or {stem}.yaml in the folder"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        format!("добавьте выгрузку {stem}.csv"),
+                        format!("add the {stem}.csv export"),
+                    )),
+                );
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    Text::new(
+                        format!(
+                            "строк отклонено: {n}, потому что они ссылаются на записи {}, отклонённые из-за ошибок выше ({list}{more})",
+                            target.stem()
+                        ),
+                        format!(
+                            "{n} rows rejected because they refer to records of {} rejected for the errors above ({list}{more})",
+                            target.stem()
+                        ),
+                    ),
+                )
+                .hint(Text::new(
+                    format!("исправьте ошибки в {}: эти строки будут приняты", target.stem()),
+                    format!("fix the errors in {}: these rows will then be accepted", target.stem()),
+                )),
+            );
         }
     }
 
@@ -137,15 +271,28 @@ impl Validator<'_> {
         v: &mut Vec<T>,
         mut check: impl FnMut(&mut Self, &T) -> Vec<Problem>,
     ) {
-        let old = std::mem::take(v);
-        for r in old {
-            let problems = check(self, &r);
-            if problems.is_empty() {
-                v.push(r);
-            } else {
-                self.report(kind, &r, problems);
+        // In place: the big vectors (attendance, grades) are never copied.
+        let mut bad = Vec::new();
+        for (i, r) in v.iter().enumerate() {
+            let problems = check(self, r);
+            if !problems.is_empty() {
+                self.report(kind, r, problems);
+                bad.push(i);
             }
         }
+        if bad.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        let mut next = bad.into_iter().peekable();
+        v.retain(|_| {
+            let drop = next.peek() == Some(&i);
+            if drop {
+                next.next();
+            }
+            i += 1;
+            !drop
+        });
     }
 
     /// Sorts by key and rejects the second and later records with an equal key.
@@ -157,7 +304,9 @@ impl Validator<'_> {
         cmp: impl Fn(&T, &T) -> Ordering,
         show: impl Fn(&T) -> String,
     ) {
-        v.sort_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
+        // Unstable sort (no buffer the size of the vector): origins are unique, so the order is
+        // still fully determined.
+        v.sort_unstable_by(|a, b| cmp(a, b).then_with(|| a.origin().cmp(b.origin())));
         let mut dup = vec![false; v.len()];
         let mut first = 0;
         let mut first_line = Vec::new();
@@ -188,6 +337,7 @@ impl Validator<'_> {
                         "удалите повтор или исправьте код",
                         "delete the duplicate or correct the id",
                     ),
+                    cascade: None,
                 };
                 self.report(kind, &r, vec![p]);
             } else {
@@ -226,6 +376,7 @@ impl Validator<'_> {
                             "коды должны различаться не только регистром, буквой ё или знаками препинания",
                             "ids must differ in more than letter case, ё or punctuation",
                         ),
+                        cascade: None,
                     };
                     self.report(kind, &r, vec![p]);
                 }
@@ -238,15 +389,18 @@ impl Validator<'_> {
     }
 
     /// Checks a path given in an attachment or a `file` column; returns the normalised path.
-    pub fn path(&mut self, field: &'static str, raw: &str) -> Result<String, Problem> {
+    pub fn path(&mut self, field: &'static str, raw: &str) -> Result<String, Box<Problem>> {
         let p = raw.trim().replace('\\', "/");
-        let bad = |ru: String, en: String| Problem {
-            field,
-            msg: Text::new(ru, en),
-            hint: Text::new(
-                "укажите путь к файлу внутри папки выгрузки, например scans/prikaz-12.pdf",
-                "give a path to a file inside the input folder, e.g. scans/order-12.pdf",
-            ),
+        let bad = |ru: String, en: String| {
+            Box::new(Problem {
+                field,
+                msg: Text::new(ru, en),
+                hint: Text::new(
+                    "укажите путь к файлу внутри папки выгрузки, например scans/prikaz-12.pdf",
+                    "give a path to a file inside the input folder, e.g. scans/order-12.pdf",
+                ),
+                cascade: None,
+            })
         };
         let absolute =
             p.starts_with('/') || p.as_bytes().get(1) == Some(&b':') || p.starts_with("~");
@@ -288,122 +442,87 @@ impl Validator<'_> {
     }
 }
 
-fn unknown(field: &'static str, what: (&str, &str), value: &str, stem: &str) -> Problem {
-    Problem {
-        field,
-        msg: Text::new(
-            format!("{} «{value}» не найден(а) в {stem}", what.0),
-            format!("unknown {} «{value}»: not in {stem}", what.1),
-        ),
-        hint: Text::new(
-            format!("добавьте запись в {stem} или исправьте код"),
-            format!("add it to {stem} or correct the id"),
-        ),
-    }
+fn ids<T>(v: &[T], id: impl Fn(&T) -> &str) -> HashSet<String> {
+    v.iter().map(|r| id(r).to_string()).collect()
 }
 
-/// A reference field: name, value, the ids it must be among, what it is, the file of those ids.
-type RefCheck<'a> = (
-    &'static str,
-    &'a Option<String>,
-    &'a HashSet<String>,
-    (&'static str, &'static str),
-    &'static str,
-);
-
-const LEARNER: (&str, &str) = ("слушатель", "learner");
-const GROUP: (&str, &str) = ("группа", "group");
-
-/// Runs every cross-record check and returns the records that passed, in their final order.
+/// Runs every cross-record check and returns the records that passed, in their final order, and
+/// the grades with their values read on their items' scales.
 pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
+    use Kind as K;
     // Programmes.
     v.dedupe(
-        Kind::Programmes,
+        K::Programmes,
         &mut st.programmes,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код программы «{}»", r.id),
     );
-    v.slugs(Kind::Programmes, &mut st.programmes, "id", |r| &r.id);
-    let programmes: HashSet<String> = st.programmes.iter().map(|r| r.id.clone()).collect();
+    v.slugs(K::Programmes, &mut st.programmes, "id", |r| &r.id);
+    let programmes = ids(&st.programmes, |r| &r.id);
 
     // Groups.
     v.dedupe(
-        Kind::Groups,
+        K::Groups,
         &mut st.groups,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("группа «{}»", r.id),
     );
-    v.slugs(Kind::Groups, &mut st.groups, "id", |r| &r.id);
-    v.retain(Kind::Groups, &mut st.groups, |_, r| {
-        let mut p = Vec::new();
-        if !programmes.contains(&r.programme) {
-            p.push(unknown(
-                "programme",
-                ("программа", "programme"),
-                &r.programme,
-                "programmes",
-            ));
-        }
-        p
+    v.slugs(K::Groups, &mut st.groups, "id", |r| &r.id);
+    v.retain(K::Groups, &mut st.groups, |v, r| {
+        v.refcheck("programme", K::Programmes, &programmes, &r.programme)
+            .into_iter()
+            .collect()
     });
-    let groups: HashSet<String> = st.groups.iter().map(|r| r.id.clone()).collect();
+    let groups = ids(&st.groups, |r| &r.id);
 
     // Learners.
     v.dedupe(
-        Kind::Learners,
+        K::Learners,
         &mut st.learners,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("номер личного дела «{}»", r.id),
     );
-    v.slugs(Kind::Learners, &mut st.learners, "id", |r| &r.id);
-    let learners: HashSet<String> = st.learners.iter().map(|r| r.id.clone()).collect();
+    v.slugs(K::Learners, &mut st.learners, "id", |r| &r.id);
+    let learners = ids(&st.learners, |r| &r.id);
 
     // Orders.
     v.dedupe(
-        Kind::Orders,
+        K::Orders,
         &mut st.orders,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("номер приказа «{}»", r.id),
     );
-    v.slugs(Kind::Orders, &mut st.orders, "id", |r| &r.id);
-    v.retain(Kind::Orders, &mut st.orders, |_, r| {
-        let mut p = Vec::new();
-        if let Some(g) = &r.group
-            && !groups.contains(g)
-        {
-            p.push(unknown("group", GROUP, g, "groups"));
-        }
-        p
+    v.slugs(K::Orders, &mut st.orders, "id", |r| &r.id);
+    v.retain(K::Orders, &mut st.orders, |v, r| {
+        r.group
+            .as_deref()
+            .and_then(|g| v.refcheck("group", K::Groups, &groups, g))
+            .into_iter()
+            .collect()
     });
     let mut orders = std::mem::take(&mut st.orders);
-    check_files(v, Kind::Orders, &mut orders, |r| &mut r.file);
+    check_files(v, K::Orders, &mut orders, |r| &mut r.file);
     st.orders = orders;
-    let order_ids: HashSet<String> = st.orders.iter().map(|r| r.id.clone()).collect();
+    let order_ids = ids(&st.orders, |r| &r.id);
 
     // Enrolments.
-    v.retain(Kind::Enrolments, &mut st.enrolments, |_, r| {
+    v.retain(K::Enrolments, &mut st.enrolments, |v, r| {
         let mut p = Vec::new();
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
-        if !groups.contains(&r.group) {
-            p.push(unknown("group", GROUP, &r.group, "groups"));
-        }
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
         for (field, o) in [("order", &r.order), ("outcome_order", &r.outcome_order)] {
-            if let Some(o) = o
-                && !order_ids.contains(o)
-            {
-                p.push(unknown(field, ("приказ", "order"), o, "orders"));
+            if let Some(o) = o {
+                p.extend(v.refcheck(field, K::Orders, &order_ids, o));
             }
         }
         p
     });
     v.dedupe(
-        Kind::Enrolments,
+        K::Enrolments,
         &mut st.enrolments,
         "learner",
         |a, b| (&a.learner, &a.group).cmp(&(&b.learner, &b.group)),
@@ -417,40 +536,29 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
 
     // Lessons.
     v.dedupe(
-        Kind::Lessons,
+        K::Lessons,
         &mut st.lessons,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код занятия «{}»", r.id),
     );
-    v.slugs(Kind::Lessons, &mut st.lessons, "id", |r| &r.id);
-    v.retain(Kind::Lessons, &mut st.lessons, |_, r| {
-        if groups.contains(&r.group) {
-            Vec::new()
-        } else {
-            vec![unknown("group", GROUP, &r.group, "groups")]
-        }
+    v.slugs(K::Lessons, &mut st.lessons, "id", |r| &r.id);
+    v.retain(K::Lessons, &mut st.lessons, |v, r| {
+        v.refcheck("group", K::Groups, &groups, &r.group)
+            .into_iter()
+            .collect()
     });
-    let lessons: HashSet<String> = st.lessons.iter().map(|r| r.id.clone()).collect();
+    let lessons = ids(&st.lessons, |r| &r.id);
 
     // Attendance.
-    v.retain(Kind::Attendance, &mut st.attendance, |_, r| {
+    v.retain(K::Attendance, &mut st.attendance, |v, r| {
         let mut p = Vec::new();
-        if !lessons.contains(&r.lesson) {
-            p.push(unknown(
-                "lesson",
-                ("занятие", "lesson"),
-                &r.lesson,
-                "lessons",
-            ));
-        }
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
+        p.extend(v.refcheck("lesson", K::Lessons, &lessons, &r.lesson));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
         p
     });
     v.dedupe(
-        Kind::Attendance,
+        K::Attendance,
         &mut st.attendance,
         "learner",
         |a, b| (&a.lesson, &a.learner).cmp(&(&b.lesson, &b.learner)),
@@ -464,21 +572,17 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
 
     // Grade items.
     v.dedupe(
-        Kind::GradeItems,
+        K::GradeItems,
         &mut st.grade_items,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код элемента оценивания «{}»", r.id),
     );
-    v.retain(Kind::GradeItems, &mut st.grade_items, |_, r| {
+    v.retain(K::GradeItems, &mut st.grade_items, |v, r| {
         let mut p = Vec::new();
-        if !groups.contains(&r.group) {
-            p.push(unknown("group", GROUP, &r.group, "groups"));
-        }
-        if let Some(l) = &r.lesson
-            && !lessons.contains(l)
-        {
-            p.push(unknown("lesson", ("занятие", "lesson"), l, "lessons"));
+        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
+        if let Some(l) = &r.lesson {
+            p.extend(v.refcheck("lesson", K::Lessons, &lessons, l));
         }
         p
     });
@@ -487,54 +591,24 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         .iter()
         .map(|r| (r.id.clone(), r.scale))
         .collect();
+    let item_ids: HashSet<String> = scales.keys().cloned().collect();
 
-    // Grades: the value on the item's scale.
-    let raw = std::mem::take(&mut st.grades);
-    let mut grades: Vec<Grade> = Vec::with_capacity(raw.len());
-    for r in raw {
+    // Grades: values were checked on their items' scales while reading; here the references.
+    for r in std::mem::take(&mut st.unvalued_grades) {
         let mut p = Vec::new();
-        let scale = scales.get(&r.item).copied();
-        if scale.is_none() {
-            p.push(unknown(
-                "item",
-                ("элемент оценивания", "grade item"),
-                &r.item,
-                "grade_items",
-            ));
-        }
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
-        let value = scale.and_then(|s| match super::fields::grade(&r.raw, s) {
-            Ok(v) => Some(v),
-            Err(msg) => {
-                p.push(Problem {
-                    field: "value",
-                    msg,
-                    hint: Text::new(
-                        format!("шкала элемента «{}» задана в grade_items", r.item),
-                        format!("the scale of item «{}» is set in grade_items", r.item),
-                    ),
-                });
-                None
-            }
-        });
-        match (value, p.is_empty()) {
-            (Some(value), true) => grades.push(Grade {
-                item: r.item,
-                learner: r.learner,
-                value,
-                raw: r.raw,
-                date: r.date,
-                comment: r.comment,
-                origin: r.origin,
-                extra: r.extra,
-            }),
-            _ => v.report(Kind::Grades, &r, p),
-        }
+        p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        v.report(K::Grades, &r, p);
     }
+    let mut grades = std::mem::take(&mut st.grades);
+    v.retain(K::Grades, &mut grades, |v, r| {
+        let mut p = Vec::new();
+        p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p
+    });
     v.dedupe(
-        Kind::Grades,
+        K::Grades,
         &mut grades,
         "learner",
         |a, b| (&a.item, &a.learner).cmp(&(&b.item, &b.learner)),
@@ -543,38 +617,27 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
 
     // Protocols and their results.
     v.dedupe(
-        Kind::Protocols,
+        K::Protocols,
         &mut st.protocols,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("номер протокола «{}»", r.id),
     );
-    v.slugs(Kind::Protocols, &mut st.protocols, "id", |r| &r.id);
-    v.retain(Kind::Protocols, &mut st.protocols, |_, r| {
-        if groups.contains(&r.group) {
-            Vec::new()
-        } else {
-            vec![unknown("group", GROUP, &r.group, "groups")]
-        }
+    v.slugs(K::Protocols, &mut st.protocols, "id", |r| &r.id);
+    v.retain(K::Protocols, &mut st.protocols, |v, r| {
+        v.refcheck("group", K::Groups, &groups, &r.group)
+            .into_iter()
+            .collect()
     });
-    let protocols: HashSet<String> = st.protocols.iter().map(|r| r.id.clone()).collect();
-    v.retain(Kind::ProtocolResults, &mut st.protocol_results, |_, r| {
+    let protocols = ids(&st.protocols, |r| &r.id);
+    v.retain(K::ProtocolResults, &mut st.protocol_results, |v, r| {
         let mut p = Vec::new();
-        if !protocols.contains(&r.protocol) {
-            p.push(unknown(
-                "protocol",
-                ("протокол", "protocol"),
-                &r.protocol,
-                "protocols",
-            ));
-        }
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
+        p.extend(v.refcheck("protocol", K::Protocols, &protocols, &r.protocol));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
         p
     });
     v.dedupe(
-        Kind::ProtocolResults,
+        K::ProtocolResults,
         &mut st.protocol_results,
         "learner",
         |a, b| (&a.protocol, &a.learner).cmp(&(&b.protocol, &b.learner)),
@@ -588,119 +651,99 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
 
     // Issued documents.
     v.dedupe(
-        Kind::IssuedDocuments,
+        K::IssuedDocuments,
         &mut st.issued_documents,
         "reg_number",
         |a, b| a.reg_number.cmp(&b.reg_number),
         |r| format!("регистрационный номер «{}»", r.reg_number),
     );
     v.slugs(
-        Kind::IssuedDocuments,
+        K::IssuedDocuments,
         &mut st.issued_documents,
         "reg_number",
         |r| &r.reg_number,
     );
-    v.retain(Kind::IssuedDocuments, &mut st.issued_documents, |_, r| {
+    v.retain(K::IssuedDocuments, &mut st.issued_documents, |v, r| {
         let mut p = Vec::new();
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
-        if let Some(g) = &r.group
-            && !groups.contains(g)
-        {
-            p.push(unknown("group", GROUP, g, "groups"));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        if let Some(g) = &r.group {
+            p.extend(v.refcheck("group", K::Groups, &groups, g));
         }
         p
     });
 
     // Awards and portfolio.
     v.dedupe(
-        Kind::Awards,
+        K::Awards,
         &mut st.awards,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код награды «{}»", r.id),
     );
-    v.retain(Kind::Awards, &mut st.awards, |_, r| {
-        if learners.contains(&r.learner) {
-            Vec::new()
-        } else {
-            vec![unknown("learner", LEARNER, &r.learner, "learners")]
-        }
+    v.retain(K::Awards, &mut st.awards, |v, r| {
+        v.refcheck("learner", K::Learners, &learners, &r.learner)
+            .into_iter()
+            .collect()
     });
     let mut awards = std::mem::take(&mut st.awards);
-    check_files(v, Kind::Awards, &mut awards, |r| &mut r.file);
+    check_files(v, K::Awards, &mut awards, |r| &mut r.file);
     st.awards = awards;
     v.dedupe(
-        Kind::Portfolio,
+        K::Portfolio,
         &mut st.portfolio,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код работы портфолио «{}»", r.id),
     );
-    v.retain(Kind::Portfolio, &mut st.portfolio, |_, r| {
-        if learners.contains(&r.learner) {
-            Vec::new()
-        } else {
-            vec![unknown("learner", LEARNER, &r.learner, "learners")]
-        }
+    v.retain(K::Portfolio, &mut st.portfolio, |v, r| {
+        v.refcheck("learner", K::Learners, &learners, &r.learner)
+            .into_iter()
+            .collect()
     });
     let mut portfolio = std::mem::take(&mut st.portfolio);
-    check_files(v, Kind::Portfolio, &mut portfolio, |r| &mut r.file);
+    check_files(v, K::Portfolio, &mut portfolio, |r| &mut r.file);
     st.portfolio = portfolio;
 
     // Credit transfers.
     v.dedupe(
-        Kind::CreditTransfers,
+        K::CreditTransfers,
         &mut st.credit_transfers,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код зачёта «{}»", r.id),
     );
-    v.slugs(Kind::CreditTransfers, &mut st.credit_transfers, "id", |r| {
+    v.slugs(K::CreditTransfers, &mut st.credit_transfers, "id", |r| {
         &r.id
     });
-    v.retain(Kind::CreditTransfers, &mut st.credit_transfers, |_, r| {
+    v.retain(K::CreditTransfers, &mut st.credit_transfers, |v, r| {
         let mut p = Vec::new();
-        if !learners.contains(&r.learner) {
-            p.push(unknown("learner", LEARNER, &r.learner, "learners"));
-        }
-        if !groups.contains(&r.group) {
-            p.push(unknown("group", GROUP, &r.group, "groups"));
-        }
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
         p
     });
 
     // Attachments.
     v.dedupe(
-        Kind::Attachments,
+        K::Attachments,
         &mut st.attachments,
         "id",
         |a, b| a.id.cmp(&b.id),
         |r| format!("код вложения «{}»", r.id),
     );
-    v.retain(Kind::Attachments, &mut st.attachments, |_, r| {
-        let mut p = Vec::new();
-        let refs: [RefCheck; 4] = [
-            ("learner", &r.learner, &learners, LEARNER, "learners"),
-            ("group", &r.group, &groups, GROUP, "groups"),
-            (
-                "lesson",
-                &r.lesson,
-                &lessons,
-                ("занятие", "lesson"),
-                "lessons",
-            ),
-            ("order", &r.order, &order_ids, ("приказ", "order"), "orders"),
+    v.retain(K::Attachments, &mut st.attachments, |v, r| {
+        let refs: [(&'static str, &Option<String>, Kind, &HashSet<String>); 4] = [
+            ("learner", &r.learner, K::Learners, &learners),
+            ("group", &r.group, K::Groups, &groups),
+            ("lesson", &r.lesson, K::Lessons, &lessons),
+            ("order", &r.order, K::Orders, &order_ids),
         ];
-        for (field, value, set, what, stem) in refs {
-            if let Some(x) = value
-                && !set.contains(x)
-            {
-                p.push(unknown(field, what, x, stem));
-            }
-        }
-        p
+        refs.into_iter()
+            .filter_map(|(field, value, kind, set)| {
+                value
+                    .as_deref()
+                    .and_then(|x| v.refcheck(field, kind, set, x))
+            })
+            .collect()
     });
     let old = std::mem::take(&mut st.attachments);
     for mut r in old {
@@ -713,41 +756,13 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
                 r.path = norm;
                 st.attachments.push(r);
             }
-            Err(p) => v.report(Kind::Attachments, &r, vec![p]),
+            Err(p) => v.report(K::Attachments, &r, vec![*p]),
         }
     }
+    v.report_cascades();
 
-    // Learners without an enrolment: kept, with a warning.
-    let enrolled: HashSet<&str> = st.enrolments.iter().map(|e| e.learner.as_str()).collect();
-    for l in &st.learners {
-        if !enrolled.contains(l.id.as_str()) {
-            v.diags.push(
-                Diagnostic::warning(
-                    l.origin.file.clone(),
-                    Text::new(
-                        format!(
-                            "слушатель «{}» ({}) не зачислен ни в одну группу",
-                            l.id,
-                            l.full_name()
-                        ),
-                        format!(
-                            "learner «{}» ({}) is not enrolled in any group",
-                            l.id,
-                            l.full_name()
-                        ),
-                    ),
-                )
-                .at(l.origin.line, None)
-                .hint(Text::new(
-                    "добавьте строку в enrolments",
-                    "add a row to enrolments",
-                )),
-            );
-        }
-    }
-
-    // Final order: by id / natural key; lessons by group, date, time, id.
-    st.lessons.sort_by(|a, b| {
+    // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
+    st.lessons.sort_unstable_by(|a, b| {
         (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
     });
     (st, grades)
@@ -770,7 +785,7 @@ fn check_files<T: Rec>(
                 *file(&mut r) = Some(norm);
                 recs.push(r);
             }
-            Err(p) => v.report(kind, &r, vec![p]),
+            Err(p) => v.report(kind, &r, vec![*p]),
         }
     }
 }

@@ -1,0 +1,464 @@
+//! End-to-end tests of `letopis check`: the real binary on copies of `tests/fixtures/check/good`
+//! with one bad input each (the files of `tests/fixtures/check/<case>/` laid over it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
+}
+
+fn copy_into(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).min_depth(1) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temp copy of the good folder with the case's files laid over it.
+fn case(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_into(&fixtures().join("good"), dir.path());
+    if name != "good" {
+        copy_into(&fixtures().join(name), dir.path());
+    }
+    dir
+}
+
+fn check(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .arg("check")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Runs check on a case and asserts the exit code and that each expected line is printed.
+fn expect(name: &str, code: i32, lines: &[&str]) -> String {
+    let dir = case(name);
+    let (got, out, err) = check(dir.path(), &[]);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(got, code, "{name}: exit code\n{out}\n{err}");
+    for l in lines {
+        assert!(
+            out.lines().any(|x| x == *l),
+            "{name}: missing line\n{l}\nin\n{out}"
+        );
+    }
+    out
+}
+
+#[test]
+fn good_folder_checks_clean_and_the_table_adds_up() {
+    let out = expect(
+        "good",
+        0,
+        &[
+            "Организация: АНО ДПО «Учебный центр «Профиль»",
+            "Период: 2025, 01.01.2025–31.12.2025",
+            "Слушателей:                  3",
+            "Оценок:                      4",
+            "Отметок посещаемости:        5",
+            "learners.csv             learners          utf-8 ;            3        3          0",
+            "attendance.csv           attendance        utf-8 TAB          5        5          0",
+            "scans/prikaz-12.pdf      attachment-file                      0        0          0",
+            "Итого                    20 файлов                           36       36          0",
+            "Ошибок нет: данные готовы к архивированию.",
+        ],
+    );
+    assert!(!out.contains("предупреждение"), "{out}");
+}
+
+#[test]
+fn garbage_bytes_are_not_a_text_file() {
+    let out = expect(
+        "garbage_bytes",
+        1,
+        &[
+            "learners.csv:2: ошибка: это не текстовый файл: байт 0x1A в позиции 1 строки 2",
+            "enrolments.csv: ошибка: строк отклонено: 3, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)",
+        ],
+    );
+    assert!(out.ends_with(
+        "Данные не готовы к архивированию: исправьте ошибки и запустите проверку снова.\n"
+    ));
+}
+
+#[test]
+fn cut_off_line_with_an_open_quote() {
+    expect(
+        "open_quote",
+        1,
+        &["lessons.csv:3:5: ошибка: кавычка не закрыта: строки 3–4 прочитаны как одно поле"],
+    );
+}
+
+#[test]
+fn dangling_reference() {
+    expect(
+        "dangling_reference",
+        1,
+        &[
+            "grades.csv:3:2: ошибка: нет слушателя «ЛД-999» в learners",
+            "    подсказка: добавьте запись в learners или исправьте код",
+            "Ошибок: 1, предупреждений: 0. Данные не готовы к архивированию: исправьте ошибки и запустите проверку снова.",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_id_on_a_crlf_file() {
+    expect(
+        "duplicate_id",
+        1,
+        &[
+            "learners.csv:5:1: ошибка: повторяется номер личного дела «ЛД-002»: такая запись уже есть в строке 3",
+        ],
+    );
+}
+
+#[test]
+fn ids_whose_page_names_collide() {
+    expect(
+        "slug_collision",
+        1,
+        &[
+            "groups.csv:4:1: ошибка: код «пк 12» совпадает с кодом «ПК-12» (строка 2) после перевода в латиницу: pk-12",
+        ],
+    );
+}
+
+#[test]
+fn attachment_paths_leaving_the_folder_are_refused() {
+    expect(
+        "path_dotdot",
+        1,
+        &[
+            "attachments.csv:3:2: ошибка: путь «../secret.pdf» выходит из папки выгрузки («..»): не принимается",
+        ],
+    );
+    expect(
+        "path_absolute",
+        1,
+        &[
+            "attachments.csv:2:2: ошибка: путь «/etc/passwd» абсолютный: файл вне папки выгрузки не принимается",
+        ],
+    );
+    expect(
+        "attachment_missing",
+        1,
+        &["attachments.csv:4:2: ошибка: файл «scans/net-takogo.pdf» не найден в папке выгрузки"],
+    );
+}
+
+#[test]
+fn symlink_pointing_outside_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.pdf"), b"%PDF-1.4 secret").unwrap();
+    let dir = case("good");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.pdf"),
+        dir.path().join("scans/link.pdf"),
+    )
+    .unwrap();
+    let csv = dir.path().join("attachments.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("В-3,scans/link.pdf,Ссылка,ЛД-002,,,,скан\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attachments.csv:4:2: ошибка: «scans/link.pdf» — символическая ссылка за пределы папки выгрузки: не принимается"), "{out}");
+    assert!(
+        out.contains(
+            "scans/link.pdf: ошибка: символическая ссылка ведёт за пределы папки выгрузки ("
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn impossible_date() {
+    expect(
+        "impossible_date",
+        1,
+        &[
+            "lessons.csv:3:3: ошибка: date (дата): несуществующая дата 31.02.2025: в феврале 2025 года 28 дн.",
+            "    подсказка: даты пишутся как ДД.ММ.ГГГГ (31.01.2025) или ГГГГ-ММ-ДД (2025-01-31)",
+        ],
+    );
+}
+
+#[test]
+fn date_outside_the_period_is_a_warning() {
+    expect(
+        "date_outside_period",
+        0,
+        &[
+            "Предупреждения (1):",
+            "lessons.csv:4:3: предупреждение: date (дата): дата 13.01.2026 вне периода 01.01.2025–31.12.2025",
+        ],
+    );
+}
+
+#[test]
+fn unknown_attendance_mark() {
+    expect(
+        "unknown_mark",
+        1,
+        &[
+            "attendance.csv:3:3: ошибка: mark (отметка): недопустимое значение «Х»; допустимо: п (присутствовал), н (отсутствовал), о (опоздал), у (уважительная причина), б (болезнь)",
+        ],
+    );
+}
+
+#[test]
+fn grade_outside_its_scale() {
+    expect(
+        "grade_out_of_scale",
+        1,
+        &[
+            "grades.csv:2:3: ошибка: оценка «6» вне шкалы 2–5",
+            "grades.csv:5:3: ошибка: оценка «187,5» вне шкалы 0–100 баллов",
+        ],
+    );
+}
+
+#[test]
+fn malformed_snils() {
+    expect(
+        "bad_snils",
+        1,
+        &[
+            "learners.csv:2:7: ошибка: snils (снилс): СНИЛС 112-233-445 96 не проходит проверку контрольного числа (должно быть 95)",
+            "learners.csv:3:7: ошибка: snils (снилс): «112-233» — не СНИЛС: нужно 11 цифр в виде 123-456-789 01",
+        ],
+    );
+}
+
+#[test]
+fn learner_without_enrolment_is_a_warning() {
+    expect(
+        "not_enrolled",
+        0,
+        &[
+            "learners.csv:3: предупреждение: слушатель «ЛД-002» (Смирнов Пётр) не зачислен ни в одну группу",
+        ],
+    );
+}
+
+#[test]
+fn empty_required_field() {
+    expect(
+        "empty_required",
+        1,
+        &[
+            "learners.csv:3:2: ошибка: не заполнено обязательное поле surname (фамилия)",
+            "attendance.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-002»)",
+        ],
+    );
+}
+
+#[test]
+fn wrong_column_count() {
+    expect(
+        "wrong_column_count",
+        1,
+        &["groups.csv:3: ошибка: в строке 6 полей, а в заголовке 5"],
+    );
+}
+
+#[test]
+fn unknown_column_is_a_warning_and_kept() {
+    expect(
+        "unknown_column",
+        0,
+        &[
+            "groups.csv:1:6: предупреждение: неизвестный столбец «Аудитория»: значения сохранены как дополнительные",
+        ],
+    );
+    let dir = case("unknown_column");
+    let (period, _) = letopis::ingest::load(dir.path()).unwrap();
+    let g = period.groups.iter().find(|g| g.id == "ПП-3").unwrap();
+    assert_eq!(g.extra.get("Аудитория").map(String::as_str), Some("310"));
+}
+
+#[test]
+fn unknown_file_is_a_warning() {
+    expect(
+        "unknown_file",
+        0,
+        &[
+            "zametki.txt: предупреждение: неизвестный файл: он будет сохранён в архиве как есть, но не прочитан",
+        ],
+    );
+}
+
+#[test]
+fn the_same_kind_twice_is_an_error() {
+    expect(
+        "twin_files",
+        1,
+        &[
+            "groups.csv: ошибка: записи «groups» заданы дважды: groups.csv и groups.yaml",
+            "groups.yaml: ошибка: записи «groups» заданы дважды: groups.csv и groups.yaml",
+        ],
+    );
+}
+
+#[test]
+fn yaml_syntax_error_has_line_and_column() {
+    expect(
+        "yaml_error",
+        1,
+        &[
+            "awards.yaml:4:8: ошибка: ошибка разметки YAML: mapping values are not allowed in this context at line 4 column 8",
+        ],
+    );
+}
+
+#[test]
+fn missing_config_is_a_data_error_with_a_hint() {
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("letopis.yaml")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("letopis.yaml: ошибка: нет файла letopis.yaml: организация и период не заданы\n    подсказка: создайте его по образцу: letopis init <новая папка> и скопируйте оттуда letopis.yaml"), "{out}");
+}
+
+#[test]
+fn missing_folder_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = check(&dir.path().join("net"), &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("letopis: ошибка: папка ") && err.contains("не существует"),
+        "{err}"
+    );
+    let (code, _, _) = check(dir.path(), &["--lang", "xx"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn english_messages_with_lang_en() {
+    let dir = case("dangling_reference");
+    let (code, out, _) = check(dir.path(), &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("grades.csv:3:2: error: unknown learner «ЛД-999»: not in learners\n    hint: add it to learners or correct the id\n"), "{out}");
+    assert!(out.contains("Errors: 1, warnings: 0."), "{out}");
+    let dir = case("good");
+    let (code, out, _) = check(dir.path(), &["--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Learners:                   3\n"), "{out}");
+    assert!(out.contains("Total "), "{out}");
+}
+
+#[test]
+fn config_language_and_template_folder() {
+    let dir = case("dangling_reference");
+    let cfg = dir.path().join("letopis.yaml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("language: en\ntemplates: ./moi-shablony/\n");
+    std::fs::write(&cfg, text).unwrap();
+    std::fs::create_dir(dir.path().join("moi-shablony")).unwrap();
+    std::fs::write(dir.path().join("moi-shablony/base.html"), "<html></html>").unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("grades.csv:3:2: error: unknown learner «ЛД-999»: not in learners\n"),
+        "{out}"
+    );
+    assert!(!out.contains("base.html"), "{out}");
+    let (period, _) = letopis::ingest::load(dir.path()).unwrap();
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "moi-shablony/base.html")
+        .unwrap();
+    assert_eq!(s.kind, "template");
+    // --lang wins over the config.
+    let (_, out, _) = check(dir.path(), &["--lang", "ru"]);
+    assert!(
+        out.starts_with("grades.csv:3:2: ошибка: нет слушателя «ЛД-999» в learners\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
+    let dir = case("good");
+    std::fs::rename(
+        dir.path().join("learners.csv"),
+        dir.path().join("learners.xlsx"),
+    )
+    .unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("learners.xlsx: ошибка: файлы этого формата не читаются: записи «learners» не прочитаны\n    подсказка: сохраните таблицу как CSV"), "{out}");
+    assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
+}
+
+#[test]
+fn a_missing_kind_is_named_once_per_referring_file() {
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("lessons.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но файла lessons.csv или lessons.yaml в папке нет\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
+    assert_eq!(out.matches("attendance.csv").count(), 1, "{out}");
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("enrolments.csv")).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("enrolments.csv: предупреждение: нет файла зачислений (enrolments.csv или enrolments.yaml): слушатели не привязаны к группам"), "{out}");
+    assert!(!out.contains("не зачислен"), "{out}");
+}
+
+#[test]
+fn file_names_are_matched_case_insensitively_and_tsv_is_csv() {
+    let dir = case("good");
+    std::fs::rename(dir.path().join("groups.csv"), dir.path().join("Groups.CSV")).unwrap();
+    std::fs::rename(
+        dir.path().join("attendance.csv"),
+        dir.path().join("attendance.tsv"),
+    )
+    .unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.attendance.len(), 5);
+    assert_eq!(period.groups[0].origin.file, "Groups.CSV");
+}
+
+#[test]
+fn config_errors_name_the_field_with_a_hint() {
+    let dir = case("good");
+    let cfg = dir.path().join("letopis.yaml");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("start: 2025-01-01", "start: 01.01.2025");
+    std::fs::write(&cfg, text).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
+}
+
+#[test]
+fn open_quote_closed_by_a_later_quote() {
+    expect(
+        "open_quote_middle",
+        1,
+        &["lessons.csv:2:6: ошибка: кавычка не закрыта: строки 2–3 прочитаны как одно поле"],
+    );
+}

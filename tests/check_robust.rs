@@ -1,0 +1,273 @@
+//! Robustness of reading: a Windows-1251 `;` copy of every CSV checks clean, every row is counted
+//! once (kept or rejected), and random or truncated files never make `check` panic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn good() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/good")
+}
+
+fn copy_good() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(good()).min_depth(1) {
+        let e = e.unwrap();
+        let target = dir.path().join(e.path().strip_prefix(good()).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+fn run_check(dir: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .arg("check")
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Re-saves a CSV as Excel does in a Russian Windows: Windows-1251, `;`, CRLF.
+fn to_excel_1251(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let delim = if text.lines().next().unwrap().contains('\t') {
+        b'\t'
+    } else if text.lines().next().unwrap().contains(';') {
+        b';'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for r in rdr.records() {
+        w.write_record(&r.unwrap()).unwrap();
+    }
+    let utf8 = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(&utf8);
+    assert!(!unmappable);
+    std::fs::write(path, &bytes).unwrap();
+}
+
+#[test]
+fn windows_1251_semicolon_copies_check_clean() {
+    let dir = copy_good();
+    let mut n = 0;
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            to_excel_1251(&p);
+            n += 1;
+        }
+    }
+    assert!(n >= 10);
+    let (code, out, err) = run_check(dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    let row = |cells: &str| {
+        let want: Vec<&str> = cells.split_whitespace().collect();
+        out.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == want)
+    };
+    assert!(row("learners.csv learners windows-1251 ; 3 3 0"), "{out}");
+    assert!(row("lessons.csv lessons windows-1251 ; 3 3 0"), "{out}");
+    assert!(
+        row("attendance.csv attendance windows-1251 ; 5 5 0"),
+        "{out}"
+    );
+    // The same model as from the UTF-8 originals.
+    let (a, _) = letopis::ingest::load(&good()).unwrap();
+    let (b, _) = letopis::ingest::load(dir.path()).unwrap();
+    let names =
+        |p: &letopis::model::Period| p.learners.iter().map(|l| l.full_name()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(b.learners[0].surname, "Ёлкина");
+    assert_eq!(
+        a.lessons.iter().map(|l| &l.topic).collect::<Vec<_>>(),
+        b.lessons.iter().map(|l| &l.topic).collect::<Vec<_>>()
+    );
+    assert_eq!(a.grades.len(), b.grades.len());
+}
+
+#[test]
+fn utf8_bom_is_read_and_reported() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&p).unwrap());
+    std::fs::write(&p, bytes).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "groups.csv")
+        .unwrap();
+    assert_eq!(s.encoding, "utf-8-bom");
+}
+
+/// Every row of every file is either kept or rejected, exactly once.
+fn assert_tally(dir: &Path) {
+    let Ok((p, _)) = letopis::ingest::load(dir) else {
+        return;
+    };
+    for s in &p.sources {
+        assert_eq!(
+            s.rows_read,
+            s.rows_kept + s.rows_rejected,
+            "{}: {s:?}",
+            s.path
+        );
+    }
+    let kept: u64 = p.sources.iter().map(|s| s.rows_kept).sum();
+    let total = p.programmes.len()
+        + p.groups.len()
+        + p.learners.len()
+        + p.enrolments.len()
+        + p.orders.len()
+        + p.lessons.len()
+        + p.attendance.len()
+        + p.grade_items.len()
+        + p.grades.len()
+        + p.protocols.len()
+        + p.protocol_results.len()
+        + p.issued_documents.len()
+        + p.awards.len()
+        + p.portfolio.len()
+        + p.credit_transfers.len()
+        + p.attachments.len();
+    assert_eq!(kept, total as u64);
+    let rejected: u64 = p.sources.iter().map(|s| s.rows_rejected).sum();
+    assert_eq!(rejected, p.rejected.len() as u64);
+}
+
+#[test]
+fn every_case_adds_up() {
+    let root = good().parent().unwrap().to_path_buf();
+    for e in std::fs::read_dir(&root).unwrap() {
+        let case = e.unwrap().path();
+        let dir = copy_good();
+        for f in walkdir::WalkDir::new(&case).min_depth(1) {
+            let f = f.unwrap();
+            let target = dir.path().join(f.path().strip_prefix(&case).unwrap());
+            if f.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(f.path(), &target).unwrap();
+            }
+        }
+        assert_tally(dir.path());
+    }
+}
+
+/// A small deterministic generator (xorshift), so failures can be replayed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn random_and_truncated_files_never_panic() {
+    let mut rng = Rng(0x5EED_2025);
+    let files: Vec<String> = std::fs::read_dir(good())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv") || n.ends_with(".yaml"))
+        .collect();
+    let dir = copy_good();
+    for round in 0..300 {
+        let name = &files[rng.below(files.len())];
+        let path = dir.path().join(name);
+        let original = std::fs::read(good().join(name)).unwrap();
+        let mutated: Vec<u8> = match round % 4 {
+            // Cut anywhere, even inside a UTF-8 letter or a quoted field.
+            0 => original[..rng.below(original.len() + 1)].to_vec(),
+            // Random bytes.
+            1 => (0..rng.below(400)).map(|_| rng.next() as u8).collect(),
+            // A few bytes overwritten with quotes, separators, newlines or garbage.
+            2 => {
+                let mut m = original.clone();
+                for _ in 0..1 + rng.below(6) {
+                    if m.is_empty() {
+                        break;
+                    }
+                    let i = rng.below(m.len());
+                    m[i] = *[
+                        b'"', b';', b',', b'\n', b'\r', b'\t', b':', b'-', 0xD0, 0xFF,
+                    ]
+                    .get(rng.below(10))
+                    .unwrap();
+                }
+                m
+            }
+            // Lines shuffled and duplicated.
+            _ => {
+                let text = String::from_utf8_lossy(&original).into_owned();
+                let lines: Vec<&str> = text.lines().collect();
+                let mut out = String::new();
+                for _ in 0..lines.len() + 2 {
+                    out.push_str(lines[rng.below(lines.len())]);
+                    out.push('\n');
+                }
+                out.into_bytes()
+            }
+        };
+        std::fs::write(&path, &mutated).unwrap();
+        // The library on every round (fast), the binary on some.
+        let loaded = std::panic::catch_unwind(|| letopis::ingest::load(dir.path()));
+        assert!(
+            loaded.is_ok(),
+            "panic on round {round}, file {name}: {:?}",
+            String::from_utf8_lossy(&mutated)
+        );
+        assert_tally(dir.path());
+        if round % 25 == 0 {
+            let (code, out, err) = run_check(dir.path());
+            assert!(
+                code == 0 || code == 1,
+                "round {round}: exit {code}\n{out}\n{err}"
+            );
+            assert!(!err.contains("panicked"), "{err}");
+        }
+        std::fs::write(&path, &original).unwrap();
+    }
+}
+
+#[test]
+fn excel_sep_line_names_the_separator() {
+    let dir = copy_good();
+    let p = dir.path().join("groups.csv");
+    let text = std::fs::read_to_string(&p).unwrap().replace(',', "|");
+    std::fs::write(&p, format!("sep=|\r\n{text}")).unwrap();
+    let (period, diags) = letopis::ingest::load(dir.path()).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(period.groups.len(), 2);
+    assert_eq!(period.groups[0].origin.line, 3);
+    let s = period
+        .sources
+        .iter()
+        .find(|s| s.path == "groups.csv")
+        .unwrap();
+    assert_eq!(s.delimiter, Some('|'));
+}
