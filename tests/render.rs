@@ -131,6 +131,8 @@ fn builds_sample_on_two_media_with_working_links() {
     ] {
         assert!(data.join(f).is_file(), "{f} missing");
     }
+    // An attachment is stored once, under files/, not again under raw/.
+    assert!(!data.join("raw/files/foto/diplom-konkurs-2025.jpg").exists());
     assert_eq!(
         std::fs::read(data.join("raw/learners.csv")).unwrap(),
         std::fs::read(sample().join("learners.csv")).unwrap(),

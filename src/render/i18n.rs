@@ -205,6 +205,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "or with Letopis:",
     ),
     (
+        "attachment_files",
+        "Файлы вложений — в папке files/, там, куда ведут ссылки со страниц.",
+        "Attachment files are in the files/ folder, where the pages link them.",
+    ),
+    (
         "original_files",
         "Исходные файлы хранятся без изменений в папке raw/.",
         "The original export files are kept unchanged in the raw/ folder.",

@@ -217,11 +217,17 @@ pub fn render(
     payload.add(ARCHIVE_INFO, info);
     let pages = payload.files.len();
 
-    for s in &period.sources {
-        add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
-    }
-    for f in linked_files(period) {
+    // Attachment files live under files/ (where pages link them); every other input file
+    // (exports, config, documents, unreferenced files) is kept verbatim under raw/. No file is
+    // stored twice.
+    let linked = linked_files(period);
+    for f in &linked {
         add_input(&mut payload, input_dir, f, paths::file(f))?;
+    }
+    for s in &period.sources {
+        if linked.binary_search(&s.path.as_str()).is_err() {
+            add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+        }
     }
     Ok(Rendered {
         payload,
@@ -231,8 +237,8 @@ pub fn render(
 }
 
 /// Every input file the pages link under `files/`: attachments and the files of orders, awards
-/// and portfolio items.
-fn linked_files(p: &Period) -> Vec<&str> {
+/// and portfolio items. Sorted, without duplicates.
+pub fn linked_files(p: &Period) -> Vec<&str> {
     let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
     v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
     v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));

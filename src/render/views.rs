@@ -1353,13 +1353,18 @@ pub struct RejectedView {
 }
 
 pub fn about(c: &Ctx) -> AboutPage {
+    let linked = super::linked_files(c.p);
     AboutPage {
         sources: c
             .p
             .sources
             .iter()
             .map(|s| SourceView {
-                file: c.link(&paths::raw(&s.path), s.path.clone()),
+                file: if linked.binary_search(&s.path.as_str()).is_ok() {
+                    c.link(&paths::file(&s.path), s.path.clone())
+                } else {
+                    c.link(&paths::raw(&s.path), s.path.clone())
+                },
                 kind: s.kind.clone(),
                 format: s.format.clone(),
                 encoding: s.encoding.clone(),
