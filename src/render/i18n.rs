@@ -78,6 +78,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("kind", "Вид", "Kind"),
     ("title", "Наименование", "Title"),
     ("hours", "Часов", "Hours"),
+    ("hours_short", "ч.", "h"),
     ("form", "Форма обучения", "Form of study"),
     ("start", "Начало", "Start"),
     ("end", "Окончание", "End"),

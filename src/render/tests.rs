@@ -283,6 +283,11 @@ fn renders_every_page_with_payload() {
             || evil.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
     );
     let doc = read(&work, "documents/polozhenie.html");
+    assert_eq!(
+        doc.matches("Положение</h1>").count(),
+        1,
+        "title repeated: {doc}"
+    );
     assert!(!doc.contains("<script"), "{doc}");
     assert!(!doc.contains("javascript:"), "{doc}");
     assert!(!doc.contains("onclick"), "{doc}");

@@ -1313,10 +1313,21 @@ pub struct DocumentPage {
     pub source: Link,
 }
 
+/// The page prints the document's title as its `<h1>`; a leading `# Title` of the Markdown would
+/// repeat it.
+fn drop_leading_h1(html: String) -> String {
+    if html.starts_with("<h1>")
+        && let Some(end) = html.find("</h1>")
+    {
+        return html[end + "</h1>".len()..].trim_start().to_string();
+    }
+    html
+}
+
 pub fn document(c: &Ctx, d: &MarkdownDoc) -> DocumentPage {
     DocumentPage {
         title: d.title.clone(),
-        html: super::markdown::to_safe_html(&d.markdown),
+        html: drop_leading_h1(super::markdown::to_safe_html(&d.markdown)),
         source: c.link(&paths::raw(&d.path), d.path.clone()),
     }
 }
