@@ -160,6 +160,13 @@ fn builds_sample_on_two_media_with_working_links() {
                 unresolved.insert(format!("{} → {r}", page.display()));
             }
         }
+        if page.as_path() != Path::new("search.html") {
+            assert!(
+                !html.contains("<script"),
+                "{} has a script: navigation must work without JavaScript",
+                page.display()
+            );
+        }
         for bad in ["src=\"http", "url(http", "@import"] {
             assert!(!html.contains(bad), "{} loads {bad}", page.display());
         }
@@ -195,7 +202,9 @@ fn learner_page_shows_card_grades_and_certification() {
     }
     // Found through the alphabetical index.
     let index = std::fs::read_to_string(data.join("learners/index.html")).unwrap();
-    assert!(index.contains("<a href=\"ld-2024-119.html\">Белоусова Анна Андреевна</a>"));
+    assert!(
+        index.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>")
+    );
     // The group journal has the grid with lesson anchors.
     let group = std::fs::read_to_string(data.join("groups/pk-tsos-24-2.html")).unwrap();
     assert!(group.contains("class=\"grid-box\""));
@@ -314,9 +323,10 @@ fn data_errors_refuse_the_build() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     copy_dir(&sample(), &input);
-    let path = input.join("groups.csv");
+    let path = input.join("enrolments.csv");
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("ПК-БИТАЯ,НЕТ-ТАКОЙ,32.13.2025,01.01.2026,\n");
+    let line = text.lines().count() + 1;
+    text.push_str("ЛД-НЕТ-ТАКОГО,ПК-ЦОС-25-1,03.03.2025,,completed,,,\n");
     std::fs::write(&path, text).unwrap();
     let a = tmp.path().join("a");
     let out = build(&input, &[&a, &tmp.path().join("b")]);
@@ -327,7 +337,8 @@ fn data_errors_refuse_the_build() {
         String::from_utf8_lossy(&out.stderr)
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("groups.csv:7"), "{err}");
+    assert!(err.contains(&format!("enrolments.csv:{line}:")), "{err}");
+    assert!(err.contains("ЛД-НЕТ-ТАКОГО"), "{err}");
     assert!(err.contains("сборка отменена"), "{err}");
     assert!(
         !a.join(ARCHIVE).exists(),
