@@ -7,7 +7,9 @@
 //!
 //! The period is 2025. Learners are spread evenly over the groups; each group gets a journal of
 //! lessons with one attendance mark per learner and lesson, and grade items with one grade per
-//! learner, so that attendance + grade rows add up to exactly `--rows`. Every reference is valid,
+//! learner, so that attendance + grade rows add up to exactly `--rows`; each group also gets an
+//! enrolment order, a final attestation protocol with a result per learner, and one issued
+//! certificate per learner (so other pages have realistic volume too). Every reference is valid,
 //! every SNILS has a correct checksum, every date is inside the period: `letopis check OUT` must
 //! exit 0. `learners.csv` is written as Russian Excel does (Windows-1251, `;`, CRLF); the other
 //! files are UTF-8 CSV. With `--attachments-mb N` it also writes N MiB of incompressible binary
@@ -333,6 +335,20 @@ fn main() -> Result<()> {
     writeln!(items, "id,group,title,control,scale,lesson,date")?;
     let mut grades = create(out, "grades.csv")?;
     writeln!(grades, "item,learner,value,date")?;
+    let mut protocols = create(out, "protocols.csv")?;
+    writeln!(protocols, "id,date,group,kind,chair,members,secretary")?;
+    let mut results = create(out, "protocol_results.csv")?;
+    writeln!(results, "protocol,learner,result,work")?;
+    let mut issued = create(out, "issued_documents.csv")?;
+    writeln!(
+        issued,
+        "reg_number,learner,group,kind,series,number,issue_date,duplicate,received_by"
+    )?;
+    let doc_kinds = [
+        "Удостоверение о повышении квалификации",
+        "Диплом о профессиональной переподготовке",
+        "Свидетельство об обучении",
+    ];
 
     let start0 = period_start();
     let times = ["09:00", "10:00", "14:00", "18:30"];
@@ -424,8 +440,38 @@ fn main() -> Result<()> {
                 writeln!(grades, "{iid},{},{value},{}", learner_id(l), ru(date))?;
             }
         }
+        // Final attestation protocol and the certificates issued on the group's last day.
+        let pid = format!("ИА-{:04}", g + 1);
+        writeln!(
+            protocols,
+            "{pid},{},{gid},итоговая,Иванова Мария Петровна,{}; {},Тарасова Елена Петровна",
+            ru(end),
+            TEACHERS[(g % 5) as usize],
+            TEACHERS[((g + 1) % 5) as usize]
+        )?;
+        for l in first..first + count {
+            let result = ["5 (отлично)", "4 (хорошо)", "зачтено"][(l % 3) as usize];
+            writeln!(
+                results,
+                "{pid},{},{result},Итоговая работа № {}",
+                learner_id(l),
+                l + 1
+            )?;
+            writeln!(
+                issued,
+                "Р-{:06},{},{gid},{},662418,{:07},{},нет,лично",
+                l + 1,
+                learner_id(l),
+                doc_kinds[(g % 3) as usize],
+                l + 1,
+                ru(end)
+            )?;
+        }
     }
     for w in [
+        &mut protocols,
+        &mut results,
+        &mut issued,
         &mut groups_w,
         &mut orders,
         &mut enrol,

@@ -177,9 +177,6 @@ fn builds_sample_on_two_media_with_working_links() {
         }
     }
     assert!(checked > 1000, "only {checked} links checked");
-    // search/search.js and its shards are written by the search stage (issue 5), not by render;
-    // it is the only reference allowed to be missing from a render-only archive.
-    unresolved.retain(|u| !u.ends_with("→ search/search.js"));
     assert!(unresolved.is_empty(), "broken links:\n{unresolved:#?}");
     let css = std::fs::read_to_string(data.join("assets/style.css")).unwrap();
     assert!(!css.contains("http"), "stylesheet references the network");

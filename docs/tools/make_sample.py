@@ -599,7 +599,7 @@ def main():
             return "зачтено"
         if scale.startswith("баллы:"):
             mx = int(scale.split(":")[1])
-            v = round(a * mx * 2) / 2
+            v = round(max(a, 0.6) * mx * 2) / 2  # below 60 % is a fail; retakes are not modelled
             return f"{v:g}".replace(".", ",")
         if scale == "проценты":
             return str(round(a * 100))

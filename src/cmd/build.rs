@@ -104,9 +104,10 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<(), String> {
         templates: templates_dir.as_deref(),
         progress: Some(&bar),
     };
-    let rendered =
+    let mut rendered =
         render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
+    crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
     let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
 
     let name = &rendered.archive.name;

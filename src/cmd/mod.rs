@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod init_templates;
+pub mod search;
 
 use crate::model::Lang;
 use clap::{Parser, Subcommand};
@@ -63,6 +64,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
+    Search(search::SearchArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> i32 {
             templates,
             lang: lang.map(Lang::from),
         }),
+        Command::Search(args) => search::run(args),
         Command::Init {
             folder,
             templates,

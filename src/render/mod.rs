@@ -489,6 +489,8 @@ pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
 struct MediumEntry {
     name: String,
     href: String,
+    /// The archive's browser search folder (`<name>/data/search/`), for the medium-wide search.
+    search: String,
     organisation: String,
     period_title: String,
     period_start: String,
@@ -512,6 +514,7 @@ pub fn medium_index(
         .iter()
         .map(|a| MediumEntry {
             href: fmt::href(&format!("{}/data/{}", a.name, paths::INDEX)),
+            search: fmt::href(&format!("{}/data/{}/", a.name, paths::SEARCH_DIR)),
             name: a.name.clone(),
             organisation: a.organisation.clone(),
             period_title: a.period_title.clone(),
@@ -524,6 +527,13 @@ pub fn medium_index(
     ctx.insert("t", &i18n::strings(lang));
     ctx.insert("lang", lang.code());
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert(
+        "search_js",
+        &entries
+            .first()
+            .map(|e| format!("{}search.js", e.search))
+            .unwrap_or_default(),
+    );
     ctx.insert("archives", &entries);
     templates
         .tera

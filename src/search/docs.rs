@@ -1,0 +1,522 @@
+//! What is searchable: one [`SearchDoc`] per record worth finding, with the page it lives on.
+
+use crate::model::{Control, GradeValue, Period, paths};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a result is; the order is the order of results with equal scores (people first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Learner,
+    Group,
+    Programme,
+    Certificate,
+    Order,
+    Protocol,
+    Transfer,
+    Lesson,
+    Document,
+    Attachment,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Learner,
+        Kind::Group,
+        Kind::Programme,
+        Kind::Certificate,
+        Kind::Order,
+        Kind::Protocol,
+        Kind::Transfer,
+        Kind::Lesson,
+        Kind::Document,
+        Kind::Attachment,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Learner => "learner",
+            Kind::Group => "group",
+            Kind::Programme => "programme",
+            Kind::Certificate => "certificate",
+            Kind::Order => "order",
+            Kind::Protocol => "protocol",
+            Kind::Transfer => "transfer",
+            Kind::Lesson => "lesson",
+            Kind::Document => "document",
+            Kind::Attachment => "attachment",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Russian label shown in results.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Kind::Learner => "слушатель",
+            Kind::Group => "группа",
+            Kind::Programme => "программа",
+            Kind::Certificate => "документ об обучении",
+            Kind::Order => "приказ",
+            Kind::Protocol => "протокол",
+            Kind::Transfer => "зачёт результатов",
+            Kind::Lesson => "занятие",
+            Kind::Document => "документ",
+            Kind::Attachment => "файл",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Kind::Learner => "learner",
+            Kind::Group => "group",
+            Kind::Programme => "programme",
+            Kind::Certificate => "certificate",
+            Kind::Order => "order",
+            Kind::Protocol => "protocol",
+            Kind::Transfer => "credit transfer",
+            Kind::Lesson => "lesson",
+            Kind::Document => "document",
+            Kind::Attachment => "file",
+        }
+    }
+}
+
+/// One searchable record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchDoc {
+    pub kind: Kind,
+    /// Who or what: `Смирнова Анна Петровна`, `ПК-12`, `Приказ № 12 от 01.09.2025`.
+    pub title: String,
+    /// Page inside the archive's `data/`, with `#anchor` when the record is a part of the page.
+    pub url: String,
+    /// Group codes the record belongs to (sorted).
+    pub groups: Vec<String>,
+    /// Programme ids (sorted).
+    pub programmes: Vec<String>,
+    /// Years (of its dates; for a learner, of their groups).
+    pub years: Vec<i32>,
+    /// People's names (matched by surname forms and with one-letter typos).
+    pub names: Vec<String>,
+    /// Codes and numbers, also matched without their separators.
+    pub codes: Vec<String>,
+    /// The rest of the searchable text, in reading order; also the source of snippets.
+    pub text: String,
+}
+
+impl SearchDoc {
+    fn new(kind: Kind, title: String, url: String) -> SearchDoc {
+        SearchDoc {
+            kind,
+            title,
+            url,
+            groups: Vec::new(),
+            programmes: Vec::new(),
+            years: Vec::new(),
+            names: Vec::new(),
+            codes: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    fn say(&mut self, part: impl AsRef<str>) {
+        let part = part.as_ref().trim();
+        if part.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push_str(" · ");
+        }
+        self.text.push_str(part);
+    }
+
+    fn finish(mut self) -> SearchDoc {
+        self.groups.sort();
+        self.groups.dedup();
+        self.programmes.sort();
+        self.programmes.dedup();
+        self.years.sort();
+        self.years.dedup();
+        self.names.dedup();
+        self.codes.dedup();
+        self
+    }
+
+    /// What snippets are cut from: the text first, then names and codes (the title is shown
+    /// anyway).
+    pub fn snippet_source(&self) -> String {
+        let mut s = self.text.clone();
+        for part in self.names.iter().chain(&self.codes) {
+            s.push('\n');
+            s.push_str(part);
+        }
+        s
+    }
+
+    /// Every word the document is found by: title, names, codes and text.
+    pub fn all_text(&self) -> String {
+        let mut s = String::new();
+        for part in std::iter::once(&self.title)
+            .chain(&self.names)
+            .chain(&self.codes)
+            .chain(std::iter::once(&self.text))
+        {
+            s.push_str(part);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+fn year(d: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.year()
+}
+
+fn control_ru(c: Control) -> &'static str {
+    match c {
+        Control::Current => "текущий контроль",
+        Control::Intermediate => "промежуточная аттестация",
+        Control::Final => "итоговая аттестация",
+    }
+}
+
+fn grade_text(v: &GradeValue, raw: &str) -> String {
+    match v {
+        GradeValue::Pass(true) => "зачтено".into(),
+        GradeValue::Pass(false) => "не зачтено".into(),
+        _ => raw.to_string(),
+    }
+}
+
+/// The searchable records of a period, in a fixed order: by kind, then as the period lists them.
+pub fn collect(period: &Period) -> Vec<SearchDoc> {
+    let learners: BTreeMap<&str, &crate::model::Learner> =
+        period.learners.iter().map(|l| (l.id.as_str(), l)).collect();
+    let groups: BTreeMap<&str, &crate::model::Group> =
+        period.groups.iter().map(|g| (g.id.as_str(), g)).collect();
+    let programmes: BTreeMap<&str, &crate::model::Programme> = period
+        .programmes
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let items: BTreeMap<&str, &crate::model::GradeItem> = period
+        .grade_items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    let period_year = year(period.config.period.start);
+    let name_of = |id: &str| learners.get(id).map(|l| l.full_name());
+    let programme_of = |group: &str| groups.get(group).map(|g| g.programme.clone());
+    let group_year = |group: &str| groups.get(group).map(|g| year(g.start));
+
+    let mut docs = Vec::new();
+
+    // Learners: name, file number, SNILS, groups, grades, results, awards, portfolio.
+    let mut by_learner: BTreeMap<&str, SearchDoc> = BTreeMap::new();
+    for l in &period.learners {
+        let mut d = SearchDoc::new(Kind::Learner, l.full_name(), paths::learner(&l.id));
+        d.names.push(l.full_name());
+        d.codes.push(l.id.clone());
+        if let Some(s) = &l.snils {
+            d.codes.push(s.clone());
+        }
+        d.codes.extend(l.platform_ids.iter().cloned());
+        by_learner.insert(&l.id, d);
+    }
+    for e in &period.enrolments {
+        if let Some(d) = by_learner.get_mut(e.learner.as_str()) {
+            d.groups.push(e.group.clone());
+            d.programmes.extend(programme_of(&e.group));
+            d.years.push(group_year(&e.group).unwrap_or(period_year));
+            let outcome = match e.outcome {
+                crate::model::Outcome::Studying => "обучается",
+                crate::model::Outcome::Completed => "завершил обучение",
+                crate::model::Outcome::Expelled => "отчислен",
+            };
+            d.say(format!("группа {}: {outcome}", e.group));
+            if let Some(r) = &e.reason {
+                d.say(r);
+            }
+        }
+    }
+    for g in &period.grades {
+        if let (Some(d), Some(item)) = (
+            by_learner.get_mut(g.learner.as_str()),
+            items.get(g.item.as_str()),
+        ) && item.control != Control::Current
+        {
+            d.say(format!(
+                "{}: {} — {}",
+                control_ru(item.control),
+                item.title,
+                grade_text(&g.value, &g.raw)
+            ));
+        }
+    }
+    for r in &period.protocol_results {
+        if let Some(d) = by_learner.get_mut(r.learner.as_str()) {
+            d.say(format!("протокол № {}: {}", r.protocol, r.result));
+            if let Some(w) = &r.work {
+                d.say(w);
+            }
+        }
+    }
+    for a in &period.awards {
+        if let Some(d) = by_learner.get_mut(a.learner.as_str()) {
+            d.say(&a.title);
+        }
+    }
+    for p in &period.portfolio {
+        if let Some(d) = by_learner.get_mut(p.learner.as_str()) {
+            d.say(&p.title);
+            if let Some(t) = &p.description {
+                d.say(t);
+            }
+        }
+    }
+    for l in &period.learners {
+        if let Some(mut d) = by_learner.remove(l.id.as_str()) {
+            if d.years.is_empty() {
+                d.years.push(period_year);
+            }
+            if let Some(b) = l.birth_date {
+                d.say(format!("дата рождения {}", date(b)));
+            }
+            if let Some(e) = &l.email {
+                d.say(e);
+            }
+            docs.push(d.finish());
+        }
+    }
+
+    for g in &period.groups {
+        let mut d = SearchDoc::new(Kind::Group, g.id.clone(), paths::group(&g.id));
+        d.codes.push(g.id.clone());
+        d.groups.push(g.id.clone());
+        d.programmes.push(g.programme.clone());
+        d.years.push(year(g.start));
+        d.years.push(year(g.end));
+        if let Some(p) = programmes.get(g.programme.as_str()) {
+            d.say(&p.title);
+        }
+        d.say(format!("{} — {}", date(g.start), date(g.end)));
+        if let Some(c) = &g.curator {
+            d.names.push(c.clone());
+        }
+        docs.push(d.finish());
+    }
+
+    for p in &period.programmes {
+        let mut d = SearchDoc::new(Kind::Programme, p.title.clone(), paths::programme(&p.id));
+        d.codes.push(p.id.clone());
+        d.programmes.push(p.id.clone());
+        d.years.push(period_year);
+        d.say(format!("{} ч.", p.hours));
+        if let Some(f) = &p.form {
+            d.say(f);
+        }
+        docs.push(d.finish());
+    }
+
+    for c in &period.issued_documents {
+        let number = match &c.series {
+            Some(s) => format!("{s} № {}", c.number),
+            None => format!("№ {}", c.number),
+        };
+        let who = name_of(&c.learner).unwrap_or_else(|| c.learner.clone());
+        let mut d = SearchDoc::new(
+            Kind::Certificate,
+            format!("{} {number}", c.kind),
+            format!("{}#{}", paths::ISSUED, paths::anchor("doc", &c.reg_number)),
+        );
+        d.names.push(who.clone());
+        if let Some(s) = &c.series {
+            d.codes.push(s.clone());
+        }
+        d.codes.push(c.number.clone());
+        d.codes.push(c.reg_number.clone());
+        if let Some(l) = learners.get(c.learner.as_str())
+            && let Some(s) = &l.snils
+        {
+            d.codes.push(s.clone());
+        }
+        if let Some(g) = &c.group {
+            d.groups.push(g.clone());
+            d.programmes.extend(programme_of(g));
+        }
+        d.years.push(year(c.issue_date));
+        d.say(&who);
+        d.say(format!("рег. № {} от {}", c.reg_number, date(c.issue_date)));
+        if c.duplicate {
+            d.say("дубликат");
+        }
+        if let Some(r) = &c.received_by {
+            d.say(format!("получил {r}"));
+        }
+        docs.push(d.finish());
+    }
+
+    for o in &period.orders {
+        let mut d = SearchDoc::new(
+            Kind::Order,
+            format!("Приказ № {} от {}", o.id, date(o.date)),
+            format!("{}#{}", paths::ORDERS, paths::anchor("order", &o.id)),
+        );
+        d.codes.push(o.id.clone());
+        if let Some(g) = &o.group {
+            d.groups.push(g.clone());
+            d.programmes.extend(programme_of(g));
+        }
+        d.years.push(year(o.date));
+        d.say(&o.title);
+        if let Some(t) = &o.text {
+            d.say(t);
+        }
+        if let Some(f) = &o.file {
+            d.say(f);
+        }
+        docs.push(d.finish());
+    }
+
+    for p in &period.protocols {
+        let mut d = SearchDoc::new(
+            Kind::Protocol,
+            format!("Протокол № {} от {}", p.id, date(p.date)),
+            format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &p.id)),
+        );
+        d.codes.push(p.id.clone());
+        d.groups.push(p.group.clone());
+        d.programmes.extend(programme_of(&p.group));
+        d.years.push(year(p.date));
+        d.say(format!("{}, группа {}", control_ru(p.kind), p.group));
+        d.names.push(p.chair.clone());
+        d.names.extend(p.members.iter().cloned());
+        d.names.extend(p.secretary.iter().cloned());
+        for r in period
+            .protocol_results
+            .iter()
+            .filter(|r| r.protocol == p.id)
+        {
+            let who = name_of(&r.learner).unwrap_or_else(|| r.learner.clone());
+            d.say(format!("{who}: {}", r.result));
+        }
+        docs.push(d.finish());
+    }
+
+    for t in &period.credit_transfers {
+        let who = name_of(&t.learner).unwrap_or_else(|| t.learner.clone());
+        let mut d = SearchDoc::new(
+            Kind::Transfer,
+            format!("{}: {}", who, t.course),
+            format!("{}#{}", paths::TRANSFERS, paths::anchor("transfer", &t.id)),
+        );
+        d.names.push(who);
+        d.groups.push(t.group.clone());
+        d.programmes.extend(programme_of(&t.group));
+        d.years.push(year(t.decision_date));
+        d.say(&t.source_organisation);
+        d.say(&t.source_document);
+        d.say(format!(
+            "{}: {}",
+            t.result,
+            if t.accepted {
+                "зачтено"
+            } else {
+                "отказано"
+            }
+        ));
+        docs.push(d.finish());
+    }
+
+    for l in &period.lessons {
+        let mut d = SearchDoc::new(
+            Kind::Lesson,
+            l.topic.clone(),
+            format!(
+                "{}#{}",
+                paths::group(&l.group),
+                paths::anchor("lesson", &l.id)
+            ),
+        );
+        d.groups.push(l.group.clone());
+        d.programmes.extend(programme_of(&l.group));
+        d.years.push(year(l.date));
+        let mut when = format!("{}, {}", l.group, date(l.date));
+        if let Some(t) = &l.time {
+            when.push(' ');
+            when.push_str(t);
+        }
+        d.say(when);
+        if let Some(k) = &l.kind {
+            d.say(k);
+        }
+        if let Some(t) = &l.teacher {
+            d.names.push(t.clone());
+        }
+        docs.push(d.finish());
+    }
+
+    for m in &period.documents {
+        let mut d = SearchDoc::new(Kind::Document, m.title.clone(), paths::document(&m.id));
+        d.years.push(period_year);
+        d.say(markdown_text(&m.markdown));
+        docs.push(d.finish());
+    }
+
+    let lesson_group: BTreeMap<&str, &str> = period
+        .lessons
+        .iter()
+        .map(|l| (l.id.as_str(), l.group.as_str()))
+        .collect();
+    for a in &period.attachments {
+        let mut d = SearchDoc::new(Kind::Attachment, a.title.clone(), paths::file(&a.path));
+        let mut gs: BTreeSet<String> = BTreeSet::new();
+        gs.extend(a.group.iter().cloned());
+        if let Some(l) = &a.lesson
+            && let Some(g) = lesson_group.get(l.as_str())
+        {
+            gs.insert(g.to_string());
+        }
+        for g in &gs {
+            d.programmes.extend(programme_of(g));
+            d.years.extend(group_year(g));
+        }
+        d.groups.extend(gs);
+        if d.years.is_empty() {
+            d.years.push(period_year);
+        }
+        if let Some(l) = &a.learner {
+            d.names.extend(name_of(l));
+        }
+        d.say(&a.path);
+        if let Some(k) = &a.kind {
+            d.say(k);
+        }
+        docs.push(d.finish());
+    }
+    docs
+}
+
+/// The plain text of a Markdown document (what a reader sees, without markup).
+pub fn markdown_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for ev in Parser::new(md) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,119 @@
+//! Finding the archives to search: a medium (a folder holding archives), one archive (a bag folder
+//! or its `data/` folder), or a zip of an archive; opening their tantivy indexes read-only.
+
+use super::SearchError;
+use super::query::Searcher;
+use crate::model::paths::INDEX_DIR;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use tantivy::Directory;
+use tantivy::directory::RamDirectory;
+
+/// One archive's index, ready to query.
+pub struct Archive {
+    /// Where it is, as the user may open it: the bag folder, or `file.zip!prefix`.
+    pub location: String,
+    /// The folder that `page` paths of its results are relative to (`<bag>/data`), for folders.
+    pub data_dir: Option<PathBuf>,
+    pub period: String,
+    pub searcher: Searcher,
+}
+
+fn is_index(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Every archive under `place`, newest period first (then by location).
+pub fn archives(place: &Path) -> Result<Vec<Archive>, SearchError> {
+    let meta = std::fs::metadata(place).map_err(|e| SearchError::io(place, e))?;
+    let mut found = Vec::new();
+    if meta.is_file() {
+        found.extend(zip_archives(place)?);
+    } else if is_index(&place.join("data").join(INDEX_DIR)) {
+        found.push(dir_archive(place, &place.join("data"))?);
+    } else if is_index(&place.join(INDEX_DIR)) {
+        found.push(dir_archive(place, place)?);
+    } else {
+        let mut entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(place)
+            .max_depth(3)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by(|a, b| a.path().cmp(b.path()));
+        for e in entries {
+            let p = e.path();
+            if e.file_type().is_dir() && is_index(&p.join("data").join(INDEX_DIR)) {
+                found.push(dir_archive(p, &p.join("data"))?);
+            } else if e.file_type().is_file()
+                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip"))
+            {
+                found.extend(zip_archives(p)?);
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        b.period
+            .cmp(&a.period)
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    Ok(found)
+}
+
+fn dir_archive(bag: &Path, data: &Path) -> Result<Archive, SearchError> {
+    let searcher = Searcher::open_dir(&data.join(INDEX_DIR))?;
+    Ok(Archive {
+        location: bag.display().to_string(),
+        data_dir: Some(data.to_path_buf()),
+        period: searcher.period()?.unwrap_or_default(),
+        searcher,
+    })
+}
+
+/// The archives inside a zip: every `…data/index/meta.json` and the files beside it.
+fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
+    let file = std::fs::File::open(path).map_err(|e| SearchError::io(path, e))?;
+    let bad = |e: zip::result::ZipError| SearchError::Index(format!("{}: {e}", path.display()));
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(bad)?;
+    let marker = format!("data/{INDEX_DIR}/meta.json");
+    let mut prefixes: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| *n == marker || n.ends_with(&format!("/{marker}")))
+        .map(|n| n[..n.len() - "meta.json".len()].to_string())
+        .collect();
+    prefixes.sort();
+    let mut out = Vec::new();
+    for prefix in prefixes {
+        let ram = RamDirectory::create();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).map_err(bad)?;
+            let name = entry.name().map_err(bad)?.to_string();
+            let Some(rel) = name.strip_prefix(&prefix) else {
+                continue;
+            };
+            if rel.is_empty() || rel.contains('/') {
+                continue;
+            }
+            let mut bytes = Vec::with_capacity(entry.size() as usize);
+            entry
+                .read_to_end(&mut bytes)
+                .map_err(|e| SearchError::io(path, e))?;
+            ram.atomic_write(Path::new(rel), &bytes)
+                .map_err(|e| SearchError::io(path, e))?;
+        }
+        let searcher = Searcher::open(tantivy::Index::open(super::readonly::ReadOnly(ram))?)?;
+        let data_prefix = prefix.trim_end_matches('/');
+        let data_prefix = data_prefix
+            .strip_suffix(INDEX_DIR)
+            .unwrap_or(data_prefix)
+            .trim_end_matches('/');
+        out.push(Archive {
+            location: format!("{}!{}", path.display(), data_prefix),
+            data_dir: None,
+            period: searcher.period()?.unwrap_or_default(),
+            searcher,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,329 @@
+/* Letopis archive search. Classic script, works from file:// (no fetch, no modules, no workers):
+ * the index is split into small scripts (search/s-*.js, d-*.js, g-*.js, meta.js) that this runtime
+ * adds to the page on demand; each calls a global function with its data.
+ * Normalisation and matching follow src/search/text.rs: lowercase, ё = е, runs of letters or
+ * digits; a query word finds an indexed word when equal, when it is another case form of it (it
+ * starts with the word's Snowball stem and adds at most 4 letters), when it is a prefix of it (as
+ * you type), or, for names, when one letter differs. */
+(function () {
+  "use strict";
+  var MAX_ENDING = 4, MIN_PREFIX = 3, LIMIT = 20;
+  var TR = {"а":"a","б":"b","в":"v","г":"g","д":"d","е":"e","ё":"e","э":"e","ж":"zh","з":"z",
+    "и":"i","й":"i","к":"k","л":"l","м":"m","н":"n","о":"o","п":"p","р":"r","с":"s","т":"t",
+    "у":"u","ф":"f","х":"kh","ц":"ts","ч":"ch","ш":"sh","щ":"shch","ъ":"","ь":"","ы":"y",
+    "ю":"iu","я":"ia"};
+  var WORD = /[\p{L}\p{M}]+|\p{N}+/gu;
+
+  function norm(w) { return w.toLowerCase().replace(/ё/g, "е"); }
+  function words(s) {
+    var m = String(s).match(WORD) || [], out = [];
+    for (var i = 0; i < m.length; i++) out.push(norm(m[i]));
+    return out;
+  }
+  /* The same transliteration as model::slug. */
+  function slug(s) {
+    var out = "", dash = false, chars = Array.from(String(s).toLowerCase());
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      if (Object.prototype.hasOwnProperty.call(TR, c)) {
+        if (TR[c]) { out += TR[c]; dash = false; }
+      } else if (/[a-z0-9]/.test(c)) { out += c; dash = false; }
+      else if (!dash && out) { out += "-"; dash = true; }
+    }
+    out = out.replace(/-+$/, "");
+    return out || "_";
+  }
+  function shardKey(w) { return slug(Array.from(w).slice(0, 3).join("")); }
+  function len(s) { return Array.from(s).length; }
+  function lev1(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var p = 0;
+    while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    var ra = a.slice(p).join(""), rb = b.slice(p).join("");
+    var A = Array.from(ra), B = Array.from(rb);
+    if (A.slice(1).join("") === B.slice(1).join("")) return true;
+    if (A.slice(1).join("") === rb || ra === B.slice(1).join("")) return true;
+    return A.length >= 2 && B.length >= 2 && A[0] === B[1] && A[1] === B[0] &&
+      A.slice(2).join("") === B.slice(2).join("");
+  }
+  /* How well query word q finds indexed word w (stem keeps stemLen letters): 0 = not at all. */
+  function score(q, w, stemLen, inName) {
+    if (q === w) return 4;
+    var ql = len(q);
+    if (/^\p{N}+$/u.test(q)) return 0;
+    if (stemLen >= MIN_PREFIX && ql >= stemLen && ql - stemLen <= MAX_ENDING &&
+        q.indexOf(Array.from(w).slice(0, stemLen).join("")) === 0) {
+      /* The longer the stem shared, the closer the form: смирновой is nearer смирнова than смирнов. */
+      return 3 + (MAX_ENDING - (ql - stemLen)) / 10;
+    }
+    if (ql >= MIN_PREFIX && w.indexOf(q) === 0) return 2;
+    if (inName && ql >= 4 && lev1(q, w)) return 1;
+    return 0;
+  }
+
+  /* ---- loading scripts ---- */
+  var stores = {};          /* base URL of a search/ folder -> its data */
+  var requested = {};       /* script URL -> [callbacks] or true when done */
+  var L = window.Letopis = { loaded: [], words: words, slug: slug, score: score, stores: stores };
+
+  function store(base) {
+    return stores[base] || (stores[base] = { meta: null, archive: "", shards: {}, docs: {}, groups: {} });
+  }
+  function currentBase() {
+    var s = document.currentScript && document.currentScript.src;
+    return s ? s.slice(0, s.lastIndexOf("/") + 1) : "";
+  }
+  window.letopisMeta = function (archive, meta) { var s = store(currentBase()); s.archive = archive; s.meta = meta; };
+  window.letopisShard = function (archive, key, entries) { store(currentBase()).shards[key] = entries; };
+  window.letopisDocs = function (archive, n, rows) { store(currentBase()).docs[n] = rows; };
+  window.letopisGroup = function (archive, g, list) { store(currentBase()).groups[g] = list; };
+
+  function load(url, done) {
+    if (requested[url] === true) { done(); return; }
+    if (requested[url]) { requested[url].push(done); return; }
+    requested[url] = [done];
+    L.loaded.push(url);
+    var el = document.createElement("script");
+    el.src = url;
+    el.async = true;
+    el.onload = el.onerror = function () {
+      var cbs = requested[url]; requested[url] = true;
+      for (var i = 0; i < cbs.length; i++) cbs[i]();
+    };
+    document.head.appendChild(el);
+  }
+  function loadAll(urls, done) {
+    var left = urls.length;
+    if (!left) { done(); return; }
+    for (var i = 0; i < urls.length; i++) load(urls[i], function () { if (--left === 0) done(); });
+  }
+
+  /* ---- searching one archive ---- */
+  /* The archive's data/ folder: the parent of its search/ folder. */
+  function dataBase(base) {
+    return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
+  }
+  /* Postings: gap * 2 + (1 when the word is in the doc's title or names). */
+  function decode(postings) {
+    var docs = new Array(postings.length), heads = new Array(postings.length), v = 0;
+    for (var i = 0; i < postings.length; i++) {
+      v += postings[i] >> 1; docs[i] = v; heads[i] = postings[i] & 1;
+    }
+    return { docs: docs, heads: heads };
+  }
+
+  /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
+   * Calls back with {archive, period, total, hits: [{kind, title, url, groups, years, snippet,
+   * score}], matched: {normalised word: true}}. */
+  function searchArchive(base, query, opts, cb) {
+    var qs = words(query), uniq = {}, i;
+    qs = qs.filter(function (q) { if (uniq[q]) return false; uniq[q] = true; return true; });
+    var s = store(base);
+    var urls = [base + "meta.js"];
+    for (i = 0; i < qs.length; i++) urls.push(base + "s-" + shardKey(qs[i]) + ".js");
+    var gslug = opts.group ? slug(opts.group) : null;
+    if (gslug) urls.push(base + "g-" + gslug + ".js");
+    loadAll(urls, function () {
+      var result = { archive: s.archive, period: s.meta ? s.meta.period : "", total: 0, hits: [], matched: {} };
+      if (!qs.length || !s.meta) { cb(result); return; }
+      var total = null;
+      for (var k = 0; k < qs.length; k++) {
+        var q = qs[k], entries = s.shards[shardKey(q)] || [], found = {};
+        for (var e = 0; e < entries.length; e++) {
+          var en = entries[e], sc = score(q, en[0], en[1], en[2]);
+          if (!sc) continue;
+          result.matched[en[0]] = true;
+          var p = decode(en[3]), docs = p.docs;
+          for (var d = 0; d < docs.length; d++) {
+            var v = sc + p.heads[d], prev = found[docs[d]];
+            if (prev === undefined || prev < v) found[docs[d]] = v;
+          }
+        }
+        if (total === null) total = found;
+        else {
+          var next = {};
+          for (var id in total) if (found[id] !== undefined) next[id] = total[id] + found[id];
+          total = next;
+        }
+      }
+      if (gslug) {
+        var inGroup = {}, list = s.groups[gslug] || [];
+        for (i = 0; i < list.length; i++) inGroup[list[i]] = true;
+        for (var id2 in total) if (!inGroup[id2]) delete total[id2];
+      }
+      var ranked = Object.keys(total).map(Number);
+      ranked.sort(function (a, b) { return total[b] - total[a] || a - b; });
+      var limit = opts.limit || LIMIT, per = s.meta.per, pos = 0;
+      function more() {
+        var want = {}, batch = [];
+        for (var j = pos; j < ranked.length && j < pos + limit * 2; j++) {
+          var f = Math.floor(ranked[j] / per);
+          if (!want[f] && !s.docs[f]) { want[f] = true; batch.push(base + "d-" + f + ".js"); }
+        }
+        loadAll(batch, function () {
+          var end = Math.min(ranked.length, pos + limit * 2);
+          for (; pos < end && result.hits.length < limit; pos++) {
+            var n = ranked[pos], rows = s.docs[Math.floor(n / per)];
+            var row = rows && rows[n % per];
+            if (!row) continue;
+            if (opts.year && (", " + row[4] + ", ").indexOf(", " + opts.year + ", ") < 0) continue;
+            result.hits.push({ kind: row[0], title: row[1], url: dataBase(base) + row[2],
+              groups: row[3], years: row[4], snippet: row[5], score: total[n] });
+          }
+          if (result.hits.length < limit && pos < ranked.length) { more(); return; }
+          result.total = opts.year ? result.hits.length + (ranked.length - pos) : ranked.length;
+          cb(result);
+        });
+      }
+      more();
+    });
+  }
+  L.searchArchive = searchArchive;
+
+  /* Searches several archives (newest first) one after another. */
+  function searchAll(bases, query, opts, cb) {
+    var out = [], i = 0;
+    (function next() {
+      if (i >= bases.length) { cb(out); return; }
+      searchArchive(bases[i++], query, opts, function (r) { out.push(r); next(); });
+    })();
+  }
+  L.searchAll = searchAll;
+
+  /* ---- the page ---- */
+  var EN = (document.documentElement.lang || "").slice(0, 2) === "en";
+  var KIND = EN ? { learner: "learner", group: "group", programme: "programme", certificate: "certificate",
+      order: "order", protocol: "protocol", transfer: "credit transfer", lesson: "lesson", document: "document",
+      attachment: "file" }
+    : { learner: "слушатель", group: "группа", programme: "программа", certificate: "документ об обучении",
+      order: "приказ", protocol: "протокол", transfer: "зачёт результатов", lesson: "занятие",
+      document: "документ", attachment: "файл" };
+  var T = EN ? { found: "Found", nothing: "Nothing found.", group: "group", year: "year", more: "more results not shown; refine the query" }
+    : { found: "Найдено", nothing: "Ничего не найдено.", group: "группа", year: "год", more: "результатов не показано; уточните запрос" };
+
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+  /* Escapes text and wraps the words that matched in <mark>. */
+  function highlight(text, matched) {
+    var out = "", last = 0, m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null) {
+      out += esc(text.slice(last, m.index));
+      out += matched[norm(m[0])] ? "<mark>" + esc(m[0]) + "</mark>" : esc(m[0]);
+      last = m.index + m[0].length;
+    }
+    return out + esc(text.slice(last));
+  }
+  L.highlight = highlight;
+
+  /* About 160 characters of the snippet, starting a little before its first matched word. */
+  function around(text, matched) {
+    var chars = Array.from(text), max = 160;
+    if (chars.length <= max) return text;
+    var m, first = -1;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null) {
+      if (matched[norm(m[0])]) { first = Array.from(text.slice(0, m.index)).length; break; }
+    }
+    var start = first < 0 ? 0 : Math.max(0, Math.min(first - 40, chars.length - max));
+    while (start > 0 && !/\s/.test(chars[start - 1])) start--;
+    var end = Math.min(chars.length, start + max);
+    return (start > 0 ? "…" : "") + chars.slice(start, end).join("") + (end < chars.length ? "…" : "");
+  }
+
+  function render(box, results, ms) {
+    var html = "", count = 0, total = 0;
+    for (var i = 0; i < results.length; i++) {
+      var r = results[i];
+      total += r.total;
+      if (!r.hits.length) continue;
+      if (results.length > 1) html += "<h2>" + esc(r.archive) + "</h2>";
+      html += "<ol class=\"search-hits\">";
+      for (var j = 0; j < r.hits.length; j++) {
+        var h = r.hits[j];
+        count++;
+        html += "<li class=\"search-hit\"><a href=\"" + esc(h.url) + "\">" + highlight(h.title, r.matched) +
+          "</a> <span class=\"search-kind\">" + esc(KIND[h.kind] || h.kind) + "</span>" +
+          (h.groups ? " · " + T.group + " " + esc(h.groups) : "") +
+          (h.years ? " · " + T.year + " " + esc(h.years) : "") +
+          (h.snippet ? "<br><span class=\"search-snippet\">" + highlight(around(h.snippet, r.matched), r.matched) + "</span>" : "") +
+          "</li>";
+      }
+      html += "</ol>";
+    }
+    var status = count ? T.found + ": " + total + (total > count ? " (" + (total - count) + " " + T.more + ")" : "")
+      : T.nothing;
+    box.innerHTML = "<p class=\"search-status\" data-ms=\"" + ms.toFixed(1) + "\">" + esc(status) + "</p>" + html;
+  }
+
+  function params() {
+    var out = {}, q = location.search.replace(/^\?/, "").split("&");
+    for (var i = 0; i < q.length; i++) {
+      if (!q[i]) continue;
+      var kv = q[i].split("="), k = decodeURIComponent(kv[0]);
+      try { out[k] = decodeURIComponent((kv[1] || "").replace(/\+/g, " ")); } catch (e) { out[k] = ""; }
+    }
+    return out;
+  }
+
+  var ownBase = currentBase();
+  function init() {
+    var form = document.getElementById("search-form"), input = document.getElementById("q");
+    var box = document.getElementById("search-results");
+    if (!form || !input || !box) return;
+    var yearSel = document.getElementById("year"), groupSel = document.getElementById("group");
+    /* A medium's index.html lists the search/ folders of its archives, newest first. */
+    var bases = (window.LETOPIS_ARCHIVES || [ownBase]).map(function (b) {
+      var a = document.createElement("a"); a.href = b; return a.href;
+    });
+    var p = params(), seq = 0, timer = null;
+    if (p.q) input.value = p.q;
+    function selected(sel) { return sel && sel.value ? sel.value : ""; }
+    function run() {
+      var q = input.value, id = ++seq, t0 = performance.now();
+      if (!words(q).length) { box.innerHTML = ""; return; }
+      searchAll(bases, q, { year: selected(yearSel), group: selected(groupSel), limit: LIMIT }, function (results) {
+        if (id !== seq) return;
+        var ms = performance.now() - t0;
+        L.last = { query: q, ms: ms, results: results };
+        render(box, results, ms);
+      });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(run, 120); }
+    input.addEventListener("input", later);
+    if (yearSel) yearSel.addEventListener("change", run);
+    if (groupSel) groupSel.addEventListener("change", run);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      try {
+        var qs = "?q=" + encodeURIComponent(input.value);
+        if (selected(yearSel)) qs += "&year=" + encodeURIComponent(selected(yearSel));
+        if (selected(groupSel)) qs += "&group=" + encodeURIComponent(selected(groupSel));
+        history.replaceState(null, "", qs);
+      } catch (e) { /* some browsers refuse history changes on file:// */ }
+      run();
+    });
+    /* Year choices from the indexes when the page has none. */
+    loadAll(bases.map(function (b) { return b + "meta.js"; }), function () {
+      if (yearSel && yearSel.options.length <= 1) {
+        var years = {};
+        bases.forEach(function (b) {
+          var meta = store(b).meta;
+          if (meta) meta.years.forEach(function (y) { years[y] = true; });
+        });
+        Object.keys(years).sort().reverse().forEach(function (y) {
+          var o = document.createElement("option");
+          o.value = o.textContent = y;
+          yearSel.appendChild(o);
+        });
+      }
+      if (yearSel && p.year) yearSel.value = p.year;
+      if (groupSel && p.group) groupSel.value = p.group;
+      if (input.value) run();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,148 @@
+use super::docs::{Kind, collect};
+use super::fixture::period;
+use super::query::{Filters, Searcher, levenshtein1};
+
+fn searcher() -> (tempfile::TempDir, Searcher) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = period();
+    super::index::write(&collect(&p), "2025", "umc-2025", dir.path()).expect("index");
+    let s = Searcher::open_dir(dir.path()).expect("open");
+    (dir, s)
+}
+
+fn titles(s: &Searcher, q: &str, f: &Filters) -> Vec<String> {
+    s.search(q, f, 20)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.title)
+        .collect()
+}
+
+#[test]
+fn surnames_in_any_case_find_the_person() {
+    let (_d, s) = searcher();
+    for q in [
+        "Смирнова",
+        "Смирновой",
+        "смирновой",
+        "Смирновым",
+        "Смирнову",
+        "Смирнов",
+    ] {
+        let t = titles(&s, q, &Filters::default());
+        assert!(
+            t.contains(&"Смирнова Анна Петровна".to_string()),
+            "{q}: {t:?}"
+        );
+    }
+    let t = titles(&s, "Смирновым", &Filters::default());
+    assert!(t.contains(&"Смирнов Олег Иванович".to_string()), "{t:?}");
+    let t = titles(&s, "Кузнецовым", &Filters::default());
+    assert!(t.contains(&"Кузнецов Пётр Ильич".to_string()), "{t:?}");
+    // A one-letter typo.
+    let t = titles(&s, "Смирнва Анна", &Filters::default());
+    assert_eq!(
+        t.first().map(String::as_str),
+        Some("Смирнова Анна Петровна")
+    );
+    // ё and е.
+    let t = titles(&s, "Семенова Алена", &Filters::default());
+    assert_eq!(t, ["Семёнова Алёна Юрьевна"]);
+}
+
+#[test]
+fn topics_codes_and_filters() {
+    let (_d, s) = searcher();
+    let t = titles(&s, "пожарной безопасности", &Filters::default());
+    assert_eq!(t, ["Пожарная безопасность на предприятии"]);
+    for q in [
+        "11223344595",
+        "112-233-445 95",
+        "0012345",
+        "0012-345",
+        "2025/017",
+    ] {
+        let hits = s.search(q, &Filters::default(), 20).expect("search");
+        assert!(
+            hits.iter().any(|h| h.kind == "certificate"),
+            "{q}: {hits:?}"
+        );
+    }
+    let group = Filters {
+        group: Some("ПП-3".into()),
+        ..Filters::default()
+    };
+    assert_eq!(titles(&s, "Смирнову", &group), ["Смирнов Олег Иванович"]);
+    let year = Filters {
+        year: Some(2024),
+        ..Filters::default()
+    };
+    assert_eq!(titles(&s, "учёт", &year), ["Учёт основных средств", "ПП-3"]);
+    let kind = Filters {
+        kind: Some(Kind::Group),
+        ..Filters::default()
+    };
+    assert_eq!(titles(&s, "ПК-12", &kind), ["ПК-12"]);
+    let hits = s
+        .search("хранятся", &Filters::default(), 5)
+        .expect("search");
+    assert_eq!(hits[0].page, "documents/polozhenie.html");
+    assert!(hits[0].snippet.contains("хранятся"), "{:?}", hits[0]);
+}
+
+#[test]
+fn index_bytes_are_deterministic() {
+    let p = period();
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let fa = super::index::write(&collect(&p), "2025", "umc-2025", a.path()).expect("a");
+    let fb = super::index::write(&collect(&p), "2025", "umc-2025", b.path()).expect("b");
+    assert_eq!(fa, fb);
+    for f in &fa {
+        let x = std::fs::read(a.path().join(f)).expect("read a");
+        let y = std::fs::read(b.path().join(f)).expect("read b");
+        assert!(x == y, "{f} differs");
+    }
+}
+
+#[test]
+fn one_edit() {
+    assert!(levenshtein1("смирнова", "смирнва"));
+    assert!(levenshtein1("смирнова", "смирнвоа"));
+    assert!(levenshtein1("смирнова", "смирнoва"));
+    assert!(!levenshtein1("смирнова", "смирн"));
+    assert!(!levenshtein1("abcd", "badc"));
+}
+
+#[test]
+fn build_writes_both_indexes_into_the_payload_deterministically() {
+    let p = period();
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let mut pa = crate::seal::Payload::default();
+    let mut pb = crate::seal::Payload::default();
+    let sa = super::build(&p, a.path(), &mut pa).expect("build a");
+    super::build(&p, b.path(), &mut pb).expect("build b");
+    assert_eq!(sa.documents, collect(&p).len());
+    assert!(pa.files.contains_key("index/meta.json"));
+    assert!(pa.files.contains_key("search/search.js"));
+    assert!(pa.files.contains_key("search/meta.js"));
+    assert!(
+        pa.files.contains_key("search/s-smi.js"),
+        "{:?}",
+        pa.files.keys()
+    );
+    assert!(pa.files.contains_key("search/g-pk-12.js"));
+    assert_eq!(pa.files.len(), pb.files.len());
+    for (k, f) in &pa.files {
+        let x = std::fs::read(f).expect("read a");
+        let y = std::fs::read(&pb.files[k]).expect("read b");
+        assert!(x == y, "{k} differs");
+    }
+    let shard = std::fs::read_to_string(&pa.files["search/s-smi.js"]).expect("shard");
+    assert!(
+        shard.starts_with("letopisShard(\"umc-2025\",\"smi\",["),
+        "{shard}"
+    );
+    assert!(shard.contains("[\"смирнова\",7,1,"), "{shard}");
+}

@@ -1,0 +1,47 @@
+// Opens an archive's search page by file:// in the system Chromium, types a query into the
+// search box (optionally choosing a group and a year first), waits for the results, prints them
+// as JSON, then follows the first result's link and reports the page it opened.
+// Usage: node search.cjs <file:// URL of search.html> <query> [group] [year]
+const { chromium } = require("playwright-core");
+
+(async () => {
+  const [url, query, group, year] = process.argv.slice(2);
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    await page.goto(url);
+    if (group) await page.selectOption("#group", group);
+    if (year) await page.selectOption("#year", year);
+    await page.click("#q");
+    await page.keyboard.type(query, { delay: 20 });
+    await page.waitForFunction(
+      (q) => window.Letopis && Letopis.last && Letopis.last.query === q &&
+        document.querySelector(".search-status"),
+      query, { timeout: 15000 });
+    const out = await page.evaluate(() => ({
+      status: document.querySelector(".search-status").textContent,
+      ms: Letopis.last.ms,
+      loaded: Letopis.loaded,
+      hits: [...document.querySelectorAll(".search-hit")].map((li) => ({
+        text: li.textContent,
+        href: li.querySelector("a").href,
+        marks: [...li.querySelectorAll("mark")].map((m) => m.textContent),
+      })),
+    }));
+    if (out.hits.length) {
+      await Promise.all([page.waitForEvent("load"), page.click(".search-hit a")]);
+      out.opened = { url: page.url(), title: await page.title() };
+    }
+    out.errors = errors;
+    console.log(JSON.stringify(out));
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => { console.error(String(e)); process.exit(1); });

@@ -1,0 +1,186 @@
+//! The search box in a real headless Chromium, opened by file:// (no server).
+//! Needs /usr/bin/chromium and tests/browser/node_modules (installed by .ci/run).
+
+use letopis::model;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[path = "common/period.rs"]
+mod period;
+
+/// The archive's `data/` with the search indexes and the search page (the markup of the render
+/// stage's search.html: form#search-form, input#q, select#year, select#group,
+/// div#search-results, search/search.js), plus the learner page a result links to.
+fn archive(root: &Path) -> PathBuf {
+    let data = root.join("umc-2025").join("data");
+    let mut payload = letopis::seal::Payload::default();
+    letopis::search::build(&period::period(), &data, &mut payload).expect("search build");
+    std::fs::write(
+        data.join("search.html"),
+        r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title></head><body>
+<form id="search-form" action="search.html" method="get">
+<input id="q" name="q" type="search">
+<select id="year" name="year"><option value="">Все годы</option><option value="2024">2024</option><option value="2025">2025</option></select>
+<select id="group" name="group"><option value="">Все группы</option><option value="ПК-12">ПК-12</option><option value="ПП-3">ПП-3</option></select>
+<button type="submit">Найти</button></form>
+<noscript><p>Для поиска нужен JavaScript.</p></noscript>
+<div id="search-results" aria-live="polite"></div>
+<script src="search/search.js"></script></body></html>"#,
+    )
+    .expect("search.html");
+    std::fs::create_dir_all(data.join("learners")).expect("learners");
+    for (file, title) in [
+        ("l-001.html", "Смирнова Анна Петровна"),
+        ("l-002.html", "Смирнов Олег Иванович"),
+    ] {
+        std::fs::write(
+            data.join("learners").join(file),
+            format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body></body></html>"),
+        )
+        .expect("page");
+    }
+    data
+}
+
+fn url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn browse(page: &Path, query: &str, group: &str, year: &str) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(url(page))
+        .arg(query)
+        .arg(group)
+        .arg(year)
+        .output()
+        .expect("node (see .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from search.cjs")
+}
+
+#[test]
+fn typing_a_surname_in_an_oblique_case_finds_and_opens_the_learner() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = archive(tmp.path());
+    let r = browse(&data.join("search.html"), "смирновой", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    let hits = r["hits"].as_array().expect("hits");
+    let first = &hits[0];
+    assert_eq!(first["href"], url(&data.join("learners/l-001.html")), "{r}");
+    assert!(
+        first["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("слушатель · группа ПК-12 · год 2025"),
+        "{r}"
+    );
+    assert_eq!(first["marks"], serde_json::json!(["Смирнова"]), "{r}");
+    assert_eq!(r["opened"]["title"], "Смирнова Анна Петровна", "{r}");
+    // Only the shards the query needs were loaded: meta, one word shard, one docs file.
+    let loaded: Vec<String> = r["loaded"]
+        .as_array()
+        .expect("loaded")
+        .iter()
+        .map(|u| {
+            u.as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(loaded, ["meta.js", "s-smi.js", "d-0.js"], "{r}");
+}
+
+#[test]
+fn group_filter_topic_forms_and_codes_in_the_browser() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = archive(tmp.path());
+    let page = data.join("search.html");
+    let r = browse(&page, "Смирнову", "ПП-3", "");
+    let hits = r["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1, "{r}");
+    assert_eq!(
+        hits[0]["href"],
+        url(&data.join("learners/l-002.html")),
+        "{r}"
+    );
+
+    let r = browse(&page, "пожарной безопасности", "", "");
+    let hits = r["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1, "{r}");
+    assert!(
+        hits[0]["href"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/data/groups/pk-12.html#lesson-z-1"),
+        "{r}"
+    );
+    assert_eq!(
+        hits[0]["marks"],
+        serde_json::json!(["Пожарная", "безопасность"]),
+        "{r}"
+    );
+
+    for q in ["11223344595", "112-233-445 95", "0012-345"] {
+        let r = browse(&page, q, "", "");
+        let hits = r["hits"].as_array().expect("hits");
+        assert!(
+            hits.iter().any(|h| h["href"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("/data/issued.html#doc-2025-017")),
+            "{q}: {r}"
+        );
+    }
+    let r = browse(&page, "Семенова", "", "2025");
+    let hits = r["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1, "{r}");
+    assert_eq!(hits[0]["marks"], serde_json::json!(["Семёнова"]), "{r}");
+    let r = browse(&page, "Семенова", "", "2024");
+    assert_eq!(r["hits"], serde_json::json!([]), "{r}");
+    assert_eq!(r["status"], "Ничего не найдено.", "{r}");
+}
+
+#[test]
+fn the_query_in_the_address_runs_on_load() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = archive(tmp.path());
+    let profile = tempfile::tempdir().expect("profile");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=8000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!(
+            "{}?q=%D0%A1%D0%BC%D0%B8%D1%80%D0%BD%D0%BE%D0%B2%D1%8B%D0%BC",
+            url(&data.join("search.html"))
+        ))
+        .output()
+        .expect("chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // Both Смирновы and Смирнова's certificate.
+    assert!(dom.contains("Найдено: 3"), "{dom}");
+    assert!(
+        dom.contains(&format!(
+            "<a href=\"{}\"><mark>Смирнов</mark> Олег Иванович</a>",
+            url(&data.join("learners/l-002.html"))
+        )),
+        "{dom}"
+    );
+}
