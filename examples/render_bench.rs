@@ -3,6 +3,10 @@
 //! folder. Prints pages/s and the peak resident memory of the process.
 //!
 //!     cargo run --release --example render_bench [-- LEARNERS [OUT_DIR]]
+//!     cargo run --release --example render_bench -- INPUT_DIR [OUT_DIR]
+//!
+//! With an input folder (e.g. one written by `examples/gen_period.rs`) the period is loaded with
+//! `ingest::load` first and only the rendering is timed.
 
 use chrono::{Duration, NaiveDate};
 use letopis::model::*;
@@ -234,20 +238,49 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system) used by the process so far.
+fn cpu_secs() -> f64 {
+    // SAFETY: getrusage only writes into the zeroed struct we pass.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let learners: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let first = args.next().unwrap_or_else(|| "20000".into());
     let keep = args.next();
     let t0 = Instant::now();
-    let p = period(learners);
+    let (p, input) = match first.parse::<usize>() {
+        Ok(n) => (period(n), None),
+        Err(_) => match letopis::ingest::load(std::path::Path::new(&first)) {
+            Ok((p, diags)) if !diags.iter().any(|d| d.is_error()) => {
+                (p, Some(std::path::PathBuf::from(&first)))
+            }
+            Ok(_) => {
+                eprintln!("{first}: data errors (run letopis check)");
+                std::process::exit(1);
+            }
+            Err(e) => {
+                eprintln!("{first}: {e}");
+                std::process::exit(2);
+            }
+        },
+    };
+    let learners = p.learners.len();
     let gen_time = t0.elapsed();
     let rss_model = peak_rss_mb();
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = keep
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| tmp.path().to_path_buf());
+    let cpu0 = cpu_secs();
     let t1 = Instant::now();
-    let r = match render(&p, tmp.path(), &out, &RenderOptions::default()) {
+    let input_dir = input.unwrap_or_else(|| tmp.path().to_path_buf());
+    let r = match render(&p, &input_dir, &out, &RenderOptions::default()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("render failed: {e}");
@@ -255,6 +288,7 @@ fn main() {
         }
     };
     let secs = t1.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu0;
     let bytes: u64 = r
         .payload
         .files
@@ -263,10 +297,14 @@ fn main() {
         .map(|m| m.len())
         .sum();
     println!(
-        "learners {learners}, attendance rows {}, model built in {:.2} s (peak RSS {:.0} MB)",
+        "learners {learners}, attendance rows {}, model built/loaded in {:.2} s (peak RSS {:.0} MB)",
         p.attendance.len(),
         gen_time.as_secs_f64(),
         rss_model
+    );
+    println!(
+        "render CPU time {cpu:.2} s: {:.0} pages per CPU-second",
+        r.pages as f64 / cpu
     );
     println!(
         "rendered {} files ({} expected) in {:.2} s: {:.0} pages/s, {:.1} MB written, peak RSS {:.0} MB, threads {}",

@@ -187,11 +187,14 @@ pub fn render(
                 message: error::tera_message(&e),
             })?;
             ctx.insert_value("page", page);
-            let html = tera.render(template, &ctx).map_err(|e| RenderError::Page {
-                page: path.clone(),
-                template: template.to_string(),
-                message: error::tera_message(&e),
-            })?;
+            // Rendered into bytes: templates and values are UTF-8 already, no re-validation.
+            let mut html: Vec<u8> = Vec::with_capacity(32 * 1024);
+            tera.render_to(template, &ctx, &mut html)
+                .map_err(|e| RenderError::Page {
+                    page: path.clone(),
+                    template: template.to_string(),
+                    message: error::tera_message(&e),
+                })?;
             let file = work_dir.join(&path);
             std::fs::write(&file, html).map_err(|e| RenderError::io(&file, e))?;
             if let Some(pb) = opts.progress {
