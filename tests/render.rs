@@ -436,3 +436,24 @@ fn init_writes_templates_that_build_the_same_archive() {
         );
     }
 }
+
+#[test]
+fn templates_folder_from_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_dir(&sample(), &input);
+    std::fs::create_dir_all(input.join("my-templates")).unwrap();
+    std::fs::write(
+        input.join("my-templates/about.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Шаблон из letopis.yaml</p>{% endblock content %}",
+    )
+    .unwrap();
+    let cfg = input.join("letopis.yaml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\ntemplates: my-templates\n");
+    std::fs::write(&cfg, text).unwrap();
+    let a = tmp.path().join("a");
+    ok(&build(&input, &[&a]));
+    let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
+    assert!(about.contains("<p>Шаблон из letopis.yaml</p>"), "{about}");
+}
