@@ -22,6 +22,9 @@ fn build(input: &Path, outs: &[&Path]) -> Output {
         args.push("--out".as_ref());
         args.push(o.as_os_str());
     }
+    if outs.len() == 1 {
+        args.push("--draft".as_ref());
+    }
     args.push("--quiet".as_ref());
     letopis(&args)
 }
@@ -131,6 +134,8 @@ fn builds_sample_on_two_media_with_working_links() {
     ] {
         assert!(data.join(f).is_file(), "{f} missing");
     }
+    // An attachment is stored once, under files/, not again under raw/.
+    assert!(!data.join("raw/files/foto/diplom-konkurs-2025.jpg").exists());
     assert_eq!(
         std::fs::read(data.join("raw/learners.csv")).unwrap(),
         std::fs::read(sample().join("learners.csv")).unwrap(),
@@ -175,9 +180,6 @@ fn builds_sample_on_two_media_with_working_links() {
         }
     }
     assert!(checked > 1000, "only {checked} links checked");
-    // search/search.js and its shards are written by the search stage (issue 5), not by render;
-    // it is the only reference allowed to be missing from a render-only archive.
-    unresolved.retain(|u| !u.ends_with("→ search/search.js"));
     assert!(unresolved.is_empty(), "broken links:\n{unresolved:#?}");
     let css = std::fs::read_to_string(data.join("assets/style.css")).unwrap();
     assert!(!css.contains("http"), "stylesheet references the network");
@@ -419,4 +421,69 @@ fn template_override_and_broken_override() {
         "{err}"
     );
     assert!(!b.join(ARCHIVE).exists());
+}
+
+#[test]
+fn init_writes_templates_that_build_the_same_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tpl = tmp.path().join("my-templates");
+    let out = letopis(&["init".as_ref(), "--templates".as_ref(), tpl.as_os_str()]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Шаблоны записаны"));
+    for f in [
+        "base.html",
+        "learner.html",
+        "group.html",
+        "medium.html",
+        "assets/style.css",
+    ] {
+        assert!(tpl.join(f).is_file(), "{f} not written");
+    }
+    // Written again: refused, nothing overwritten.
+    let again = letopis(&["init".as_ref(), "--templates".as_ref(), tpl.as_os_str()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("уже существует"));
+
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&build(&sample(), &[&a]));
+    let with = letopis(&[
+        "build".as_ref(),
+        sample().as_os_str(),
+        "--out".as_ref(),
+        b.as_os_str(),
+        "--draft".as_ref(),
+        "--quiet".as_ref(),
+        "--templates".as_ref(),
+        tpl.as_os_str(),
+    ]);
+    ok(&with);
+    for f in files_under(&a) {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{} differs when built from the written-out templates",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn templates_folder_from_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_dir(&sample(), &input);
+    std::fs::create_dir_all(input.join("my-templates")).unwrap();
+    std::fs::write(
+        input.join("my-templates/about.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Шаблон из letopis.yaml</p>{% endblock content %}",
+    )
+    .unwrap();
+    let cfg = input.join("letopis.yaml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\ntemplates: my-templates\n");
+    std::fs::write(&cfg, text).unwrap();
+    let a = tmp.path().join("a");
+    ok(&build(&input, &[&a]));
+    let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
+    assert!(about.contains("<p>Шаблон из letopis.yaml</p>"), "{about}");
 }

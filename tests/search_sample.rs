@@ -202,3 +202,74 @@ fn the_archive_search_page_in_chromium() {
         "{r}"
     );
 }
+
+/// Copies the sample as the previous period (2024), builds both periods onto one medium, and
+/// searches from the medium's index.html.
+#[test]
+fn the_medium_index_searches_every_period_newest_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let old = tmp.path().join("input-2024");
+    for e in walkdir::WalkDir::new(&sample)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(&sample).expect("rel");
+        let to = old.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+    let config = std::fs::read_to_string(old.join("letopis.yaml")).expect("config");
+    let config = config
+        .replace("id: \"2025\"", "id: \"2024\"")
+        .replace("start: 2025-01-01", "start: 2024-01-01")
+        .replace("end: 2025-12-31", "end: 2024-12-31")
+        .replace("build_date: 2026-01-20", "build_date: 2025-01-20");
+    std::fs::write(old.join("letopis.yaml"), config).expect("config");
+    let medium = tmp.path().join("medium");
+    for input in [&old, &sample] {
+        let out = bin()
+            .arg("build")
+            .arg(input)
+            .arg("--out")
+            .arg(&medium)
+            .args(["--draft", "-q"])
+            .output()
+            .expect("build");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(url(&medium.join("index.html")))
+        .args(["Смирновой", "", ""])
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let hrefs: Vec<&str> = r["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["href"].as_str())
+        .collect();
+    let learner_2025 = url(&medium.join("gorizont-2025/data/learners/ld-2025-002.html"));
+    let learner_2024 = url(&medium.join("gorizont-2024/data/learners/ld-2025-002.html"));
+    let (a, b) = (
+        hrefs.iter().position(|h| *h == learner_2025),
+        hrefs.iter().position(|h| *h == learner_2024),
+    );
+    assert!(a.is_some() && b.is_some() && a < b, "{r}");
+    assert_eq!(r["opened"]["url"], learner_2025, "{r}");
+}

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod init_templates;
 pub mod log;
 pub mod pack;
 pub mod repair;
@@ -30,14 +31,6 @@ pub enum Command {
     /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
     Check {
         /// Папка выгрузки (input folder)
-        folder: PathBuf,
-        /// Язык сообщений: ru или en (language of messages)
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
-    },
-    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
-    Init {
-        /// Новая или пустая папка (a new or empty folder)
         folder: PathBuf,
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
@@ -77,6 +70,19 @@ pub enum Command {
     /// Запечатать готовую папку как архив на носители (служебная команда)
     #[command(hide = true)]
     SealDir(seal_dir::SealDirArgs),
+    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["folder", "templates"])))]
+    Init {
+        /// Новая или пустая папка (a new or empty folder)
+        folder: Option<PathBuf>,
+        /// Записать встроенные шаблоны страниц архива в эту папку, чтобы изменить их
+        /// (write the built-in page templates into this folder to customise them)
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Язык сообщений: ru или en (language of messages)
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
     Search(search::SearchArgs),
 }
@@ -101,9 +107,6 @@ impl From<LangArg> for Lang {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
-        Command::Init { folder, lang } => {
-            init::run(&folder, lang.map(Lang::from).unwrap_or_default())
-        }
         Command::Build {
             folder,
             out,
@@ -127,6 +130,23 @@ pub fn run(cli: Cli) -> i32 {
         Command::Log(a) => log::run(a),
         Command::SealDir(a) => seal_dir::run(a),
         Command::Search(a) => search::run(a),
+        Command::Init {
+            folder,
+            templates,
+            lang,
+        } => {
+            let lang = lang.map(Lang::from).unwrap_or_default();
+            if let Some(dir) = templates {
+                let code = init_templates::run(&dir, lang);
+                if code != 0 {
+                    return code;
+                }
+            }
+            match folder {
+                Some(folder) => init::run(&folder, lang),
+                None => 0,
+            }
+        }
     }
 }
 

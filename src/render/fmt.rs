@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 /// `dd.mm.yyyy`, the form of Russian documents (used in both languages for consistency).
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    use chrono::Datelike;
+    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {

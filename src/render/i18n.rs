@@ -78,6 +78,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("kind", "Вид", "Kind"),
     ("title", "Наименование", "Title"),
     ("hours", "Часов", "Hours"),
+    ("hours_short", "ч.", "h"),
     ("form", "Форма обучения", "Form of study"),
     ("start", "Начало", "Start"),
     ("end", "Окончание", "End"),
@@ -203,6 +204,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "integrity_letopis",
         "или средствами Letopis:",
         "or with Letopis:",
+    ),
+    (
+        "attachment_files",
+        "Файлы вложений — в папке files/, там, куда ведут ссылки со страниц.",
+        "Attachment files are in the files/ folder, where the pages link them.",
     ),
     (
         "original_files",

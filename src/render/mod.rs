@@ -187,11 +187,14 @@ pub fn render(
                 message: error::tera_message(&e),
             })?;
             ctx.insert_value("page", page);
-            let html = tera.render(template, &ctx).map_err(|e| RenderError::Page {
-                page: path.clone(),
-                template: template.to_string(),
-                message: error::tera_message(&e),
-            })?;
+            // Rendered into bytes: templates and values are UTF-8 already, no re-validation.
+            let mut html: Vec<u8> = Vec::with_capacity(32 * 1024);
+            tera.render_to(template, &ctx, &mut html)
+                .map_err(|e| RenderError::Page {
+                    page: path.clone(),
+                    template: template.to_string(),
+                    message: error::tera_message(&e),
+                })?;
             let file = work_dir.join(&path);
             std::fs::write(&file, html).map_err(|e| RenderError::io(&file, e))?;
             if let Some(pb) = opts.progress {
@@ -217,11 +220,17 @@ pub fn render(
     payload.add(ARCHIVE_INFO, info);
     let pages = payload.files.len();
 
-    for s in &period.sources {
-        add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
-    }
-    for f in linked_files(period) {
+    // Attachment files live under files/ (where pages link them); every other input file
+    // (exports, config, documents, unreferenced files) is kept verbatim under raw/. No file is
+    // stored twice.
+    let linked = linked_files(period);
+    for f in &linked {
         add_input(&mut payload, input_dir, f, paths::file(f))?;
+    }
+    for s in &period.sources {
+        if linked.binary_search(&s.path.as_str()).is_err() {
+            add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+        }
     }
     Ok(Rendered {
         payload,
@@ -231,8 +240,8 @@ pub fn render(
 }
 
 /// Every input file the pages link under `files/`: attachments and the files of orders, awards
-/// and portfolio items.
-fn linked_files(p: &Period) -> Vec<&str> {
+/// and portfolio items. Sorted, without duplicates.
+pub fn linked_files(p: &Period) -> Vec<&str> {
     let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
     v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
     v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
@@ -483,6 +492,8 @@ pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
 struct MediumEntry {
     name: String,
     href: String,
+    /// The archive's browser search folder (`<name>/data/search/`), for the medium-wide search.
+    search: String,
     organisation: String,
     period_title: String,
     period_start: String,
@@ -506,6 +517,7 @@ pub fn medium_index(
         .iter()
         .map(|a| MediumEntry {
             href: fmt::href(&format!("{}/data/{}", a.name, paths::INDEX)),
+            search: fmt::href(&format!("{}/data/{}/", a.name, paths::SEARCH_DIR)),
             name: a.name.clone(),
             organisation: a.organisation.clone(),
             period_title: a.period_title.clone(),
@@ -518,6 +530,13 @@ pub fn medium_index(
     ctx.insert("t", &i18n::strings(lang));
     ctx.insert("lang", lang.code());
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert(
+        "search_js",
+        &entries
+            .first()
+            .map(|e| format!("{}search.js", e.search))
+            .unwrap_or_default(),
+    );
     ctx.insert("archives", &entries);
     templates
         .tera

@@ -263,6 +263,9 @@ fn renders_every_page_with_payload() {
 
     let group = read(&work, "groups/pk-12.html");
     assert!(group.contains("id=\"lesson-l1\""));
+    // The printed journal repeats the grid in parts of PRINT_COLUMNS lessons; 3 lessons: one part.
+    assert_eq!(group.matches("class=\"grid print-part\"").count(), 1);
+    assert!(group.contains("<div class=\"grid-box screen-only\">"));
     assert!(
         group.contains("<td class=\"m-a\" title=\"отсутствовал\">н</td>"),
         "{group}"
@@ -280,6 +283,11 @@ fn renders_every_page_with_payload() {
             || evil.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
     );
     let doc = read(&work, "documents/polozhenie.html");
+    assert_eq!(
+        doc.matches("Положение</h1>").count(),
+        1,
+        "title repeated: {doc}"
+    );
     assert!(!doc.contains("<script"), "{doc}");
     assert!(!doc.contains("javascript:"), "{doc}");
     assert!(!doc.contains("onclick"), "{doc}");

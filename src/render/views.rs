@@ -761,7 +761,20 @@ pub struct LessonView {
 pub struct Grid {
     pub head: Vec<GridHead>,
     pub rows: Vec<GridRow>,
+    /// Column ranges of the printed journal: a wide grid is printed as several tables of
+    /// [`PRINT_COLUMNS`] lessons each, so it fits the page width.
+    pub parts: Vec<GridPart>,
 }
+
+#[derive(Serialize)]
+pub struct GridPart {
+    pub from: usize,
+    pub to: usize,
+    pub last: bool,
+}
+
+/// Lessons per printed journal table (A4 portrait at 7 pt).
+pub const PRINT_COLUMNS: usize = 16;
 
 #[derive(Serialize)]
 pub struct GridHead {
@@ -1023,7 +1036,16 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             }
         }
     }
+    let parts: Vec<GridPart> = (0..nl)
+        .step_by(PRINT_COLUMNS)
+        .map(|from| GridPart {
+            from,
+            to: (from + PRINT_COLUMNS).min(nl),
+            last: from + PRINT_COLUMNS >= nl,
+        })
+        .collect();
     let grid = Grid {
+        parts,
         head: lessons
             .iter()
             .enumerate()
@@ -1291,10 +1313,21 @@ pub struct DocumentPage {
     pub source: Link,
 }
 
+/// The page prints the document's title as its `<h1>`; a leading `# Title` of the Markdown would
+/// repeat it.
+fn drop_leading_h1(html: String) -> String {
+    if html.starts_with("<h1>")
+        && let Some(end) = html.find("</h1>")
+    {
+        return html[end + "</h1>".len()..].trim_start().to_string();
+    }
+    html
+}
+
 pub fn document(c: &Ctx, d: &MarkdownDoc) -> DocumentPage {
     DocumentPage {
         title: d.title.clone(),
-        html: super::markdown::to_safe_html(&d.markdown),
+        html: drop_leading_h1(super::markdown::to_safe_html(&d.markdown)),
         source: c.link(&paths::raw(&d.path), d.path.clone()),
     }
 }
@@ -1331,13 +1364,18 @@ pub struct RejectedView {
 }
 
 pub fn about(c: &Ctx) -> AboutPage {
+    let linked = super::linked_files(c.p);
     AboutPage {
         sources: c
             .p
             .sources
             .iter()
             .map(|s| SourceView {
-                file: c.link(&paths::raw(&s.path), s.path.clone()),
+                file: if linked.binary_search(&s.path.as_str()).is_ok() {
+                    c.link(&paths::file(&s.path), s.path.clone())
+                } else {
+                    c.link(&paths::raw(&s.path), s.path.clone())
+                },
                 kind: s.kind.clone(),
                 format: s.format.clone(),
                 encoding: s.encoding.clone(),

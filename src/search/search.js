@@ -274,7 +274,10 @@
     var box = document.getElementById("search-results");
     if (!form || !input || !box) return;
     var yearSel = document.getElementById("year"), groupSel = document.getElementById("group");
-    var bases = window.LETOPIS_ARCHIVES || [ownBase];
+    /* A medium's index.html lists the search/ folders of its archives, newest first. */
+    var bases = (window.LETOPIS_ARCHIVES || [ownBase]).map(function (b) {
+      var a = document.createElement("a"); a.href = b; return a.href;
+    });
     var p = params(), seq = 0, timer = null;
     if (p.q) input.value = p.q;
     function selected(sel) { return sel && sel.value ? sel.value : ""; }
@@ -302,15 +305,19 @@
       } catch (e) { /* some browsers refuse history changes on file:// */ }
       run();
     });
-    /* Year choices from the index when the page has none. */
-    load(bases[0] + "meta.js", function () {
-      var meta = store(bases[0]).meta;
-      if (yearSel && meta && yearSel.options.length <= 1) {
-        for (var i = 0; i < meta.years.length; i++) {
+    /* Year choices from the indexes when the page has none. */
+    loadAll(bases.map(function (b) { return b + "meta.js"; }), function () {
+      if (yearSel && yearSel.options.length <= 1) {
+        var years = {};
+        bases.forEach(function (b) {
+          var meta = store(b).meta;
+          if (meta) meta.years.forEach(function (y) { years[y] = true; });
+        });
+        Object.keys(years).sort().reverse().forEach(function (y) {
           var o = document.createElement("option");
-          o.value = o.textContent = String(meta.years[i]);
+          o.value = o.textContent = y;
           yearSel.appendChild(o);
-        }
+        });
       }
       if (yearSel && p.year) yearSel.value = p.year;
       if (groupSel && p.group) groupSel.value = p.group;
