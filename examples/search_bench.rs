@@ -15,6 +15,16 @@ use letopis::search::query::{Filters, Searcher};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// CPU seconds used by the process so far (user + system): on a shared machine wall time
+/// depends on the neighbours, CPU time much less.
+fn cpu() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    s(u.ru_utime) + s(u.ru_stime)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let input = PathBuf::from(args.next().ok_or("usage: search_bench INPUT OUT")?);
@@ -29,25 +39,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let data = out.join("data");
     {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         let docs = letopis::search::docs::collect(&period);
-        println!("  collect: {:.2} s", t.elapsed().as_secs_f64());
+        println!(
+            "  collect: {:.2} s wall, {:.2} s CPU",
+            t.elapsed().as_secs_f64(),
+            cpu() - c
+        );
         let tmp = out.join("parts");
         let _ = std::fs::remove_dir_all(&tmp);
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         letopis::search::index::write(&docs, "p", "a", &tmp.join("index"))?;
-        println!("  tantivy index: {:.2} s", t.elapsed().as_secs_f64());
-        let t = Instant::now();
+        println!(
+            "  tantivy index: {:.2} s wall, {:.2} s CPU",
+            t.elapsed().as_secs_f64(),
+            cpu() - c
+        );
+        let (t, c) = (Instant::now(), cpu());
         letopis::search::browser::write(&docs, "p", "a", &tmp.join("search"))?;
-        println!("  browser index: {:.2} s", t.elapsed().as_secs_f64());
+        println!(
+            "  browser index: {:.2} s wall, {:.2} s CPU",
+            t.elapsed().as_secs_f64(),
+            cpu() - c
+        );
         std::fs::remove_dir_all(&tmp)?;
     }
     let mut payload = letopis::seal::Payload::default();
     let t = Instant::now();
+    let c = cpu();
     let stats = letopis::search::build(&period, &data, &mut payload)?;
     println!(
-        "search::build: {:.2} s, {} documents, {} index files, {} browser files",
+        "search::build: {:.2} s wall, {:.2} s CPU, {} documents, {} index files, {} browser files",
         t.elapsed().as_secs_f64(),
+        cpu() - c,
         stats.documents,
         stats.index_files,
         stats.browser_files

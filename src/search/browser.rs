@@ -18,7 +18,7 @@ use super::docs::{Kind, SearchDoc};
 use super::text::{self, Stems};
 use crate::model::slug;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// The search runtime, written as `search/search.js`.
@@ -73,11 +73,11 @@ fn base64(bytes: &[u8]) -> String {
 
 /// Postings of one word: delta-coded (`gap * 2 + in title or names`) when that is shorter,
 /// otherwise a base64 bitmap over all documents (common words such as `группа`).
-fn postings(docs: &BTreeMap<u32, bool>, total: usize) -> Result<String, SearchError> {
+fn postings(docs: &[(u32, bool)], total: usize) -> Result<String, SearchError> {
     let mut prev = 0u32;
     let deltas: Vec<u32> = docs
         .iter()
-        .map(|(&d, &head)| {
+        .map(|&(d, head)| {
             let delta = d - prev;
             prev = d;
             delta * 2 + u32::from(head)
@@ -89,7 +89,7 @@ fn postings(docs: &BTreeMap<u32, bool>, total: usize) -> Result<String, SearchEr
         return Ok(list);
     }
     let mut bits = vec![0u8; total.div_ceil(8)];
-    for &d in docs.keys() {
+    for &(d, _) in docs {
         bits[d as usize / 8] |= 1 << (d % 8);
     }
     json(&base64(&bits))
@@ -133,31 +133,38 @@ pub fn write(
         (d.kind, text::words(&key), i)
     });
     let mut stems = Stems::new();
-    // word → (stem length, in a name somewhere, doc number → in that doc's title or names)
-    let mut words: BTreeMap<String, (usize, bool, BTreeMap<u32, bool>)> = BTreeMap::new();
+    // word → (stem length, in a name somewhere, (doc number, in that doc's title or names) in
+    // increasing doc order)
+    let mut words: HashMap<String, (usize, bool, Vec<(u32, bool)>)> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     for (n, &i) in order.iter().enumerate() {
         let d = &docs[i];
         let n = n as u32;
-        let names: BTreeSet<String> = d
+        let names: HashSet<String> = d
             .names
             .iter()
             .chain(std::iter::once(&d.title))
             .flat_map(|s| text::words(s))
             .collect();
-        let mut all: BTreeSet<String> = text::words(&d.all_text()).into_iter().collect();
+        let mut all: Vec<String> = text::words(&d.all_text());
         for c in &d.codes {
             all.extend(text::compact(c));
             all.extend(text::digits(c));
         }
+        all.sort_unstable();
+        all.dedup();
         for w in all {
             let in_name = names.contains(&w);
-            let entry = words
-                .entry(w)
-                .or_insert_with_key(|w| (stems.stem_len(w), false, BTreeMap::new()));
+            let entry = match words.get_mut(&w) {
+                Some(e) => e,
+                None => {
+                    let stem_len = stems.stem_len(&w);
+                    words.entry(w).or_insert((stem_len, false, Vec::new()))
+                }
+            };
             entry.1 |= in_name;
-            entry.2.insert(n, in_name);
+            entry.2.push((n, in_name));
         }
         for g in &d.groups {
             groups.entry(slug(g)).or_default().insert(n);
@@ -168,8 +175,10 @@ pub fn write(
     let archive_js = json(&archive)?;
 
     // Word shards: keyed by the first letters of the word, split while too large.
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(words.len());
-    for (w, (stem_len, in_name, docs)) in &words {
+    let mut sorted: Vec<(&String, &(usize, bool, Vec<(u32, bool)>))> = words.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
+    for (w, (stem_len, in_name, docs)) in sorted {
         let entry = format!(
             "[{},{},{},{}]",
             json(w)?,
