@@ -28,6 +28,10 @@ pub const DOCS_PER_FILE: usize = 32;
 /// Longest snippet kept for the browser, in characters.
 const SNIPPET: usize = 300;
 
+/// What the browser index knows of a word: its stem length, whether it occurs in a name, and
+/// its postings (doc number, in that doc's title or names), in increasing doc order.
+type WordEntry = (usize, bool, Vec<(u32, bool)>);
+
 /// Shards larger than this (bytes) are split by one more letter of their words.
 const SHARD_MAX: usize = 24_000;
 
@@ -135,7 +139,7 @@ pub fn write(
     let mut stems = Stems::new();
     // word → (stem length, in a name somewhere, (doc number, in that doc's title or names) in
     // increasing doc order)
-    let mut words: HashMap<String, (usize, bool, Vec<(u32, bool)>)> = HashMap::new();
+    let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     for (n, &i) in order.iter().enumerate() {
@@ -175,7 +179,7 @@ pub fn write(
     let archive_js = json(&archive)?;
 
     // Word shards: keyed by the first letters of the word, split while too large.
-    let mut sorted: Vec<(&String, &(usize, bool, Vec<(u32, bool)>))> = words.iter().collect();
+    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
     for (w, (stem_len, in_name, docs)) in sorted {
