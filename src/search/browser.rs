@@ -24,9 +24,9 @@ use std::path::Path;
 /// The search runtime, written as `search/search.js`.
 pub const RUNTIME: &str = include_str!("search.js");
 /// Documents per `d-<n>.js` file.
-pub const DOCS_PER_FILE: usize = 32;
+pub const DOCS_PER_FILE: usize = 16;
 /// Longest snippet kept for the browser, in characters.
-const SNIPPET: usize = 300;
+const SNIPPET: usize = 120;
 
 /// What the browser index knows of a word: its stem length, whether it occurs in a name, and
 /// its postings (doc number, in that doc's title or names), in increasing doc order.

@@ -241,9 +241,9 @@
   }
   L.highlight = highlight;
 
-  /* About 160 characters of the snippet, starting a little before its first matched word. */
+  /* About 120 characters of the snippet, starting a little before its first matched word. */
   function around(text, matched) {
-    var chars = Array.from(text), max = 160;
+    var chars = Array.from(text), max = 120;
     if (chars.length <= max) return text;
     var m, first = -1;
     WORD.lastIndex = 0;
