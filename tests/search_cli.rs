@@ -168,6 +168,9 @@ fn filters_narrow_results() {
     let (code, out, _) = search(&bag, &["Смирнов", "--group", "ПК-99"]);
     assert_eq!(code, 0);
     assert_eq!(out.trim(), "Ничего не найдено по запросу «Смирнов».");
+    let (code, out, _) = search(&bag, &["Смирнов", "--group", "ПК-99", "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "Nothing found for 'Смирнов'.");
     let (code, _, err) = search(&bag, &["Смирнов", "--kind", "teacher"]);
     assert_eq!(code, 2);
     assert!(err.contains("неизвестный вид «teacher»"), "{err}");

@@ -14,8 +14,11 @@ fn bin() -> Command {
 fn medium() -> &'static Path {
     static MEDIUM: OnceLock<PathBuf> = OnceLock::new();
     MEDIUM.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir").keep();
-        let medium = dir.join("medium");
+        // Shared by the tests of this file; under Cargo's scratch folder, replaced on each run.
+        let medium = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search_sample_medium");
+        if medium.exists() {
+            std::fs::remove_dir_all(&medium).expect("old medium");
+        }
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
         let out = bin()
             .arg("build")

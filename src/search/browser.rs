@@ -1,10 +1,10 @@
 //! The browser index in `data/search/`: classic scripts loaded on demand by `search.js`, so search
 //! works from `file://` (no fetch, no modules, no workers).
 //!
-//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years})`.
-//! - `s-<key>.js`: the words whose first three letters transliterate to `key` (see [`shard_key`]):
+//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits})`.
+//! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`shard_key`]):
 //!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
-//!   `gap * 2 + inTitleOrNames` over the sorted doc numbers.
+//!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
 //! - `d-<n>.js`: documents `n*per .. (n+1)*per`: `letopisDocs(archive, n, [[kind, title, url,
 //!   groups, years, snippet], ...])`.
 //! - `g-<slug>.js`: the document numbers of one group: `letopisGroup(archive, slug, [...])`.
@@ -14,25 +14,89 @@
 //! (`<archive>/data/search/...`) at once.
 
 use super::SearchError;
-use super::docs::SearchDoc;
+use super::docs::{Kind, SearchDoc};
 use super::text::{self, Stems};
 use crate::model::slug;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// The search runtime, written as `search/search.js`.
 pub const RUNTIME: &str = include_str!("search.js");
 /// Documents per `d-<n>.js` file.
-pub const DOCS_PER_FILE: usize = 32;
+pub const DOCS_PER_FILE: usize = 16;
 /// Longest snippet kept for the browser, in characters.
-const SNIPPET: usize = 300;
+const SNIPPET: usize = 120;
 
-/// The key of the shard holding `word`: its first three letters, transliterated (`смирнова` →
-/// `smi`). The runtime computes the same key with the same table.
-pub fn shard_key(word: &str) -> String {
-    let head: String = word.chars().take(3).collect();
-    slug(&head)
+/// What the browser index knows of a word: its stem length, whether it occurs in a name, and
+/// its postings (doc number, in that doc's title or names), in increasing doc order.
+type WordEntry = (usize, bool, Vec<(u32, bool)>);
+
+/// Shards larger than this (bytes) are split by one more letter of their words.
+const SHARD_MAX: usize = 24_000;
+
+/// The transliterated form of a normalised word that shard keys are cut from (`смирнова` →
+/// `smirnova`); the runtime computes the same with the same table.
+pub fn translit(word: &str) -> String {
+    slug(word)
+}
+
+/// The key of the shard holding `word`: the first three letters of its transliteration, one more
+/// letter while the shard of the shorter key was split (`splits`), as the runtime resolves it.
+pub fn shard_key(word: &str, splits: &BTreeSet<String>) -> String {
+    key_of(&translit(word), splits).to_string()
+}
+
+fn key_of<'a>(t: &'a str, splits: &BTreeSet<String>) -> &'a str {
+    // `t` is ASCII (a slug), so byte offsets are letters.
+    let mut n = t.len().min(3);
+    while splits.contains(&t[..n]) && t.len() > n {
+        n += 1;
+    }
+    &t[..n]
+}
+
+/// Base64 (standard alphabet, padded), for bitmaps of postings.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Postings of one word: delta-coded (`gap * 2 + in title or names`) when that is shorter,
+/// otherwise a base64 bitmap over all documents (common words such as `группа`).
+fn postings(docs: &[(u32, bool)], total: usize) -> Result<String, SearchError> {
+    let mut prev = 0u32;
+    let deltas: Vec<u32> = docs
+        .iter()
+        .map(|&(d, head)| {
+            let delta = d - prev;
+            prev = d;
+            delta * 2 + u32::from(head)
+        })
+        .collect();
+    let list = json(&deltas)?;
+    let bitmap_len = total.div_ceil(8).div_ceil(3) * 4 + 2;
+    if list.len() <= bitmap_len {
+        return Ok(list);
+    }
+    let mut bits = vec![0u8; total.div_ceil(8)];
+    for &(d, _) in docs {
+        bits[d as usize / 8] |= 1 << (d % 8);
+    }
+    json(&base64(&bits))
 }
 
 fn js_call(func: &str, args: &[String]) -> String {
@@ -61,36 +125,50 @@ pub fn write(
     dir: &Path,
 ) -> Result<Vec<String>, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-    // Documents clustered by kind then title, so that the people found by one surname sit in
-    // one or two `d-<n>.js` files.
+    // Documents clustered by kind then by who or what they are (the holder's name for
+    // certificates), so that the records found by one surname sit in a few `d-<n>.js` files.
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by_cached_key(|&i| (docs[i].kind, text::words(&docs[i].title), i));
+    order.sort_by_cached_key(|&i| {
+        let d = &docs[i];
+        let key = match d.kind {
+            Kind::Certificate | Kind::Transfer => d.names.join(" "),
+            _ => d.title.clone(),
+        };
+        (d.kind, text::words(&key), i)
+    });
     let mut stems = Stems::new();
-    // word → (stem length, in a name somewhere, doc number → in that doc's title or names)
-    let mut words: BTreeMap<String, (usize, bool, BTreeMap<u32, bool>)> = BTreeMap::new();
+    // word → (stem length, in a name somewhere, (doc number, in that doc's title or names) in
+    // increasing doc order)
+    let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     for (n, &i) in order.iter().enumerate() {
         let d = &docs[i];
         let n = n as u32;
-        let names: BTreeSet<String> = d
+        let names: HashSet<String> = d
             .names
             .iter()
             .chain(std::iter::once(&d.title))
             .flat_map(|s| text::words(s))
             .collect();
-        let mut all: BTreeSet<String> = text::words(&d.all_text()).into_iter().collect();
+        let mut all: Vec<String> = text::words(&d.all_text());
         for c in &d.codes {
             all.extend(text::compact(c));
             all.extend(text::digits(c));
         }
+        all.sort_unstable();
+        all.dedup();
         for w in all {
             let in_name = names.contains(&w);
-            let entry = words
-                .entry(w)
-                .or_insert_with_key(|w| (stems.stem_len(w), false, BTreeMap::new()));
+            let entry = match words.get_mut(&w) {
+                Some(e) => e,
+                None => {
+                    let stem_len = stems.stem_len(&w);
+                    words.entry(w).or_insert((stem_len, false, Vec::new()))
+                }
+            };
             entry.1 |= in_name;
-            entry.2.insert(n, in_name);
+            entry.2.push((n, in_name));
         }
         for g in &d.groups {
             groups.entry(slug(g)).or_default().insert(n);
@@ -100,36 +178,46 @@ pub fn write(
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let archive_js = json(&archive)?;
 
-    // Word shards.
-    let mut shards: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (w, (stem_len, in_name, docs)) in &words {
-        let mut prev = 0u32;
-        // Each posting: (gap from the previous doc number) * 2 + (1 when in the doc's title or
-        // names), so a name match ranks above a mention in a text.
-        let deltas: Vec<u32> = docs
-            .iter()
-            .map(|(&d, &head)| {
-                let delta = d - prev;
-                prev = d;
-                delta * 2 + u32::from(head)
-            })
-            .collect();
+    // Word shards: keyed by the first letters of the word, split while too large.
+    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
+    for (w, (stem_len, in_name, docs)) in sorted {
         let entry = format!(
             "[{},{},{},{}]",
             json(w)?,
             stem_len,
             u8::from(*in_name),
-            json(&deltas)?
+            postings(docs, order.len())?
         );
-        shards.entry(shard_key(w)).or_default().push(entry);
+        entries.push((translit(w), entry));
     }
-    for (key, entries) in shards {
+    let mut splits: BTreeSet<String> = BTreeSet::new();
+    let shards = loop {
+        let mut shards: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
+        for (i, (t, e)) in entries.iter().enumerate() {
+            let shard = shards.entry(key_of(t, &splits).to_string()).or_default();
+            shard.0 += e.len() + 2;
+            shard.1.push(i);
+        }
+        let mut more = false;
+        for (key, (size, members)) in &shards {
+            if *size > SHARD_MAX && members.iter().any(|&i| entries[i].0.len() > key.len()) {
+                more |= splits.insert(key.clone());
+            }
+        }
+        if !more {
+            break shards;
+        }
+    };
+    for (key, (_, members)) in shards {
+        let list: Vec<&str> = members.iter().map(|&i| entries[i].1.as_str()).collect();
         let body = js_call(
             "letopisShard",
             &[
                 archive_js.clone(),
                 json(&key)?,
-                format!("[\n{}\n]", entries.join(",\n")),
+                format!("[\n{}\n]", list.join(",\n")),
             ],
         );
         files.insert(format!("s-{key}.js"), body);
@@ -178,12 +266,15 @@ pub fn write(
         docs: usize,
         per: usize,
         years: Vec<i32>,
+        /// Shard keys that were split by one more letter.
+        splits: Vec<String>,
     }
     let meta = Meta {
         period,
         docs: docs.len(),
         per: DOCS_PER_FILE,
         years: years.into_iter().rev().collect(),
+        splits: splits.into_iter().collect(),
     };
     files.insert(
         "meta.js".into(),

@@ -33,7 +33,13 @@
     out = out.replace(/-+$/, "");
     return out || "_";
   }
-  function shardKey(w) { return slug(Array.from(w).slice(0, 3).join("")); }
+  /* The shard of a word: the first 3 letters of its transliteration, one more while that shard
+   * was split (meta.splits), as src/search/browser.rs shard_key. */
+  function shardKey(w, splits) {
+    var t = slug(w), n = Math.min(3, t.length);
+    while (splits[t.slice(0, n)] && t.length > n) n++;
+    return t.slice(0, n);
+  }
   function len(s) { return Array.from(s).length; }
   function lev1(a, b) {
     a = Array.from(a); b = Array.from(b);
@@ -106,6 +112,15 @@
   }
   /* Postings: gap * 2 + (1 when the word is in the doc's title or names). */
   function decode(postings) {
+    if (typeof postings === "string") {
+      /* A bitmap over all documents (common words). */
+      var bin = atob(postings), out = [], zeros = [];
+      for (var b = 0; b < bin.length; b++) {
+        var byte = bin.charCodeAt(b);
+        for (var bit = 0; byte && bit < 8; bit++) if (byte & (1 << bit)) { out.push(b * 8 + bit); zeros.push(0); }
+      }
+      return { docs: out, heads: zeros };
+    }
     var docs = new Array(postings.length), heads = new Array(postings.length), v = 0;
     for (var i = 0; i < postings.length; i++) {
       v += postings[i] >> 1; docs[i] = v; heads[i] = postings[i] & 1;
@@ -120,16 +135,24 @@
     var qs = words(query), uniq = {}, i;
     qs = qs.filter(function (q) { if (uniq[q]) return false; uniq[q] = true; return true; });
     var s = store(base);
-    var urls = [base + "meta.js"];
-    for (i = 0; i < qs.length; i++) urls.push(base + "s-" + shardKey(qs[i]) + ".js");
     var gslug = opts.group ? slug(opts.group) : null;
-    if (gslug) urls.push(base + "g-" + gslug + ".js");
-    loadAll(urls, function () {
+    load(base + "meta.js", function () {
+      var splits = {};
+      if (s.meta && s.meta.splits) s.meta.splits.forEach(function (k) { splits[k] = true; });
+      var urls = [], keys = [];
+      for (i = 0; i < qs.length; i++) {
+        keys.push(shardKey(qs[i], splits));
+        urls.push(base + "s-" + keys[i] + ".js");
+      }
+      if (gslug) urls.push(base + "g-" + gslug + ".js");
+      loadAll(urls, function () { collect(keys); });
+    });
+    function collect(keys) {
       var result = { archive: s.archive, period: s.meta ? s.meta.period : "", total: 0, hits: [], matched: {} };
       if (!qs.length || !s.meta) { cb(result); return; }
       var total = null;
       for (var k = 0; k < qs.length; k++) {
-        var q = qs[k], entries = s.shards[shardKey(q)] || [], found = {};
+        var q = qs[k], entries = s.shards[keys[k]] || [], found = {};
         for (var e = 0; e < entries.length; e++) {
           var en = entries[e], sc = score(q, en[0], en[1], en[2]);
           if (!sc) continue;
@@ -177,7 +200,7 @@
         });
       }
       more();
-    });
+    }
   }
   L.searchArchive = searchArchive;
 
@@ -218,9 +241,9 @@
   }
   L.highlight = highlight;
 
-  /* About 160 characters of the snippet, starting a little before its first matched word. */
+  /* About 120 characters of the snippet, starting a little before its first matched word. */
   function around(text, matched) {
-    var chars = Array.from(text), max = 160;
+    var chars = Array.from(text), max = 120;
     if (chars.length <= max) return text;
     var m, first = -1;
     WORD.lastIndex = 0;

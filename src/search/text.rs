@@ -21,17 +21,33 @@ pub fn words(text: &str) -> Vec<String> {
     let mut cur = String::new();
     let mut cur_digit = false;
     for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            let digit = ch.is_numeric();
-            if !cur.is_empty() && digit != cur_digit {
-                out.push(std::mem::take(&mut cur));
+        // Fast paths for ASCII and Russian letters; other scripts through the Unicode tables.
+        let (kind, lower) = match ch {
+            '0'..='9' => (Some(true), ch),
+            'a'..='z' | 'а'..='я' => (Some(false), ch),
+            'A'..='Z' => (Some(false), ch.to_ascii_lowercase()),
+            'А'..='Я' => (Some(false), char::from_u32(ch as u32 + 0x20).unwrap_or(ch)),
+            'ё' | 'Ё' => (Some(false), 'е'),
+            c if c.is_ascii() => (None, c),
+            c if c.is_alphanumeric() => (Some(c.is_numeric()), c),
+            c => (None, c),
+        };
+        match kind {
+            Some(digit) => {
+                if !cur.is_empty() && digit != cur_digit {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur_digit = digit;
+                if lower != ch || ch.is_ascii() || matches!(ch, 'а'..='я') {
+                    cur.push(lower);
+                } else {
+                    for lc in ch.to_lowercase() {
+                        cur.push(if lc == 'ё' { 'е' } else { lc });
+                    }
+                }
             }
-            cur_digit = digit;
-            for lc in ch.to_lowercase() {
-                cur.push(if lc == 'ё' { 'е' } else { lc });
-            }
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+            None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
+            None => {}
         }
     }
     if !cur.is_empty() {
@@ -142,6 +158,8 @@ mod tests {
         assert_eq!(words("Семёнова Алёна"), ["семенова", "алена"]);
         assert_eq!(words("ПК12 №5"), ["пк", "12", "5"]);
         assert_eq!(words("  "), Vec::<String>::new());
+        assert_eq!(words("ÄÖ straße Ǆ x²"), ["äö", "straße", "ǆ", "x", "²"]);
+        assert_eq!(words("ЁЛКА Ёжик"), ["елка", "ежик"]);
         assert_eq!(compact("ПК-12").as_deref(), Some("пк12"));
         assert_eq!(digits("123-456-789 01").as_deref(), Some("12345678901"));
         assert_eq!(digits("12345678901"), None);
