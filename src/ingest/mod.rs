@@ -133,7 +133,7 @@ fn unreadable_config() -> Config {
         language: Lang::Ru,
         build_date: None,
         templates: None,
-        retention: Vec::new(),
+        retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
     }
