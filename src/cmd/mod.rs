@@ -2,10 +2,12 @@
 
 pub mod build;
 pub mod check;
+pub mod dispose;
 pub mod init;
 pub mod log;
 pub mod pack;
 pub mod repair;
+pub mod retention;
 pub mod seal_dir;
 pub mod search;
 pub mod verify;
@@ -79,6 +81,10 @@ pub enum Command {
     SealDir(seal_dir::SealDirArgs),
     /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
     Search(search::SearchArgs),
+    /// Сроки хранения: что истекает к дате, что хранится дальше; акт о выделении к уничтожению
+    Retention(retention::RetentionArgs),
+    /// Уничтожить архивы периодов по акту экспертной комиссии (только целиком истёкшие)
+    Dispose(dispose::DisposeArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -127,6 +133,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Log(a) => log::run(a),
         Command::SealDir(a) => seal_dir::run(a),
         Command::Search(a) => search::run(a),
+        Command::Retention(a) => retention::run(a),
+        Command::Dispose(a) => dispose::run(a),
     }
 }
 
