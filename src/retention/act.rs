@@ -269,12 +269,30 @@ pub fn read(path: &Path) -> Result<Act, ActError> {
 
 /// Whether an archive's facts are wholly covered by an act entry: every item past its term as of
 /// the act's date and listed in the act. Returns the items that are not (with the reason).
+/// Records are matched by what identifies them (kind, title, learner, group, dates, count), not by
+/// the term the act printed: the archive's own facts decide whether the term has ended. Records in
+/// their term come first.
 pub fn uncovered<'a>(f: &'a Facts, entry: &ActArchive, date: NaiveDate) -> Vec<(&'a Item, bool)> {
-    f.items
+    let id = |i: &Item| {
+        (
+            i.kind.clone(),
+            i.title.clone(),
+            i.learner.clone(),
+            i.group.clone(),
+            i.first_date,
+            i.last_date,
+            i.count,
+        )
+    };
+    let listed: std::collections::BTreeSet<_> = entry.items.iter().map(id).collect();
+    let mut out: Vec<(&Item, bool)> = f
+        .items
         .iter()
         .filter_map(|i| {
-            let listed = entry.items.contains(i);
+            let listed = listed.contains(&id(i));
             (!i.expired(date) || !listed).then_some((i, listed))
         })
-        .collect()
+        .collect();
+    out.sort_by_key(|(i, _)| i.expired(date));
+    out
 }

@@ -35,7 +35,7 @@ pub struct Disposed {
 
 #[derive(Debug)]
 pub enum Outcome {
-    Done(Disposed),
+    Done(Box<Disposed>),
     /// Nothing removed; the reasons.
     Refused(Vec<Text>),
 }
@@ -297,13 +297,13 @@ pub fn dispose(
         .filter(|a| !a.whole)
         .map(|a| a.name.clone())
         .collect();
-    Ok(Outcome::Done(Disposed {
+    Ok(Outcome::Done(Box::new(Disposed {
         act,
         removed,
         kept,
         act_copy: copy,
         notes,
-    }))
+    })))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {
