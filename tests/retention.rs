@@ -324,11 +324,38 @@ fn act_then_dispose_removes_only_whole_expired_archives() {
 #[test]
 fn bad_rules_name_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let bad = "retention:\n  - records: [orders]\n    years: 5\n  - records: [lesons]\n    years: 5\n    from: group_end\n";
+    let bad = "retention:\n  - records: [orders]\n    permanent: true\n  - records: [lesons]\n    years: 5\n    from: group_end\n";
     let dir = input(tmp.path(), "in", bad, "gorizont");
     let r = letopis(&["check", dir.to_str().unwrap()], tmp.path());
     assert_eq!(r.status.code(), Some(1));
     let err = format!("{}{}", text(&r).0, text(&r).1);
-    assert!(err.contains("letopis.yaml:"), "{err}");
-    assert!(err.contains("укажите from"), "{err}");
+    let cfg = std::fs::read_to_string(dir.join("letopis.yaml")).unwrap();
+    let line = cfg
+        .lines()
+        .position(|l| l == "  - records: [lesons]")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "letopis.yaml:{line}:3: ошибка: правило хранения № 2: неизвестный вид записей «lesons»"
+        )),
+        "{err}"
+    );
+    // A rule without `from` is named by its own line too.
+    let bad = "retention:\n  - records: [orders]\n    years: 5\n";
+    let dir = input(tmp.path(), "in2", bad, "gorizont");
+    let r = letopis(&["check", dir.to_str().unwrap()], tmp.path());
+    let err = format!("{}{}", text(&r).0, text(&r).1);
+    let cfg = std::fs::read_to_string(dir.join("letopis.yaml")).unwrap();
+    let line = cfg
+        .lines()
+        .position(|l| l == "  - records: [orders]")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "letopis.yaml:{line}:3: ошибка: правило хранения № 1: укажите from"
+        )),
+        "{err}"
+    );
 }

@@ -286,6 +286,10 @@ fn read_config(path: &Path) -> Result<Config, Text> {
         )
     })?;
     serde_yaml::from_str::<Config>(&text).map_err(|e| {
+        if let Some((line, col, msg)) = crate::model::retention::locate_rule_error(&text, &e) {
+            let m = format!("{}:{line}:{col}: {msg}", file.display());
+            return Text::new(m.clone(), m);
+        }
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))

@@ -17,7 +17,7 @@
 use super::Person;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Record kinds a rule can name: the input file stems.
 pub const KINDS: &[&str] = &[
@@ -186,33 +186,33 @@ impl TryFrom<RawRule> for Rule {
     type Error = String;
     fn try_from(r: RawRule) -> Result<Rule, String> {
         if r.records.is_empty() {
-            return Err("правило хранения: records пуст — перечислите виды записей (retention rule: records is empty)".into());
+            return Err(
+                "records пуст — перечислите виды записей (retention rule: records is empty)".into(),
+            );
         }
         for k in &r.records {
             if !KINDS.contains(&k.as_str()) {
                 return Err(format!(
-                    "правило хранения: неизвестный вид записей «{k}»; допустимы: {} (retention rule: unknown record kind)",
+                    "неизвестный вид записей «{k}»; допустимы: {} (retention rule: unknown record kind)",
                     KINDS.join(", ")
                 ));
             }
         }
         let term = if r.permanent {
             if r.years.is_some() || r.months.is_some() || r.from.is_some() {
-                return Err("правило хранения: permanent: true не сочетается с years, months и from (retention rule: a permanent rule has no term)".into());
+                return Err("permanent: true не сочетается с years, months и from (retention rule: a permanent rule has no term)".into());
             }
             Term::Permanent
         } else {
             let months = r.years.unwrap_or(0) as u64 * 12 + r.months.unwrap_or(0) as u64;
             if months == 0 {
-                return Err("правило хранения: укажите срок (years и/или months больше нуля) или permanent: true (retention rule: give a term or permanent: true)".into());
+                return Err("укажите срок (years и/или months больше нуля) или permanent: true (retention rule: give a term or permanent: true)".into());
             }
             let Ok(months) = u32::try_from(months) else {
-                return Err(
-                    "правило хранения: слишком большой срок (retention rule: term too long)".into(),
-                );
+                return Err("слишком большой срок (retention rule: term too long)".into());
             };
             let Some(from) = r.from else {
-                return Err("правило хранения: укажите from — completion, group_end или document_date (retention rule: from is missing)".into());
+                return Err("укажите from — completion, group_end или document_date (retention rule: from is missing)".into());
             };
             Term::Months { months, from }
         };
@@ -224,26 +224,77 @@ impl TryFrom<RawRule> for Rule {
     }
 }
 
+/// Beginning of the message of an error in the N-th rule: `правило хранения № N: …`.
+const RULE_NO: &str = "правило хранения № ";
+
 /// The `retention:` list; a record kind may appear in one rule only.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Rule>", into = "Vec<Rule>")]
+#[serde(try_from = "Vec<RawRule>", into = "Vec<Rule>")]
 pub struct Rules(pub Vec<Rule>);
 
-impl TryFrom<Vec<Rule>> for Rules {
+impl TryFrom<Vec<RawRule>> for Rules {
     type Error = String;
-    fn try_from(v: Vec<Rule>) -> Result<Rules, String> {
-        let mut seen = BTreeSet::new();
-        for r in &v {
+    fn try_from(v: Vec<RawRule>) -> Result<Rules, String> {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (i, raw) in v.into_iter().enumerate() {
+            let n = i + 1;
+            let r = Rule::try_from(raw).map_err(|e| format!("{RULE_NO}{n}: {e}"))?;
             for k in &r.records {
-                if !seen.insert(k.clone()) {
+                if let Some(first) = seen.insert(k.clone(), n) {
                     return Err(format!(
-                        "правила хранения: вид записей «{k}» назван в нескольких правилах; оставьте одно (retention: record kind `{k}` is in several rules)"
+                        "{RULE_NO}{n}: вид записей «{k}» уже назван в правиле № {first}; оставьте одно (retention: record kind `{k}` is in several rules)"
                     ));
                 }
             }
+            out.push(r);
         }
-        Ok(Rules(v))
+        Ok(Rules(out))
     }
+}
+
+/// For a `letopis.yaml` error in the N-th retention rule: the rule's line and column and the bare
+/// message. serde_yaml does not place such errors on the rule, so the rule's own `- ` line is found
+/// by counting the items of the top-level `retention:` list.
+pub fn locate_rule_error(src: &str, err: &serde_yaml::Error) -> Option<(u64, u64, String)> {
+    let text = err.to_string();
+    let at = text.find(RULE_NO)?;
+    let msg = text[at..]
+        .split(" at line ")
+        .next()
+        .unwrap_or(&text[at..])
+        .to_string();
+    let n: usize = msg[RULE_NO.len()..]
+        .split(':')
+        .next()?
+        .trim()
+        .parse()
+        .ok()?;
+    let lines: Vec<&str> = src.lines().collect();
+    let key = lines.iter().position(|l| {
+        l.strip_prefix("retention:")
+            .is_some_and(|r| r.trim().is_empty() || r.trim_start().starts_with('#'))
+    })?;
+    let mut indent = None;
+    let mut count = 0;
+    for (i, line) in lines.iter().enumerate().skip(key + 1) {
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[lead..];
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        let ind = *indent.get_or_insert(lead);
+        if lead < ind || (lead == ind && !rest.starts_with('-')) {
+            break;
+        }
+        if lead == ind {
+            count += 1;
+            if count == n {
+                return Some((i as u64 + 1, lead as u64 + 1, msg));
+            }
+        }
+    }
+    Some((key as u64 + 1, 1, msg))
 }
 
 impl From<Rules> for Vec<Rule> {
@@ -406,13 +457,26 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("«lesons»"), "{e}");
-        assert!(e.location().is_some());
+        let src = "retention:\n  # rules\n  - records: [orders]\n    years: 5\n    from: document_date\n\n  - records: [lesons]\n    years: 5\n    from: group_end\nlanguage: ru\n";
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct C {
+            retention: Rules,
+            language: String,
+        }
+        let e = serde_yaml::from_str::<C>(src).unwrap_err();
+        let (line, col, msg) = locate_rule_error(src, &e).unwrap();
+        assert_eq!((line, col), (7, 3), "{msg}");
+        assert!(
+            msg.starts_with("правило хранения № 2: неизвестный вид записей «lesons»"),
+            "{msg}"
+        );
         let e = serde_yaml::from_str::<Rules>("- records: [orders]\n  years: 5\n").unwrap_err();
         assert!(e.to_string().contains("укажите from"), "{e}");
         let e = serde_yaml::from_str::<Rules>(
             "- records: [orders]\n  permanent: true\n- records: [orders]\n  permanent: true\n",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("нескольких правилах"), "{e}");
+        assert!(e.to_string().contains("уже назван в правиле № 1"), "{e}");
     }
 }
