@@ -291,6 +291,18 @@ pub fn dispose(
             ),
         ));
     }
+    if crate::media::list_archives(medium).is_ok_and(|l| l.is_empty()) {
+        notes.push(Text::new(
+            format!(
+                "на носителе {} не осталось архивов: letopis verify здесь проверять нечего; акты и журнал остаются",
+                medium.display()
+            ),
+            format!(
+                "no archives are left on medium {}: letopis verify has nothing to check here; the acts and the log stay",
+                medium.display()
+            ),
+        ));
+    }
     let kept = act
         .archives
         .iter()
