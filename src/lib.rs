@@ -12,5 +12,6 @@ pub mod ingest;
 pub mod media;
 pub mod model;
 pub mod render;
+pub mod retention;
 pub mod seal;
 pub mod search;

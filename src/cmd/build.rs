@@ -113,6 +113,8 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
         render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
+    crate::retention::write_into(period, work.path(), &mut rendered.payload)
+        .map_err(|e| e.text().get(lang).to_string())?;
     let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
 
     let config = &period.config;

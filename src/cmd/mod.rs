@@ -2,11 +2,13 @@
 
 pub mod build;
 pub mod check;
+pub mod dispose;
 pub mod init;
 pub mod init_templates;
 pub mod log;
 pub mod pack;
 pub mod repair;
+pub mod retention;
 pub mod seal_dir;
 pub mod search;
 pub mod verify;
@@ -85,6 +87,10 @@ pub enum Command {
     },
     /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
     Search(search::SearchArgs),
+    /// Сроки хранения: что истекает к дате, что хранится дальше; акт о выделении к уничтожению
+    Retention(retention::RetentionArgs),
+    /// Уничтожить архивы периодов по акту экспертной комиссии (только целиком истёкшие)
+    Dispose(dispose::DisposeArgs),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -147,6 +153,8 @@ pub fn run(cli: Cli) -> i32 {
                 None => 0,
             }
         }
+        Command::Retention(a) => retention::run(a),
+        Command::Dispose(a) => dispose::run(a),
     }
 }
 

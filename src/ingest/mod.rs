@@ -158,7 +158,7 @@ fn unreadable_config() -> Config {
         language: Lang::Ru,
         build_date: None,
         templates: None,
-        retention: Vec::new(),
+        retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
     }
@@ -356,6 +356,20 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     );
                 } else {
                     config = Some(c);
+                }
+            }
+            Err(err) if crate::model::retention::locate_rule_error(&src, &err).is_some() => {
+                if let Some((line, col, msg)) =
+                    crate::model::retention::locate_rule_error(&src, &err)
+                {
+                    diags.push(
+                        Diagnostic::error(e.rel.clone(), Text::new(msg.clone(), msg))
+                            .at(line, Some(col))
+                            .hint(Text::new(
+                                "срок: years и/или months с from (completion, group_end, document_date) или permanent: true; образец — в letopis.yaml от letopis init",
+                                "a term: years and/or months with from (completion, group_end, document_date), or permanent: true; see the letopis.yaml written by letopis init",
+                            )),
+                    );
                 }
             }
             Err(err) => diags.push(config_error(&e.rel, &err)),

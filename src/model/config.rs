@@ -58,12 +58,13 @@ pub struct Config {
     /// A folder of tera templates overriding the embedded ones (relative to the input folder).
     #[serde(default)]
     pub templates: Option<String>,
-    /// Retention rules per record kind (see the retention issue); kept verbatim until then.
+    /// Retention rules per record kind; kinds without a rule keep the seeds' defaults
+    /// ([`crate::model::retention::default_rules`]).
     #[serde(default)]
-    pub retention: Vec<serde_yaml::Value>,
-    /// The expert commission for disposal acts (see the retention issue); kept verbatim until then.
+    pub retention: super::retention::Rules,
+    /// The expert commission that signs disposal acts.
     #[serde(default)]
-    pub commission: Option<serde_yaml::Value>,
+    pub commission: Option<super::retention::Commission>,
     /// Explicit formats and groups of input files, by path relative to the input folder:
     /// `files: {"grades-pk12.csv": {format: moodle-grades, group: ПК-12}}`. Without an entry a
     /// platform export is recognised by its header.

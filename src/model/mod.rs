@@ -7,6 +7,7 @@
 //! deterministic without sorting again.
 
 pub mod config;
+pub mod retention;
 pub mod slug;
 pub mod types;
 

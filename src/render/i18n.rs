@@ -190,6 +190,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("rejected_rows", "Отклонённые строки", "Rejected rows"),
     ("line", "Строка", "Line"),
     ("values", "Значения", "Values"),
+    ("retention_terms", "Сроки хранения", "Retention terms"),
+    (
+        "retention_text",
+        "Правила хранения, действовавшие при формировании архива, и срок хранения каждой записи:",
+        "The retention rules in force when the archive was made and the term of every record:",
+    ),
     (
         "integrity",
         "Как проверить целостность архива",

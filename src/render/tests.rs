@@ -39,7 +39,7 @@ fn config() -> Config {
         language: Lang::Ru,
         build_date: Some(d(2026, 1, 20)),
         templates: None,
-        retention: vec![],
+        retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
     }

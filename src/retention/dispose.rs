@@ -1,0 +1,338 @@
+//! `letopis dispose MEDIUM --act FILE`: removes whole period archives under an act of selection
+//! for destruction, and nothing else.
+//!
+//! Refused (nothing removed) when the act was changed, is dated in the future, names no archive to
+//! destroy whole, or when any archive it names is missing, differs from the one the act was drawn
+//! up for (manifest checksum), or holds a record still in its term or not listed in the act. On
+//! success the act is kept as `<medium>/acts/act-<number>.html` with its `.sha256`, every removed
+//! archive gets a `dispose` line in the medium's log, and the medium's `index.html` is rewritten.
+
+use super::act::{self, Act, ActError};
+use super::{RetentionError, scan};
+use crate::media::{INDEX_HTML, log};
+use crate::model::{Lang, Text, slug};
+use crate::render::fmt::date;
+use crate::seal::bag::MANIFEST;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Folder on a medium where acts are kept.
+pub const ACTS_DIR: &str = "acts";
+const DISPOSING_PREFIX: &str = ".letopis-disposing-";
+
+#[derive(Debug)]
+pub struct Disposed {
+    pub act: Act,
+    /// Archives removed from the medium.
+    pub removed: Vec<String>,
+    /// Archives of the act kept because only part of their records are past their term.
+    pub kept: Vec<String>,
+    /// The act's copy on the medium.
+    pub act_copy: PathBuf,
+    /// Things the user should know (index not rewritten...).
+    pub notes: Vec<Text>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Done(Box<Disposed>),
+    /// Nothing removed; the reasons.
+    Refused(Vec<Text>),
+}
+
+/// Disposes under the act at `act_path`; `today` bounds the act's date.
+pub fn dispose(
+    medium: &Path,
+    act_path: &Path,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Outcome, RetentionError> {
+    let refuse = |reasons: Vec<Text>, what: &str| -> Result<Outcome, RetentionError> {
+        let details = reasons
+            .iter()
+            .map(|t| t.ru.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        log::append(medium, "dispose", what, "refused", &details)
+            .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
+        Ok(Outcome::Refused(reasons))
+    };
+    if !medium.is_dir() {
+        return Err(RetentionError::io(
+            medium,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "нет такой папки / no such folder",
+            ),
+        ));
+    }
+    let act = match act::read(act_path) {
+        Ok(a) => a,
+        Err(ActError::Retention(e)) => return Err(e),
+        Err(e) => {
+            let what = act_path.display().to_string();
+            return refuse(vec![e.text()], &what);
+        }
+    };
+    let what = format!("акт № {}", act.number);
+    if act.date > today {
+        return refuse(
+            vec![Text::new(
+                format!(
+                    "акт датирован {}, это ещё не наступило: сроки хранения судятся на дату акта",
+                    date(act.date)
+                ),
+                format!(
+                    "the act is dated {}, which has not come yet: terms are judged as of the act's date",
+                    date(act.date)
+                ),
+            )],
+            &what,
+        );
+    }
+    let whole: Vec<&act::ActArchive> = act.archives.iter().filter(|a| a.whole).collect();
+    if whole.is_empty() {
+        return refuse(
+            vec![Text::new(
+                "в акте нет архивов, все записи которых имеют истёкший срок: удалять нечего",
+                "the act names no archive all of whose records are past their term: nothing to remove",
+            )],
+            &what,
+        );
+    }
+    let on_medium = scan(medium)?;
+    let mut reasons = Vec::new();
+    for entry in &whole {
+        let Some(a) = on_medium.iter().find(|a| a.name == entry.name) else {
+            reasons.push(Text::new(
+                format!("архива {} нет на носителе {}", entry.name, medium.display()),
+                format!(
+                    "archive {} is not on medium {}",
+                    entry.name,
+                    medium.display()
+                ),
+            ));
+            continue;
+        };
+        let Some(f) = &a.facts else {
+            reasons.push(Text::new(
+                format!(
+                    "в архиве {} нет сведений о сроках хранения ({})",
+                    a.name,
+                    super::FACTS_JSON
+                ),
+                format!(
+                    "archive {} has no retention facts ({})",
+                    a.name,
+                    super::FACTS_JSON
+                ),
+            ));
+            continue;
+        };
+        let bad = act::uncovered(f, entry, act.date);
+        for (i, listed) in bad.iter().take(5) {
+            let what_ru = format!(
+                "{}{}{}{}",
+                super::kind_label(&i.kind, Lang::Ru),
+                if i.title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" «{}»", i.title)
+                },
+                i.learner_name
+                    .as_ref()
+                    .map(|n| format!(", {n}"))
+                    .unwrap_or_default(),
+                i.group
+                    .as_ref()
+                    .map(|g| format!(", группа {g}"))
+                    .unwrap_or_default(),
+            );
+            let what_en = format!(
+                "{}{}{}{}",
+                super::kind_label(&i.kind, Lang::En),
+                if i.title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" `{}`", i.title)
+                },
+                i.learner_name
+                    .as_ref()
+                    .map(|n| format!(", {n}"))
+                    .unwrap_or_default(),
+                i.group
+                    .as_ref()
+                    .map(|g| format!(", group {g}"))
+                    .unwrap_or_default(),
+            );
+            reasons.push(match i.kept_reason(act.date, Lang::Ru) {
+                Some(why_ru) => {
+                    let why_en = i.kept_reason(act.date, Lang::En).unwrap_or_default();
+                    Text::new(
+                        format!(
+                            "в архиве {} запись в сроке хранения: {what_ru} — {why_ru}",
+                            a.name
+                        ),
+                        format!(
+                            "archive {} holds a record in its term: {what_en} — {why_en}",
+                            a.name
+                        ),
+                    )
+                }
+                None if !listed => Text::new(
+                    format!("в архиве {} запись не указана в акте: {what_ru}", a.name),
+                    format!(
+                        "archive {} holds a record not listed in the act: {what_en}",
+                        a.name
+                    ),
+                ),
+                None => continue,
+            });
+        }
+        if bad.len() > 5 {
+            reasons.push(Text::new(
+                format!("в архиве {} и ещё {} таких записей", a.name, bad.len() - 5),
+                format!("archive {}: {} more such records", a.name, bad.len() - 5),
+            ));
+        }
+        let sha = act::file_sha256(&a.path.join(MANIFEST))?;
+        if sha != entry.manifest_sha256 {
+            reasons.push(Text::new(
+                format!(
+                    "архив {} на носителе не тот, по которому составлен акт (другой manifest-sha256.txt)",
+                    a.name
+                ),
+                format!(
+                    "archive {} on the medium is not the one the act was drawn up for (different manifest-sha256.txt)",
+                    a.name
+                ),
+            ));
+        }
+    }
+    // The act's copy on the medium: a different act under the same number is refused.
+    let acts = medium.join(ACTS_DIR);
+    let copy = acts.join(format!("act-{}.html", slug(&act.number)));
+    let bytes = std::fs::read(act_path).map_err(|e| RetentionError::io(act_path, e))?;
+    match std::fs::read(&copy) {
+        Ok(old) if old != bytes => reasons.push(Text::new(
+            format!(
+                "на носителе уже хранится другой акт № {}: {}",
+                act.number,
+                copy.display()
+            ),
+            format!(
+                "another act No. {} is already kept on the medium: {}",
+                act.number,
+                copy.display()
+            ),
+        )),
+        _ => {}
+    }
+    if !reasons.is_empty() {
+        return refuse(reasons, &what);
+    }
+
+    std::fs::create_dir_all(&acts).map_err(|e| RetentionError::io(&acts, e))?;
+    let sha = act::file_sha256(act_path)?;
+    write_synced(&copy, &bytes)?;
+    let name = copy
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    write_synced(
+        &acts.join(format!("{name}.sha256")),
+        format!("{sha}  {name}\n").as_bytes(),
+    )?;
+    crate::media::fsio::sync_dir(&acts).map_err(|e| RetentionError::io(&acts, e))?;
+
+    let mut removed = Vec::new();
+    for entry in &whole {
+        let from = medium.join(&entry.name);
+        let to = medium.join(format!("{DISPOSING_PREFIX}{}", entry.name));
+        // Renamed first, so an interrupted removal never leaves a half archive that looks whole.
+        std::fs::rename(&from, &to).map_err(|e| RetentionError::io(&from, e))?;
+        crate::media::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+        std::fs::remove_dir_all(&to).map_err(|e| RetentionError::io(&to, e))?;
+        for z in [
+            format!("{}.zip", entry.name),
+            format!("{}.zip.sha256", entry.name),
+        ] {
+            let p = medium.join(z);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|e| RetentionError::io(&p, e))?;
+            }
+        }
+        let records: u64 = entry.items.iter().map(|i| i.count).sum();
+        log::append(
+            medium,
+            "dispose",
+            &entry.name,
+            "ok",
+            &format!(
+                "уничтожен по акту № {} от {} ({ACTS_DIR}/{name}, sha256 {sha}); записей: {records}",
+                act.number,
+                date(act.date)
+            ),
+        )
+        .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
+        removed.push(entry.name.clone());
+    }
+    crate::media::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+    let mut notes = Vec::new();
+    if let Err(e) = rewrite_index(medium, lang) {
+        notes.push(Text::new(
+            format!(
+                "список архивов {} не обновлён: {e}",
+                medium.join(INDEX_HTML).display()
+            ),
+            format!(
+                "the list of archives {} was not updated: {e}",
+                medium.join(INDEX_HTML).display()
+            ),
+        ));
+    }
+    if crate::media::list_archives(medium).is_ok_and(|l| l.is_empty()) {
+        notes.push(Text::new(
+            format!(
+                "на носителе {} не осталось архивов: letopis verify здесь проверять нечего; акты и журнал остаются",
+                medium.display()
+            ),
+            format!(
+                "no archives are left on medium {}: letopis verify has nothing to check here; the acts and the log stay",
+                medium.display()
+            ),
+        ));
+    }
+    let kept = act
+        .archives
+        .iter()
+        .filter(|a| !a.whole)
+        .map(|a| a.name.clone())
+        .collect();
+    Ok(Outcome::Done(Box::new(Disposed {
+        act,
+        removed,
+        kept,
+        act_copy: copy,
+        notes,
+    })))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).map_err(|e| RetentionError::io(path, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| RetentionError::io(path, e))
+}
+
+/// Rewrites the medium's `index.html` from the archives left on it, as `build` does.
+fn rewrite_index(medium: &Path, lang: Lang) -> Result<(), String> {
+    let archives = crate::render::scan_medium(medium).map_err(|e| e.to_string())?;
+    let templates = crate::render::Templates::load(None).map_err(|e| e.to_string())?;
+    let html =
+        crate::render::medium_index(&archives, lang, &templates).map_err(|e| e.to_string())?;
+    let tmp = medium.join(format!(".{INDEX_HTML}.tmp"));
+    write_synced(&tmp, html.as_bytes()).map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, medium.join(INDEX_HTML)).map_err(|e| e.to_string())
+}

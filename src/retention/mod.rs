@@ -1,0 +1,507 @@
+//! Retention: which records of an archive are kept how long, and their disposal.
+//!
+//! At build time [`facts`] computes, for every record of the period, the rule in force, the event
+//! its term is counted from, that event's date and the end of the term; [`write_into`] writes them
+//! as `data/retention.json` (with the rules in force) and a page `data/retention.html`, both sealed
+//! with the archive, so an archive knows its own terms whatever the configuration says later.
+//! Records are grouped into items: one per kind, learner, group, title and event date, with the
+//! number of records and the span of their dates (1,490 attendance marks become one item per
+//! learner and group).
+//!
+//! [`scan`] reads those files back from a medium for `letopis retention`; [`act`] builds the act of
+//! selection for destruction and [`dispose`] removes whole archives under such an act.
+
+pub mod act;
+pub mod dispose;
+mod page;
+
+use crate::model::retention::{Event, Rule, Term};
+use crate::model::{Lang, Outcome, Period};
+use crate::seal::Payload;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Path of [`Facts`] inside an archive's `data/`.
+pub const FACTS_JSON: &str = "retention.json";
+/// Path of the retention page inside an archive's `data/`.
+pub const FACTS_PAGE: &str = "retention.html";
+
+/// Errors of the retention stage.
+#[derive(Debug, thiserror::Error)]
+pub enum RetentionError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: не читается ({message})", path.display())]
+    BadFile { path: PathBuf, message: String },
+    #[error("шаблон {template}: {message}")]
+    Template { template: String, message: String },
+}
+
+impl RetentionError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        RetentionError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+    pub fn text(&self) -> crate::model::Text {
+        let ru = self.to_string();
+        let en = match self {
+            RetentionError::Io { path, source } => format!("{}: {source}", path.display()),
+            RetentionError::BadFile { path, message } => {
+                format!("{}: cannot be read ({message})", path.display())
+            }
+            RetentionError::Template { template, message } => {
+                format!("template {template}: {message}")
+            }
+        };
+        crate::model::Text::new(ru, en)
+    }
+}
+
+/// What an archive knows about its retention (`data/retention.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub archive: String,
+    pub organisation: String,
+    pub period_id: String,
+    pub period_title: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// The rules in force when the archive was built (every kind covered once).
+    pub rules: Vec<Rule>,
+    pub items: Vec<Item>,
+}
+
+/// Records of one kind sharing learner, group, title and event date.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Item {
+    /// Record kind (input file stem): `grades`, `orders`...
+    pub kind: String,
+    /// A document's own title (`Приказ № 01-В от 24.01.2025 …`); empty for collections of rows.
+    pub title: String,
+    pub learner: Option<String>,
+    pub learner_name: Option<String>,
+    pub group: Option<String>,
+    /// Dates of the records (first and last), when they have dates.
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    /// Number of records (rows) in this item.
+    pub count: u64,
+    pub term: Term,
+    /// The event's date; `None` when permanent or the event has not happened (still studying).
+    pub event_date: Option<NaiveDate>,
+    /// Last day of the term; `None` when kept permanently or the event has not happened.
+    pub end: Option<NaiveDate>,
+    pub basis: Option<String>,
+}
+
+impl Item {
+    /// The term has ended by `as_of` (the last day of the term is on or before it).
+    pub fn expired(&self, as_of: NaiveDate) -> bool {
+        self.end.is_some_and(|e| e <= as_of)
+    }
+
+    /// Why the item is kept as of `as_of` (`None` when its term has ended).
+    pub fn kept_reason(&self, as_of: NaiveDate, lang: Lang) -> Option<String> {
+        if self.expired(as_of) {
+            return None;
+        }
+        Some(match (self.term, self.end) {
+            (Term::Permanent, _) => match lang {
+                Lang::Ru => "хранится постоянно".into(),
+                Lang::En => "kept permanently".into(),
+            },
+            (Term::Months { from, .. }, None) => match lang {
+                Lang::Ru => format!("срок не начался: нет даты события «{}»", from.label(lang)),
+                Lang::En => format!("term not started: no date of `{}`", from.label(lang)),
+            },
+            (_, Some(end)) => match lang {
+                Lang::Ru => format!("срок истекает {}", crate::render::fmt::date(end)),
+                Lang::En => format!("term ends {}", crate::render::fmt::date(end)),
+            },
+        })
+    }
+}
+
+/// Russian or English name of a record kind.
+pub fn kind_label(kind: &str, lang: Lang) -> &str {
+    let (ru, en) = match kind {
+        "learners" => ("Личные карточки слушателей", "Learner records"),
+        "enrolments" => ("Зачисления и итоги обучения", "Enrolments and outcomes"),
+        "orders" => ("Приказы", "Orders"),
+        "lessons" => ("Журнал занятий", "Lesson journal"),
+        "attendance" => ("Посещаемость", "Attendance"),
+        "grade_items" => ("Элементы контроля", "Grade items"),
+        "grades" => ("Оценки", "Grades"),
+        "protocols" => ("Протоколы аттестации", "Attestation protocols"),
+        "protocol_results" => ("Результаты аттестации", "Attestation results"),
+        "issued_documents" => ("Журнал выдачи документов", "Register of issued documents"),
+        "awards" => ("Поощрения и достижения", "Awards"),
+        "portfolio" => ("Портфолио", "Portfolio"),
+        "credit_transfers" => ("Зачёт результатов", "Credit transfers"),
+        "attachments" => ("Вложения", "Attachments"),
+        "documents" => ("Документы организации", "Documents"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Ru => ru,
+        Lang::En => en,
+    }
+}
+
+/// One record before grouping.
+struct Raw<'a> {
+    kind: &'static str,
+    title: String,
+    learner: Option<&'a str>,
+    group: Option<&'a str>,
+    date: Option<NaiveDate>,
+}
+
+/// Computes the retention facts of a period under its configuration's rules.
+pub fn facts(p: &Period) -> Facts {
+    let c = &p.config;
+    let rules = c.retention.in_force();
+    let rule_of: HashMap<&str, &Rule> = rules
+        .iter()
+        .flat_map(|r| r.records.iter().map(move |k| (k.as_str(), r)))
+        .collect();
+    let group_end: HashMap<&str, NaiveDate> =
+        p.groups.iter().map(|g| (g.id.as_str(), g.end)).collect();
+    // When the learner left a group: completion or expulsion date; a completion without a date
+    // counts from the group's end; still studying → none.
+    let mut exit: HashMap<(&str, &str), Option<NaiveDate>> = HashMap::new();
+    let mut learner_groups: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in &p.enrolments {
+        let d = match e.outcome {
+            Outcome::Studying => None,
+            _ => e
+                .outcome_date
+                .or_else(|| group_end.get(e.group.as_str()).copied()),
+        };
+        exit.insert((e.learner.as_str(), e.group.as_str()), d);
+        learner_groups
+            .entry(e.learner.as_str())
+            .or_default()
+            .push(e.group.as_str());
+    }
+    let learner_exit = |l: &str| -> Option<NaiveDate> {
+        let gs = learner_groups.get(l)?;
+        let mut last = None;
+        for g in gs {
+            last = last.max(Some(exit.get(&(l, *g)).copied().flatten()?));
+        }
+        last
+    };
+    let learner_group_end = |l: &str| -> Option<NaiveDate> {
+        learner_groups
+            .get(l)?
+            .iter()
+            .filter_map(|g| group_end.get(g).copied())
+            .max()
+    };
+    let names: HashMap<&str, String> = p
+        .learners
+        .iter()
+        .map(|l| (l.id.as_str(), l.full_name()))
+        .collect();
+    let lesson: HashMap<&str, (&str, NaiveDate)> = p
+        .lessons
+        .iter()
+        .map(|l| (l.id.as_str(), (l.group.as_str(), l.date)))
+        .collect();
+    let item: HashMap<&str, (&str, Option<NaiveDate>)> = p
+        .grade_items
+        .iter()
+        .map(|i| (i.id.as_str(), (i.group.as_str(), i.date)))
+        .collect();
+    let protocol: HashMap<&str, (&str, NaiveDate)> = p
+        .protocols
+        .iter()
+        .map(|x| (x.id.as_str(), (x.group.as_str(), x.date)))
+        .collect();
+    let order_date: HashMap<&str, NaiveDate> =
+        p.orders.iter().map(|o| (o.id.as_str(), o.date)).collect();
+
+    let d = crate::render::fmt::date;
+    let mut raws: Vec<Raw> = Vec::new();
+    let row = |kind, learner, group, date| Raw {
+        kind,
+        title: String::new(),
+        learner,
+        group,
+        date,
+    };
+    for l in &p.learners {
+        raws.push(row("learners", Some(l.id.as_str()), None, None));
+    }
+    for e in &p.enrolments {
+        raws.push(row(
+            "enrolments",
+            Some(e.learner.as_str()),
+            Some(e.group.as_str()),
+            Some(e.date),
+        ));
+    }
+    for o in &p.orders {
+        raws.push(Raw {
+            kind: "orders",
+            title: format!("Приказ № {} от {} «{}»", o.id, d(o.date), o.title),
+            learner: None,
+            group: o.group.as_deref(),
+            date: Some(o.date),
+        });
+    }
+    for l in &p.lessons {
+        raws.push(row("lessons", None, Some(l.group.as_str()), Some(l.date)));
+    }
+    for a in &p.attendance {
+        let (g, date) = lesson
+            .get(a.lesson.as_str())
+            .map(|(g, d)| (Some(*g), Some(*d)))
+            .unwrap_or((None, None));
+        raws.push(row("attendance", Some(a.learner.as_str()), g, date));
+    }
+    for i in &p.grade_items {
+        raws.push(row("grade_items", None, Some(i.group.as_str()), i.date));
+    }
+    for g in &p.grades {
+        let (grp, idate) = item
+            .get(g.item.as_str())
+            .map(|(g, d)| (Some(*g), *d))
+            .unwrap_or((None, None));
+        raws.push(row(
+            "grades",
+            Some(g.learner.as_str()),
+            grp,
+            g.date.or(idate),
+        ));
+    }
+    for x in &p.protocols {
+        raws.push(Raw {
+            kind: "protocols",
+            title: format!("Протокол № {} от {}", x.id, d(x.date)),
+            learner: None,
+            group: Some(x.group.as_str()),
+            date: Some(x.date),
+        });
+    }
+    for r in &p.protocol_results {
+        let (g, date) = protocol
+            .get(r.protocol.as_str())
+            .map(|(g, d)| (Some(*g), Some(*d)))
+            .unwrap_or((None, None));
+        raws.push(row("protocol_results", Some(r.learner.as_str()), g, date));
+    }
+    for x in &p.issued_documents {
+        raws.push(Raw {
+            kind: "issued_documents",
+            title: format!(
+                "{} № {}{}, рег. № {}",
+                x.kind,
+                x.series
+                    .as_deref()
+                    .map(|s| format!("{s} "))
+                    .unwrap_or_default(),
+                x.number,
+                x.reg_number
+            ),
+            learner: Some(x.learner.as_str()),
+            group: x.group.as_deref(),
+            date: Some(x.issue_date),
+        });
+    }
+    for a in &p.awards {
+        raws.push(Raw {
+            kind: "awards",
+            title: a.title.clone(),
+            learner: Some(a.learner.as_str()),
+            group: None,
+            date: Some(a.date),
+        });
+    }
+    for x in &p.portfolio {
+        raws.push(Raw {
+            kind: "portfolio",
+            title: x.title.clone(),
+            learner: Some(x.learner.as_str()),
+            group: None,
+            date: x.date,
+        });
+    }
+    for x in &p.credit_transfers {
+        raws.push(Raw {
+            kind: "credit_transfers",
+            title: format!("{} ({})", x.course, x.source_organisation),
+            learner: Some(x.learner.as_str()),
+            group: Some(x.group.as_str()),
+            date: Some(x.decision_date),
+        });
+    }
+    for a in &p.attachments {
+        let date = a
+            .order
+            .as_deref()
+            .and_then(|o| order_date.get(o).copied())
+            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.1)));
+        let group = a
+            .group
+            .as_deref()
+            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.0)));
+        raws.push(Raw {
+            kind: "attachments",
+            title: a.title.clone(),
+            learner: a.learner.as_deref(),
+            group,
+            date,
+        });
+    }
+    for m in &p.documents {
+        raws.push(Raw {
+            kind: "documents",
+            title: m.title.clone(),
+            learner: None,
+            group: None,
+            date: None,
+        });
+    }
+
+    type Key<'a> = (&'static str, String, Option<&'a str>, Option<&'a str>);
+    let mut groups: BTreeMap<(Key, Option<NaiveDate>), Item> = BTreeMap::new();
+    for r in raws {
+        let Some(rule) = rule_of.get(r.kind) else {
+            continue;
+        };
+        let event_date = match rule.term {
+            Term::Permanent => None,
+            Term::Months { from, .. } => match from {
+                Event::Completion => match (r.learner, r.group) {
+                    (Some(l), Some(g)) => match exit.get(&(l, g)) {
+                        Some(x) => *x,
+                        None => learner_exit(l),
+                    },
+                    (Some(l), None) => learner_exit(l),
+                    (None, Some(g)) => group_end.get(g).copied(),
+                    (None, None) => None,
+                },
+                Event::GroupEnd => match (r.group, r.learner) {
+                    (Some(g), _) => group_end.get(g).copied(),
+                    (None, Some(l)) => learner_group_end(l),
+                    (None, None) => None,
+                },
+                Event::DocumentDate => r.date,
+            },
+        };
+        let key = ((r.kind, r.title.clone(), r.learner, r.group), event_date);
+        let it = groups.entry(key).or_insert_with(|| Item {
+            kind: r.kind.to_string(),
+            title: r.title.clone(),
+            learner: r.learner.map(str::to_string),
+            learner_name: r.learner.and_then(|l| names.get(l).cloned()),
+            group: r.group.map(str::to_string),
+            first_date: None,
+            last_date: None,
+            count: 0,
+            term: rule.term,
+            event_date,
+            end: event_date.and_then(|e| rule.term.end(e)),
+            basis: rule.basis.clone(),
+        });
+        it.count += 1;
+        if let Some(dt) = r.date {
+            it.first_date = Some(it.first_date.map_or(dt, |f| f.min(dt)));
+            it.last_date = Some(it.last_date.map_or(dt, |l| l.max(dt)));
+        }
+    }
+    let mut items: Vec<Item> = groups.into_values().collect();
+    let order = |k: &str| {
+        crate::model::retention::KINDS
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or(usize::MAX)
+    };
+    items.sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.cmp(b)));
+    Facts {
+        archive: c.archive_name(),
+        organisation: c.organisation.name.clone(),
+        period_id: c.period.id.clone(),
+        period_title: c
+            .period
+            .title
+            .clone()
+            .unwrap_or_else(|| c.period.id.clone()),
+        period_start: c.period.start,
+        period_end: c.period.end,
+        rules,
+        items,
+    }
+}
+
+/// Writes `retention.json` and `retention.html` into the work folder and adds them to the payload.
+pub fn write_into(
+    period: &Period,
+    work_dir: &Path,
+    payload: &mut Payload,
+) -> Result<(), RetentionError> {
+    let f = facts(period);
+    let json = to_json(&f);
+    let path = work_dir.join(FACTS_JSON);
+    std::fs::write(&path, json).map_err(|e| RetentionError::io(&path, e))?;
+    payload.add(FACTS_JSON, path);
+    let html = page::render(&f, period.config.language)?;
+    let path = work_dir.join(FACTS_PAGE);
+    std::fs::write(&path, html).map_err(|e| RetentionError::io(&path, e))?;
+    payload.add(FACTS_PAGE, path);
+    Ok(())
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// An archive on a medium with its retention facts (`None` when it was built without them).
+#[derive(Debug, Clone)]
+pub struct OnMedium {
+    pub name: String,
+    pub path: PathBuf,
+    pub facts: Option<Facts>,
+}
+
+/// Reads the facts of every sealed archive on a medium, sorted by folder name.
+pub fn scan(medium: &Path) -> Result<Vec<OnMedium>, RetentionError> {
+    let list = crate::media::list_archives(medium).map_err(|e| RetentionError::io(medium, e))?;
+    let mut out = Vec::new();
+    for a in list {
+        let path = medium.join(&a.name);
+        let file = path.join("data").join(FACTS_JSON);
+        let facts =
+            match std::fs::read_to_string(&file) {
+                Ok(t) => Some(serde_json::from_str::<Facts>(&t).map_err(|e| {
+                    RetentionError::BadFile {
+                        path: file.clone(),
+                        message: e.to_string(),
+                    }
+                })?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(RetentionError::io(&file, e)),
+            };
+        out.push(OnMedium {
+            name: a.name,
+            path,
+            facts,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

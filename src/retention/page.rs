@@ -1,0 +1,149 @@
+//! The archive's page of retention terms (`data/retention.html`), from its [`Facts`].
+
+use super::{Facts, Item, RetentionError, kind_label};
+use crate::model::Lang;
+use crate::model::retention::Term;
+use crate::render::fmt::date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const TEMPLATE: &str = include_str!("../../templates/retention.html");
+
+#[derive(Serialize)]
+struct RuleRow {
+    kinds: String,
+    term: String,
+    from: String,
+    basis: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ItemRow {
+    pub kind: String,
+    pub title: String,
+    pub learner: String,
+    pub group: String,
+    pub dates: String,
+    pub count: u64,
+    pub event_date: String,
+    pub term: String,
+    pub end: String,
+}
+
+/// `dd.mm.yyyy` or `dd.mm.yyyy–dd.mm.yyyy`, empty without dates.
+pub(crate) fn span(i: &Item) -> String {
+    match (i.first_date, i.last_date) {
+        (Some(a), Some(b)) if a == b => date(a),
+        (Some(a), Some(b)) => format!("{}–{}", date(a), date(b)),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn end_label(i: &Item, lang: Lang) -> String {
+    match (i.term, i.end) {
+        (Term::Permanent, _) => i.term.label(lang),
+        (_, Some(e)) => date(e),
+        (_, None) => match lang {
+            Lang::Ru => "срок не начался".into(),
+            Lang::En => "not started".into(),
+        },
+    }
+}
+
+pub(crate) fn item_row(i: &Item, lang: Lang) -> ItemRow {
+    ItemRow {
+        kind: kind_label(&i.kind, lang).to_string(),
+        title: i.title.clone(),
+        learner: match (&i.learner_name, &i.learner) {
+            (Some(n), Some(id)) => format!("{n} ({id})"),
+            (None, Some(id)) => id.clone(),
+            _ => String::new(),
+        },
+        group: i.group.clone().unwrap_or_default(),
+        dates: span(i),
+        count: i.count,
+        event_date: i.event_date.map(date).unwrap_or_default(),
+        term: i.term.label(lang),
+        end: end_label(i, lang),
+    }
+}
+
+fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    let ru = lang == Lang::Ru;
+    let pick = |a: &'static str, b: &'static str| if ru { a } else { b };
+    BTreeMap::from([
+        ("title", pick("Сроки хранения", "Retention terms")),
+        ("back", pick("← К началу архива", "← Archive start")),
+        ("about", pick("Об архиве", "About")),
+        (
+            "intro",
+            pick(
+                "Правила, действовавшие при формировании архива, и сроки хранения его записей. Записи с истёкшим сроком уничтожаются только по акту экспертной комиссии.",
+                "The rules in force when the archive was made and the terms of its records. Records past their term are destroyed only by an act of the expert commission.",
+            ),
+        ),
+        ("rules", pick("Правила", "Rules")),
+        ("kinds", pick("Виды записей", "Record kinds")),
+        ("term", pick("Срок", "Term")),
+        ("from", pick("Отсчёт от", "Counted from")),
+        ("basis", pick("Основание", "Basis")),
+        ("records", pick("Записи", "Records")),
+        ("kind", pick("Вид", "Kind")),
+        ("record", pick("Документ", "Document")),
+        ("learner", pick("Слушатель", "Learner")),
+        ("group", pick("Группа", "Group")),
+        ("dates", pick("Даты", "Dates")),
+        ("count", pick("Кол-во", "Count")),
+        ("event_date", pick("Дата события", "Event date")),
+        ("end", pick("Хранить до", "Keep until")),
+    ])
+}
+
+pub fn render(f: &Facts, lang: Lang) -> Result<String, RetentionError> {
+    let rules: Vec<RuleRow> = f
+        .rules
+        .iter()
+        .map(|r| RuleRow {
+            kinds: r
+                .records
+                .iter()
+                .map(|k| format!("{} ({k})", kind_label(k, lang)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            term: r.term.label(lang),
+            from: match r.term {
+                Term::Permanent => String::new(),
+                Term::Months { from, .. } => from.label(lang).to_string(),
+            },
+            basis: r.basis.clone().unwrap_or_default(),
+        })
+        .collect();
+    let items: Vec<ItemRow> = f.items.iter().map(|i| item_row(i, lang)).collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", lang.code());
+    ctx.insert("l", &labels(lang));
+    ctx.insert("f", f);
+    ctx.insert(
+        "period",
+        &format!("{}–{}", date(f.period_start), date(f.period_end)),
+    );
+    ctx.insert("rules", &rules);
+    ctx.insert("items", &items);
+    render_one("retention.html", TEMPLATE, &ctx)
+}
+
+/// Renders one embedded template with HTML autoescaping.
+pub(crate) fn render_one(
+    name: &str,
+    text: &str,
+    ctx: &tera::Context,
+) -> Result<String, RetentionError> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    let err = |e: tera::Error| RetentionError::Template {
+        template: name.to_string(),
+        message: format!("{e:?}"),
+    };
+    tera.add_raw_template(name, text).map_err(err)?;
+    tera.render(name, ctx).map_err(err)
+}
