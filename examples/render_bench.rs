@@ -74,7 +74,7 @@ fn period(learners: usize) -> Period {
         language: Lang::Ru,
         build_date: None,
         templates: None,
-        retention: vec![],
+        retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
     };
