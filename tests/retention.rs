@@ -315,6 +315,35 @@ fn act_then_dispose_removes_only_whole_expired_archives() {
         .output()
         .unwrap();
     assert!(check.status.success(), "{:?}", check);
+    // verify checks the kept act too: an edited act is reported by name.
+    let v = ok(&letopis(&["verify", "A"], root));
+    assert!(v.contains("акты об уничтожении"), "{v}");
+    let kept = root.join("A/acts/act-7-u.html");
+    std::fs::write(&kept, act.replacen("7-У", "7-Х", 1)).unwrap();
+    let v = letopis(&["verify", "A"], root);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(
+        text(&v)
+            .0
+            .contains("изменён файл (контрольная сумма не совпадает): acts/act-7-u.html"),
+        "{:?}",
+        text(&v)
+    );
+    std::fs::write(&kept, &act).unwrap();
+    // A medium whose archives were all disposed of (only its log and acts remain) still verifies;
+    // a folder that is no medium at all is a usage error.
+    std::fs::create_dir_all(root.join("E/acts")).unwrap();
+    std::fs::copy(
+        root.join("A/letopis-log.tsv"),
+        root.join("E/letopis-log.tsv"),
+    )
+    .unwrap();
+    for f in ["act-7-u.html", "act-7-u.html.sha256"] {
+        std::fs::copy(root.join("A/acts").join(f), root.join("E/acts").join(f)).unwrap();
+    }
+    ok(&letopis(&["verify", "E"], root));
+    std::fs::create_dir_all(root.join("F")).unwrap();
+    assert_eq!(letopis(&["verify", "F"], root).status.code(), Some(2));
     // Disposing again: the archive is gone, refused.
     let r = letopis(&["dispose", "A", "--act", "act.html"], root);
     assert_eq!(r.status.code(), Some(1));

@@ -40,6 +40,8 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
         ("bag", Lang::Ru) => "архив",
         ("zip", Lang::Ru) => "zip-архив",
         ("medium", Lang::Ru) => "носитель",
+        ("acts", Lang::Ru) => "акты об уничтожении",
+        ("acts", Lang::En) => "disposal acts",
         (k, _) => k,
     };
     println!("{} ({kind})", c.path.display());

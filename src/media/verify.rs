@@ -203,7 +203,10 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
             ),
         )));
     }
-    if bags.is_empty() && zips.is_empty() {
+    // A Letopis medium (it has the event log) whose archives were all disposed of by acts is still
+    // a medium: its kept acts are checked, and an empty list of archives is no error.
+    let letopis_medium = path.join(log::LOG_FILE).is_file();
+    if bags.is_empty() && zips.is_empty() && !letopis_medium {
         return Err(MediaError::Usage(Text::new(
             format!(
                 "{}: здесь нет ни архива BagIt, ни архивов на носителе (папок с bagit.txt)",
@@ -256,6 +259,9 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
                     log_check(&c, &mut notes);
                     checks.push(c);
                 }
+                if let Some(c) = verify_acts(&medium) {
+                    checks.push(c);
+                }
                 for u in unfinished {
                     let mut c = BagCheck::new(&medium, "medium");
                     c.problems.push(Problem::Unfinished {
@@ -267,6 +273,65 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
         }
     }
     Ok((checks, notes))
+}
+
+/// The disposal acts kept on a medium (`acts/<name>` with `acts/<name>.sha256` in `sha256sum`
+/// form): each is hashed against its `.sha256`. `None` when the medium keeps no acts.
+fn verify_acts(medium: &Path) -> Option<BagCheck> {
+    let dir = medium.join(crate::retention::dispose::ACTS_DIR);
+    let rd = fs::read_dir(&dir).ok()?;
+    let mut sums: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sha256"))
+        .collect();
+    sums.sort();
+    let mut c = BagCheck::new(&dir, "acts");
+    for sum in sums {
+        let rel = |name: &str| format!("{}/{name}", crate::retention::dispose::ACTS_DIR);
+        let text = match fs::read_to_string(&sum) {
+            Ok(t) => t,
+            Err(e) => {
+                c.problems.push(Problem::Unreadable {
+                    file: rel(&sum.file_name().unwrap_or_default().to_string_lossy()),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let Some((hex, name)) = line.split_once("  ") else {
+                c.problems.push(Problem::BadManifestLine {
+                    file: rel(&sum.file_name().unwrap_or_default().to_string_lossy()),
+                    line: i + 1,
+                });
+                continue;
+            };
+            let name = name.trim_start_matches('*');
+            let file = dir.join(name);
+            match hash::sha256_from_medium(&file) {
+                Ok((actual, size)) => {
+                    c.files += 1;
+                    c.bytes += size;
+                    if !actual.eq_ignore_ascii_case(hex.trim()) {
+                        c.problems.push(Problem::Changed { file: rel(name) });
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    c.problems.push(Problem::Missing { file: rel(name) })
+                }
+                Err(e) => c.problems.push(Problem::Unreadable {
+                    file: rel(name),
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+    Some(c)
 }
 
 fn log_check(c: &BagCheck, notes: &mut Vec<Text>) {

@@ -294,11 +294,11 @@ pub fn dispose(
     if crate::media::list_archives(medium).is_ok_and(|l| l.is_empty()) {
         notes.push(Text::new(
             format!(
-                "на носителе {} не осталось архивов: letopis verify здесь проверять нечего; акты и журнал остаются",
+                "на носителе {} не осталось архивов; акты и журнал остаются, letopis verify проверяет акты",
                 medium.display()
             ),
             format!(
-                "no archives are left on medium {}: letopis verify has nothing to check here; the acts and the log stay",
+                "no archives are left on medium {}; the acts and the log stay, and letopis verify checks the acts",
                 medium.display()
             ),
         ));
