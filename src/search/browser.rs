@@ -7,7 +7,11 @@
 //!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
 //! - `d-<n>.js`: documents `n*per .. (n+1)*per`: `letopisDocs(archive, n, [[kind, title, url,
 //!   groups, years, snippet], ...])`.
-//! - `g-<slug>.js`: the document numbers of one group: `letopisGroup(archive, slug, [...])`.
+//! - `g-<slug>.js`: one group: `letopisGroup(archive, slug, [doc numbers], [[n, row], ...])`, with
+//!   the rows of the group's documents that sit scattered among the `d-<n>.js` files (learners,
+//!   sorted by name, each in another file), so that a query for the group's code needs no
+//!   `d-<n>.js` file for them. Shard entries of a word that belongs to one group's code only
+//!   (`0501` of `ГР-0501`) name that group as a fifth element.
 //! - `search.js`: the runtime ([`RUNTIME`]).
 //!
 //! Every call names its archive, so a medium's `index.html` can load the shards of several archives
@@ -17,6 +21,7 @@ use super::SearchError;
 use super::docs::{Kind, SearchDoc};
 use super::text::{self, Stems};
 use crate::model::slug;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -24,7 +29,11 @@ use std::path::Path;
 /// The search runtime, written as `search/search.js`.
 pub const RUNTIME: &str = include_str!("search.js");
 /// Documents per `d-<n>.js` file.
-pub const DOCS_PER_FILE: usize = 16;
+pub const DOCS_PER_FILE: usize = 32;
+/// A `d-<n>.js` file holding at least this many of a group's documents counts as one of the
+/// group's own files; the rows of the group's other (scattered) documents are repeated in its
+/// `g-<slug>.js`, so that a query for the group's code loads one file instead of one per record.
+const GROUP_CLUSTER: usize = 3;
 /// Longest snippet kept for the browser, in characters.
 const SNIPPET: usize = 120;
 
@@ -141,6 +150,8 @@ pub fn write(
     // increasing doc order)
     let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    // group slug → its code, for the words that name one group only
+    let mut codes: BTreeMap<String, String> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     for (n, &i) in order.iter().enumerate() {
         let d = &docs[i];
@@ -171,20 +182,44 @@ pub fn write(
             entry.2.push((n, in_name));
         }
         for g in &d.groups {
-            groups.entry(slug(g)).or_default().insert(n);
+            let gs = slug(g);
+            if !codes.contains_key(&gs) {
+                codes.insert(gs.clone(), g.clone());
+            }
+            groups.entry(gs).or_default().insert(n);
         }
         years.extend(&d.years);
     }
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let archive_js = json(&archive)?;
 
+    // Words of group codes that belong to one group only → that group's slug.
+    let mut code_words: HashMap<String, Option<&str>> = HashMap::new();
+    for (gs, code) in &codes {
+        let mut ws = text::words(code);
+        ws.extend(text::compact(code));
+        ws.extend(text::digits(code));
+        ws.sort_unstable();
+        ws.dedup();
+        for w in ws {
+            code_words
+                .entry(w)
+                .and_modify(|g| *g = None)
+                .or_insert(Some(gs.as_str()));
+        }
+    }
+
     // Word shards: keyed by the first letters of the word, split while too large.
     let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
     for (w, (stem_len, in_name, docs)) in sorted {
+        let group = match code_words.get(w) {
+            Some(Some(g)) => format!(",{}", json(g)?),
+            _ => String::new(),
+        };
         let entry = format!(
-            "[{},{},{},{}]",
+            "[{},{},{},{}{group}]",
             json(w)?,
             stem_len,
             u8::from(*in_name),
@@ -223,39 +258,54 @@ pub fn write(
         files.insert(format!("s-{key}.js"), body);
     }
 
-    // Documents.
-    for (n, chunk) in order.chunks(DOCS_PER_FILE).enumerate() {
-        let mut rows = Vec::new();
-        for &i in chunk {
+    // Documents: one display row each, in doc-number order.
+    let rows: Vec<String> = order
+        .par_iter()
+        .map(|&i| {
             let d = &docs[i];
             let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
-            let snippet = d.text.clone();
-            rows.push(json(&(
+            json(&(
                 d.kind.code(),
                 &d.title,
                 &d.url,
                 d.groups.join(", "),
                 years.join(", "),
-                short(&snippet),
-            ))?);
-        }
+                short(&d.text),
+            ))
+        })
+        .collect::<Result<_, _>>()?;
+    for (n, chunk) in rows.chunks(DOCS_PER_FILE).enumerate() {
         let body = js_call(
             "letopisDocs",
             &[
                 archive_js.clone(),
                 n.to_string(),
-                format!("[\n{}\n]", rows.join(",\n")),
+                format!("[\n{}\n]", chunk.join(",\n")),
             ],
         );
         files.insert(format!("d-{n}.js"), body);
     }
 
-    // Groups.
+    // Groups: their documents, and the rows of those that sit scattered.
     for (g, members) in &groups {
         let list: Vec<u32> = members.iter().copied().collect();
+        let mut per_file: HashMap<u32, usize> = HashMap::new();
+        for &n in &list {
+            *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
+        }
+        let scattered: Vec<String> = list
+            .iter()
+            .filter(|&&n| per_file[&(n / DOCS_PER_FILE as u32)] < GROUP_CLUSTER)
+            .map(|&n| format!("[{n},{}]", rows[n as usize]))
+            .collect();
         let body = js_call(
             "letopisGroup",
-            &[archive_js.clone(), json(g)?, json(&list)?],
+            &[
+                archive_js.clone(),
+                json(g)?,
+                json(&list)?,
+                format!("[\n{}\n]", scattered.join(",\n")),
+            ],
         );
         files.insert(format!("g-{g}.js"), body);
     }
@@ -282,6 +332,8 @@ pub fn write(
     );
     files.insert("search.js".into(), RUNTIME.to_string());
 
+    // One after another: creating files in one folder in parallel costs more system time on
+    // ext4 (contention in inode allocation) than it saves.
     for (name, body) in &files {
         let path = dir.join(name);
         std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;
