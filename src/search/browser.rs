@@ -23,7 +23,7 @@ use super::text::{self, Stems};
 use crate::model::slug;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// The search runtime, written as `search/search.js`.
@@ -153,24 +153,38 @@ pub fn write(
     // group slug → its code, for the words that name one group only
     let mut codes: BTreeMap<String, String> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
-    for (n, &i) in order.iter().enumerate() {
+    // The words of each document (sorted, each with whether it is in the title or names), on
+    // every core; merged below in doc order, so the postings come out sorted.
+    let doc_words: Vec<Vec<(String, bool)>> = order
+        .par_iter()
+        .map(|&i| {
+            let d = &docs[i];
+            let mut names: Vec<String> = d
+                .names
+                .iter()
+                .chain(std::iter::once(&d.title))
+                .flat_map(|s| text::words(s))
+                .collect();
+            names.sort_unstable();
+            let mut all: Vec<String> = text::words(&d.all_text());
+            for c in &d.codes {
+                all.extend(text::compact(c));
+                all.extend(text::digits(c));
+            }
+            all.sort_unstable();
+            all.dedup();
+            all.into_iter()
+                .map(|w| {
+                    let in_name = names.binary_search(&w).is_ok();
+                    (w, in_name)
+                })
+                .collect()
+        })
+        .collect();
+    for (n, (&i, dw)) in order.iter().zip(doc_words).enumerate() {
         let d = &docs[i];
         let n = n as u32;
-        let names: HashSet<String> = d
-            .names
-            .iter()
-            .chain(std::iter::once(&d.title))
-            .flat_map(|s| text::words(s))
-            .collect();
-        let mut all: Vec<String> = text::words(&d.all_text());
-        for c in &d.codes {
-            all.extend(text::compact(c));
-            all.extend(text::digits(c));
-        }
-        all.sort_unstable();
-        all.dedup();
-        for w in all {
-            let in_name = names.contains(&w);
+        for (w, in_name) in dw {
             let entry = match words.get_mut(&w) {
                 Some(e) => e,
                 None => {
