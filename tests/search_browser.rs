@@ -284,3 +284,32 @@ fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
         "{r}"
     );
 }
+
+/// A word typed half-way whose shard does not exist (`с`: no one-letter word `с` in the sample)
+/// requests no file: meta.js lists the short shard keys there are.
+#[test]
+fn a_short_word_without_a_shard_requests_no_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = archive(tmp.path());
+    let r = browse(&data.join("search.html"), "с", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["status"], "Ничего не найдено.", "{r}");
+    let loaded: Vec<String> = r["loaded"]
+        .as_array()
+        .expect("loaded")
+        .iter()
+        .map(|u| {
+            u.as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(loaded, ["meta.js"], "{r}");
+    // A short key that has a shard is still loaded: `12` of ПК-12.
+    let r = browse(&data.join("search.html"), "12", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert!(r["loaded"].to_string().contains("/s-12.js"), "{r}");
+}

@@ -1,7 +1,7 @@
 //! The browser index in `data/search/`: classic scripts loaded on demand by `search.js`, so search
 //! works from `file://` (no fetch, no modules, no workers).
 //!
-//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits})`.
+//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits, short})`.
 //! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`shard_key`]):
 //!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
 //!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
@@ -259,6 +259,9 @@ pub fn write(
             break shards;
         }
     };
+    // Keys shorter than three letters that have a shard: the runtime does not ask for the
+    // others (a word typed half-way, `с`, would otherwise request a file that does not exist).
+    let short_keys: Vec<String> = shards.keys().filter(|k| k.len() < 3).cloned().collect();
     for (key, (_, members)) in shards {
         let list: Vec<&str> = members.iter().map(|&i| entries[i].1.as_str()).collect();
         let body = js_call(
@@ -332,6 +335,8 @@ pub fn write(
         years: Vec<i32>,
         /// Shard keys that were split by one more letter.
         splits: Vec<String>,
+        /// The shard keys shorter than three letters (others of that length have no shard).
+        short: Vec<String>,
     }
     let meta = Meta {
         period,
@@ -339,6 +344,7 @@ pub fn write(
         per: DOCS_PER_FILE,
         years: years.into_iter().rev().collect(),
         splits: splits.into_iter().collect(),
+        short: short_keys,
     };
     files.insert(
         "meta.js".into(),

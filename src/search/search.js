@@ -146,9 +146,13 @@
     load(base + "meta.js", function () {
       var splits = {};
       if (s.meta && s.meta.splits) s.meta.splits.forEach(function (k) { splits[k] = true; });
+      /* Keys shorter than three letters have a shard only when meta.short lists them. */
+      var short = null;
+      if (s.meta && s.meta.short) { short = {}; s.meta.short.forEach(function (k) { short[k] = true; }); }
       var urls = [], keys = [];
       for (i = 0; i < qs.length; i++) {
         keys.push(shardKey(qs[i], splits));
+        if (short && keys[i].length < 3 && !short[keys[i]]) continue;
         urls.push(base + "s-" + keys[i] + ".js");
       }
       if (gslug) urls.push(base + "g-" + gslug + ".js");
