@@ -184,3 +184,132 @@ fn the_query_in_the_address_runs_on_load() {
         "{dom}"
     );
 }
+
+/// A query for a group's code shows the group's learners, whose rows sit one per `d-<n>.js`
+/// file (they are ordered by name), from the group's own file: one file instead of twenty.
+#[test]
+fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
+    use letopis::search::docs::{Kind, SearchDoc};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("bench-2025").join("data");
+    let surnames = [
+        "Алексеев",
+        "Белов",
+        "Васильев",
+        "Волков",
+        "Григорьев",
+        "Данилов",
+        "Егоров",
+        "Жуков",
+        "Зайцев",
+        "Ильин",
+        "Козлов",
+        "Лебедев",
+        "Морозов",
+        "Новиков",
+        "Орлов",
+        "Павлов",
+        "Романов",
+        "Соколов",
+        "Тихонов",
+        "Фёдоров",
+    ];
+    let letters = ["А", "Б", "В", "Г", "Д", "Е", "Ж", "З"];
+    let endings = ["ван", "дим", "лег", "рик", "тон"];
+    let mut docs = Vec::new();
+    for s in surnames {
+        for g in 0..40 {
+            let name = format!("{s} {}{}", letters[g / 5], endings[g % 5]);
+            let code = format!("ГР-{:04}", g + 1);
+            docs.push(SearchDoc {
+                kind: Kind::Learner,
+                title: name.clone(),
+                url: format!("learners/l-{}.html", docs.len()),
+                groups: vec![code.clone()],
+                programmes: Vec::new(),
+                years: vec![2025],
+                names: vec![name],
+                codes: Vec::new(),
+                text: format!("группа {code}: обучается"),
+            });
+        }
+    }
+    let search = data.join("search");
+    letopis::search::browser::write(&docs, "2025", "bench-2025", &search).expect("browser index");
+    std::fs::write(
+        data.join("search.html"),
+        r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title></head><body>
+<form id="search-form"><input id="q" name="q" type="search"></form>
+<div id="search-results"></div><script src="search/search.js"></script></body></html>"#,
+    )
+    .expect("search.html");
+    let r = browse(&data.join("search.html"), "ГР-0007", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["status"], "Найдено: 20", "{r}");
+    let mut titles: Vec<String> = r["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["text"].as_str().unwrap_or("").to_string())
+        .collect();
+    titles.sort();
+    let mut want: Vec<String> = surnames
+        .iter()
+        .map(|s| format!("{s} Бдим слушатель · группа ГР-0007 · год 2025группа ГР-0007: обучается"))
+        .collect();
+    want.sort();
+    assert_eq!(titles, want, "{r}");
+    let loaded: Vec<String> = r["loaded"]
+        .as_array()
+        .expect("loaded")
+        .iter()
+        .map(|u| {
+            u.as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        loaded,
+        ["meta.js", "s-gr.js", "s-000.js", "g-gr-0007.js"],
+        "{r}"
+    );
+    // Rows from the group's file link to the page like any other: the first learner by name.
+    assert_eq!(
+        r["hits"][0]["href"],
+        url(&data.join("learners/l-6.html")),
+        "{r}"
+    );
+}
+
+/// A word typed half-way whose shard does not exist (`с`: no one-letter word `с` in the sample)
+/// requests no file: meta.js lists the short shard keys there are.
+#[test]
+fn a_short_word_without_a_shard_requests_no_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = archive(tmp.path());
+    let r = browse(&data.join("search.html"), "с", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["status"], "Ничего не найдено.", "{r}");
+    let loaded: Vec<String> = r["loaded"]
+        .as_array()
+        .expect("loaded")
+        .iter()
+        .map(|u| {
+            u.as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(loaded, ["meta.js"], "{r}");
+    // A short key that has a shard is still loaded: `12` of ПК-12.
+    let r = browse(&data.join("search.html"), "12", "", "");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert!(r["loaded"].to_string().contains("/s-12.js"), "{r}");
+}

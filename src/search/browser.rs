@@ -1,13 +1,17 @@
 //! The browser index in `data/search/`: classic scripts loaded on demand by `search.js`, so search
 //! works from `file://` (no fetch, no modules, no workers).
 //!
-//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits})`.
+//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits, short})`.
 //! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`shard_key`]):
 //!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
 //!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
 //! - `d-<n>.js`: documents `n*per .. (n+1)*per`: `letopisDocs(archive, n, [[kind, title, url,
 //!   groups, years, snippet], ...])`.
-//! - `g-<slug>.js`: the document numbers of one group: `letopisGroup(archive, slug, [...])`.
+//! - `g-<slug>.js`: one group: `letopisGroup(archive, slug, [doc numbers], [[n, row], ...])`, with
+//!   the rows of the group's documents that sit scattered among the `d-<n>.js` files (learners,
+//!   sorted by name, each in another file), so that a query for the group's code needs no
+//!   `d-<n>.js` file for them. Shard entries of a word that belongs to one group's code only
+//!   (`0501` of `ГР-0501`) name that group as a fifth element.
 //! - `search.js`: the runtime ([`RUNTIME`]).
 //!
 //! Every call names its archive, so a medium's `index.html` can load the shards of several archives
@@ -17,14 +21,19 @@ use super::SearchError;
 use super::docs::{Kind, SearchDoc};
 use super::text::{self, Stems};
 use crate::model::slug;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// The search runtime, written as `search/search.js`.
 pub const RUNTIME: &str = include_str!("search.js");
 /// Documents per `d-<n>.js` file.
-pub const DOCS_PER_FILE: usize = 16;
+pub const DOCS_PER_FILE: usize = 32;
+/// A `d-<n>.js` file holding at least this many of a group's documents counts as one of the
+/// group's own files; the rows of the group's other (scattered) documents are repeated in its
+/// `g-<slug>.js`, so that a query for the group's code loads one file instead of one per record.
+const GROUP_CLUSTER: usize = 3;
 /// Longest snippet kept for the browser, in characters.
 const SNIPPET: usize = 120;
 
@@ -141,25 +150,41 @@ pub fn write(
     // increasing doc order)
     let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    // group slug → its code, for the words that name one group only
+    let mut codes: BTreeMap<String, String> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
-    for (n, &i) in order.iter().enumerate() {
+    // The words of each document (sorted, each with whether it is in the title or names), on
+    // every core; merged below in doc order, so the postings come out sorted.
+    let doc_words: Vec<Vec<(String, bool)>> = order
+        .par_iter()
+        .map(|&i| {
+            let d = &docs[i];
+            let mut names: Vec<String> = d
+                .names
+                .iter()
+                .chain(std::iter::once(&d.title))
+                .flat_map(|s| text::words(s))
+                .collect();
+            names.sort_unstable();
+            let mut all: Vec<String> = text::words(&d.all_text());
+            for c in &d.codes {
+                all.extend(text::compact(c));
+                all.extend(text::digits(c));
+            }
+            all.sort_unstable();
+            all.dedup();
+            all.into_iter()
+                .map(|w| {
+                    let in_name = names.binary_search(&w).is_ok();
+                    (w, in_name)
+                })
+                .collect()
+        })
+        .collect();
+    for (n, (&i, dw)) in order.iter().zip(doc_words).enumerate() {
         let d = &docs[i];
         let n = n as u32;
-        let names: HashSet<String> = d
-            .names
-            .iter()
-            .chain(std::iter::once(&d.title))
-            .flat_map(|s| text::words(s))
-            .collect();
-        let mut all: Vec<String> = text::words(&d.all_text());
-        for c in &d.codes {
-            all.extend(text::compact(c));
-            all.extend(text::digits(c));
-        }
-        all.sort_unstable();
-        all.dedup();
-        for w in all {
-            let in_name = names.contains(&w);
+        for (w, in_name) in dw {
             let entry = match words.get_mut(&w) {
                 Some(e) => e,
                 None => {
@@ -171,20 +196,44 @@ pub fn write(
             entry.2.push((n, in_name));
         }
         for g in &d.groups {
-            groups.entry(slug(g)).or_default().insert(n);
+            let gs = slug(g);
+            if !codes.contains_key(&gs) {
+                codes.insert(gs.clone(), g.clone());
+            }
+            groups.entry(gs).or_default().insert(n);
         }
         years.extend(&d.years);
     }
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let archive_js = json(&archive)?;
 
+    // Words of group codes that belong to one group only → that group's slug.
+    let mut code_words: HashMap<String, Option<&str>> = HashMap::new();
+    for (gs, code) in &codes {
+        let mut ws = text::words(code);
+        ws.extend(text::compact(code));
+        ws.extend(text::digits(code));
+        ws.sort_unstable();
+        ws.dedup();
+        for w in ws {
+            code_words
+                .entry(w)
+                .and_modify(|g| *g = None)
+                .or_insert(Some(gs.as_str()));
+        }
+    }
+
     // Word shards: keyed by the first letters of the word, split while too large.
     let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
     for (w, (stem_len, in_name, docs)) in sorted {
+        let group = match code_words.get(w) {
+            Some(Some(g)) => format!(",{}", json(g)?),
+            _ => String::new(),
+        };
         let entry = format!(
-            "[{},{},{},{}]",
+            "[{},{},{},{}{group}]",
             json(w)?,
             stem_len,
             u8::from(*in_name),
@@ -210,6 +259,9 @@ pub fn write(
             break shards;
         }
     };
+    // Keys shorter than three letters that have a shard: the runtime does not ask for the
+    // others (a word typed half-way, `с`, would otherwise request a file that does not exist).
+    let short_keys: Vec<String> = shards.keys().filter(|k| k.len() < 3).cloned().collect();
     for (key, (_, members)) in shards {
         let list: Vec<&str> = members.iter().map(|&i| entries[i].1.as_str()).collect();
         let body = js_call(
@@ -223,39 +275,54 @@ pub fn write(
         files.insert(format!("s-{key}.js"), body);
     }
 
-    // Documents.
-    for (n, chunk) in order.chunks(DOCS_PER_FILE).enumerate() {
-        let mut rows = Vec::new();
-        for &i in chunk {
+    // Documents: one display row each, in doc-number order.
+    let rows: Vec<String> = order
+        .par_iter()
+        .map(|&i| {
             let d = &docs[i];
             let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
-            let snippet = d.text.clone();
-            rows.push(json(&(
+            json(&(
                 d.kind.code(),
                 &d.title,
                 &d.url,
                 d.groups.join(", "),
                 years.join(", "),
-                short(&snippet),
-            ))?);
-        }
+                short(&d.text),
+            ))
+        })
+        .collect::<Result<_, _>>()?;
+    for (n, chunk) in rows.chunks(DOCS_PER_FILE).enumerate() {
         let body = js_call(
             "letopisDocs",
             &[
                 archive_js.clone(),
                 n.to_string(),
-                format!("[\n{}\n]", rows.join(",\n")),
+                format!("[\n{}\n]", chunk.join(",\n")),
             ],
         );
         files.insert(format!("d-{n}.js"), body);
     }
 
-    // Groups.
+    // Groups: their documents, and the rows of those that sit scattered.
     for (g, members) in &groups {
         let list: Vec<u32> = members.iter().copied().collect();
+        let mut per_file: HashMap<u32, usize> = HashMap::new();
+        for &n in &list {
+            *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
+        }
+        let scattered: Vec<String> = list
+            .iter()
+            .filter(|&&n| per_file[&(n / DOCS_PER_FILE as u32)] < GROUP_CLUSTER)
+            .map(|&n| format!("[{n},{}]", rows[n as usize]))
+            .collect();
         let body = js_call(
             "letopisGroup",
-            &[archive_js.clone(), json(g)?, json(&list)?],
+            &[
+                archive_js.clone(),
+                json(g)?,
+                json(&list)?,
+                format!("[\n{}\n]", scattered.join(",\n")),
+            ],
         );
         files.insert(format!("g-{g}.js"), body);
     }
@@ -268,6 +335,8 @@ pub fn write(
         years: Vec<i32>,
         /// Shard keys that were split by one more letter.
         splits: Vec<String>,
+        /// The shard keys shorter than three letters (others of that length have no shard).
+        short: Vec<String>,
     }
     let meta = Meta {
         period,
@@ -275,6 +344,7 @@ pub fn write(
         per: DOCS_PER_FILE,
         years: years.into_iter().rev().collect(),
         splits: splits.into_iter().collect(),
+        short: short_keys,
     };
     files.insert(
         "meta.js".into(),
@@ -282,6 +352,8 @@ pub fn write(
     );
     files.insert("search.js".into(), RUNTIME.to_string());
 
+    // One after another: creating files in one folder in parallel costs more system time on
+    // ext4 (contention in inode allocation) than it saves.
     for (name, body) in &files {
         let path = dir.join(name);
         std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;

@@ -12,6 +12,7 @@
 use super::SearchError;
 use super::docs::SearchDoc;
 use super::text::{self, Stems};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tantivy::directory::RamDirectory;
@@ -148,9 +149,18 @@ pub fn write(
     let mut writer = Index::builder()
         .schema(schema)
         .single_segment_index_writer(ram.clone(), 64_000_000)?;
-    let mut stems = Stems::new();
-    for d in docs {
-        writer.add_document(document(d, &f, period, archive, &mut stems))?;
+    // Documents are prepared (words, stems, joined fields) on every core, a chunk at a time to
+    // bound memory, and added in order: the single-segment writer keeps the bytes deterministic.
+    for chunk in docs.chunks(4096) {
+        let prepared: Vec<TantivyDocument> = chunk
+            .par_iter()
+            .map_init(Stems::new, |stems, d| {
+                document(d, &f, period, archive, stems)
+            })
+            .collect();
+        for doc in prepared {
+            writer.add_document(doc)?;
+        }
     }
     let index = writer.finalize()?;
     let metas = index.searchable_segment_metas()?;

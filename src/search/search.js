@@ -74,7 +74,7 @@
   var L = window.Letopis = { loaded: [], words: words, slug: slug, score: score, stores: stores };
 
   function store(base) {
-    return stores[base] || (stores[base] = { meta: null, archive: "", shards: {}, docs: {}, groups: {} });
+    return stores[base] || (stores[base] = { meta: null, archive: "", shards: {}, docs: {}, groups: {}, rows: {} });
   }
   function currentBase() {
     var s = document.currentScript && document.currentScript.src;
@@ -83,7 +83,14 @@
   window.letopisMeta = function (archive, meta) { var s = store(currentBase()); s.archive = archive; s.meta = meta; };
   window.letopisShard = function (archive, key, entries) { store(currentBase()).shards[key] = entries; };
   window.letopisDocs = function (archive, n, rows) { store(currentBase()).docs[n] = rows; };
-  window.letopisGroup = function (archive, g, list) { store(currentBase()).groups[g] = list; };
+  /* A group: its document numbers, and the display rows of those of its documents that sit
+   * scattered among the d-*.js files ([[n, row], ...]), so that a query for the group's code
+   * needs no d-*.js file for them. */
+  window.letopisGroup = function (archive, g, list, rows) {
+    var s = store(currentBase());
+    s.groups[g] = list;
+    for (var i = 0; rows && i < rows.length; i++) s.rows[rows[i][0]] = rows[i][1];
+  };
 
   function load(url, done) {
     if (requested[url] === true) { done(); return; }
@@ -139,13 +146,28 @@
     load(base + "meta.js", function () {
       var splits = {};
       if (s.meta && s.meta.splits) s.meta.splits.forEach(function (k) { splits[k] = true; });
+      /* Keys shorter than three letters have a shard only when meta.short lists them. */
+      var short = null;
+      if (s.meta && s.meta.short) { short = {}; s.meta.short.forEach(function (k) { short[k] = true; }); }
       var urls = [], keys = [];
       for (i = 0; i < qs.length; i++) {
         keys.push(shardKey(qs[i], splits));
+        if (short && keys[i].length < 3 && !short[keys[i]]) continue;
         urls.push(base + "s-" + keys[i] + ".js");
       }
       if (gslug) urls.push(base + "g-" + gslug + ".js");
-      loadAll(urls, function () { collect(keys); });
+      loadAll(urls, function () {
+        /* A query word that is the code of one group (shard entries name it): that group's file
+         * holds the rows of its scattered records, which such a query mostly finds. */
+        var more = [];
+        for (var k = 0; k < qs.length; k++) {
+          var entries = s.shards[keys[k]] || [];
+          for (var e = 0; e < entries.length; e++) {
+            if (entries[e][0] === qs[k] && entries[e][4] && !s.groups[entries[e][4]]) more.push(base + "g-" + entries[e][4] + ".js");
+          }
+        }
+        loadAll(more, function () { collect(keys); });
+      });
     });
     function collect(keys) {
       var result = { archive: s.archive, period: s.meta ? s.meta.period : "", total: 0, hits: [], matched: {} };
@@ -178,17 +200,22 @@
       var ranked = Object.keys(total).map(Number);
       ranked.sort(function (a, b) { return total[b] - total[a] || a - b; });
       var limit = opts.limit || LIMIT, per = s.meta.per, pos = 0;
+      function rowOf(n) {
+        var rows = s.docs[Math.floor(n / per)];
+        return (rows && rows[n % per]) || s.rows[n];
+      }
       function more() {
-        var want = {}, batch = [];
-        for (var j = pos; j < ranked.length && j < pos + limit * 2; j++) {
+        /* Only the rows still wanted (twice as many when a year filter may skip some). */
+        var want = {}, batch = [], wanted = (limit - result.hits.length) * (opts.year ? 2 : 1);
+        var end = Math.min(ranked.length, pos + wanted);
+        for (var j = pos; j < end; j++) {
           var f = Math.floor(ranked[j] / per);
-          if (!want[f] && !s.docs[f]) { want[f] = true; batch.push(base + "d-" + f + ".js"); }
+          if (!want[f] && !s.docs[f] && !s.rows[ranked[j]]) { want[f] = true; batch.push(base + "d-" + f + ".js"); }
         }
         loadAll(batch, function () {
-          var end = Math.min(ranked.length, pos + limit * 2);
           for (; pos < end && result.hits.length < limit; pos++) {
-            var n = ranked[pos], rows = s.docs[Math.floor(n / per)];
-            var row = rows && rows[n % per];
+            var n = ranked[pos];
+            var row = rowOf(n);
             if (!row) continue;
             if (opts.year && (", " + row[4] + ", ").indexOf(", " + opts.year + ", ") < 0) continue;
             result.hits.push({ kind: row[0], title: row[1], url: dataBase(base) + row[2],
