@@ -10,7 +10,7 @@
 //! an empty-titled column after it holds remarks; statuses P/A/L/E (П/Н/О/У) become attendance
 //! marks, `?` is "not taken". The summary columns are checked against the marks.
 
-use super::exports::{self, Put, Sink, Who};
+use super::exports::{self, Put, Sink};
 use super::fields::{self, norm};
 use super::schema::Kind;
 use super::table::Table;
@@ -160,23 +160,8 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let c_percent = exports::find_col(&header, PERCENT);
     let body: Vec<&(u64, Vec<String>)> = t.rows[hi + 1..].iter().collect();
 
-    let mut matched = Vec::new();
-    for (line, cells) in &body {
-        let get = |c: Option<usize>| {
-            c.and_then(|c| cells.get(c))
-                .cloned()
-                .filter(|s| !s.is_empty())
-        };
-        let who = Who {
-            id_number: get(c_id),
-            email: get(c_email),
-            surname: get(c_last).unwrap_or_default(),
-            first: get(c_first).unwrap_or_default(),
-            ..Who::default()
-        };
-        let m = exports::match_moodle(&sink.st.learners, &who);
-        matched.push((*line, cells, m, who));
-    }
+    let matched: Vec<exports::Matched> =
+        exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
     let named = spec.and_then(|s| s.group.clone()).or_else(|| {
         group_line
             .clone()

@@ -201,6 +201,33 @@ impl Who {
 /// A row of an export with its learner found (or not): (line, cells, learner index, who).
 pub type Matched<'a> = (u64, &'a Vec<String>, Result<usize, NoMatch>, Who);
 
+/// Matches the learner of every body row of a Moodle export (gradebook or attendance) by the
+/// identity columns found in its header: ID number, then email, then name.
+pub fn match_rows<'a>(
+    learners: &[Learner],
+    body: &[&'a (u64, Vec<String>)],
+    [c_id, c_email, c_last, c_first]: [Option<usize>; 4],
+) -> Vec<Matched<'a>> {
+    body.iter()
+        .map(|(line, cells)| {
+            let get = |c: Option<usize>| {
+                c.and_then(|c| cells.get(c))
+                    .cloned()
+                    .filter(|s| !s.is_empty())
+            };
+            let who = Who {
+                id_number: get(c_id),
+                email: get(c_email),
+                surname: get(c_last).unwrap_or_default(),
+                first: get(c_first).unwrap_or_default(),
+                ..Who::default()
+            };
+            let m = match_moodle(learners, &who);
+            (*line, cells, m, who)
+        })
+        .collect()
+}
+
 /// Why a row's learner was not found.
 pub enum NoMatch {
     Missing,

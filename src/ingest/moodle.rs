@@ -6,7 +6,7 @@
 //! (a Unix timestamp). `-` is no grade. Each item column becomes a grade item of the group
 //! (`Course total` the final-control one), each grade a grade of the matched learner.
 
-use super::exports::{self, Put, Sink, Who};
+use super::exports::{self, Put, Sink};
 use super::fields::{self, norm};
 use super::schema::Kind;
 use super::table::Table;
@@ -161,23 +161,8 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     ));
 
     // Learners first: they tell the group.
-    let mut matched: Vec<exports::Matched> = Vec::new();
-    for (line, cells) in &body {
-        let get = |c: Option<usize>| {
-            c.and_then(|c| cells.get(c))
-                .cloned()
-                .filter(|s| !s.is_empty())
-        };
-        let who = Who {
-            id_number: get(c_id),
-            email: get(c_email),
-            surname: get(c_last).unwrap_or_default(),
-            first: get(c_first).unwrap_or_default(),
-            ..Who::default()
-        };
-        let m = exports::match_moodle(&sink.st.learners, &who);
-        matched.push((*line, cells, m, who));
-    }
+    let matched: Vec<exports::Matched> =
+        exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
     let found: Vec<usize> = matched
         .iter()
         .filter_map(|(_, _, m, _)| m.as_ref().ok().copied())
