@@ -131,40 +131,7 @@ pub fn dispose(
         };
         let bad = act::uncovered(f, entry, act.date);
         for (i, listed) in bad.iter().take(5) {
-            let what_ru = format!(
-                "{}{}{}{}",
-                super::kind_label(&i.kind, Lang::Ru),
-                if i.title.is_empty() {
-                    String::new()
-                } else {
-                    format!(" «{}»", i.title)
-                },
-                i.learner_name
-                    .as_ref()
-                    .map(|n| format!(", {n}"))
-                    .unwrap_or_default(),
-                i.group
-                    .as_ref()
-                    .map(|g| format!(", группа {g}"))
-                    .unwrap_or_default(),
-            );
-            let what_en = format!(
-                "{}{}{}{}",
-                super::kind_label(&i.kind, Lang::En),
-                if i.title.is_empty() {
-                    String::new()
-                } else {
-                    format!(" `{}`", i.title)
-                },
-                i.learner_name
-                    .as_ref()
-                    .map(|n| format!(", {n}"))
-                    .unwrap_or_default(),
-                i.group
-                    .as_ref()
-                    .map(|g| format!(", group {g}"))
-                    .unwrap_or_default(),
-            );
+            let (what_ru, what_en) = (describe(i, Lang::Ru), describe(i, Lang::En));
             reasons.push(match i.kept_reason(act.date, Lang::Ru) {
                 Some(why_ru) => {
                     let why_en = i.kept_reason(act.date, Lang::En).unwrap_or_default();
@@ -335,4 +302,30 @@ fn rewrite_index(medium: &Path, lang: Lang) -> Result<(), String> {
     let tmp = medium.join(format!(".{INDEX_HTML}.tmp"));
     write_synced(&tmp, html.as_bytes()).map_err(|e| e.to_string())?;
     std::fs::rename(&tmp, medium.join(INDEX_HTML)).map_err(|e| e.to_string())
+}
+
+/// `Приказы «Приказ № 01-В», Иванов И. И., группа ПК-12`: a record as named in a refusal.
+fn describe(i: &super::Item, lang: Lang) -> String {
+    let title = match (i.title.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::Ru) => format!(" «{}»", i.title),
+        (false, Lang::En) => format!(" `{}`", i.title),
+    };
+    let learner = i
+        .learner_name
+        .as_ref()
+        .map(|n| format!(", {n}"))
+        .unwrap_or_default();
+    let group = i
+        .group
+        .as_ref()
+        .map(|g| match lang {
+            Lang::Ru => format!(", группа {g}"),
+            Lang::En => format!(", group {g}"),
+        })
+        .unwrap_or_default();
+    format!(
+        "{}{title}{learner}{group}",
+        super::kind_label(&i.kind, lang)
+    )
 }
