@@ -1,36 +1,61 @@
-// Browser search benchmark: for each query, a fresh page (cold: nothing cached in the page) opens
-// the archive's search.html by file:// in the system Chromium, the query is typed, and the
-// runtime's own timing (Letopis.last.ms: from the last keystroke's search to results) and the
-// bytes of every script it loaded are reported.
-// Usage: node benches/search_browser.cjs /path/to/data/search.html [query...]
+// Browser search benchmark. For each query and each run, a fresh page (cold: nothing cached in
+// the page) opens the archive's search.html by file:// in the system Chromium, then:
+// - typed: the query is put into the box as one keystroke would (one input event); the page
+//   requests the words' shards at once and searches 120 ms later;
+// - address: search.html?q=... is opened, so the search starts from nothing but meta.js.
+// Reported: the runtime's own timing (Letopis.last.ms: from the start of the search to the results
+// on the page), median and slowest of the runs, and the bytes of every script the query loaded
+// (including search.js).
+// Usage: node benches/search_browser.cjs /path/to/data/search.html [--runs N] [query...]
 const { chromium } = require("../tests/browser/node_modules/playwright-core");
 const fs = require("fs");
 
 (async () => {
-  const [page_, ...qs] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  let runs = 5;
+  const i = args.indexOf("--runs");
+  if (i >= 0) { runs = Number(args[i + 1]); args.splice(i, 2); }
+  const [page_, ...qs] = args;
   const queries = qs.length ? qs : ["Смирнова", "Смирновой", "Иванову Анну", "безопасности", "пк"];
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
   });
-  for (const q of queries) {
+  const runtime = fs.statSync(page_.replace(/search\.html$/, "search/search.js")).size;
+  const size = (u) => { try { return fs.statSync(decodeURIComponent(u.replace("file://", ""))).size; } catch (e) { return 0; } };
+  const done = (q) => window.Letopis && Letopis.last && Letopis.last.query === q;
+  async function once(q, mode) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await page.goto("file://" + page_);
-    await page.fill("#q", q);
-    await page.dispatchEvent("#q", "input");
-    await page.waitForFunction((q) => window.Letopis && Letopis.last && Letopis.last.query === q, q,
-      { timeout: 30000 });
+    if (mode === "typed") {
+      await page.goto("file://" + page_);
+      await page.waitForFunction(() => window.Letopis && Object.values(Letopis.stores).some((s) => s.meta));
+      await page.fill("#q", q);
+    } else {
+      await page.goto("file://" + page_ + "?q=" + encodeURIComponent(q));
+    }
+    await page.waitForFunction(done, q, { timeout: 30000 });
     const r = await page.evaluate(() => ({ ms: Letopis.last.ms, loaded: Letopis.loaded,
-      hits: document.querySelectorAll(".search-hit").length,
       status: document.querySelector(".search-status").textContent }));
-    const size = (u) => { try { return fs.statSync(decodeURIComponent(u.replace("file://", ""))).size; } catch (e) { return 0; } };
-    const bytes = r.loaded.reduce((s, u) => s + size(u), 0);
-    const runtime = fs.statSync(page_.replace(/search\.html$/, "search/search.js")).size;
-    console.log(`${q.padEnd(28)} ${r.ms.toFixed(1).padStart(7)} ms  ${((bytes + runtime) / 1000).toFixed(1).padStart(7)} kB` +
-      ` (${r.loaded.length} shards + search.js ${(runtime / 1000).toFixed(1)} kB)  ${r.status}`);
     await ctx.close();
+    return r;
   }
+  const pad = (x) => x.toFixed(1).padStart(6);
+  console.log(`${"query".padEnd(26)} ${"typed: median / max ms".padStart(22)} ${"address: median / max ms".padStart(24)}  kB loaded`);
+  for (const q of queries) {
+    const out = {};
+    let last;
+    for (const mode of ["typed", "address"]) {
+      const ms = [];
+      for (let k = 0; k < runs; k++) { last = await once(q, mode); ms.push(last.ms); }
+      ms.sort((a, b) => a - b);
+      out[mode] = `${pad(ms[(ms.length - 1) >> 1])} / ${pad(ms[ms.length - 1])}`;
+    }
+    const bytes = last.loaded.reduce((s, u) => s + size(u), 0) + runtime;
+    console.log(`${q.padEnd(26)} ${out.typed.padStart(22)} ${out.address.padStart(24)}  ${(bytes / 1000).toFixed(1).padStart(6)} ` +
+      `(${last.loaded.length} files + search.js)  ${last.status}`);
+  }
+  console.log(`search.js: ${(runtime / 1000).toFixed(1)} kB; ${runs} runs per query and mode`);
   await browser.close();
 })().catch((e) => { console.error(String(e)); process.exit(1); });

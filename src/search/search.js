@@ -80,7 +80,12 @@
     var s = document.currentScript && document.currentScript.src;
     return s ? s.slice(0, s.lastIndexOf("/") + 1) : "";
   }
-  window.letopisMeta = function (archive, meta) { var s = store(currentBase()); s.archive = archive; s.meta = meta; };
+  window.letopisMeta = function (archive, meta) {
+    var base = currentBase(), s = store(base), url = base + "meta.js";
+    s.archive = archive; s.meta = meta;
+    /* A page may load meta.js with its own <script> tag, so that a search can start at once. */
+    if (!requested[url]) { requested[url] = true; L.loaded.push(url); }
+  };
   window.letopisShard = function (archive, key, entries) { store(currentBase()).shards[key] = entries; };
   window.letopisDocs = function (archive, n, rows) { store(currentBase()).docs[n] = rows; };
   /* A group: its document numbers, and the display rows of those of its documents that sit
@@ -117,43 +122,70 @@
   function dataBase(base) {
     return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
   }
-  /* Postings: gap * 2 + (1 when the word is in the doc's title or names). */
+  /* Postings: gap * 2 + (1 when the word is in the doc's title or names), or a base64 bitmap
+   * over all documents (common words; no title flag). Decoded into typed arrays, or kept as the
+   * bitmap's bytes and tested bit by bit: a common word is only ever looked up for the documents
+   * that the query's rarest word found, never listed whole unless it is the rarest. */
   function decode(postings) {
     if (typeof postings === "string") {
-      /* A bitmap over all documents (common words). */
-      var bin = atob(postings), out = [], zeros = [];
+      var bin = atob(postings), count = 0;
       for (var b = 0; b < bin.length; b++) {
-        var byte = bin.charCodeAt(b);
-        for (var bit = 0; byte && bit < 8; bit++) if (byte & (1 << bit)) { out.push(b * 8 + bit); zeros.push(0); }
+        for (var byte = bin.charCodeAt(b); byte; byte &= byte - 1) count++;
       }
-      return { docs: out, heads: zeros };
+      return { bits: bin, size: count };
     }
     var docs = new Array(postings.length), heads = new Array(postings.length), v = 0;
     for (var i = 0; i < postings.length; i++) {
       v += postings[i] >> 1; docs[i] = v; heads[i] = postings[i] & 1;
     }
-    return { docs: docs, heads: heads };
+    return { docs: docs, heads: heads, size: postings.length };
+  }
+  /* 1 + the title flag when postings p hold doc, else 0. */
+  function holds(p, doc) {
+    if (p.bits !== undefined) {
+      var byte = doc >> 3;
+      return byte < p.bits.length && (p.bits.charCodeAt(byte) >> (doc & 7)) & 1 ? 1 : 0;
+    }
+    var lo = 0, hi = p.docs.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1, d = p.docs[mid];
+      if (d === doc) return 1 + p.heads[mid];
+      if (d < doc) lo = mid + 1; else hi = mid - 1;
+    }
+    return 0;
+  }
+  /* Calls f(doc, titleFlag) for every doc of postings p, in increasing order. */
+  function each(p, f) {
+    if (p.bits !== undefined) {
+      for (var b = 0; b < p.bits.length; b++) {
+        for (var byte = p.bits.charCodeAt(b), bit = 0; byte; bit++, byte >>= 1) if (byte & 1) f(b * 8 + bit, 0);
+      }
+      return;
+    }
+    for (var i = 0; i < p.docs.length; i++) f(p.docs[i], p.heads[i]);
   }
 
-  /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
-   * Calls back with {archive, period, total, hits: [{kind, title, url, groups, years, snippet,
-   * score}], matched: {normalised word: true}}. */
-  function searchArchive(base, query, opts, cb) {
-    var qs = words(query), uniq = {}, i;
-    qs = qs.filter(function (q) { if (uniq[q]) return false; uniq[q] = true; return true; });
+  function uniqueWords(query) {
+    var seen = {};
+    return words(query).filter(function (q) { if (seen[q]) return false; seen[q] = true; return true; });
+  }
+  /* Loads what query words qs need from the archive at `base` (meta.js, the shard of each word,
+   * the file of group gslug and of a group whose code a word is), then calls cb(shard keys).
+   * `settled` loads only the shards a longer word would still use (no short or split key): the
+   * page calls it on every keystroke, so that the search that follows finds them loaded. */
+  function fetchWords(base, qs, gslug, settled, cb) {
     var s = store(base);
-    var gslug = opts.group ? slug(opts.group) : null;
     load(base + "meta.js", function () {
-      var splits = {};
-      if (s.meta && s.meta.splits) s.meta.splits.forEach(function (k) { splits[k] = true; });
+      var meta = s.meta || {}, splits = {}, short = null, urls = [], keys = [], i;
+      (meta.splits || []).forEach(function (k) { splits[k] = true; });
       /* Keys shorter than three letters have a shard only when meta.short lists them. */
-      var short = null;
-      if (s.meta && s.meta.short) { short = {}; s.meta.short.forEach(function (k) { short[k] = true; }); }
-      var urls = [], keys = [];
+      if (meta.short) { short = {}; meta.short.forEach(function (k) { short[k] = true; }); }
       for (i = 0; i < qs.length; i++) {
-        keys.push(shardKey(qs[i], splits));
-        if (short && keys[i].length < 3 && !short[keys[i]]) continue;
-        urls.push(base + "s-" + keys[i] + ".js");
+        var key = shardKey(qs[i], splits);
+        keys.push(key);
+        if (short && key.length < 3 && !short[key]) continue;
+        if (settled && (key.length < 3 || splits[key])) continue;
+        urls.push(base + "s-" + key + ".js");
       }
       if (gslug) urls.push(base + "g-" + gslug + ".js");
       loadAll(urls, function () {
@@ -166,39 +198,79 @@
             if (entries[e][0] === qs[k] && entries[e][4] && !s.groups[entries[e][4]]) more.push(base + "g-" + entries[e][4] + ".js");
           }
         }
-        loadAll(more, function () { collect(keys); });
+        loadAll(more, function () { cb(keys); });
       });
     });
+  }
+  L.prefetch = function (bases, query) {
+    var qs = uniqueWords(query);
+    for (var i = 0; i < bases.length; i++) fetchWords(bases[i], qs, null, true, function () {});
+  };
+
+  /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
+   * Calls back with {archive, period, total, hits: [{kind, title, url, groups, years, snippet,
+   * score}], matched: {normalised word: true}}. */
+  function searchArchive(base, query, opts, cb) {
+    var qs = uniqueWords(query), s = store(base), gslug = opts.group ? slug(opts.group) : null;
+    fetchWords(base, qs, gslug, false, collect);
     function collect(keys) {
       var result = { archive: s.archive, period: s.meta ? s.meta.period : "", total: 0, hits: [], matched: {} };
       if (!qs.length || !s.meta) { cb(result); return; }
-      var total = null;
+      /* Each query word's matching index words: [score, postings]. */
+      var terms = [];
       for (var k = 0; k < qs.length; k++) {
-        var q = qs[k], entries = s.shards[keys[k]] || [], found = {};
+        var q = qs[k], entries = s.shards[keys[k]] || [], list = [], size = 0;
         for (var e = 0; e < entries.length; e++) {
           var en = entries[e], sc = score(q, en[0], en[1], en[2]);
           if (!sc) continue;
           result.matched[en[0]] = true;
-          var p = decode(en[3]), docs = p.docs;
-          for (var d = 0; d < docs.length; d++) {
-            var v = sc + p.heads[d], prev = found[docs[d]];
-            if (prev === undefined || prev < v) found[docs[d]] = v;
-          }
+          var p = decode(en[3]);
+          list.push([sc, p]);
+          size += p.size;
         }
-        if (total === null) total = found;
-        else {
-          var next = {};
-          for (var id in total) if (found[id] !== undefined) next[id] = total[id] + found[id];
-          total = next;
-        }
+        if (!list.length) { cb(result); return; }
+        terms.push({ list: list, size: size });
       }
+      /* Every word must match: start from the rarest word's documents (the best score among its
+       * matching words, plus one when in the title), then keep those every other word holds. */
+      terms.sort(function (a, b) { return a.size - b.size; });
+      var total = new Map(), found = [], i2;
+      terms[0].list.forEach(function (t) {
+        each(t[1], function (doc, head) {
+          var v = t[0] + head, had = total.get(doc);
+          if (had === undefined) found.push(doc);
+          if (!(had >= v)) total.set(doc, v);
+        });
+      });
+      if (terms[0].list.length > 1) found.sort(function (a, b) { return a - b; });
+      var inGroup = null;
       if (gslug) {
-        var inGroup = {}, list = s.groups[gslug] || [];
-        for (i = 0; i < list.length; i++) inGroup[list[i]] = true;
-        for (var id2 in total) if (!inGroup[id2]) delete total[id2];
+        inGroup = {};
+        var glist = s.groups[gslug] || [];
+        for (i2 = 0; i2 < glist.length; i2++) inGroup[glist[i2]] = true;
       }
-      var ranked = Object.keys(total).map(Number);
-      ranked.sort(function (a, b) { return total[b] - total[a] || a - b; });
+      /* Best first; equal scores in document order (kind, then who): one bucket per score. */
+      var buckets = {}, scores = [];
+      for (var f = 0; f < found.length; f++) {
+        var doc = found[f];
+        if (inGroup && !inGroup[doc]) continue;
+        var sum = total.get(doc);
+        for (var t = 1; t < terms.length && sum; t++) {
+          var best = 0, tl = terms[t].list;
+          for (var j = 0; j < tl.length; j++) {
+            var h = holds(tl[j][1], doc);
+            if (h && tl[j][0] + h - 1 > best) best = tl[j][0] + h - 1;
+          }
+          sum = best ? sum + best : 0;
+        }
+        if (!sum) continue;
+        total.set(doc, sum);
+        if (!buckets[sum]) { buckets[sum] = []; scores.push(sum); }
+        buckets[sum].push(doc);
+      }
+      scores.sort(function (a, b) { return b - a; });
+      var ranked = [];
+      for (i2 = 0; i2 < scores.length; i2++) ranked = ranked.concat(buckets[scores[i2]]);
       var limit = opts.limit || LIMIT, per = s.meta.per, pos = 0;
       function rowOf(n) {
         var rows = s.docs[Math.floor(n / per)];
@@ -219,7 +291,7 @@
             if (!row) continue;
             if (opts.year && (", " + row[4] + ", ").indexOf(", " + opts.year + ", ") < 0) continue;
             result.hits.push({ kind: row[0], title: row[1], url: dataBase(base) + row[2],
-              groups: row[3], years: row[4], snippet: row[5], score: total[n] });
+              groups: row[3], years: row[4], snippet: row[5], score: total.get(n) });
           }
           if (result.hits.length < limit && pos < ranked.length) { more(); return; }
           result.total = opts.year ? result.hits.length + (ranked.length - pos) : ranked.length;
@@ -341,7 +413,9 @@
         render(box, results, ms);
       });
     }
-    function later() { clearTimeout(timer); timer = setTimeout(run, 120); }
+    /* Results 120 ms after the last keystroke; the shards of the words typed so far are
+     * requested at once, so they are usually loaded by then. */
+    function later() { clearTimeout(timer); timer = setTimeout(run, 120); L.prefetch(bases, input.value); }
     input.addEventListener("input", later);
     if (yearSel) yearSel.addEventListener("change", run);
     if (groupSel) groupSel.addEventListener("change", run);
