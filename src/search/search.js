@@ -154,15 +154,18 @@
     }
     return 0;
   }
-  /* Calls f(doc, titleFlag) for every doc of postings p, in increasing order. */
-  function each(p, f) {
-    if (p.bits !== undefined) {
-      for (var b = 0; b < p.bits.length; b++) {
-        for (var byte = p.bits.charCodeAt(b), bit = 0; byte; bit++, byte >>= 1) if (byte & 1) f(b * 8 + bit, 0);
+  /* The docs and title flags of postings p as lists, in increasing doc order (a bitmap's are
+   * listed once, when needed). */
+  function listed(p) {
+    if (p.docs) return p;
+    var docs = [], heads = [];
+    for (var b = 0; b < p.bits.length; b++) {
+      for (var byte = p.bits.charCodeAt(b), bit = 0; byte; bit++, byte >>= 1) {
+        if (byte & 1) { docs.push(b * 8 + bit); heads.push(0); }
       }
-      return;
     }
-    for (var i = 0; i < p.docs.length; i++) f(p.docs[i], p.heads[i]);
+    p.docs = docs; p.heads = heads;
+    return p;
   }
 
   function uniqueWords(query) {
@@ -243,15 +246,23 @@
       /* Every word must match: start from the rarest word's documents (the best score among its
        * matching words, plus one when in the title), then keep those every other word holds. */
       terms.sort(function (a, b) { return a.size - b.size; });
-      var total = new Map(), found = [], i2;
-      terms[0].list.forEach(function (t) {
-        each(t[1], function (doc, head) {
-          var v = t[0] + head, had = total.get(doc);
-          if (had === undefined) found.push(doc);
-          if (!(had >= v)) total.set(doc, v);
+      var found, found0, i2, first = terms[0].list;
+      if (first.length === 1) {
+        var one = listed(first[0][1]);
+        found = one.docs;
+        found0 = one.heads.map(function (h) { return first[0][0] + h; });
+      } else {
+        var best0 = new Map();
+        first.forEach(function (t) {
+          var l = listed(t[1]);
+          for (var d = 0; d < l.docs.length; d++) {
+            var v = t[0] + l.heads[d], had = best0.get(l.docs[d]);
+            if (!(had >= v)) best0.set(l.docs[d], v);
+          }
         });
-      });
-      if (terms[0].list.length > 1) found.sort(function (a, b) { return a - b; });
+        found = Array.from(best0.keys()).sort(function (a, b) { return a - b; });
+        found0 = found.map(function (d) { return best0.get(d); });
+      }
       var inGroup = null;
       if (gslug) {
         inGroup = {};
@@ -261,9 +272,8 @@
       /* Best first; equal scores in document order (kind, then who): one bucket per score. */
       var buckets = {}, scores = [];
       for (var f = 0; f < found.length; f++) {
-        var doc = found[f];
+        var doc = found[f], sum = found0[f];
         if (inGroup && !inGroup[doc]) continue;
-        var sum = total.get(doc);
         for (var t = 1; t < terms.length && sum; t++) {
           var best = 0, tl = terms[t].list;
           for (var j = 0; j < tl.length; j++) {
@@ -273,13 +283,15 @@
           sum = best ? sum + best : 0;
         }
         if (!sum) continue;
-        total.set(doc, sum);
         if (!buckets[sum]) { buckets[sum] = []; scores.push(sum); }
         buckets[sum].push(doc);
       }
       scores.sort(function (a, b) { return b - a; });
-      var ranked = [];
-      for (i2 = 0; i2 < scores.length; i2++) ranked = ranked.concat(buckets[scores[i2]]);
+      var ranked = [], rankedScore = [];
+      for (i2 = 0; i2 < scores.length; i2++) {
+        var bucket = buckets[scores[i2]];
+        for (var r = 0; r < bucket.length; r++) { ranked.push(bucket[r]); rankedScore.push(scores[i2]); }
+      }
       var limit = opts.limit || LIMIT, per = s.meta.per, pos = 0;
       function rowOf(n) {
         var rows = s.docs[Math.floor(n / per)];
@@ -300,7 +312,7 @@
             if (!row) continue;
             if (opts.year && (", " + row[4] + ", ").indexOf(", " + opts.year + ", ") < 0) continue;
             result.hits.push({ kind: row[0], title: row[1], url: dataBase(base) + row[2],
-              groups: row[3], years: row[4], snippet: row[5], score: total.get(n) });
+              groups: row[3], years: row[4], snippet: row[5], score: rankedScore[pos] });
           }
           if (result.hits.length < limit && pos < ranked.length) { more(); return; }
           result.total = opts.year ? result.hits.length + (ranked.length - pos) : ranked.length;
