@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/chromium.rs"]
+mod chromium;
+
 const BIN: &str = env!("CARGO_BIN_EXE_letopis");
 const ARCHIVE: &str = "gorizont-2025";
 
@@ -19,33 +22,10 @@ fn need(tool: &str, package: &str) {
     );
 }
 
-fn chromium(profile: &Path, args: &[&str]) -> String {
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .expect("run chromium");
-    assert!(
-        out.status.success(),
-        "chromium {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The DOM of a page as Chromium built it. (`--dump-dom` itself needs scripting, so it cannot run
 /// with JavaScript off; `tests/render.rs` checks that no page but search.html has a script.)
 fn dom(profile: &Path, page: &Path) -> String {
-    chromium(
+    chromium::run(
         profile,
         &["--dump-dom", &format!("file://{}", page.display())],
     )
@@ -104,7 +84,7 @@ fn chromium_browses_by_file_url_and_prints_a_personal_file() {
 
     // Print the personal file: a PDF with pages and the certification block.
     let pdf = tmp.path().join("personal-file.pdf");
-    chromium(
+    chromium::run(
         &profile,
         &[
             "--no-pdf-header-footer",

@@ -67,6 +67,19 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Both folders hold the same files with the same bytes (the medium's log aside).
+fn assert_same_files(a: &Path, b: &Path, when: &str) {
+    let files = files_under(a);
+    assert_eq!(files, files_under(b), "the files differ {when}");
+    for f in &files {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{} differs {when}",
+            f.display()
+        );
+    }
+}
+
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -282,24 +295,8 @@ fn two_builds_are_byte_identical() {
         "--quiet".as_ref(),
     ]);
     ok(&out);
-    let fa = files_under(&a);
-    assert_eq!(fa, files_under(&b));
-    assert_eq!(fa, files_under(&c));
-    for f in &fa {
-        let x = std::fs::read(a.join(f)).unwrap();
-        assert_eq!(
-            x,
-            std::fs::read(b.join(f)).unwrap(),
-            "{} differs on medium B",
-            f.display()
-        );
-        assert_eq!(
-            x,
-            std::fs::read(c.join(f)).unwrap(),
-            "{} differs in the second build",
-            f.display()
-        );
-    }
+    assert_same_files(&a, &b, "on medium B");
+    assert_same_files(&a, &c, "in the second build");
 }
 
 #[test]
@@ -457,14 +454,7 @@ fn init_writes_templates_that_build_the_same_archive() {
         tpl.as_os_str(),
     ]);
     ok(&with);
-    for f in files_under(&a) {
-        assert_eq!(
-            std::fs::read(a.join(&f)).unwrap(),
-            std::fs::read(b.join(&f)).unwrap(),
-            "{} differs when built from the written-out templates",
-            f.display()
-        );
-    }
+    assert_same_files(&a, &b, "when built from the written-out templates");
 }
 
 #[test]

@@ -3,10 +3,13 @@
 
 use letopis::model;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[path = "common/period.rs"]
 mod period;
+
+#[path = "common/chromium.rs"]
+mod chromium;
+use chromium::{browse, loaded, url};
 
 /// The archive's `data/` with the search indexes and the search page (the markup of the render
 /// stage's search.html: form#search-form, input#q, select#year, select#group,
@@ -42,28 +45,6 @@ fn archive(root: &Path) -> PathBuf {
     data
 }
 
-fn url(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn browse(page: &Path, query: &str, group: &str, year: &str) -> serde_json::Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
-    let out = Command::new("node")
-        .arg(&script)
-        .arg(url(page))
-        .arg(query)
-        .arg(group)
-        .arg(year)
-        .output()
-        .expect("node (see .ci/run)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON from search.cjs")
-}
-
 #[test]
 fn typing_a_surname_in_an_oblique_case_finds_and_opens_the_learner() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -83,20 +64,7 @@ fn typing_a_surname_in_an_oblique_case_finds_and_opens_the_learner() {
     assert_eq!(first["marks"], serde_json::json!(["Смирнова"]), "{r}");
     assert_eq!(r["opened"]["title"], "Смирнова Анна Петровна", "{r}");
     // Only the shards the query needs were loaded: meta, one word shard, one docs file.
-    let loaded: Vec<String> = r["loaded"]
-        .as_array()
-        .expect("loaded")
-        .iter()
-        .map(|u| {
-            u.as_str()
-                .unwrap_or("")
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
-    assert_eq!(loaded, ["meta.js", "s-smi.js", "d-0.js"], "{r}");
+    assert_eq!(loaded(&r), ["meta.js", "s-smi.js", "d-0.js"], "{r}");
 }
 
 #[test]
@@ -154,18 +122,8 @@ fn the_query_in_the_address_runs_on_load() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = archive(tmp.path());
     let profile = tempfile::tempdir().expect("profile");
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=8000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = chromium::command(profile.path())
+        .arg("--virtual-time-budget=8000")
         .arg("--dump-dom")
         .arg(format!(
             "{}?q=%D0%A1%D0%BC%D0%B8%D1%80%D0%BD%D0%BE%D0%B2%D1%8B%D0%BC",
@@ -185,11 +143,45 @@ fn the_query_in_the_address_runs_on_load() {
     );
 }
 
+/// A search document of group `group` and year 2025, for the tests that write a browser index
+/// of their own.
+fn doc(
+    kind: letopis::search::docs::Kind,
+    title: impl Into<String>,
+    url: impl Into<String>,
+    group: impl Into<String>,
+    names: &[String],
+    text: impl Into<String>,
+) -> letopis::search::docs::SearchDoc {
+    letopis::search::docs::SearchDoc {
+        kind,
+        title: title.into(),
+        url: url.into(),
+        groups: vec![group.into()],
+        programmes: Vec::new(),
+        years: vec![2025],
+        names: names.to_vec(),
+        codes: Vec::new(),
+        text: text.into(),
+    }
+}
+
+/// The smallest search page the runtime works in: the box, the results, search.js.
+fn bare_search_page(data: &Path) {
+    std::fs::write(
+        data.join("search.html"),
+        r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title></head><body>
+<form id="search-form"><input id="q" name="q" type="search"></form>
+<div id="search-results"></div><script src="search/search.js"></script></body></html>"#,
+    )
+    .expect("search.html");
+}
+
 /// A query for a group's code shows the group's learners, whose rows sit one per `d-<n>.js`
 /// file (they are ordered by name), from the group's own file: one file instead of twenty.
 #[test]
 fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
-    use letopis::search::docs::{Kind, SearchDoc};
+    use letopis::search::docs::Kind;
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("bench-2025").join("data");
     let surnames = [
@@ -221,28 +213,19 @@ fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
         for g in 0..40 {
             let name = format!("{s} {}{}", letters[g / 5], endings[g % 5]);
             let code = format!("ГР-{:04}", g + 1);
-            docs.push(SearchDoc {
-                kind: Kind::Learner,
-                title: name.clone(),
-                url: format!("learners/l-{}.html", docs.len()),
-                groups: vec![code.clone()],
-                programmes: Vec::new(),
-                years: vec![2025],
-                names: vec![name],
-                codes: Vec::new(),
-                text: format!("группа {code}: обучается"),
-            });
+            docs.push(doc(
+                Kind::Learner,
+                name.clone(),
+                format!("learners/l-{}.html", docs.len()),
+                code.clone(),
+                &[name],
+                format!("группа {code}: обучается"),
+            ));
         }
     }
     let search = data.join("search");
     letopis::search::browser::write(&docs, "2025", "bench-2025", &search).expect("browser index");
-    std::fs::write(
-        data.join("search.html"),
-        r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title></head><body>
-<form id="search-form"><input id="q" name="q" type="search"></form>
-<div id="search-results"></div><script src="search/search.js"></script></body></html>"#,
-    )
-    .expect("search.html");
+    bare_search_page(&data);
     let r = browse(&data.join("search.html"), "ГР-0007", "", "");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["status"], "Найдено: 20", "{r}");
@@ -259,22 +242,9 @@ fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
         .collect();
     want.sort();
     assert_eq!(titles, want, "{r}");
-    let loaded: Vec<String> = r["loaded"]
-        .as_array()
-        .expect("loaded")
-        .iter()
-        .map(|u| {
-            u.as_str()
-                .unwrap_or("")
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
     // Typing requests a word's shard at once (the order of the first files depends on the
     // keystrokes); what counts is which files and how few.
-    let mut loaded = loaded;
+    let mut loaded = loaded(&r);
     loaded.sort();
     assert_eq!(
         loaded,
@@ -298,20 +268,7 @@ fn a_short_word_without_a_shard_requests_no_file() {
     let r = browse(&data.join("search.html"), "с", "", "");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["status"], "Ничего не найдено.", "{r}");
-    let loaded: Vec<String> = r["loaded"]
-        .as_array()
-        .expect("loaded")
-        .iter()
-        .map(|u| {
-            u.as_str()
-                .unwrap_or("")
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
-    assert_eq!(loaded, ["meta.js"], "{r}");
+    assert_eq!(loaded(&r), ["meta.js"], "{r}");
     // A short key that has a shard is still loaded: `12` of ПК-12.
     let r = browse(&data.join("search.html"), "12", "", "");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
@@ -323,7 +280,7 @@ fn a_short_word_without_a_shard_requests_no_file() {
 /// title first, and counts every match, whichever word comes first in the query.
 #[test]
 fn a_common_word_with_a_rare_one_finds_only_the_documents_with_both() {
-    use letopis::search::docs::{Kind, SearchDoc};
+    use letopis::search::docs::Kind;
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("bench-2025").join("data");
     let surnames = [
@@ -339,47 +296,38 @@ fn a_common_word_with_a_rare_one_finds_only_the_documents_with_both() {
     let mut docs = Vec::new();
     for n in 0..240 {
         let who = format!("{} Анна", surnames[n % surnames.len()]);
-        docs.push(SearchDoc {
-            kind: Kind::Certificate,
-            title: format!("Удостоверение № {:06}", n + 1),
-            url: format!("issued.html#c-{n}"),
-            groups: vec!["ПК-1".into()],
-            programmes: Vec::new(),
-            years: vec![2025],
+        docs.push(doc(
+            Kind::Certificate,
+            format!("Удостоверение № {:06}", n + 1),
+            format!("issued.html#c-{n}"),
+            "ПК-1",
             // The holder only in the text, so that a title match can rank above it.
-            names: Vec::new(),
-            codes: Vec::new(),
-            text: format!("удостоверение о повышении квалификации выдано: {who}"),
-        });
+            &[],
+            format!("удостоверение о повышении квалификации выдано: {who}"),
+        ));
     }
     // Orders naming a Смирнова in their titles, and no certificate (documents are ordered by
     // kind, orders after certificates).
     for n in 0..5 {
-        docs.push(SearchDoc {
-            kind: Kind::Order,
-            title: format!("Приказ о зачислении: Смирнова Ольга {n}"),
-            url: format!("orders.html#o-{n}"),
-            groups: vec!["ПК-1".into()],
-            programmes: Vec::new(),
-            years: vec![2025],
-            names: vec![format!("Смирнова Ольга {n}")],
-            codes: Vec::new(),
-            text: "обучается".into(),
-        });
+        docs.push(doc(
+            Kind::Order,
+            format!("Приказ о зачислении: Смирнова Ольга {n}"),
+            format!("orders.html#o-{n}"),
+            "ПК-1",
+            &[format!("Смирнова Ольга {n}")],
+            "обучается",
+        ));
     }
     // Lessons enough that a surname's postings stay a list (which keeps the title flag).
     for n in 0..1500 {
-        docs.push(SearchDoc {
-            kind: Kind::Lesson,
-            title: format!("Занятие {n}"),
-            url: format!("groups/pk-1.html#lesson-{n}"),
-            groups: vec!["ПК-1".into()],
-            programmes: Vec::new(),
-            years: vec![2025],
-            names: Vec::new(),
-            codes: Vec::new(),
-            text: "тема занятия".into(),
-        });
+        docs.push(doc(
+            Kind::Lesson,
+            format!("Занятие {n}"),
+            format!("groups/pk-1.html#lesson-{n}"),
+            "ПК-1",
+            &[],
+            "тема занятия",
+        ));
     }
     let search = data.join("search");
     letopis::search::browser::write(&docs, "2025", "bench-2025", &search).expect("browser index");
@@ -393,13 +341,7 @@ fn a_common_word_with_a_rare_one_finds_only_the_documents_with_both() {
     };
     assert_eq!(postings("udo", "удостоверение"), '"', "a bitmap");
     assert_eq!(postings("smi", "смирнова"), '[', "a list");
-    std::fs::write(
-        data.join("search.html"),
-        r#"<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Поиск</title></head><body>
-<form id="search-form"><input id="q" name="q" type="search"></form>
-<div id="search-results"></div><script src="search/search.js"></script></body></html>"#,
-    )
-    .expect("search.html");
+    bare_search_page(&data);
     // 240 / 8 certificates of each surname; `смирновой` also finds Смирнов (a form of the man's
     // surname is not the woman's, but the stem rule joins them: the CLI does the same).
     let per = 240 / surnames.len();

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[path = "common/chromium.rs"]
+mod chromium;
+use chromium::url;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_letopis"))
 }
@@ -149,28 +153,14 @@ fn filters_by_year_and_group_narrow_results() {
     }));
 }
 
-fn url(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
 /// Types `query` into the archive's search page in Chromium (tests/browser/search.cjs).
 fn browse(query: &str, group: &str) -> Value {
-    let page = medium().join("gorizont-2025/data/search.html");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
-    let out = Command::new("node")
-        .arg(&script)
-        .arg(url(&page))
-        .arg(query)
-        .arg(group)
-        .arg("")
-        .output()
-        .expect("node (see .ci/run)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON from search.cjs")
+    chromium::browse(
+        &medium().join("gorizont-2025/data/search.html"),
+        query,
+        group,
+        "",
+    )
 }
 
 #[test]
@@ -248,19 +238,7 @@ fn the_medium_index_searches_every_period_newest_first() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
-    let out = Command::new("node")
-        .arg(&script)
-        .arg(url(&medium.join("index.html")))
-        .args(["Смирновой", "", ""])
-        .output()
-        .expect("node");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let r = chromium::browse(&medium.join("index.html"), "Смирновой", "", "");
     let hrefs: Vec<&str> = r["hits"]
         .as_array()
         .expect("hits")
