@@ -123,7 +123,7 @@
     return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
   }
   /* Postings: gap * 2 + (1 when the word is in the doc's title or names), or a base64 bitmap
-   * over all documents (common words; no title flag). Decoded into typed arrays, or kept as the
+   * over all documents (common words; no title flag). Decoded into lists, or kept as the
    * bitmap's bytes and tested bit by bit: a common word is only ever looked up for the documents
    * that the query's rarest word found, never listed whole unless it is the rarest. */
   function decode(postings) {
@@ -236,7 +236,8 @@
           var en = entries[e], sc = score(q, en[0], en[1], en[2]);
           if (!sc) continue;
           result.matched[en[0]] = true;
-          var p = decode(en[3]);
+          /* Decoded once per shard entry: the search after the keystrokes reuses it. */
+          var p = en.postings || (en.postings = decode(en[3]));
           list.push([sc, p]);
           size += p.size;
         }

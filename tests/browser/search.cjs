@@ -1,11 +1,13 @@
 // Opens an archive's search page by file:// in the system Chromium, types a query into the
 // search box (optionally choosing a group and a year first), waits for the results, prints them
 // as JSON, then follows the first result's link and reports the page it opened.
-// Usage: node search.cjs <file:// URL of search.html> <query> [group] [year]
+// Usage: node search.cjs <file:// URL of search.html> <query> [group] [year] [paste]
+// With `paste` the query arrives in one input event, as when pasted, instead of key by key (what
+// a search loads while keys are typed depends on how fast they come).
 const { chromium } = require("playwright-core");
 
 (async () => {
-  const [url, query, group, year] = process.argv.slice(2);
+  const [url, query, group, year, how] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -20,7 +22,8 @@ const { chromium } = require("playwright-core");
     if (group) await page.selectOption("#group", group);
     if (year) await page.selectOption("#year", year);
     await page.click("#q");
-    await page.keyboard.type(query, { delay: 20 });
+    if (how === "paste") await page.fill("#q", query);
+    else await page.keyboard.type(query, { delay: 20 });
     await page.waitForFunction(
       (q) => window.Letopis && Letopis.last && Letopis.last.query === q &&
         document.querySelector(".search-status"),

@@ -43,13 +43,21 @@ pub fn run(profile: &Path, args: &[&str]) -> String {
 /// `query` into the search box and returns what `search.cjs` reports: status, hits (text, href,
 /// marks), the scripts loaded, errors, and the page the first result opened.
 pub fn browse(page: &Path, query: &str, group: &str, year: &str) -> serde_json::Value {
+    search_cjs(page, &[query, group, year])
+}
+
+/// As [`browse`], with the query pasted into the box in one go rather than typed key by key, so
+/// that the scripts it loads do not depend on the pace of the keys.
+pub fn browse_pasted(page: &Path, query: &str) -> serde_json::Value {
+    search_cjs(page, &[query, "", "", "paste"])
+}
+
+fn search_cjs(page: &Path, args: &[&str]) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.cjs");
     let out = Command::new("node")
         .arg(&script)
         .arg(url(page))
-        .arg(query)
-        .arg(group)
-        .arg(year)
+        .args(args)
         .output()
         .expect("node (see .ci/run)");
     assert!(
