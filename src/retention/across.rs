@@ -175,7 +175,9 @@ fn look_up(s: &Stay, later: &[(&str, &Facts)], unverified: &[String]) -> Found {
         let exact: Vec<&Stay> = f
             .enrolments
             .iter()
-            .filter(|x| x.learner == s.learner && x.group == s.group && x.group_start == s.group_start)
+            .filter(|x| {
+                x.learner == s.learner && x.group == s.group && x.group_start == s.group_start
+            })
             .collect();
         for x in &exact {
             if !same_person(s, x) {
@@ -281,9 +283,7 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
         let mut later: Vec<(&str, &Facts)> = Vec::new();
         let mut unverified = Vec::new();
         for o in candidates {
-            let good = *ok
-                .entry(o.name.clone())
-                .or_insert_with(|| verifies(o));
+            let good = *ok.entry(o.name.clone()).or_insert_with(|| verifies(o));
             match (&o.facts, good) {
                 (Some(g), true) => later.push((o.name.as_str(), g)),
                 _ => unverified.push(o.name.clone()),
@@ -360,5 +360,155 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
                 Found::Problem(p) => i.event_problem = Some(p),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn stay(learner: &str, name: &str, group: &str, start: &str, exit: Option<&str>) -> Stay {
+        Stay {
+            learner: learner.into(),
+            learner_name: name.into(),
+            birth_date: None,
+            snils: None,
+            group: group.into(),
+            programme: "П1".into(),
+            group_start: d(start),
+            outcome: if exit.is_some() {
+                Outcome::Completed
+            } else {
+                Outcome::Studying
+            },
+            exit: exit.map(d),
+        }
+    }
+
+    fn facts(enrolments: Vec<Stay>) -> Facts {
+        Facts {
+            archive: String::new(),
+            organisation: "ООО «Тест»".into(),
+            period_id: String::new(),
+            period_title: String::new(),
+            period_start: d("2026-01-01"),
+            period_end: d("2026-12-31"),
+            rules: vec![],
+            items: vec![],
+            enrolments,
+        }
+    }
+
+    #[test]
+    fn later_archives_that_disagree_give_no_date() {
+        let s = stay("Л1", "Петров Пётр", "Г-1", "2025-10-01", None);
+        let a = facts(vec![stay(
+            "Л1",
+            "Петров Пётр",
+            "Г-1",
+            "2025-10-01",
+            Some("2026-03-31"),
+        )]);
+        let b = facts(vec![stay(
+            "Л1",
+            "ПЕТРОВ  Пётр",
+            "Г-1",
+            "2025-10-01",
+            Some("2026-04-15"),
+        )]);
+        let found = look_up(&s, &[("a", &a), ("b", &b)], &[]);
+        assert_eq!(
+            found,
+            Found::Problem(Problem::Conflict {
+                dates: vec![
+                    ("a".into(), Some(d("2026-03-31"))),
+                    ("b".into(), Some(d("2026-04-15")))
+                ]
+            })
+        );
+        // The same date twice is no conflict: the first archive is the source.
+        let c = facts(vec![stay(
+            "Л1",
+            "Петров Пётр",
+            "Г-1",
+            "2025-10-01",
+            Some("2026-03-31"),
+        )]);
+        assert_eq!(
+            look_up(&s, &[("a", &a), ("c", &c)], &[]),
+            Found::Date(d("2026-03-31"), "a".into())
+        );
+        // Studying in one later archive, completed in the next one: the completion.
+        let studying = facts(vec![stay("Л1", "Петров Пётр", "Г-1", "2025-10-01", None)]);
+        assert_eq!(
+            look_up(&s, &[("s", &studying), ("a", &a)], &[]),
+            Found::Date(d("2026-03-31"), "a".into())
+        );
+        assert_eq!(
+            look_up(&s, &[("s", &studying)], &[]),
+            Found::Problem(Problem::StillStudying {
+                archive: "s".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_group_code_reused_for_a_later_group_is_another_group_and_snils_decides_identity() {
+        let s = stay("Л1", "Петрова Анна", "Г-1", "2025-10-01", None);
+        // Г-1 of 2026 started later: another group, and another programme, so not even a hint.
+        let mut other = stay(
+            "Л1",
+            "Петрова Анна",
+            "Г-1",
+            "2026-09-01",
+            Some("2026-12-20"),
+        );
+        other.programme = "П2".into();
+        let later = facts(vec![other]);
+        assert_eq!(
+            look_up(&s, &[("x", &later)], &[]),
+            Found::Problem(Problem::NotInLater {
+                archives: vec!["x".into()]
+            })
+        );
+        // A surname changed by marriage, the same SNILS: the same person.
+        let mut s2 = s.clone();
+        s2.snils = Some("112-233-445 95".into());
+        let mut married = stay(
+            "Л1",
+            "Смирнова Анна",
+            "Г-1",
+            "2025-10-01",
+            Some("2026-03-31"),
+        );
+        married.snils = s2.snils.clone();
+        let later = facts(vec![married.clone()]);
+        assert_eq!(
+            look_up(&s2, &[("x", &later)], &[]),
+            Found::Date(d("2026-03-31"), "x".into())
+        );
+        // The same name with another SNILS: another person.
+        married.learner_name = "Петрова Анна".into();
+        married.snils = Some("987-654-321 00".into());
+        let later = facts(vec![married]);
+        assert!(matches!(
+            look_up(&s2, &[("x", &later)], &[]),
+            Found::Problem(Problem::OtherPerson { .. })
+        ));
+        // Nothing later at all; later archives that do not verify.
+        assert_eq!(
+            look_up(&s, &[], &[]),
+            Found::Problem(Problem::NoLaterArchive)
+        );
+        assert_eq!(
+            look_up(&s, &[], &["y".into()]),
+            Found::Problem(Problem::Unverified {
+                archives: vec!["y".into()]
+            })
+        );
     }
 }

@@ -11,8 +11,8 @@
 //! [`scan`] reads those files back from a medium for `letopis retention`; [`act`] builds the act of
 //! selection for destruction and [`dispose`] removes whole archives under such an act.
 
-pub mod act;
 pub mod across;
+pub mod act;
 pub mod dispose;
 mod page;
 
