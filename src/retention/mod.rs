@@ -8,6 +8,10 @@
 //! number of records and the span of their dates (1,490 attendance marks become one item per
 //! learner and group).
 //!
+//! The facts also list the period's enrolments with their outcomes: a learner still studying when
+//! the archive is sealed has no completion in it, and [`scan`] ([`across`]) takes that date from a
+//! later archive of the same organisation on the same medium when it reads the medium.
+//!
 //! [`scan`] reads those files back from a medium for `letopis retention`; [`act`] builds the act of
 //! selection for destruction and [`dispose`] removes whole archives under such an act.
 
