@@ -266,6 +266,14 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
         if pending.is_empty() {
             continue;
         }
+        if f.enrolments.is_empty() {
+            let none = pending
+                .into_iter()
+                .map(|n| (n, Found::Problem(Problem::NoEnrolments)))
+                .collect();
+            updates.push((ai, none));
+            continue;
+        }
         let mut candidates: Vec<&OnMedium> = archives
             .iter()
             .filter(|o| {
@@ -315,7 +323,11 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
             // (or in a group the learner is not enrolled in) from the learner's last exit.
             let stays = if in_group.is_empty() { own } else { in_group };
             if stays.is_empty() {
-                out.push((n, Found::Problem(Problem::NoEnrolments)));
+                // No list at all (an archive built before it existed), or a learner without an
+                // enrolment in this period: nothing to look up.
+                if f.enrolments.is_empty() {
+                    out.push((n, Found::Problem(Problem::NoEnrolments)));
+                }
                 continue;
             }
             let mut last: Option<NaiveDate> = None;
@@ -510,5 +522,80 @@ mod tests {
                 archives: vec!["y".into()]
             })
         );
+    }
+
+    fn item(kind: &str, learner: &str, group: Option<&str>) -> super::super::Item {
+        super::super::Item {
+            kind: kind.into(),
+            title: String::new(),
+            learner: Some(learner.into()),
+            learner_name: None,
+            group: group.map(str::to_string),
+            first_date: None,
+            last_date: None,
+            count: 1,
+            term: Term::Months {
+                months: 12,
+                from: Event::Completion,
+            },
+            event_date: None,
+            end: None,
+            basis: None,
+            event_source: None,
+            event_problem: None,
+        }
+    }
+
+    fn on(name: &str, f: Facts) -> OnMedium {
+        OnMedium {
+            name: name.into(),
+            path: std::path::PathBuf::from(name),
+            facts: Some(f),
+        }
+    }
+
+    #[test]
+    fn a_card_counts_from_the_last_exit_of_all_groups_and_old_archives_are_named() {
+        // 2025: Л1 completed Г-0 in May and is still studying in Г-1; Л9 has a card only.
+        let mut own = facts(vec![
+            stay("Л1", "Петров Пётр", "Г-0", "2025-02-01", Some("2025-05-31")),
+            stay("Л1", "Петров Пётр", "Г-1", "2025-10-01", None),
+        ]);
+        own.period_start = d("2025-01-01");
+        own.period_end = d("2025-12-31");
+        own.items = vec![
+            item("learners", "Л1", None),
+            item("grades", "Л1", Some("Г-1")),
+            item("learners", "Л9", None),
+        ];
+        let later = facts(vec![stay(
+            "Л1",
+            "Петров Пётр",
+            "Г-1",
+            "2025-10-01",
+            Some("2026-03-31"),
+        )]);
+        // An archive built before the list of enrolments existed.
+        let mut old = own.clone();
+        old.enrolments.clear();
+        old.period_end = d("2024-12-31");
+        let mut all = vec![on("a-2024", old), on("a-2025", own), on("a-2026", later)];
+        let mut asked = Vec::new();
+        resolve(&mut all, |o| {
+            asked.push(o.name.clone());
+            true
+        });
+        // Only the archives looked into are verified (the old one looks into none).
+        assert_eq!(asked, ["a-2026"]);
+        let f = all[1].facts.as_ref().unwrap();
+        for i in &f.items[..2] {
+            assert_eq!(i.event_date, Some(d("2026-03-31")), "{i:?}");
+            assert_eq!(i.end, Some(d("2027-03-31")));
+            assert_eq!(i.event_source.as_deref(), Some("a-2026"));
+        }
+        // A card without an enrolment keeps today's reason, with nothing added.
+        assert_eq!((f.items[2].end, &f.items[2].event_problem), (None, &None));
+        let old = all[0].facts.as_ref().unwrap();
+        assert_eq!(old.items[0].event_problem, Some(Problem::NoEnrolments));
     }
 }
