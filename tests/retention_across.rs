@@ -222,11 +222,11 @@ fn completion_from_the_later_archive_lets_the_earlier_one_expire_and_be_disposed
     // ends 30.04.2026; both dates from test-2026.
     let before = ok(&letopis(&["retention", "A", "--as-of", "2026-04-29"], root));
     assert!(
-        before.contains("Сидорова Анна; событие 20.01.2026 (дата окончания обучения из архива test-2026); срок 1 месяц, истёк 20.02.2026 (записей: 1)"),
+        before.contains("Сидорова Анна; событие 20.01.2026 (дата окончания обучения или отчисления из архива test-2026); срок 1 месяц, истёк 20.02.2026 (записей: 1)"),
         "{before}"
     );
     assert!(
-        before.contains("Личные карточки слушателей (1): в сроке хранения (дата окончания обучения из архива test-2026) — 1, сроки истекают 30.04.2026–30.04.2026"),
+        before.contains("Личные карточки слушателей (1): в сроке хранения (дата окончания обучения или отчисления из архива test-2026) — 1, сроки истекают 30.04.2026–30.04.2026"),
         "{before}"
     );
     let v = json(root, "A", "2026-04-29");
@@ -239,12 +239,9 @@ fn completion_from_the_later_archive_lets_the_earlier_one_expire_and_be_disposed
     assert_eq!(card["event_date"], "2026-03-31");
     assert_eq!(card["end"], "2026-04-30");
     assert_eq!(card["event_source"], "test-2026");
-    assert!(
-        card["reason"]
-            .as_str()
-            .unwrap()
-            .contains("срок истекает 30.04.2026 (дата окончания обучения из архива test-2026)")
-    );
+    assert!(card["reason"].as_str().unwrap().contains(
+        "срок истекает 30.04.2026 (дата окончания обучения или отчисления из архива test-2026)"
+    ));
     // The 2026 archive's own records count from its own dates.
     let a26 = archive(&v, "test-2026");
     assert!(
@@ -272,7 +269,7 @@ fn completion_from_the_later_archive_lets_the_earlier_one_expire_and_be_disposed
     let html = std::fs::read_to_string(root.join(&file)).unwrap();
     assert!(
         html.contains(
-            "1 месяц, истёк 30.04.2026; окончание обучения 31.03.2026 — по архиву test-2026; п. 6.1"
+            "1 месяц, истёк 30.04.2026; окончание обучения или отчисление 31.03.2026 — по архиву test-2026; п. 6.1"
         ),
         "{html}"
     );

@@ -266,8 +266,8 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
 fn source(i: &Item, lang: Lang) -> String {
     match (&i.event_source, lang) {
         (None, _) => String::new(),
-        (Some(a), Lang::Ru) => format!(" (дата окончания обучения из архива {a})"),
-        (Some(a), Lang::En) => format!(" (completion date from archive {a})"),
+        (Some(a), Lang::Ru) => format!(" (дата окончания обучения или отчисления из архива {a})"),
+        (Some(a), Lang::En) => format!(" (completion or expulsion date from archive {a})"),
     }
 }
 

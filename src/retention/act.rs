@@ -163,7 +163,7 @@ fn rows(act: &Act, whole: bool, n: &mut usize) -> (Vec<Row>, u64) {
             );
             if let (Some(src), Some(e)) = (&i.event_source, i.event_date) {
                 term.push_str(&format!(
-                    "; окончание обучения {} — по архиву {src}",
+                    "; окончание обучения или отчисление {} — по архиву {src}",
                     date(e)
                 ));
             }

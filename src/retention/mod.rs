@@ -169,11 +169,11 @@ impl Item {
                 (Lang::Ru, None) => format!("срок истекает {}", crate::render::fmt::date(end)),
                 (Lang::En, None) => format!("term ends {}", crate::render::fmt::date(end)),
                 (Lang::Ru, Some(a)) => format!(
-                    "срок истекает {} (дата окончания обучения из архива {a})",
+                    "срок истекает {} (дата окончания обучения или отчисления из архива {a})",
                     crate::render::fmt::date(end)
                 ),
                 (Lang::En, Some(a)) => format!(
-                    "term ends {} (completion date from archive {a})",
+                    "term ends {} (completion or expulsion date from archive {a})",
                     crate::render::fmt::date(end)
                 ),
             },
