@@ -193,10 +193,11 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
             s.push_str(&format!("    {}\n", kind_label(kind, lang)));
             for i in items {
                 s.push_str(&format!(
-                    "      {}; {} {}; {} {}, {} {} ({} {})\n",
+                    "      {}; {} {}{}; {} {}, {} {} ({} {})\n",
                     who(i),
                     if ru { "событие" } else { "event" },
                     i.event_date.map(date).unwrap_or_default(),
+                    source(i, lang),
                     if ru { "срок" } else { "term" },
                     i.term.label(lang),
                     if ru { "истёк" } else { "ended" },
@@ -219,9 +220,9 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
                     let r = match (i.term, i.end) {
                         (_, Some(_)) => {
                             if ru {
-                                "в сроке хранения".to_string()
+                                format!("в сроке хранения{}", source(i, lang))
                             } else {
-                                "in its term".to_string()
+                                format!("in its term{}", source(i, lang))
                             }
                         }
                         _ => i.kept_reason(as_of, lang).unwrap_or_default(),
@@ -259,6 +260,15 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
         s.push('\n');
     }
     s
+}
+
+/// ` (из архива gorizont-2026)` when the event's date came from a later archive.
+fn source(i: &Item, lang: Lang) -> String {
+    match (&i.event_source, lang) {
+        (None, _) => String::new(),
+        (Some(a), Lang::Ru) => format!(" (дата окончания обучения или отчисления из архива {a})"),
+        (Some(a), Lang::En) => format!(" (completion or expulsion date from archive {a})"),
+    }
 }
 
 fn by_kind<'a>(items: &[&'a Item]) -> Vec<(&'a str, Vec<&'a Item>)> {

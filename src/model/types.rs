@@ -4,7 +4,7 @@
 //! `yyyy-mm-dd`; numbers accept a decimal comma. Columns not listed are kept in `extra`.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a record came from: the input file (path relative to the input folder, `/` separators)
@@ -174,7 +174,7 @@ pub struct Enrolment {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Studying,

@@ -161,6 +161,12 @@ fn rows(act: &Act, whole: bool, n: &mut usize) -> (Vec<Row>, u64) {
                 i.term.label(Lang::Ru),
                 i.end.map(date).unwrap_or_default()
             );
+            if let (Some(src), Some(e)) = (&i.event_source, i.event_date) {
+                term.push_str(&format!(
+                    "; окончание обучения или отчисление {} — по архиву {src}",
+                    date(e)
+                ));
+            }
             if let Some(b) = &i.basis {
                 term.push_str(&format!("; {b}"));
             }

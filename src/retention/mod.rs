@@ -8,9 +8,14 @@
 //! number of records and the span of their dates (1,490 attendance marks become one item per
 //! learner and group).
 //!
+//! The facts also list the period's enrolments with their outcomes: a learner still studying when
+//! the archive is sealed has no completion in it, and [`scan`] ([`across`]) takes that date from a
+//! later archive of the same organisation on the same medium when it reads the medium.
+//!
 //! [`scan`] reads those files back from a medium for `letopis retention`; [`act`] builds the act of
 //! selection for destruction and [`dispose`] removes whole archives under such an act.
 
+pub mod across;
 pub mod act;
 pub mod dispose;
 mod page;
@@ -77,6 +82,30 @@ pub struct Facts {
     /// The rules in force when the archive was built (every kind covered once).
     pub rules: Vec<Rule>,
     pub items: Vec<Item>,
+    /// Every enrolment of the period with its outcome, so that a later archive on the same medium
+    /// can give this one's learners still studying their completion date (see [`across`]).
+    /// Absent from archives built before it existed.
+    #[serde(default)]
+    pub enrolments: Vec<Stay>,
+}
+
+/// One enrolment as an archive records it for retention: who, which group, how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stay {
+    pub learner: String,
+    /// `Фамилия Имя Отчество` as in the archive's learner card.
+    pub learner_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snils: Option<String>,
+    pub group: String,
+    pub programme: String,
+    pub group_start: NaiveDate,
+    pub outcome: Outcome,
+    /// The date the term counts from: the outcome's date (or the group's end for a completion
+    /// without a date); `None` while studying.
+    pub exit: Option<NaiveDate>,
 }
 
 /// Records of one kind sharing learner, group, title and event date.
@@ -100,6 +129,13 @@ pub struct Item {
     /// Last day of the term; `None` when kept permanently or the event has not happened.
     pub end: Option<NaiveDate>,
     pub basis: Option<String>,
+    /// Filled in when the archive is read from a medium, never sealed: the later archive whose
+    /// sealed enrolment gave `event_date` (this archive had the learner still studying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_source: Option<String>,
+    /// Filled in when the archive is read from a medium: why no later archive gave the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_problem: Option<across::Problem>,
 }
 
 impl Item {
@@ -118,13 +154,28 @@ impl Item {
                 Lang::Ru => "хранится постоянно".into(),
                 Lang::En => "kept permanently".into(),
             },
-            (Term::Months { from, .. }, None) => match lang {
-                Lang::Ru => format!("срок не начался: нет даты события «{}»", from.label(lang)),
-                Lang::En => format!("term not started: no date of `{}`", from.label(lang)),
-            },
-            (_, Some(end)) => match lang {
-                Lang::Ru => format!("срок истекает {}", crate::render::fmt::date(end)),
-                Lang::En => format!("term ends {}", crate::render::fmt::date(end)),
+            (Term::Months { from, .. }, None) => {
+                let mut s = match lang {
+                    Lang::Ru => format!("срок не начался: нет даты события «{}»", from.label(lang)),
+                    Lang::En => format!("term not started: no date of `{}`", from.label(lang)),
+                };
+                if let Some(p) = &self.event_problem {
+                    s.push_str("; ");
+                    s.push_str(&p.text(lang));
+                }
+                s
+            }
+            (_, Some(end)) => match (lang, &self.event_source) {
+                (Lang::Ru, None) => format!("срок истекает {}", crate::render::fmt::date(end)),
+                (Lang::En, None) => format!("term ends {}", crate::render::fmt::date(end)),
+                (Lang::Ru, Some(a)) => format!(
+                    "срок истекает {} (дата окончания обучения или отчисления из архива {a})",
+                    crate::render::fmt::date(end)
+                ),
+                (Lang::En, Some(a)) => format!(
+                    "term ends {} (completion or expulsion date from archive {a})",
+                    crate::render::fmt::date(end)
+                ),
             },
         })
     }
@@ -413,6 +464,8 @@ pub fn facts(p: &Period) -> Facts {
             event_date,
             end: event_date.and_then(|e| rule.term.end(e)),
             basis: rule.basis.clone(),
+            event_source: None,
+            event_problem: None,
         });
         it.count += 1;
         if let Some(dt) = r.date {
@@ -441,7 +494,42 @@ pub fn facts(p: &Period) -> Facts {
         period_end: c.period.end,
         rules,
         items,
+        enrolments: stays(p, &exit),
     }
+}
+
+/// The period's enrolments for [`Facts::enrolments`], sorted.
+fn stays(p: &Period, exit: &HashMap<(&str, &str), Option<NaiveDate>>) -> Vec<Stay> {
+    let learners: HashMap<&str, &crate::model::Learner> =
+        p.learners.iter().map(|l| (l.id.as_str(), l)).collect();
+    let groups: HashMap<&str, &crate::model::Group> =
+        p.groups.iter().map(|g| (g.id.as_str(), g)).collect();
+    let mut out: Vec<Stay> = p
+        .enrolments
+        .iter()
+        .filter_map(|e| {
+            let l = learners.get(e.learner.as_str())?;
+            let g = groups.get(e.group.as_str())?;
+            Some(Stay {
+                learner: e.learner.clone(),
+                learner_name: l.full_name(),
+                birth_date: l.birth_date,
+                snils: l.snils.clone(),
+                group: e.group.clone(),
+                programme: g.programme.clone(),
+                group_start: g.start,
+                outcome: e.outcome,
+                exit: exit
+                    .get(&(e.learner.as_str(), e.group.as_str()))
+                    .copied()
+                    .flatten(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.learner, &a.group, a.group_start).cmp(&(&b.learner, &b.group, b.group_start))
+    });
+    out
 }
 
 /// Writes `retention.json` and `retention.html` into the work folder and adds them to the payload.
@@ -476,7 +564,8 @@ pub struct OnMedium {
     pub facts: Option<Facts>,
 }
 
-/// Reads the facts of every sealed archive on a medium, sorted by folder name.
+/// Reads the facts of every sealed archive on a medium, sorted by folder name, with completion
+/// dates of learners still studying taken from later archives (see [`across`]).
 pub fn scan(medium: &Path) -> Result<Vec<OnMedium>, RetentionError> {
     let list = crate::media::list_archives(medium).map_err(|e| RetentionError::io(medium, e))?;
     let mut out = Vec::new();
@@ -500,6 +589,7 @@ pub fn scan(medium: &Path) -> Result<Vec<OnMedium>, RetentionError> {
             facts,
         });
     }
+    across::resolve(&mut out, |o| crate::media::verify::verify_bag(&o.path).ok());
     Ok(out)
 }
 
