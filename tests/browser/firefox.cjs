@@ -51,6 +51,8 @@ const PREFS = {
       headless: true,
       userDataDir: profile,
       extraPrefsFirefox: PREFS,
+      // Firefox takes about 5 s to start here, longer while the other tests use both cores.
+      timeout: 90000,
     });
     const page = await browser.newPage();
     const errors = [];
@@ -76,7 +78,7 @@ const PREFS = {
     await page.waitForFunction(
       (q) => window.Letopis && Letopis.last && Letopis.last.query === q &&
         document.querySelector(".search-status"),
-      { timeout: 15000 }, expected);
+      { timeout: 30000 }, expected);
     const out = await page.evaluate(() => ({
       form: {
         q: document.querySelector("#q").value,
@@ -98,7 +100,7 @@ const PREFS = {
     for (const src of out.notLoaded) errors.push("script not loaded: " + src);
     delete out.notLoaded;
     if (out.hits.length) {
-      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(".search-hit a")]);
+      await Promise.all([page.waitForNavigation({ waitUntil: "load", timeout: 30000 }), page.click(".search-hit a")]);
       out.opened = { url: page.url(), title: await page.title() };
     }
     out.errors = errors;
