@@ -39,7 +39,9 @@ fn media() -> &'static (PathBuf, PathBuf) {
             std::fs::remove_dir_all(&root).expect("old media");
         }
         std::fs::create_dir_all(&root).expect("media folder");
-        let (a, b) = (root.join("A"), root.join("B"));
+        // The second medium as a USB stick with a Russian label is mounted: a space and
+        // Cyrillic letters in every address of its pages and scripts.
+        let (a, b) = (root.join("A"), root.join("Носитель Б"));
         build(&sample(), &[&a, &b]);
         (a, b)
     })
@@ -54,15 +56,21 @@ fn data(medium: &Path) -> PathBuf {
     medium.join("gorizont-2025").join("data")
 }
 
+/// The file:// address of a path as the browser shows it (UTF-8, percent-encoded).
 fn url(path: &Path) -> String {
-    format!("file://{}", path.display())
+    let path = path.to_str().expect("a UTF-8 path");
+    format!("file://{}", escape(path, b"/-._~"))
 }
 
 /// A query string's value as a browser's address bar sends it (UTF-8, percent-encoded).
 fn encode(s: &str) -> String {
+    escape(s, b"-")
+}
+
+fn escape(s: &str, keep: &[u8]) -> String {
     s.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
+            if b.is_ascii_alphanumeric() || keep.contains(&b) {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")
@@ -158,7 +166,8 @@ fn a_surname_in_an_oblique_case_finds_and_opens_the_learner() {
 }
 
 /// A search page opened with its query in the address (as the search box in every page's header
-/// sends it, and as a bookmark keeps it) runs that query on load; on the second medium too.
+/// sends it, and as a bookmark keeps it) runs that query on load; on the second medium, whose
+/// path has a space and Cyrillic letters.
 #[test]
 fn the_query_in_the_address_runs_on_load() {
     let data = data(&media().1);
