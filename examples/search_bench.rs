@@ -66,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sys() - y
         );
         let (t, c, y) = (Instant::now(), cpu(), sys());
-        letopis::search::browser::write(&docs, "p", "a", &tmp.join("search"))?;
+        letopis::search::browser::write(&docs, "p", "p", "a", &tmp.join("search"))?;
         println!(
             "  browser index: {:.2} s wall, {:.2} s CPU ({:.2} s system)",
             t.elapsed().as_secs_f64(),

@@ -224,7 +224,8 @@ fn a_group_code_loads_the_group_file_not_one_file_per_learner() {
         }
     }
     let search = data.join("search");
-    letopis::search::browser::write(&docs, "2025", "bench-2025", &search).expect("browser index");
+    letopis::search::browser::write(&docs, "2025", "2025 год", "bench-2025", &search)
+        .expect("browser index");
     bare_search_page(&data);
     let r = browse_pasted(&data.join("search.html"), "ГР-0007");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
@@ -330,7 +331,8 @@ fn a_common_word_with_a_rare_one_finds_only_the_documents_with_both() {
         ));
     }
     let search = data.join("search");
-    letopis::search::browser::write(&docs, "2025", "bench-2025", &search).expect("browser index");
+    letopis::search::browser::write(&docs, "2025", "2025 год", "bench-2025", &search)
+        .expect("browser index");
     // The postings of a word: what follows its word, stem length and name flag.
     let postings = |key: &str, word: &str| -> char {
         let shard = std::fs::read_to_string(search.join(format!("s-{key}.js"))).expect("shard");

@@ -290,6 +290,7 @@ fn the_medium_index_searches_every_period_newest_first() {
     let config = std::fs::read_to_string(old.join("letopis.yaml")).expect("config");
     let config = config
         .replace("id: \"2025\"", "id: \"2024\"")
+        .replace("title: 2025 календарный год", "title: 2024 календарный год")
         .replace("start: 2025-01-01", "start: 2024-01-01")
         .replace("end: 2025-12-31", "end: 2024-12-31")
         .replace("build_date: 2026-01-20", "build_date: 2025-01-20");
@@ -306,7 +307,10 @@ fn the_medium_index_searches_every_period_newest_first() {
     assert_eq!(r["errors"], json!([]), "{r}");
     assert_eq!(
         r["headings"],
-        json!(["gorizont-2025", "gorizont-2024"]),
+        json!([
+            "2025 календарный год gorizont-2025",
+            "2024 календарный год gorizont-2024"
+        ]),
         "{r}"
     );
     assert_eq!(r["status"], "Найдено: 14", "{r}");
@@ -326,7 +330,10 @@ fn the_medium_index_searches_every_period_newest_first() {
     assert_eq!(r["status"], "Найдено: 4", "{r}");
     assert_eq!(
         r["headings"],
-        json!(["gorizont-2025", "gorizont-2024"]),
+        json!([
+            "2025 календарный год gorizont-2025",
+            "2024 календарный год gorizont-2024"
+        ]),
         "{r}"
     );
     let order = |period: &str| {

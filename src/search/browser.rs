@@ -1,7 +1,7 @@
 //! The browser index in `data/search/`: classic scripts loaded on demand by `search.js`, so search
 //! works from `file://` (no fetch, no modules, no workers).
 //!
-//! - `meta.js`: `letopisMeta(archive, {period, docs, per, years, splits, short})`.
+//! - `meta.js`: `letopisMeta(archive, {period, title, docs, per, years, splits, short})`.
 //! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`shard_key`]):
 //!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
 //!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
@@ -130,6 +130,7 @@ fn short(s: &str) -> String {
 pub fn write(
     docs: &[SearchDoc],
     period: &str,
+    title: &str,
     archive: &str,
     dir: &Path,
 ) -> Result<Vec<String>, SearchError> {
@@ -330,6 +331,8 @@ pub fn write(
     #[derive(Serialize)]
     struct Meta<'a> {
         period: &'a str,
+        /// The period's title (`2025 календарный год`), heading its results on a medium's index.
+        title: &'a str,
         docs: usize,
         per: usize,
         years: Vec<i32>,
@@ -340,6 +343,7 @@ pub fn write(
     }
     let meta = Meta {
         period,
+        title,
         docs: docs.len(),
         per: DOCS_PER_FILE,
         years: years.into_iter().rev().collect(),

@@ -33,6 +33,7 @@ pub fn build(
     let docs = docs::collect(period);
     let period_id = &period.config.period.id;
     let archive = period.config.archive_name();
+    let title = period.config.period.title.as_deref().unwrap_or(period_id);
     let index_dir = data_dir.join(paths::INDEX_DIR);
     let search_dir = data_dir.join(paths::SEARCH_DIR);
     for dir in [&index_dir, &search_dir] {
@@ -42,7 +43,7 @@ pub fn build(
     }
     let (index_files, browser_files) = rayon::join(
         || index::write(&docs, period_id, &archive, &index_dir),
-        || browser::write(&docs, period_id, &archive, &search_dir),
+        || browser::write(&docs, period_id, title, &archive, &search_dir),
     );
     let (index_files, browser_files) = (index_files?, browser_files?);
     for f in &index_files {

@@ -220,13 +220,14 @@
   };
 
   /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
-   * Calls back with {archive, period, total, hits: [{kind, title, url, groups, years, snippet,
+   * Calls back with {archive, period, title, total, hits: [{kind, title, url, groups, years, snippet,
    * score}], matched: {normalised word: true}}. */
   function searchArchive(base, query, opts, cb) {
     var qs = uniqueWords(query), s = store(base), gslug = opts.group ? slug(opts.group) : null;
     fetchWords(base, qs, gslug, false, collect);
     function collect(keys) {
-      var result = { archive: s.archive, period: s.meta ? s.meta.period : "", total: 0, hits: [], matched: {} };
+      var result = { archive: s.archive, period: s.meta ? s.meta.period : "", title: s.meta ? s.meta.title || s.meta.period : "",
+        total: 0, hits: [], matched: {} };
       if (!qs.length || !s.meta) { cb(result); return; }
       /* Each query word's matching index words: [score, postings]. */
       var terms = [];
@@ -383,7 +384,8 @@
       var r = results[i];
       total += r.total;
       if (!r.hits.length) continue;
-      if (results.length > 1) html += "<h2>" + esc(r.archive) + "</h2>";
+      /* On a medium's index, each period's results under its title and archive name. */
+      if (results.length > 1) html += "<h2>" + esc(r.title) + " <span class=\"search-archive\">" + esc(r.archive) + "</span></h2>";
       html += "<ol class=\"search-hits\">";
       for (var j = 0; j < r.hits.length; j++) {
         var h = r.hits[j];
