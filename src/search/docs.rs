@@ -1,6 +1,7 @@
 //! What is searchable: one [`SearchDoc`] per record worth finding, with the page it lives on.
 
-use crate::model::{Control, GradeValue, Period, paths};
+use crate::model::{Control, GradeValue, Lang, Period, paths};
+use crate::render::i18n;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -180,19 +181,41 @@ fn year(d: chrono::NaiveDate) -> i32 {
     d.year()
 }
 
-fn control_ru(c: Control) -> &'static str {
-    match c {
-        Control::Current => "текущий контроль",
-        Control::Intermediate => "промежуточная аттестация",
-        Control::Final => "итоговая аттестация",
-    }
-}
+/// The words of the snippets, in the archive's language (the records' own texts stay as they are).
+#[derive(Clone, Copy)]
+struct Words(Lang);
 
-fn grade_text(v: &GradeValue, raw: &str) -> String {
-    match v {
-        GradeValue::Pass(true) => "зачтено".into(),
-        GradeValue::Pass(false) => "не зачтено".into(),
-        _ => raw.to_string(),
+impl Words {
+    fn pick(self, ru: &'static str, en: &'static str) -> &'static str {
+        if self.0 == Lang::En { en } else { ru }
+    }
+
+    fn control(self, c: Control) -> &'static str {
+        match c {
+            Control::Current => self.pick("текущий контроль", "current assessment"),
+            Control::Intermediate => {
+                self.pick("промежуточная аттестация", "intermediate assessment")
+            }
+            Control::Final => self.pick("итоговая аттестация", "final assessment"),
+        }
+    }
+
+    fn grade(self, v: &GradeValue, raw: &str) -> String {
+        match v {
+            GradeValue::Pass(true) => self.pick("зачтено", "pass").into(),
+            GradeValue::Pass(false) => self.pick("не зачтено", "fail").into(),
+            _ => raw.to_string(),
+        }
+    }
+
+    /// `№ 12 от 01.02.2025` / `No. 12 of 01.02.2025`.
+    fn numbered(self, id: &str, on: chrono::NaiveDate) -> String {
+        format!(
+            "{} {id} {} {}",
+            self.pick("№", "No."),
+            self.pick("от", "of"),
+            date(on)
+        )
     }
 }
 
@@ -213,6 +236,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         .map(|i| (i.id.as_str(), i))
         .collect();
     let period_year = year(period.config.period.start);
+    let w = Words(period.config.language);
     let name_of = |id: &str| learners.get(id).map(|l| l.full_name());
     let programme_of = |group: &str| groups.get(group).map(|g| g.programme.clone());
     let group_year = |group: &str| groups.get(group).map(|g| year(g.start));
@@ -236,12 +260,12 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             d.groups.push(e.group.clone());
             d.programmes.extend(programme_of(&e.group));
             d.years.push(group_year(&e.group).unwrap_or(period_year));
-            let outcome = match e.outcome {
-                crate::model::Outcome::Studying => "обучается",
-                crate::model::Outcome::Completed => "завершил обучение",
-                crate::model::Outcome::Expelled => "отчислен",
-            };
-            d.say(format!("группа {}: {outcome}", e.group));
+            let outcome = i18n::outcome(w.0, e.outcome);
+            d.say(format!(
+                "{} {}: {outcome}",
+                w.pick("группа", "group"),
+                e.group
+            ));
             if let Some(r) = &e.reason {
                 d.say(r);
             }
@@ -255,15 +279,21 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         {
             d.say(format!(
                 "{}: {} — {}",
-                control_ru(item.control),
+                w.control(item.control),
                 item.title,
-                grade_text(&g.value, &g.raw)
+                w.grade(&g.value, &g.raw)
             ));
         }
     }
     for r in &period.protocol_results {
         if let Some(d) = by_learner.get_mut(r.learner.as_str()) {
-            d.say(format!("протокол № {}: {}", r.protocol, r.result));
+            d.say(format!(
+                "{} {} {}: {}",
+                w.pick("протокол", "protocol"),
+                w.pick("№", "No."),
+                r.protocol,
+                r.result
+            ));
             if let Some(w) = &r.work {
                 d.say(w);
             }
@@ -288,7 +318,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
                 d.years.push(period_year);
             }
             if let Some(b) = l.birth_date {
-                d.say(format!("дата рождения {}", date(b)));
+                d.say(format!("{} {}", w.pick("дата рождения", "born"), date(b)));
             }
             if let Some(e) = &l.email {
                 d.say(e);
@@ -319,7 +349,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         d.codes.push(p.id.clone());
         d.programmes.push(p.id.clone());
         d.years.push(period_year);
-        d.say(format!("{} ч.", p.hours));
+        d.say(format!("{} {}", p.hours, w.pick("ч.", "h")));
         if let Some(f) = &p.form {
             d.say(f);
         }
@@ -354,12 +384,16 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         d.years.push(year(c.issue_date));
         d.say(&who);
-        d.say(format!("рег. № {} от {}", c.reg_number, date(c.issue_date)));
+        d.say(format!(
+            "{} {}",
+            w.pick("рег.", "reg."),
+            w.numbered(&c.reg_number, c.issue_date)
+        ));
         if c.duplicate {
-            d.say("дубликат");
+            d.say(w.pick("дубликат", "duplicate"));
         }
         if let Some(r) = &c.received_by {
-            d.say(format!("получил {r}"));
+            d.say(format!("{} {r}", w.pick("получил", "received by")));
         }
         docs.push(d.finish());
     }
@@ -367,7 +401,11 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     for o in &period.orders {
         let mut d = SearchDoc::new(
             Kind::Order,
-            format!("Приказ № {} от {}", o.id, date(o.date)),
+            format!(
+                "{} {}",
+                w.pick("Приказ", "Order"),
+                w.numbered(&o.id, o.date)
+            ),
             format!("{}#{}", paths::ORDERS, paths::anchor("order", &o.id)),
         );
         d.codes.push(o.id.clone());
@@ -389,14 +427,23 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     for p in &period.protocols {
         let mut d = SearchDoc::new(
             Kind::Protocol,
-            format!("Протокол № {} от {}", p.id, date(p.date)),
+            format!(
+                "{} {}",
+                w.pick("Протокол", "Protocol"),
+                w.numbered(&p.id, p.date)
+            ),
             format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &p.id)),
         );
         d.codes.push(p.id.clone());
         d.groups.push(p.group.clone());
         d.programmes.extend(programme_of(&p.group));
         d.years.push(year(p.date));
-        d.say(format!("{}, группа {}", control_ru(p.kind), p.group));
+        d.say(format!(
+            "{}, {} {}",
+            w.control(p.kind),
+            w.pick("группа", "group"),
+            p.group
+        ));
         d.names.push(p.chair.clone());
         d.names.extend(p.members.iter().cloned());
         d.names.extend(p.secretary.iter().cloned());
@@ -428,9 +475,9 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             "{}: {}",
             t.result,
             if t.accepted {
-                "зачтено"
+                w.pick("зачтено", "accepted")
             } else {
-                "отказано"
+                w.pick("отказано", "refused")
             }
         ));
         docs.push(d.finish());

@@ -146,3 +146,35 @@ fn build_writes_both_indexes_into_the_payload_deterministically() {
     );
     assert!(shard.contains("[\"смирнова\",7,1,"), "{shard}");
 }
+
+/// An English archive's search documents speak English around the records' own texts, in the
+/// titles (as the pages do) and in the snippets the results show.
+#[test]
+fn an_english_archive_describes_its_records_in_english() {
+    let mut p = period();
+    let ru = collect(&p);
+    p.config.language = crate::model::Lang::En;
+    let en = collect(&p);
+    let text = |docs: &[super::docs::SearchDoc], kind: Kind| -> String {
+        docs.iter()
+            .filter(|d| d.kind == kind)
+            .map(|d| format!("{} | {}", d.title, d.text))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (order_ru, order_en) = (text(&ru, Kind::Order), text(&en, Kind::Order));
+    assert!(order_ru.starts_with("Приказ № "), "{order_ru}");
+    assert!(order_en.starts_with("Order No. "), "{order_en}");
+    assert!(order_en.contains(" of "), "{order_en}");
+    let cert = text(&en, Kind::Certificate);
+    assert!(cert.contains("reg. No. "), "{cert}");
+    assert!(!cert.contains("рег."), "{cert}");
+    let learner = text(&en, Kind::Learner);
+    assert!(learner.contains("group ПК-12: "), "{learner}");
+    assert!(!learner.contains("группа"), "{learner}");
+    // The same records, the same order: only the words around them differ.
+    assert_eq!(ru.len(), en.len());
+    for (a, b) in ru.iter().zip(&en) {
+        assert_eq!((a.kind, &a.url), (b.kind, &b.url));
+    }
+}
