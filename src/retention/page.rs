@@ -99,7 +99,20 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     ])
 }
 
-pub fn render(f: &Facts, lang: Lang) -> Result<String, RetentionError> {
+/// What the page shows of the archive itself (the items are listed as [`ItemRow`]s).
+#[derive(Serialize)]
+struct Head<'a> {
+    archive: &'a str,
+    organisation: &'a str,
+    period_title: &'a str,
+}
+
+/// Renders the page into `out`.
+pub fn render_to(
+    f: &Facts,
+    lang: Lang,
+    out: &mut impl std::io::Write,
+) -> Result<(), RetentionError> {
     let rules: Vec<RuleRow> = f
         .rules
         .iter()
@@ -122,14 +135,29 @@ pub fn render(f: &Facts, lang: Lang) -> Result<String, RetentionError> {
     let mut ctx = tera::Context::new();
     ctx.insert("lang", lang.code());
     ctx.insert("l", &labels(lang));
-    ctx.insert("f", f);
+    ctx.insert(
+        "f",
+        &Head {
+            archive: &f.archive,
+            organisation: &f.organisation,
+            period_title: &f.period_title,
+        },
+    );
     ctx.insert(
         "period",
         &format!("{}–{}", date(f.period_start), date(f.period_end)),
     );
     ctx.insert("rules", &rules);
     ctx.insert("items", &items);
-    render_one("retention.html", TEMPLATE, &ctx)
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    let err = |e: tera::Error| RetentionError::Template {
+        template: "retention.html".to_string(),
+        message: format!("{e:?}"),
+    };
+    tera.add_raw_template("retention.html", TEMPLATE)
+        .map_err(err)?;
+    tera.render_to("retention.html", &ctx, out).map_err(err)
 }
 
 /// Renders one embedded template with HTML autoescaping.
