@@ -463,7 +463,7 @@ fn file_names_are_matched_case_insensitively_and_tsv_is_csv() {
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(period.groups.len(), 2);
     assert_eq!(period.attendance.len(), 5);
-    assert_eq!(period.groups[0].origin.file, "Groups.CSV");
+    assert_eq!(&*period.groups[0].origin.file, "Groups.CSV");
 }
 
 #[test]

@@ -112,7 +112,7 @@ fn moodle_gradebook_with_semicolons_becomes_items_and_grades() {
         quiz.extra["moodle_exported"],
         "30.11.2025 09:30:00 UTC (1764495000)"
     );
-    assert_eq!(quiz.origin.file, "grades-pk12.csv");
+    assert_eq!(&*quiz.origin.file, "grades-pk12.csv");
     assert_eq!(item("Report").scale, Scale::Percent);
     assert_eq!(item("Course total").control, Control::Final);
     let report: Vec<&Grade> = p
@@ -364,7 +364,7 @@ fn xlsx_sheet_with_dates_as_serial_numbers() {
         anna.birth_date,
         chrono::NaiveDate::from_ymd_opt(1990, 3, 12)
     );
-    assert_eq!(anna.origin.file, "learners.xlsx");
+    assert_eq!(&*anna.origin.file, "learners.xlsx");
     assert_eq!(anna.origin.line, 2);
     let petr = p.learners.iter().find(|l| l.id == "ЛД-002").unwrap();
     assert_eq!(petr.birth_date, chrono::NaiveDate::from_ymd_opt(1985, 7, 1));
@@ -446,7 +446,7 @@ fn frdo_register_as_xlsx_with_date_cells_and_serial_numbers() {
         chrono::NaiveDate::from_ymd_opt(2025, 12, 20).unwrap()
     );
     assert_eq!(d.learner, "ЛД-003");
-    assert_eq!(d.origin.file, "Реестр ФРДО.xlsx");
+    assert_eq!(&*d.origin.file, "Реестр ФРДО.xlsx");
     assert_eq!(d.origin.line, 2);
     let olga = p.learners.iter().find(|l| l.id == "ЛД-003").unwrap();
     assert_eq!(olga.birth_date, chrono::NaiveDate::from_ymd_opt(1992, 5, 5));

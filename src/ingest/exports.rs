@@ -112,9 +112,11 @@ impl Sink<'_> {
     pub fn feed(&mut self, kind: Kind, file: &str, label: &str, row: Row) -> bool {
         *self.fed.entry(file.to_string()).or_default() += 1;
         let cols = vec![None; kind.columns().len()];
+        let origin_file: std::sync::Arc<str> = file.into();
         let mut c = Ctx {
             kind,
             file,
+            origin_file: &origin_file,
             row: &row,
             header_cols: &cols,
             period: self.period,
@@ -149,7 +151,7 @@ impl Sink<'_> {
         }
         self.rejected.push(RejectedRow {
             origin: Origin {
-                file: file.to_string(),
+                file: file.into(),
                 line: row.line,
             },
             values,
@@ -162,7 +164,7 @@ impl Sink<'_> {
         *self.fed.entry(file.to_string()).or_default() += 1;
         self.rejected.push(RejectedRow {
             origin: Origin {
-                file: file.to_string(),
+                file: file.into(),
                 line,
             },
             values,

@@ -668,6 +668,29 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         rejected,
     };
     tally(&mut p, &rows_read);
+    // Record lists grew by doubling while read: give back the unused tail (a quarter of the
+    // period's memory on large attendance and grade files) for the later stages.
+    macro_rules! shrink {
+        ($($v:ident),*) => { $( p.$v.shrink_to_fit(); )* };
+    }
+    shrink!(
+        programmes,
+        groups,
+        learners,
+        enrolments,
+        orders,
+        lessons,
+        attendance,
+        grade_items,
+        grades,
+        protocols,
+        protocol_results,
+        issued_documents,
+        awards,
+        portfolio,
+        credit_transfers,
+        attachments
+    );
     p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
     p.sources.sort_by(|a, b| a.path.cmp(&b.path));
     diag::sort(&mut diags);
@@ -699,7 +722,7 @@ fn text_source(
 fn tally(p: &mut Period, read: &HashMap<String, u64>) {
     let mut kept: HashMap<&str, u64> = HashMap::new();
     macro_rules! count {
-        ($($v:ident),*) => { $( for r in &p.$v { *kept.entry(r.origin.file.as_str()).or_default() += 1; } )* };
+        ($($v:ident),*) => { $( for r in &p.$v { *kept.entry(&*r.origin.file).or_default() += 1; } )* };
     }
     count!(
         programmes,
@@ -721,7 +744,7 @@ fn tally(p: &mut Period, read: &HashMap<String, u64>) {
     );
     let mut rejected: HashMap<&str, u64> = HashMap::new();
     for r in &p.rejected {
-        *rejected.entry(r.origin.file.as_str()).or_default() += 1;
+        *rejected.entry(&*r.origin.file).or_default() += 1;
     }
     let kept: HashMap<String, u64> = kept.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     let rejected: HashMap<String, u64> = rejected
@@ -786,7 +809,7 @@ fn not_enrolled(
         if !enrolled.contains(l.id.as_str()) {
             diags.push(
                 Diagnostic::warning(
-                    l.origin.file.clone(),
+                    l.origin.file.to_string(),
                     Text::new(
                         format!(
                             "слушатель «{}» ({}) не зачислен ни в одну группу",
@@ -909,6 +932,7 @@ impl Reading {
             let mut missing_columns = false;
             let mut count = 0u64;
             let mut row_diags: Vec<Diagnostic> = Vec::new();
+            let origin_file: std::sync::Arc<str> = e.rel.as_str().into();
             let mut on_item =
                 |h: &rows::Header, item: Item| {
                     count += 1;
@@ -925,7 +949,7 @@ impl Reading {
                             }
                             rejected.push(RejectedRow {
                                 origin: Origin {
-                                    file: e.rel.clone(),
+                                    file: origin_file.clone(),
                                     line,
                                 },
                                 values,
@@ -938,7 +962,7 @@ impl Reading {
                                 missing_columns = true;
                                 rejected.push(RejectedRow {
                                     origin: Origin {
-                                        file: e.rel.clone(),
+                                        file: origin_file.clone(),
                                         line: row.line,
                                     },
                                     values: h.values(&row),
@@ -949,6 +973,7 @@ impl Reading {
                             let mut c = Ctx {
                                 kind,
                                 file: &e.rel,
+                                origin_file: &origin_file,
                                 row: &row,
                                 header_cols: &h.cols,
                                 period,
@@ -967,7 +992,7 @@ impl Reading {
                                     );
                                 rejected.push(RejectedRow {
                                     origin: Origin {
-                                        file: e.rel.clone(),
+                                        file: origin_file.clone(),
                                         line: row.line,
                                     },
                                     values: h.values(&row),

@@ -51,6 +51,8 @@ pub struct Staging {
 pub struct Ctx<'a> {
     pub kind: Kind,
     pub file: &'a str,
+    /// `file`, shared by the [`Origin`] of every record of the file.
+    pub origin_file: &'a std::sync::Arc<str>,
     pub row: &'a Row,
     /// Column number of each schema column in the header (CSV), for cells left empty.
     pub header_cols: &'a [Option<u64>],
@@ -193,7 +195,7 @@ impl<'a> Ctx<'a> {
 
     fn origin(&self) -> Origin {
         Origin {
-            file: self.file.to_string(),
+            file: self.origin_file.clone(),
             line: self.row.line,
         }
     }

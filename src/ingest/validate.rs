@@ -147,7 +147,10 @@ impl Validator<'_> {
         for p in problems {
             match p.cascade {
                 Some((target, id)) if !real => {
-                    let e = self.cascades.entry((o.file.clone(), target)).or_default();
+                    let e = self
+                        .cascades
+                        .entry((o.file.to_string(), target))
+                        .or_default();
                     e.0 += 1;
                     e.1.insert(id);
                 }
@@ -155,7 +158,7 @@ impl Validator<'_> {
                 None => {
                     let col = self.col(&o.file, kind, p.field);
                     self.diags.push(
-                        Diagnostic::error(o.file.clone(), p.msg)
+                        Diagnostic::error(&*o.file, p.msg)
                             .at(o.line, col)
                             .hint(p.hint),
                     );
@@ -842,7 +845,7 @@ fn not_in_group(v: &mut Validator, st: &Staging, grades: &[Grade]) {
         .collect();
     let mut found: BTreeMap<String, (u64, Vec<(u64, String)>)> = BTreeMap::new();
     let mut note = |o: &Origin, text: String| {
-        let e = found.entry(o.file.clone()).or_default();
+        let e = found.entry(o.file.to_string()).or_default();
         e.0 += 1;
         if e.1.len() < 3 {
             e.1.push((o.line, text));

@@ -26,6 +26,7 @@ use crate::seal::Payload;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Path of [`Facts`] inside an archive's `data/`.
@@ -217,7 +218,7 @@ struct Raw<'a> {
 }
 
 /// Computes the retention facts of a period under its configuration's rules.
-pub fn facts(p: &Period) -> Facts {
+pub fn facts<'a>(p: &'a Period) -> Facts {
     let c = &p.config;
     let rules = c.retention.in_force();
     let rule_of: HashMap<&str, &Rule> = rules
@@ -281,154 +282,12 @@ pub fn facts(p: &Period) -> Facts {
     let order_date: HashMap<&str, NaiveDate> =
         p.orders.iter().map(|o| (o.id.as_str(), o.date)).collect();
 
-    let d = crate::render::fmt::date;
-    let mut raws: Vec<Raw> = Vec::new();
-    let row = |kind, learner, group, date| Raw {
-        kind,
-        title: String::new(),
-        learner,
-        group,
-        date,
-    };
-    for l in &p.learners {
-        raws.push(row("learners", Some(l.id.as_str()), None, None));
-    }
-    for e in &p.enrolments {
-        raws.push(row(
-            "enrolments",
-            Some(e.learner.as_str()),
-            Some(e.group.as_str()),
-            Some(e.date),
-        ));
-    }
-    for o in &p.orders {
-        raws.push(Raw {
-            kind: "orders",
-            title: format!("Приказ № {} от {} «{}»", o.id, d(o.date), o.title),
-            learner: None,
-            group: o.group.as_deref(),
-            date: Some(o.date),
-        });
-    }
-    for l in &p.lessons {
-        raws.push(row("lessons", None, Some(l.group.as_str()), Some(l.date)));
-    }
-    for a in &p.attendance {
-        let (g, date) = lesson
-            .get(a.lesson.as_str())
-            .map(|(g, d)| (Some(*g), Some(*d)))
-            .unwrap_or((None, None));
-        raws.push(row("attendance", Some(a.learner.as_str()), g, date));
-    }
-    for i in &p.grade_items {
-        raws.push(row("grade_items", None, Some(i.group.as_str()), i.date));
-    }
-    for g in &p.grades {
-        let (grp, idate) = item
-            .get(g.item.as_str())
-            .map(|(g, d)| (Some(*g), *d))
-            .unwrap_or((None, None));
-        raws.push(row(
-            "grades",
-            Some(g.learner.as_str()),
-            grp,
-            g.date.or(idate),
-        ));
-    }
-    for x in &p.protocols {
-        raws.push(Raw {
-            kind: "protocols",
-            title: format!("Протокол № {} от {}", x.id, d(x.date)),
-            learner: None,
-            group: Some(x.group.as_str()),
-            date: Some(x.date),
-        });
-    }
-    for r in &p.protocol_results {
-        let (g, date) = protocol
-            .get(r.protocol.as_str())
-            .map(|(g, d)| (Some(*g), Some(*d)))
-            .unwrap_or((None, None));
-        raws.push(row("protocol_results", Some(r.learner.as_str()), g, date));
-    }
-    for x in &p.issued_documents {
-        raws.push(Raw {
-            kind: "issued_documents",
-            title: format!(
-                "{} № {}{}, рег. № {}",
-                x.kind,
-                x.series
-                    .as_deref()
-                    .map(|s| format!("{s} "))
-                    .unwrap_or_default(),
-                x.number,
-                x.reg_number
-            ),
-            learner: Some(x.learner.as_str()),
-            group: x.group.as_deref(),
-            date: Some(x.issue_date),
-        });
-    }
-    for a in &p.awards {
-        raws.push(Raw {
-            kind: "awards",
-            title: a.title.clone(),
-            learner: Some(a.learner.as_str()),
-            group: None,
-            date: Some(a.date),
-        });
-    }
-    for x in &p.portfolio {
-        raws.push(Raw {
-            kind: "portfolio",
-            title: x.title.clone(),
-            learner: Some(x.learner.as_str()),
-            group: None,
-            date: x.date,
-        });
-    }
-    for x in &p.credit_transfers {
-        raws.push(Raw {
-            kind: "credit_transfers",
-            title: format!("{} ({})", x.course, x.source_organisation),
-            learner: Some(x.learner.as_str()),
-            group: Some(x.group.as_str()),
-            date: Some(x.decision_date),
-        });
-    }
-    for a in &p.attachments {
-        let date = a
-            .order
-            .as_deref()
-            .and_then(|o| order_date.get(o).copied())
-            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.1)));
-        let group = a
-            .group
-            .as_deref()
-            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.0)));
-        raws.push(Raw {
-            kind: "attachments",
-            title: a.title.clone(),
-            learner: a.learner.as_deref(),
-            group,
-            date,
-        });
-    }
-    for m in &p.documents {
-        raws.push(Raw {
-            kind: "documents",
-            title: m.title.clone(),
-            learner: None,
-            group: None,
-            date: None,
-        });
-    }
-
     type Key<'a> = (&'static str, String, Option<&'a str>, Option<&'a str>);
     let mut groups: BTreeMap<(Key, Option<NaiveDate>), Item> = BTreeMap::new();
-    for r in raws {
+    // Each record goes straight into its item: the period's records are never listed twice.
+    let mut add = |r: Raw<'a>| {
         let Some(rule) = rule_of.get(r.kind) else {
-            continue;
+            return;
         };
         let event_date = match rule.term {
             Term::Permanent => None,
@@ -472,7 +331,149 @@ pub fn facts(p: &Period) -> Facts {
             it.first_date = Some(it.first_date.map_or(dt, |f| f.min(dt)));
             it.last_date = Some(it.last_date.map_or(dt, |l| l.max(dt)));
         }
+    };
+    let d = crate::render::fmt::date;
+    let row = |kind, learner, group, date| Raw {
+        kind,
+        title: String::new(),
+        learner,
+        group,
+        date,
+    };
+    for l in &p.learners {
+        add(row("learners", Some(l.id.as_str()), None, None));
     }
+    for e in &p.enrolments {
+        add(row(
+            "enrolments",
+            Some(e.learner.as_str()),
+            Some(e.group.as_str()),
+            Some(e.date),
+        ));
+    }
+    for o in &p.orders {
+        add(Raw {
+            kind: "orders",
+            title: format!("Приказ № {} от {} «{}»", o.id, d(o.date), o.title),
+            learner: None,
+            group: o.group.as_deref(),
+            date: Some(o.date),
+        });
+    }
+    for l in &p.lessons {
+        add(row("lessons", None, Some(l.group.as_str()), Some(l.date)));
+    }
+    for a in &p.attendance {
+        let (g, date) = lesson
+            .get(a.lesson.as_str())
+            .map(|(g, d)| (Some(*g), Some(*d)))
+            .unwrap_or((None, None));
+        add(row("attendance", Some(a.learner.as_str()), g, date));
+    }
+    for i in &p.grade_items {
+        add(row("grade_items", None, Some(i.group.as_str()), i.date));
+    }
+    for g in &p.grades {
+        let (grp, idate) = item
+            .get(g.item.as_str())
+            .map(|(g, d)| (Some(*g), *d))
+            .unwrap_or((None, None));
+        add(row(
+            "grades",
+            Some(g.learner.as_str()),
+            grp,
+            g.date.or(idate),
+        ));
+    }
+    for x in &p.protocols {
+        add(Raw {
+            kind: "protocols",
+            title: format!("Протокол № {} от {}", x.id, d(x.date)),
+            learner: None,
+            group: Some(x.group.as_str()),
+            date: Some(x.date),
+        });
+    }
+    for r in &p.protocol_results {
+        let (g, date) = protocol
+            .get(r.protocol.as_str())
+            .map(|(g, d)| (Some(*g), Some(*d)))
+            .unwrap_or((None, None));
+        add(row("protocol_results", Some(r.learner.as_str()), g, date));
+    }
+    for x in &p.issued_documents {
+        add(Raw {
+            kind: "issued_documents",
+            title: format!(
+                "{} № {}{}, рег. № {}",
+                x.kind,
+                x.series
+                    .as_deref()
+                    .map(|s| format!("{s} "))
+                    .unwrap_or_default(),
+                x.number,
+                x.reg_number
+            ),
+            learner: Some(x.learner.as_str()),
+            group: x.group.as_deref(),
+            date: Some(x.issue_date),
+        });
+    }
+    for a in &p.awards {
+        add(Raw {
+            kind: "awards",
+            title: a.title.clone(),
+            learner: Some(a.learner.as_str()),
+            group: None,
+            date: Some(a.date),
+        });
+    }
+    for x in &p.portfolio {
+        add(Raw {
+            kind: "portfolio",
+            title: x.title.clone(),
+            learner: Some(x.learner.as_str()),
+            group: None,
+            date: x.date,
+        });
+    }
+    for x in &p.credit_transfers {
+        add(Raw {
+            kind: "credit_transfers",
+            title: format!("{} ({})", x.course, x.source_organisation),
+            learner: Some(x.learner.as_str()),
+            group: Some(x.group.as_str()),
+            date: Some(x.decision_date),
+        });
+    }
+    for a in &p.attachments {
+        let date = a
+            .order
+            .as_deref()
+            .and_then(|o| order_date.get(o).copied())
+            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.1)));
+        let group = a
+            .group
+            .as_deref()
+            .or_else(|| a.lesson.as_deref().and_then(|l| lesson.get(l).map(|x| x.0)));
+        add(Raw {
+            kind: "attachments",
+            title: a.title.clone(),
+            learner: a.learner.as_deref(),
+            group,
+            date,
+        });
+    }
+    for m in &p.documents {
+        add(Raw {
+            kind: "documents",
+            title: m.title.clone(),
+            learner: None,
+            group: None,
+            date: None,
+        });
+    }
+
     let mut items: Vec<Item> = groups.into_values().collect();
     let order = |k: &str| {
         crate::model::retention::KINDS
@@ -539,21 +540,21 @@ pub fn write_into(
     payload: &mut Payload,
 ) -> Result<(), RetentionError> {
     let f = facts(period);
-    let json = to_json(&f);
+    // Both files are written as they are produced: on a large period they are tens of MB each.
     let path = work_dir.join(FACTS_JSON);
-    std::fs::write(&path, json).map_err(|e| RetentionError::io(&path, e))?;
-    payload.add(FACTS_JSON, path);
-    let html = page::render(&f, period.config.language)?;
+    let io = |e| RetentionError::io(&path, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    serde_json::to_writer_pretty(&mut out, &f).map_err(|e| io(e.into()))?;
+    out.write_all(b"\n").map_err(io)?;
+    out.into_inner().map_err(|e| io(e.into_error()))?;
+    payload.add(FACTS_JSON, path.clone());
     let path = work_dir.join(FACTS_PAGE);
-    std::fs::write(&path, html).map_err(|e| RetentionError::io(&path, e))?;
-    payload.add(FACTS_PAGE, path);
+    let io = |e| RetentionError::io(&path, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    page::render_to(&f, period.config.language, &mut out)?;
+    out.into_inner().map_err(|e| io(e.into_error()))?;
+    payload.add(FACTS_PAGE, path.clone());
     Ok(())
-}
-
-fn to_json<T: Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 /// An archive on a medium with its retention facts (`None` when it was built without them).

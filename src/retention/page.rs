@@ -7,7 +7,14 @@ use crate::render::fmt::date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The page in three templates, so that the list of records (one row per item, 124,000 on a
+/// 20,000-learner period) is rendered a chunk at a time: the page up to the list's `<tbody>`,
+/// the rows, and the end of the page.
 pub const TEMPLATE: &str = include_str!("../../templates/retention.html");
+pub const TEMPLATE_ROWS: &str = include_str!("../../templates/retention_rows.html");
+pub const TEMPLATE_END: &str = include_str!("../../templates/retention_end.html");
+/// Items rendered at once.
+const ROWS_CHUNK: usize = 4096;
 
 #[derive(Serialize)]
 struct RuleRow {
@@ -99,7 +106,20 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     ])
 }
 
-pub fn render(f: &Facts, lang: Lang) -> Result<String, RetentionError> {
+/// What the page shows of the archive itself (the items are listed as [`ItemRow`]s).
+#[derive(Serialize)]
+struct Head<'a> {
+    archive: &'a str,
+    organisation: &'a str,
+    period_title: &'a str,
+}
+
+/// Renders the page into `out`.
+pub fn render_to(
+    f: &Facts,
+    lang: Lang,
+    out: &mut impl std::io::Write,
+) -> Result<(), RetentionError> {
     let rules: Vec<RuleRow> = f
         .rules
         .iter()
@@ -118,18 +138,52 @@ pub fn render(f: &Facts, lang: Lang) -> Result<String, RetentionError> {
             basis: r.basis.clone().unwrap_or_default(),
         })
         .collect();
-    let items: Vec<ItemRow> = f.items.iter().map(|i| item_row(i, lang)).collect();
     let mut ctx = tera::Context::new();
     ctx.insert("lang", lang.code());
     ctx.insert("l", &labels(lang));
-    ctx.insert("f", f);
+    ctx.insert(
+        "f",
+        &Head {
+            archive: &f.archive,
+            organisation: &f.organisation,
+            period_title: &f.period_title,
+        },
+    );
     ctx.insert(
         "period",
         &format!("{}–{}", date(f.period_start), date(f.period_end)),
     );
     ctx.insert("rules", &rules);
-    ctx.insert("items", &items);
-    render_one("retention.html", TEMPLATE, &ctx)
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    let parts = [
+        ("retention.html", TEMPLATE),
+        ("retention_rows.html", TEMPLATE_ROWS),
+        ("retention_end.html", TEMPLATE_END),
+    ];
+    for (name, text) in parts {
+        tera.add_raw_template(name, text)
+            .map_err(|e| template_error(name, e))?;
+    }
+    let render = |name: &str, ctx: &tera::Context, out: &mut _| {
+        tera.render_to(name, ctx, out)
+            .map_err(|e| template_error(name, e))
+    };
+    render("retention.html", &ctx, &mut *out)?;
+    for chunk in f.items.chunks(ROWS_CHUNK) {
+        let items: Vec<ItemRow> = chunk.iter().map(|i| item_row(i, lang)).collect();
+        let mut rows = tera::Context::new();
+        rows.insert("items", &items);
+        render("retention_rows.html", &rows, &mut *out)?;
+    }
+    render("retention_end.html", &ctx, out)
+}
+
+fn template_error(name: &str, e: tera::Error) -> RetentionError {
+    RetentionError::Template {
+        template: name.to_string(),
+        message: format!("{e:?}"),
+    }
 }
 
 /// Renders one embedded template with HTML autoescaping.

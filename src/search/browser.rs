@@ -34,6 +34,8 @@ pub const DOCS_PER_FILE: usize = 32;
 /// group's own files; the rows of the group's other (scattered) documents are repeated in its
 /// `g-<slug>.js`, so that a query for the group's code loads one file instead of one per record.
 const GROUP_CLUSTER: usize = 3;
+/// Documents whose words are listed at once while the word index is built.
+const WORDS_CHUNK: usize = 4096;
 /// Longest snippet kept for the browser, in characters.
 const SNIPPET: usize = 120;
 
@@ -155,57 +157,69 @@ pub fn write(
     let mut codes: BTreeMap<String, String> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
     // The words of each document (sorted, each with whether it is in the title or names), on
-    // every core; merged below in doc order, so the postings come out sorted.
-    let doc_words: Vec<Vec<(String, bool)>> = order
-        .par_iter()
-        .map(|&i| {
-            let d = &docs[i];
-            let mut names: Vec<String> = d
-                .names
-                .iter()
-                .chain(std::iter::once(&d.title))
-                .flat_map(|s| text::words(s))
-                .collect();
-            names.sort_unstable();
-            let mut all: Vec<String> = text::words(&d.all_text());
-            for c in &d.codes {
-                all.extend(text::compact(c));
-                all.extend(text::digits(c));
-            }
-            all.sort_unstable();
-            all.dedup();
-            all.into_iter()
-                .map(|w| {
-                    let in_name = names.binary_search(&w).is_ok();
-                    (w, in_name)
-                })
-                .collect()
-        })
-        .collect();
-    for (n, (&i, dw)) in order.iter().zip(doc_words).enumerate() {
-        let d = &docs[i];
-        let n = n as u32;
-        for (w, in_name) in dw {
-            let entry = match words.get_mut(&w) {
-                Some(e) => e,
-                None => {
-                    let stem_len = stems.stem_len(&w);
-                    words.entry(w).or_insert((stem_len, false, Vec::new()))
+    // every core, a chunk of documents at a time to bound memory; merged in doc order, so the
+    // postings come out sorted.
+    for (c, chunk) in order.chunks(WORDS_CHUNK).enumerate() {
+        let doc_words: Vec<Vec<(String, bool)>> = chunk
+            .par_iter()
+            .map(|&i| {
+                let d = &docs[i];
+                let mut names: Vec<String> = d
+                    .names
+                    .iter()
+                    .chain(std::iter::once(&d.title))
+                    .flat_map(|s| text::words(s))
+                    .collect();
+                names.sort_unstable();
+                let mut all: Vec<String> = text::words(&d.all_text());
+                for c in &d.codes {
+                    all.extend(text::compact(c));
+                    all.extend(text::digits(c));
                 }
-            };
-            entry.1 |= in_name;
-            entry.2.push((n, in_name));
-        }
-        for g in &d.groups {
-            let gs = slug(g);
-            if !codes.contains_key(&gs) {
-                codes.insert(gs.clone(), g.clone());
+                all.sort_unstable();
+                all.dedup();
+                all.into_iter()
+                    .map(|w| {
+                        let in_name = names.binary_search(&w).is_ok();
+                        (w, in_name)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (k, (&i, dw)) in chunk.iter().zip(doc_words).enumerate() {
+            let d = &docs[i];
+            let n = (c * WORDS_CHUNK + k) as u32;
+            for (w, in_name) in dw {
+                let entry = match words.get_mut(&w) {
+                    Some(e) => e,
+                    None => {
+                        let stem_len = stems.stem_len(&w);
+                        words.entry(w).or_insert((stem_len, false, Vec::new()))
+                    }
+                };
+                entry.1 |= in_name;
+                entry.2.push((n, in_name));
             }
-            groups.entry(gs).or_default().insert(n);
+            for g in &d.groups {
+                let gs = slug(g);
+                if !codes.contains_key(&gs) {
+                    codes.insert(gs.clone(), g.clone());
+                }
+                groups.entry(gs).or_default().insert(n);
+            }
+            years.extend(&d.years);
         }
-        years.extend(&d.years);
     }
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    // Each file is written as soon as it is made (one after another: creating files in one
+    // folder in parallel costs more system time on ext4, contention in inode allocation, than it
+    // saves), so the index is never held in memory whole.
+    let mut files: Vec<String> = Vec::new();
+    let mut put = |name: String, body: &str| -> Result<(), SearchError> {
+        let path = dir.join(&name);
+        std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;
+        files.push(name);
+        Ok(())
+    };
     let archive_js = json(&archive)?;
 
     // Words of group codes that belong to one group only → that group's slug.
@@ -273,7 +287,7 @@ pub fn write(
                 format!("[\n{}\n]", list.join(",\n")),
             ],
         );
-        files.insert(format!("s-{key}.js"), body);
+        put(format!("s-{key}.js"), &body)?;
     }
 
     // Documents: one display row each, in doc-number order.
@@ -301,7 +315,7 @@ pub fn write(
                 format!("[\n{}\n]", chunk.join(",\n")),
             ],
         );
-        files.insert(format!("d-{n}.js"), body);
+        put(format!("d-{n}.js"), &body)?;
     }
 
     // Groups: their documents, and the rows of those that sit scattered.
@@ -325,7 +339,7 @@ pub fn write(
                 format!("[\n{}\n]", scattered.join(",\n")),
             ],
         );
-        files.insert(format!("g-{g}.js"), body);
+        put(format!("g-{g}.js"), &body)?;
     }
 
     #[derive(Serialize)]
@@ -350,17 +364,11 @@ pub fn write(
         splits: splits.into_iter().collect(),
         short: short_keys,
     };
-    files.insert(
+    put(
         "meta.js".into(),
-        js_call("letopisMeta", &[archive_js.clone(), json(&meta)?]),
-    );
-    files.insert("search.js".into(), RUNTIME.to_string());
-
-    // One after another: creating files in one folder in parallel costs more system time on
-    // ext4 (contention in inode allocation) than it saves.
-    for (name, body) in &files {
-        let path = dir.join(name);
-        std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;
-    }
-    Ok(files.into_keys().collect())
+        &js_call("letopisMeta", &[archive_js.clone(), json(&meta)?]),
+    )?;
+    put("search.js".into(), RUNTIME)?;
+    files.sort();
+    Ok(files)
 }
