@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[path = "common/sample.rs"]
+mod sample;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_letopis"))
 }
@@ -42,13 +45,9 @@ fn media() -> &'static (PathBuf, PathBuf) {
         // The second medium as a USB stick with a Russian label is mounted: a space and
         // Cyrillic letters in every address of its pages and scripts.
         let (a, b) = (root.join("A"), root.join("Носитель Б"));
-        build(&sample(), &[&a, &b]);
+        build(&sample::sample(), &[&a, &b]);
         (a, b)
     })
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
 
 /// The archive's data/ folder on a medium.
@@ -273,28 +272,8 @@ fn filters_narrow_the_results_as_in_chromium() {
 #[test]
 fn the_medium_index_searches_every_period_newest_first() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let sample = sample();
-    let old = tmp.path().join("input-2024");
-    for e in walkdir::WalkDir::new(&sample)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = e.path().strip_prefix(&sample).expect("rel");
-        let to = old.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &to).expect("copy");
-        }
-    }
-    let config = std::fs::read_to_string(old.join("letopis.yaml")).expect("config");
-    let config = config
-        .replace("id: \"2025\"", "id: \"2024\"")
-        .replace("title: 2025 календарный год", "title: 2024 календарный год")
-        .replace("start: 2025-01-01", "start: 2024-01-01")
-        .replace("end: 2025-12-31", "end: 2024-12-31")
-        .replace("build_date: 2026-01-20", "build_date: 2025-01-20");
-    std::fs::write(old.join("letopis.yaml"), config).expect("config");
+    let sample = sample::sample();
+    let old = sample::previous_period(&tmp.path().join("input-2024"));
     let (medium, copy) = (tmp.path().join("A"), tmp.path().join("B"));
     build(&old, &[&medium, &copy]);
     build(&sample, &[&medium, &copy]);

@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 mod chromium;
 use chromium::url;
 
+#[path = "common/sample.rs"]
+mod sample;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_letopis"))
 }
@@ -201,27 +204,8 @@ fn the_archive_search_page_in_chromium() {
 #[test]
 fn the_medium_index_searches_every_period_newest_first() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let old = tmp.path().join("input-2024");
-    for e in walkdir::WalkDir::new(&sample)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = e.path().strip_prefix(&sample).expect("rel");
-        let to = old.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &to).expect("copy");
-        }
-    }
-    let config = std::fs::read_to_string(old.join("letopis.yaml")).expect("config");
-    let config = config
-        .replace("id: \"2025\"", "id: \"2024\"")
-        .replace("start: 2025-01-01", "start: 2024-01-01")
-        .replace("end: 2025-12-31", "end: 2024-12-31")
-        .replace("build_date: 2026-01-20", "build_date: 2025-01-20");
-    std::fs::write(old.join("letopis.yaml"), config).expect("config");
+    let sample = sample::sample();
+    let old = sample::previous_period(&tmp.path().join("input-2024"));
     let medium = tmp.path().join("medium");
     for input in [&old, &sample] {
         let out = bin()

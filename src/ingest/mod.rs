@@ -179,6 +179,30 @@ fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     ))
 }
 
+/// Calls `$m!(list, ...)` with the name of every record list of a [`Period`].
+macro_rules! record_lists {
+    ($m:ident) => {
+        $m!(
+            programmes,
+            groups,
+            learners,
+            enrolments,
+            orders,
+            lessons,
+            attendance,
+            grade_items,
+            grades,
+            protocols,
+            protocol_results,
+            issued_documents,
+            awards,
+            portfolio,
+            credit_transfers,
+            attachments
+        )
+    };
+}
+
 /// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
 /// period must not be archived.
 pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
@@ -673,24 +697,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     macro_rules! shrink {
         ($($v:ident),*) => { $( p.$v.shrink_to_fit(); )* };
     }
-    shrink!(
-        programmes,
-        groups,
-        learners,
-        enrolments,
-        orders,
-        lessons,
-        attendance,
-        grade_items,
-        grades,
-        protocols,
-        protocol_results,
-        issued_documents,
-        awards,
-        portfolio,
-        credit_transfers,
-        attachments
-    );
+    record_lists!(shrink);
     p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
     p.sources.sort_by(|a, b| a.path.cmp(&b.path));
     diag::sort(&mut diags);
@@ -724,24 +731,7 @@ fn tally(p: &mut Period, read: &HashMap<String, u64>) {
     macro_rules! count {
         ($($v:ident),*) => { $( for r in &p.$v { *kept.entry(&*r.origin.file).or_default() += 1; } )* };
     }
-    count!(
-        programmes,
-        groups,
-        learners,
-        enrolments,
-        orders,
-        lessons,
-        attendance,
-        grade_items,
-        grades,
-        protocols,
-        protocol_results,
-        issued_documents,
-        awards,
-        portfolio,
-        credit_transfers,
-        attachments
-    );
+    record_lists!(count);
     let mut rejected: HashMap<&str, u64> = HashMap::new();
     for r in &p.rejected {
         *rejected.entry(&*r.origin.file).or_default() += 1;
