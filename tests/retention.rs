@@ -3,32 +3,11 @@
 //! binary on copies of the sample data with shortened terms.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn letopis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn ok(o: &Output) -> String {
-    let (out, err) = text(o);
-    assert!(
-        o.status.success(),
-        "exit {:?}\n{out}\n{err}",
-        o.status.code()
-    );
-    out
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{build, letopis, ok, text};
 
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
@@ -85,18 +64,6 @@ fn input(root: &Path, name: &str, retention: &str, slug: &str) -> PathBuf {
         .replace("slug: gorizont", &format!("slug: {slug}"));
     std::fs::write(dir.join("letopis.yaml"), cfg).unwrap();
     dir
-}
-
-fn build(root: &Path, input: &Path, media: &[&str]) {
-    let mut args = vec!["build", input.to_str().unwrap(), "-q"];
-    for m in media {
-        args.push("--out");
-        args.push(m);
-    }
-    if media.len() == 1 {
-        args.push("--draft");
-    }
-    ok(&letopis(&args, root));
 }
 
 #[test]

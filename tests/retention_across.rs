@@ -5,26 +5,10 @@
 //! binary on two small periods written here.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn letopis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "exit {:?}\n{out}\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{build, letopis, ok};
 
 /// Every learner's record one month after completion, lessons one month after their date, the
 /// register of issued documents permanently (so the 2026 archive is never disposed of whole).
@@ -143,18 +127,6 @@ fn period_2026_ambiguous(root: &Path) -> PathBuf {
             ),
         ],
     )
-}
-
-fn build(root: &Path, input: &Path, media: &[&str]) {
-    let mut args = vec!["build", input.to_str().unwrap(), "-q"];
-    for m in media {
-        args.push("--out");
-        args.push(m);
-    }
-    if media.len() == 1 {
-        args.push("--draft");
-    }
-    ok(&letopis(&args, root));
 }
 
 fn json(root: &Path, medium: &str, as_of: &str) -> serde_json::Value {
