@@ -208,10 +208,16 @@ impl Words {
         }
     }
 
-    /// `№ 12 от 01.02.2025` / `No. 12 of 01.02.2025`.
-    fn numbered(self, id: &str, on: chrono::NaiveDate) -> String {
+    /// `Приказ № 12 от 01.02.2025` / `Order No. 12 of 01.02.2025`; `what` in both languages.
+    fn numbered(
+        self,
+        what: (&'static str, &'static str),
+        id: &str,
+        on: chrono::NaiveDate,
+    ) -> String {
         format!(
-            "{} {id} {} {}",
+            "{} {} {id} {} {}",
+            self.pick(what.0, what.1),
             self.pick("№", "No."),
             self.pick("от", "of"),
             date(on)
@@ -384,11 +390,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         d.years.push(year(c.issue_date));
         d.say(&who);
-        d.say(format!(
-            "{} {}",
-            w.pick("рег.", "reg."),
-            w.numbered(&c.reg_number, c.issue_date)
-        ));
+        d.say(w.numbered(("рег.", "reg."), &c.reg_number, c.issue_date));
         if c.duplicate {
             d.say(w.pick("дубликат", "duplicate"));
         }
@@ -401,11 +403,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     for o in &period.orders {
         let mut d = SearchDoc::new(
             Kind::Order,
-            format!(
-                "{} {}",
-                w.pick("Приказ", "Order"),
-                w.numbered(&o.id, o.date)
-            ),
+            w.numbered(("Приказ", "Order"), &o.id, o.date),
             format!("{}#{}", paths::ORDERS, paths::anchor("order", &o.id)),
         );
         d.codes.push(o.id.clone());
@@ -427,11 +425,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     for p in &period.protocols {
         let mut d = SearchDoc::new(
             Kind::Protocol,
-            format!(
-                "{} {}",
-                w.pick("Протокол", "Protocol"),
-                w.numbered(&p.id, p.date)
-            ),
+            w.numbered(("Протокол", "Protocol"), &p.id, p.date),
             format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &p.id)),
         );
         d.codes.push(p.id.clone());
