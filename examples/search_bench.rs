@@ -15,22 +15,13 @@ use letopis::search::query::{Filters, Searcher};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// CPU seconds used by the process so far (user + system): on a shared machine wall time
-/// depends on the neighbours, CPU time much less.
-fn cpu() -> f64 {
-    // SAFETY: getrusage only writes into the struct we pass.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    s(u.ru_utime) + s(u.ru_stime)
-}
+#[path = "common/usage.rs"]
+mod usage;
+use usage::cpu_total as cpu;
 
 /// System CPU seconds used by the process so far (file creation shows here).
 fn sys() -> f64 {
-    // SAFETY: getrusage only writes into the struct we pass.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    u.ru_stime.tv_sec as f64 + u.ru_stime.tv_usec as f64 / 1e6
+    usage::cpu().1
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
