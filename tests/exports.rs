@@ -239,6 +239,44 @@ ID number\tLast name\tFirst name\t08 Sep 2025 10.00AM Common\t\t15 Sep 2025 2.30
     );
 }
 
+/// An attendance row whose learner is not in learners.csv: an error at the row's surname column,
+/// and the row kept whole among the rejected, so the file's counts still add up.
+#[test]
+fn moodle_attendance_row_of_an_unknown_learner_is_rejected_with_its_line() {
+    let dir = good();
+    write(
+        dir.path(),
+        "attendance-pk12.txt",
+        "Course\tОхрана труда\nGroup\tПК-12\n\n\
+ID number\tLast name\tFirst name\t08 Sep 2025 10.00AM Common\tTaken sessions\tPoints\tPercentage\n\
+ЛД-001\tЁлкина\tАнна\tП\t1\t2 / 2\t100.0%\n\
+\tСидоров\tИван\tН\t1\t0 / 2\t0.0%\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "attendance-pk12.txt:6:2: ошибка: слушатель «Сидоров Иван» не найден в learners",
+    );
+    // 1 lesson + Ёлкина's mark kept; Сидоров's row rejected with every cell it had.
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    assert_eq!(
+        tally(&p, "attendance-pk12.txt"),
+        ("moodle-attendance", "utf-8", 3, 2, 1)
+    );
+    let r = p
+        .rejected
+        .iter()
+        .find(|r| &*r.origin.file == "attendance-pk12.txt")
+        .expect("rejected row");
+    assert_eq!(r.origin.line, 6);
+    assert_eq!(
+        r.values.get("Last name").map(String::as_str),
+        Some("Сидоров")
+    );
+    assert_eq!(r.values.get("Points").map(String::as_str), Some("0 / 2"));
+}
+
 /// The FRDO upload template's 40 columns.
 const FRDO_HEADER: &str = "Название документа;Вид документа;Статус документа;Подтверждение утраты;Подтверждение обмена;Подтверждение уничтожения;Серия документа;Номер документа;Дата выдачи документа;Регистрационный номер;Дополнительная профессиональная программа (повышение квалификации/ профессиональная переподготовка);Наименование дополнительной профессиональной программы;Наименование области профессиональной деятельности;Укрупненные группы специальностей;Наименование квалификации, профессии, специальности;Уровень образования ВО/СПО;Фамилия, указанная в дипломе о ВО или СПО;Серия документа о ВО/СПО;Номер документа о ВО/СПО;Год начала обучения;Год окончания обучения;Срок обучения, часов;Фамилия получателя;Имя получателя;Отчество получателя;Дата рождения получателя;Пол получателя;СНИЛС;Форма обучения;Источник финансирования обучения;Форма получения образования на момент прекращения образовательных отношений;Гражданство получателя (код страны по ОКСМ);Наименование документа об образовании (оригинала);Серия (оригинала);Номер (оригинала);Регистрационный N (оригинала);Дата выдачи (оригинала);Фамилия получателя (оригинала);Имя получателя (оригинала);Отчество получателя (оригинала)";
 

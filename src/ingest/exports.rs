@@ -159,6 +159,28 @@ impl Sink<'_> {
         });
     }
 
+    /// A row of an export whose learner was not found (or not uniquely): an error at the row's
+    /// name column (`col`, 0-based), and the whole row kept among the rejected.
+    #[allow(clippy::too_many_arguments)]
+    pub fn reject_unmatched(
+        &mut self,
+        file: &str,
+        label: &str,
+        header: &[String],
+        (line, cells): (u64, &[String]),
+        col: Option<usize>,
+        why: &NoMatch,
+        who: &Who,
+    ) {
+        self.diags.push(
+            Diagnostic::error(label, why.text(who))
+                .at(line, col.map(|c| c as u64 + 1))
+                .hint(why.hint()),
+        );
+        let all: Vec<usize> = (0..header.len()).collect();
+        self.reject_raw(file, line, extras(header, cells, &all), why.text(who));
+    }
+
     /// Counts a row of an export that produced nothing but a rejection.
     pub fn reject_raw(&mut self, file: &str, line: u64, values: Extra, reason: Text) {
         *self.fed.entry(file.to_string()).or_default() += 1;

@@ -288,14 +288,8 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         let idx = match m {
             Ok(i) => *i,
             Err(e) => {
-                sink.diags.push(
-                    Diagnostic::error(&label, e.text(who))
-                        .at(*line, c_last.or(c_id).map(|c| c as u64 + 1))
-                        .hint(e.hint()),
-                );
-                let values =
-                    exports::extras(&header, cells, &(0..header.len()).collect::<Vec<_>>());
-                sink.reject_raw(file, *line, values, e.text(who));
+                let row = (*line, cells.as_slice());
+                sink.reject_unmatched(file, &label, &header, row, c_last.or(c_id), e, who);
                 continue;
             }
         };
