@@ -16,7 +16,13 @@ fn letopis(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(BIN).args(args).output().expect("run letopis")
 }
 
+/// `letopis build input --out o... --quiet`, with `--draft` when there is one medium.
 fn build(input: &Path, outs: &[&Path]) -> Output {
+    build_with(input, outs, &[])
+}
+
+/// [`build`] with more arguments.
+fn build_with(input: &Path, outs: &[&Path], extra: &[&std::ffi::OsStr]) -> Output {
     let mut args: Vec<&std::ffi::OsStr> = vec!["build".as_ref(), input.as_os_str()];
     for o in outs {
         args.push("--out".as_ref());
@@ -26,6 +32,7 @@ fn build(input: &Path, outs: &[&Path]) -> Output {
         args.push("--draft".as_ref());
     }
     args.push("--quiet".as_ref());
+    args.extend_from_slice(extra);
     letopis(&args)
 }
 
@@ -286,15 +293,7 @@ fn two_builds_are_byte_identical() {
         tmp.path().join("c"),
     );
     ok(&build(&sample(), &[&a, &b]));
-    let out = letopis(&[
-        "build".as_ref(),
-        sample().as_os_str(),
-        "--out".as_ref(),
-        c.as_os_str(),
-        "--draft".as_ref(),
-        "--quiet".as_ref(),
-    ]);
-    ok(&out);
+    ok(&build(&sample(), &[&c]));
     assert_same_files(&a, &b, "on medium B");
     assert_same_files(&a, &c, "in the second build");
 }
@@ -386,31 +385,17 @@ fn template_override_and_broken_override() {
     )
     .unwrap();
     let a = tmp.path().join("a");
-    let out = letopis(&[
-        "build".as_ref(),
-        sample().as_os_str(),
-        "--out".as_ref(),
-        a.as_os_str(),
-        "--draft".as_ref(),
-        "--quiet".as_ref(),
-        "--templates".as_ref(),
-        tpl.as_os_str(),
-    ]);
-    ok(&out);
+    ok(&build_with(
+        &sample(),
+        &[&a],
+        &["--templates".as_ref(), tpl.as_os_str()],
+    ));
     let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
     assert!(about.contains("<p>Наш собственный шаблон</p>"));
 
     std::fs::write(tpl.join("learner.html"), "{% for x in %}").unwrap();
     let b = tmp.path().join("b");
-    let out = letopis(&[
-        "build".as_ref(),
-        sample().as_os_str(),
-        "--out".as_ref(),
-        b.as_os_str(),
-        "--draft".as_ref(),
-        "--templates".as_ref(),
-        tpl.as_os_str(),
-    ]);
+    let out = build_with(&sample(), &[&b], &["--templates".as_ref(), tpl.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -443,17 +428,11 @@ fn init_writes_templates_that_build_the_same_archive() {
 
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     ok(&build(&sample(), &[&a]));
-    let with = letopis(&[
-        "build".as_ref(),
-        sample().as_os_str(),
-        "--out".as_ref(),
-        b.as_os_str(),
-        "--draft".as_ref(),
-        "--quiet".as_ref(),
-        "--templates".as_ref(),
-        tpl.as_os_str(),
-    ]);
-    ok(&with);
+    ok(&build_with(
+        &sample(),
+        &[&b],
+        &["--templates".as_ref(), tpl.as_os_str()],
+    ));
     assert_same_files(&a, &b, "when built from the written-out templates");
 }
 
