@@ -74,7 +74,7 @@
   var L = window.Letopis = { loaded: [], words: words, slug: slug, score: score, stores: stores };
 
   function store(base) {
-    return stores[base] || (stores[base] = { meta: null, archive: "", shards: {}, docs: {}, groups: {}, rows: {} });
+    return stores[base] || (stores[base] = { meta: null, archive: "", splits: {}, short: null, shards: {}, docs: {}, groups: {}, rows: {} });
   }
   function currentBase() {
     var s = document.currentScript && document.currentScript.src;
@@ -83,6 +83,11 @@
   window.letopisMeta = function (archive, meta) {
     var base = currentBase(), s = store(base), url = base + "meta.js";
     s.archive = archive; s.meta = meta;
+    /* Sets of the split shard keys and of the short keys that have a shard (null: all may). */
+    s.splits = {};
+    (meta.splits || []).forEach(function (k) { s.splits[k] = true; });
+    s.short = meta.short ? {} : null;
+    (meta.short || []).forEach(function (k) { s.short[k] = true; });
     /* A page may load meta.js with its own <script> tag, so that a search can start at once. */
     if (!requested[url]) { requested[url] = true; L.loaded.push(url); }
   };
@@ -179,13 +184,11 @@
   function fetchWords(base, qs, gslug, settled, cb) {
     var s = store(base);
     load(base + "meta.js", function () {
-      var meta = s.meta || {}, splits = {}, short = null, urls = [], keys = [], i;
-      (meta.splits || []).forEach(function (k) { splits[k] = true; });
-      /* Keys shorter than three letters have a shard only when meta.short lists them. */
-      if (meta.short) { short = {}; meta.short.forEach(function (k) { short[k] = true; }); }
+      var splits = s.splits, short = s.short, urls = [], keys = [], i;
       for (i = 0; i < qs.length; i++) {
         var key = shardKey(qs[i], splits);
         keys.push(key);
+        /* Keys shorter than three letters have a shard only when meta.short lists them. */
         if (short && key.length < 3 && !short[key]) continue;
         if (settled && (key.length < 3 || splits[key])) continue;
         urls.push(base + "s-" + key + ".js");
