@@ -279,30 +279,28 @@ pub fn write_archive(
                     reports[i].files = check.files;
                     reports[i].bytes = check.bytes;
                 } else {
-                    let problems: Vec<String> = check
-                        .problems
-                        .iter()
-                        .take(5)
-                        .map(|p| p.text(crate::model::Lang::Ru))
-                        .collect();
-                    let problems_en: Vec<String> = check
-                        .problems
-                        .iter()
-                        .take(5)
-                        .map(|p| p.text(crate::model::Lang::En))
-                        .collect();
+                    // The first five problems, in one language.
+                    let problems = |lang| {
+                        check
+                            .problems
+                            .iter()
+                            .take(5)
+                            .map(|p| p.text(lang))
+                            .collect::<Vec<String>>()
+                            .join("; ")
+                    };
                     reports[i].outcome = MediumOutcome::Failed;
                     reports[i].error = Some(MediaError::Exists(Text::new(
                         format!(
                             "архив {} уже записан, но повреждён ({}); он не перезаписывается: восстановите его командой letopis repair {} --from <копия на другом носителе>",
                             dir.display(),
-                            problems.join("; "),
+                            problems(crate::model::Lang::Ru),
                             dir.display()
                         ),
                         format!(
                             "archive {} is already there but damaged ({}); it is not overwritten: repair it with letopis repair {} --from <copy on the other medium>",
                             dir.display(),
-                            problems_en.join("; "),
+                            problems(crate::model::Lang::En),
                             dir.display()
                         ),
                     )));
