@@ -6,9 +6,11 @@
 //! [`render`] (tera pages) → [`search`] (indexes) → [`seal`] (manifests, zip) →
 //! [`media`] (write, read back, verify, repair). Commands in [`cmd`] are thin: they call the stages.
 
+pub mod build;
 pub mod cmd;
 pub mod diag;
 pub mod ingest;
+pub mod layout;
 pub mod media;
 pub mod model;
 pub mod render;

@@ -30,9 +30,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Path of [`Facts`] inside an archive's `data/`.
-pub const FACTS_JSON: &str = "retention.json";
+pub use crate::layout::paths::FACTS_JSON;
 /// Path of the retention page inside an archive's `data/`.
-pub const FACTS_PAGE: &str = "retention.html";
+pub use crate::layout::paths::FACTS_PAGE;
 
 /// Errors of the retention stage.
 #[derive(Debug, thiserror::Error)]
