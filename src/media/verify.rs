@@ -282,7 +282,7 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
 /// The disposal acts kept on a medium (`acts/<name>` with `acts/<name>.sha256` in `sha256sum`
 /// form): each is hashed against its `.sha256`. `None` when the medium keeps no acts.
 fn verify_acts(medium: &Path) -> Option<BagCheck> {
-    let dir = medium.join(crate::retention::dispose::ACTS_DIR);
+    let dir = medium.join(crate::layout::ACTS_DIR);
     let rd = fs::read_dir(&dir).ok()?;
     let mut sums: Vec<PathBuf> = rd
         .flatten()
@@ -292,7 +292,7 @@ fn verify_acts(medium: &Path) -> Option<BagCheck> {
     sums.sort();
     let mut c = BagCheck::new(&dir, "acts");
     for sum in sums {
-        let rel = |name: &str| format!("{}/{name}", crate::retention::dispose::ACTS_DIR);
+        let rel = |name: &str| format!("{}/{name}", crate::layout::ACTS_DIR);
         let text = match fs::read_to_string(&sum) {
             Ok(t) => t,
             Err(e) => {

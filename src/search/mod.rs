@@ -9,7 +9,7 @@ pub mod readonly;
 pub mod text;
 
 use crate::model::{Period, paths};
-use crate::seal::Payload;
+use crate::layout::Payload;
 use std::path::{Path, PathBuf};
 
 /// What [`build`] wrote.
