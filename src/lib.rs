@@ -4,11 +4,13 @@
 //! One-way pipeline, one module per stage:
 //! [`ingest`] (files → rows with positions → validated model) → [`model`] (domain types) →
 //! [`render`] (tera pages) → [`search`] (indexes) → [`seal`] (manifests, zip) →
-//! [`media`] (write, read back, verify, repair). Commands in [`cmd`] are thin: they call the stages.
+//! [`media`] (write, read back, verify, repair). [`l10n`] (plurals, dates, sizes, names of values in
+//! both languages) is a leaf every stage may use. Commands in [`cmd`] are thin: they call the stages.
 
 pub mod cmd;
 pub mod diag;
 pub mod ingest;
+pub mod l10n;
 pub mod media;
 pub mod model;
 pub mod render;

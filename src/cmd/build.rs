@@ -151,13 +151,13 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
                         "архив {name}: страниц {}, файлов {}, {}",
                         rendered.pages,
                         report.files,
-                        render::fmt::size(Lang::Ru, report.bytes)
+                        crate::l10n::size(Lang::Ru, report.bytes)
                     ),
                     format!(
                         "archive {name}: {} pages, {} files, {}",
                         rendered.pages,
                         report.files,
-                        render::fmt::size(Lang::En, report.bytes)
+                        crate::l10n::size(Lang::En, report.bytes)
                     ),
                 )
             )

@@ -95,19 +95,17 @@ impl Term {
                 let mut parts = Vec::new();
                 if y > 0 {
                     parts.push(match lang {
-                        super::Lang::Ru => format!(
-                            "{y} {}",
-                            crate::cmd::plural_ru(y as u64, "год", "года", "лет")
-                        ),
+                        super::Lang::Ru => {
+                            crate::l10n::nouns::YEAR.count(super::Lang::Ru, y as u64)
+                        }
                         super::Lang::En => format!("{y} year{}", if y == 1 { "" } else { "s" }),
                     });
                 }
                 if m > 0 || y == 0 {
                     parts.push(match lang {
-                        super::Lang::Ru => format!(
-                            "{m} {}",
-                            crate::cmd::plural_ru(m as u64, "месяц", "месяца", "месяцев")
-                        ),
+                        super::Lang::Ru => {
+                            crate::l10n::nouns::MONTH.count(super::Lang::Ru, m as u64)
+                        }
                         super::Lang::En => format!("{m} month{}", if m == 1 { "" } else { "s" }),
                     });
                 }
