@@ -1,15 +1,15 @@
 //! The one-way direction of the pipeline, checked against the code: no module of `src/` names a
 //! module of a later stage, nor `cmd`. The order is the one `docs/architecture.md` draws:
-//! leaves (`l10n`, `layout`, `model`, `diag`) that everyone may use, then the stages `ingest` →
+//! leaves (`layout`, `model`, `l10n`, `diag`, each using only those before it) that everyone may use, then the stages `ingest` →
 //! `render` → `search` → `seal` → `media` → `retention`, then the library pipeline `build`, and
 //! the commands `cmd` on top.
 
 use std::path::Path;
 
 const ORDER: &[&str] = &[
-    "l10n",
     "layout",
     "model",
+    "l10n",
     "diag",
     "ingest",
     "render",
@@ -94,11 +94,7 @@ fn violations(src: &Path) -> Vec<String> {
                         n + 1,
                         line.trim()
                     )),
-                    None => out.push(format!(
-                        "{}:{}: unknown module `{m}`",
-                        rel.display(),
-                        n + 1
-                    )),
+                    None => out.push(format!("{}:{}: unknown module `{m}`", rel.display(), n + 1)),
                 }
             }
         }
@@ -110,7 +106,11 @@ fn violations(src: &Path) -> Vec<String> {
 fn no_module_reaches_up_the_pipeline() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let v = violations(&src);
-    assert!(v.is_empty(), "imports against the stage order:\n{}", v.join("\n"));
+    assert!(
+        v.is_empty(),
+        "imports against the stage order:\n{}",
+        v.join("\n")
+    );
 }
 
 #[test]

@@ -3,7 +3,6 @@
 use crate::build::{self, Build, BuildError, Options};
 use crate::cmd::seal_dir::print_write_report;
 use crate::model::{Lang, Text};
-use crate::render;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
@@ -61,14 +60,14 @@ pub fn run(args: Args) -> i32 {
                     report.name,
                     report.pages,
                     report.write.files,
-                    render::fmt::size(Lang::Ru, report.write.bytes)
+                    crate::l10n::size(Lang::Ru, report.write.bytes)
                 ),
                 format!(
                     "archive {}: {} pages, {} files, {}",
                     report.name,
                     report.pages,
                     report.write.files,
-                    render::fmt::size(Lang::En, report.write.bytes)
+                    crate::l10n::size(Lang::En, report.write.bytes)
                 ),
             )
             .get(lang)

@@ -17,6 +17,7 @@ mod views;
 pub use error::RenderError;
 pub use templates::{EMBEDDED, STYLE, STYLE_NAME, Templates, write_default_templates};
 
+use crate::l10n;
 use crate::layout::Payload;
 use crate::model::{Lang, Period, paths};
 use chrono::NaiveDate;
@@ -300,9 +301,9 @@ fn site_info(p: &Period) -> SiteInfo {
         address: c.organisation.address.clone(),
         archive_name: c.archive_name(),
         period_title: period_title(p),
-        period_start: fmt::date(c.period.start),
-        period_end: fmt::date(c.period.end),
-        build_date: fmt::date(c.build_date()),
+        period_start: l10n::date(c.period.start),
+        period_end: l10n::date(c.period.end),
+        build_date: l10n::date(c.build_date()),
         head_name: c.organisation.head.name.clone(),
         head_position: c.organisation.head.position.clone(),
     }
@@ -514,9 +515,9 @@ pub fn medium_index(
             name: a.name.clone(),
             organisation: a.organisation.clone(),
             period_title: a.period_title.clone(),
-            period_start: fmt::date(a.period_start),
-            period_end: fmt::date(a.period_end),
-            build_date: fmt::date(a.build_date),
+            period_start: l10n::date(a.period_start),
+            period_end: l10n::date(a.period_end),
+            build_date: l10n::date(a.build_date),
         })
         .collect();
     let mut ctx = Context::new();

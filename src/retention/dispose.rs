@@ -9,9 +9,9 @@
 
 use super::act::{self, Act, ActError};
 use super::{RetentionError, scan};
+use crate::l10n::date;
 use crate::media::{INDEX_HTML, log};
 use crate::model::{Lang, Text, slug};
-use crate::render::fmt::date;
 use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};

@@ -8,8 +8,8 @@ pub mod query;
 pub mod readonly;
 pub mod text;
 
-use crate::model::{Period, paths};
 use crate::layout::Payload;
+use crate::model::{Period, paths};
 use std::path::{Path, PathBuf};
 
 /// What [`build`] wrote.
