@@ -148,13 +148,13 @@ impl Build {
         };
         let rendered =
             render::render(&self.period, &self.folder, work.path(), &ropts).map_err(stage)?;
-        let medium_templates = Templates::load(templates.as_deref()).map_err(stage)?;
+        let templates = Templates::load(templates.as_deref()).map_err(stage)?;
         Ok(Rendered {
             period: self.period,
             work,
             payload: rendered.payload,
             pages: rendered.pages,
-            medium_templates,
+            templates,
         })
     }
 }
@@ -165,7 +165,7 @@ pub struct Rendered {
     work: tempfile::TempDir,
     pub payload: Payload,
     pub pages: usize,
-    medium_templates: Templates,
+    templates: Templates,
 }
 
 impl Rendered {
@@ -178,8 +178,13 @@ impl Rendered {
     /// retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
         crate::search::build(&self.period, self.work.path(), &mut self.payload).map_err(stage)?;
-        crate::retention::write_into(&self.period, self.work.path(), &mut self.payload)
-            .map_err(|e| BuildError::Stage(e.text()))?;
+        crate::retention::write_into(
+            &self.period,
+            self.work.path(),
+            &mut self.payload,
+            &self.templates,
+        )
+        .map_err(|e| BuildError::Stage(e.text()))?;
         Ok(self)
     }
 
@@ -208,7 +213,7 @@ impl Rendered {
         check_media(media, draft)?;
         let name = self.period.config.archive_name();
         let meta = self.bag_meta();
-        let templates = &self.medium_templates;
+        let templates = &self.templates;
         let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
             let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
             render::medium_index(&archives, templates).map_err(|e| e.to_string())
