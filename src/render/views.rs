@@ -382,6 +382,8 @@ pub struct GradeRow {
     pub value: String,
     pub date: String,
     pub comment: Option<String>,
+    /// The export's other values of the grade (Moodle's letter or percentage beside the points).
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -407,6 +409,8 @@ pub struct IssuedView {
     pub issue_date: String,
     pub duplicate: bool,
     pub received_by: Option<String>,
+    /// Columns of the source (the FRDO register's own) that have no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -486,6 +490,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
         issue_date: fmt::date(d.issue_date),
         duplicate: d.duplicate,
         received_by: d.received_by.clone(),
+        extra: extra(&d.extra),
     }
 }
 
@@ -624,6 +629,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                         value: fmt::grade(c.lang, g.value),
                         date: fmt::opt_date(g.date.or(it.date)),
                         comment: g.comment.clone(),
+                        extra: extra(&g.extra),
                     })
                     .collect(),
             }
