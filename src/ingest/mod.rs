@@ -23,6 +23,7 @@ pub mod exports;
 pub mod fields;
 pub mod frdo;
 pub mod moodle;
+pub mod names;
 pub mod records;
 pub mod rows;
 pub mod schema;
@@ -323,6 +324,13 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             class,
         });
     }
+
+    // Names Windows and USB sticks cannot hold are reported before a build fails on them.
+    let mut names: Vec<&str> = statuses.keys().map(String::as_str).collect();
+    names.extend(entries.iter().map(|e| e.rel.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    diags.extend(names::check(&names));
 
     // 2. Hash the other files (attachments, unknown files) on both cores.
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries

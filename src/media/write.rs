@@ -211,8 +211,8 @@ pub fn write_archive(
     for (i, m) in media.iter().enumerate() {
         match fs::create_dir_all(m).and_then(|_| m.canonicalize()) {
             Ok(canon) => {
-                use std::os::unix::fs::MetadataExt;
-                let dev = fs::metadata(&canon).map(|md| md.dev()).unwrap_or(0);
+                // Device number on Unix, volume serial number on Windows.
+                let dev = fsio::device_id(&canon).unwrap_or(0);
                 devs[i] = Some((dev, canon));
             }
             Err(e) => {
