@@ -112,6 +112,8 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
     let mut rendered =
         render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
+    crate::tables::write_into(period, work.path(), &mut rendered.payload)
+        .map_err(|e| e.to_string())?;
     crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
     crate::retention::write_into(period, work.path(), &mut rendered.payload)
         .map_err(|e| e.text().get(lang).to_string())?;

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod retention;
 pub mod slug;
+pub mod tables;
 pub mod types;
 
 pub use config::*;

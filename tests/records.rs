@@ -1,0 +1,187 @@
+//! The records as open data inside the archive (`data/records/`): checked with the tools a reader
+//! in ten years will use — the reference Frictionless validator, pandas with default arguments,
+//! LibreOffice headless — on the real binary's build of the sample.
+
+#[path = "common/cli.rs"]
+mod cli;
+#[path = "common/sample.rs"]
+mod sample;
+
+use cli::{letopis, ok, text};
+use sample::sample;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const ARCHIVE: &str = "gorizont-2025";
+
+/// One build of the sample, shared by the tests that only read it.
+fn built() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = tempfile::tempdir().unwrap().keep();
+        cli::build(&root, &sample(), &["m"]);
+        root
+    })
+}
+
+fn records(medium: &Path) -> PathBuf {
+    medium.join("m").join(ARCHIVE).join("data").join("records")
+}
+
+/// Per input file, the rows `letopis check` reports as kept (its table: file … read kept rejected),
+/// and the total kept.
+fn check_kept(input: &Path) -> (BTreeMap<String, u64>, u64) {
+    let o = letopis(&["check", input.to_str().unwrap()], input);
+    let out = ok(&o);
+    let mut per_file = BTreeMap::new();
+    let mut total = None;
+    for line in out.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        if w.len() < 4 {
+            continue;
+        }
+        let nums: Vec<Option<u64>> = w[w.len() - 3..].iter().map(|x| x.parse().ok()).collect();
+        let [Some(_read), Some(kept), Some(_rej)] = nums[..] else {
+            continue;
+        };
+        if w[0] == "Итого" {
+            total = Some(kept);
+        } else {
+            per_file.insert(w[0].to_string(), kept);
+        }
+    }
+    (per_file, total.expect("check prints a total line"))
+}
+
+const PANDAS: &str = r#"
+import glob, json, os, sys
+import pandas as pd
+os.chdir(sys.argv[1])
+out = {"rows": {}, "kept": {}}
+for f in sorted(glob.glob("*.csv")):
+    d = pd.read_csv(f)
+    out["rows"][f] = len(d)
+    if list(d.columns[-3:]) == ["extra", "source_file", "source_line"]:
+        for k, v in d["source_file"].value_counts().items():
+            out["kept"][k] = out["kept"].get(k, 0) + int(v)
+print(json.dumps(out))
+"#;
+
+#[test]
+fn tables_load_with_pandas_defaults_and_match_checks_kept_counts() {
+    let dir = records(built());
+    let o = Command::new("python3")
+        .args(["-c", PANDAS, dir.to_str().unwrap()])
+        .output()
+        .expect("python3 with pandas (see .ci/run)");
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (kept, total) = check_kept(&sample());
+    // Every record table row came from an input file; per file, as many as check kept.
+    let pandas_kept: BTreeMap<String, u64> = serde_json::from_value(v["kept"].clone()).unwrap();
+    let nonzero: BTreeMap<String, u64> = kept.into_iter().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(pandas_kept, nonzero);
+    assert_eq!(pandas_kept.values().sum::<u64>(), total);
+    // pandas' row count is the CSV's record count (no row lost to quoting or a stray delimiter).
+    let rows: BTreeMap<String, u64> = serde_json::from_value(v["rows"].clone()).unwrap();
+    assert_eq!(rows.len(), 19, "{rows:?}");
+    for (file, n) in &rows {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        assert_eq!(r.records().count() as u64, *n, "{file}");
+    }
+    assert_eq!(rows["attendance.csv"], 1518);
+    assert_eq!(rows["documents.csv"], 2);
+}
+
+#[test]
+fn csv_files_are_plain_utf8_with_iso_dates_and_sources() {
+    let dir = records(built());
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "csv") {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{p:?} has a BOM");
+            std::str::from_utf8(&bytes).unwrap();
+        }
+    }
+    let learners = std::fs::read_to_string(dir.join("learners.csv")).unwrap();
+    let mut lines = learners.split("\r\n");
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,surname,name,patronymic,birth_date,sex,snils,email,phone,platform_ids,extra,source_file,source_line"
+    );
+    // The sample's learners.csv is Windows-1251 with `;` and dd.mm.yyyy dates.
+    assert_eq!(
+        lines.next().unwrap(),
+        "ЛД-2024-118,Новиков,Вадим,Викторович,1995-01-06,male,241-532-728 42,v.novikov10@example.net,+7 923 287-43-54,10230,,learners.csv,2"
+    );
+    // A decimal comma in the export is a decimal point here; the value as written is kept.
+    let grades = std::fs::read_to_string(dir.join("grades.csv")).unwrap();
+    assert!(
+        grades.contains("ЦОС-24-2-ТЕСТ,ЛД-2024-119,,,65.5,,\"65,5\",2025-01-09,,,grades.csv,3\r\n"),
+        "{grades}"
+    );
+    // Columns of the FRDO register without a field of their own are kept in `extra`, as JSON.
+    let issued = std::fs::read_to_string(dir.join("issued_documents.csv")).unwrap();
+    let frdo = issued
+        .lines()
+        .find(|l| l.contains("frdo-pp-bu-25-1.csv"))
+        .expect("documents from the FRDO register");
+    assert!(
+        frdo.contains(r#""{""Год начала обучения"":""2025"""#),
+        "{frdo}"
+    );
+}
+
+#[test]
+fn data_package_passes_the_reference_validator_which_catches_a_broken_key() {
+    let dir = records(built());
+    let pkg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("datapackage.json")).unwrap())
+            .unwrap();
+    assert_eq!(pkg["archive"]["name"], ARCHIVE);
+    assert_eq!(pkg["archive"]["period"]["start"], "2025-01-01");
+    assert_eq!(pkg["archive"]["manifest"], "../../manifest-sha256.txt");
+    let res = pkg["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 19);
+    let grades = res.iter().find(|r| r["name"] == "grades").unwrap();
+    assert_eq!(
+        grades["schema"]["primaryKey"],
+        serde_json::json!(["item", "learner"])
+    );
+    assert_eq!(grades["schema"]["fields"][0]["title"], "Элемент оценивания");
+    assert_eq!(
+        grades["schema"]["foreignKeys"][0]["reference"]["resource"],
+        "grade_items"
+    );
+
+    let validate = |d: &Path| {
+        Command::new("frictionless")
+            .args(["validate", "datapackage.json"])
+            .current_dir(d)
+            .output()
+            .expect("frictionless (pip install frictionless; see .ci/run)")
+    };
+    let o = validate(&dir);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert_eq!(out.matches("VALID").count(), 19, "{out}");
+
+    // The validator really checks the keys: a grade of an unknown item fails it.
+    let bad = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, bad.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let g = bad.path().join("grades.csv");
+    let text = std::fs::read_to_string(&g).unwrap();
+    let broken = text.replacen("\r\nЦОС-24-2-ТЕСТ,", "\r\nНЕТ-ТАКОГО,", 1);
+    assert_ne!(text, broken);
+    std::fs::write(&g, broken).unwrap();
+    let o = validate(bad.path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("foreign-key"));
+}
