@@ -185,3 +185,146 @@ fn data_package_passes_the_reference_validator_which_catches_a_broken_key() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("foreign-key"));
 }
+
+/// Every sheet of the workbook, as LibreOffice headless exports it to CSV (cells as shown, en-US),
+/// keyed by sheet name.
+fn libreoffice_sheets(book: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
+    let work = tempfile::tempdir().unwrap();
+    let o = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            work.path().join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1",
+            "--outdir",
+        ])
+        .arg(work.path().join("out"))
+        .arg(book)
+        .output()
+        .expect("soffice (libreoffice-calc-nogui; see .ci/run)");
+    assert!(o.status.success(), "{:?}", text(&o));
+    let stem = book.file_stem().unwrap().to_str().unwrap();
+    let mut sheets = BTreeMap::new();
+    for e in std::fs::read_dir(work.path().join("out")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_stem().unwrap().to_str().unwrap();
+        let sheet = name.strip_prefix(&format!("{stem}-")).unwrap().to_string();
+        let rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(&p)
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        sheets.insert(sheet, rows);
+    }
+    sheets
+}
+
+#[test]
+fn workbook_opens_in_libreoffice_with_the_rows_of_the_csv_files() {
+    use letopis::model::tables::{TABLES, Type};
+    let dir = records(built());
+    let sheets = libreoffice_sheets(&dir.join(format!("{ARCHIVE}.xlsx")));
+    assert_eq!(sheets.len(), TABLES.len(), "{:?}", sheets.keys());
+    for t in &TABLES {
+        let fields: Vec<_> = t.columns().collect();
+        let mut expected: Vec<Vec<String>> =
+            vec![fields.iter().map(|f| f.title.to_string()).collect()];
+        let mut r = csv::Reader::from_path(dir.join(t.file())).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            expected.push(
+                rec.iter()
+                    .zip(&fields)
+                    .map(|(v, f)| {
+                        if let Some((_, label)) = f.values.iter().find(|(c, _)| *c == v) {
+                            return label.to_string();
+                        }
+                        match (f.ty, v) {
+                            (Type::Date, v) if !v.is_empty() => {
+                                let d = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap();
+                                d.format("%d.%m.%Y").to_string()
+                            }
+                            (Type::Boolean, "true") => "да".into(),
+                            (Type::Boolean, "false") => "нет".into(),
+                            _ => v.to_string(),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        let got = &sheets[t.title];
+        // LibreOffice drops trailing empty cells of a row.
+        let trim = |rows: &[Vec<String>]| -> Vec<Vec<String>> {
+            rows.iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    while r.last().is_some_and(String::is_empty) {
+                        r.pop();
+                    }
+                    r
+                })
+                .collect()
+        };
+        assert_eq!(trim(got), trim(&expected), "sheet {}", t.title);
+    }
+    assert_eq!(sheets["Посещаемость"].len(), 1 + 1518);
+    assert_eq!(sheets["Слушатели"][1][4], "06.01.1995");
+    assert_eq!(sheets["Слушатели"][1][5], "м");
+}
+
+#[test]
+fn two_builds_give_byte_identical_tables_and_workbook() {
+    let other = tempfile::tempdir().unwrap();
+    cli::build(other.path(), &sample(), &["m"]);
+    let (a, b) = (records(built()), records(other.path()));
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 21, "{names:?}");
+    for n in names {
+        let (x, y) = (
+            std::fs::read(a.join(&n)).unwrap(),
+            std::fs::read(b.join(&n)).unwrap(),
+        );
+        assert!(x == y, "{n:?} differs between two builds");
+    }
+}
+
+#[test]
+fn about_page_and_start_page_link_the_tables_with_their_descriptions() {
+    let data = built().join("m").join(ARCHIVE).join("data");
+    let about = std::fs::read_to_string(data.join("about.html")).unwrap();
+    assert!(
+        about.contains(
+            r#"<a href="records/gorizont-2025.xlsx">Книга Excel: gorizont-2025.xlsx</a>"#
+        )
+    );
+    assert!(about.contains(r#"<a href="records/datapackage.json">"#));
+    assert!(about.contains(
+        r#"<td><a href="records/attendance.csv">attendance.csv</a></td><td>Посещаемость</td><td>Отметки посещаемости: одна строка — слушатель на занятии</td><td class="num">1518</td>"#
+    ), "{about}");
+    let index = std::fs::read_to_string(data.join("index.html")).unwrap();
+    assert!(
+        index.contains(r#"<a href="about.html#records">Записи в виде таблиц (Excel, CSV)</a>"#)
+    );
+    assert!(index.contains(r#"<a href="records/gorizont-2025.xlsx">Книга Excel</a>"#));
+    // Every linked file is in the archive and in its manifest.
+    let manifest =
+        std::fs::read_to_string(data.parent().unwrap().join("manifest-sha256.txt")).unwrap();
+    for href in about.split("href=\"records/").skip(1) {
+        let file = &href[..href.find('"').unwrap()];
+        assert!(data.join("records").join(file).is_file(), "{file}");
+        assert!(
+            manifest.contains(&format!("  data/records/{file}\n")),
+            "{file}"
+        );
+    }
+}

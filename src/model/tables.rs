@@ -55,8 +55,8 @@ pub struct Field {
     pub title: &'static str,
     /// Russian description.
     pub description: &'static str,
-    /// Allowed values of a code column.
-    pub values: &'static [&'static str],
+    /// Allowed values of a code column with their Russian labels (the workbook shows the label).
+    pub values: &'static [(&'static str, &'static str)],
 }
 
 const fn f(
@@ -81,7 +81,7 @@ const fn code(
     required: bool,
     title: &'static str,
     description: &'static str,
-    values: &'static [&'static str],
+    values: &'static [(&'static str, &'static str)],
 ) -> Field {
     Field {
         name,
@@ -120,6 +120,8 @@ pub struct Table {
     pub title: &'static str,
     /// What one row is, in Russian.
     pub description: &'static str,
+    pub title_en: &'static str,
+    pub description_en: &'static str,
     /// The table's own columns; record tables add [`TRAILER`].
     pub fields: &'static [Field],
     pub primary_key: &'static [&'static str],
@@ -176,6 +178,8 @@ pub static TABLES: [Table; 19] = [
         name: "programmes",
         title: "Программы",
         description: "Образовательные программы: одна строка — одна программа",
+        title_en: "Programmes",
+        description_en: "Education programmes: one row per programme",
         fields: &[
             f(
                 ID,
@@ -189,7 +193,11 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Вид программы",
                 "advanced — повышение квалификации, retraining — профессиональная переподготовка, general — общеразвивающая",
-                &["advanced", "retraining", "general"],
+                &[
+                    ("advanced", "повышение квалификации"),
+                    ("retraining", "профессиональная переподготовка"),
+                    ("general", "общеразвивающая"),
+                ],
             ),
             f("title", Str, true, "Наименование", "Наименование программы"),
             f(
@@ -215,6 +223,8 @@ pub static TABLES: [Table; 19] = [
         name: "groups",
         title: "Группы",
         description: "Учебные группы: одна строка — одна группа",
+        title_en: "Groups",
+        description_en: "Study groups: one row per group",
         fields: &[
             f(ID, Str, true, "Группа", "Номер (код) группы"),
             f(
@@ -248,6 +258,8 @@ pub static TABLES: [Table; 19] = [
         name: "learners",
         title: "Слушатели",
         description: "Слушатели: одна строка — одно личное дело",
+        title_en: "Learners",
+        description_en: "Learners: one row per personal file",
         fields: &[
             f(
                 ID,
@@ -265,7 +277,7 @@ pub static TABLES: [Table; 19] = [
                 false,
                 "Пол",
                 "male — мужской, female — женский",
-                &["male", "female"],
+                &[("male", "м"), ("female", "ж")],
             ),
             f(
                 "snils",
@@ -292,6 +304,8 @@ pub static TABLES: [Table; 19] = [
         name: "enrolments",
         title: "Зачисления",
         description: "Зачисления слушателей в группы и итог обучения: одна строка — слушатель в группе",
+        title_en: "Enrolments",
+        description_en: "Enrolments of learners in groups and their outcome: one row per learner in a group",
         fields: &[
             f(
                 "learner",
@@ -314,7 +328,11 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Итог",
                 "studying — обучается, completed — завершил обучение, expelled — отчислен",
-                &["studying", "completed", "expelled"],
+                &[
+                    ("studying", "обучается"),
+                    ("completed", "завершил обучение"),
+                    ("expelled", "отчислен"),
+                ],
             ),
             f(
                 "outcome_date",
@@ -351,6 +369,8 @@ pub static TABLES: [Table; 19] = [
         name: "orders",
         title: "Приказы",
         description: "Приказы: одна строка — один приказ",
+        title_en: "Orders",
+        description_en: "Orders: one row per order",
         fields: &[
             f(ID, Str, true, "Номер приказа", "Номер приказа"),
             f("date", Date, true, "Дата", "Дата приказа"),
@@ -359,7 +379,12 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Вид",
                 "enrolment — о зачислении, completion — о завершении обучения, expulsion — об отчислении, other — прочий",
-                &["enrolment", "completion", "expulsion", "other"],
+                &[
+                    ("enrolment", "о зачислении"),
+                    ("completion", "о завершении обучения"),
+                    ("expulsion", "об отчислении"),
+                    ("other", "прочий"),
+                ],
             ),
             f(
                 "group",
@@ -386,6 +411,8 @@ pub static TABLES: [Table; 19] = [
         name: "lessons",
         title: "Занятия",
         description: "Журнал занятий групп: одна строка — одно занятие",
+        title_en: "Lessons",
+        description_en: "The groups' journal: one row per lesson",
         fields: &[
             f(ID, Str, true, "Код занятия", "Код занятия"),
             f("group", Str, true, "Группа", "Группа (groups.id)"),
@@ -422,6 +449,8 @@ pub static TABLES: [Table; 19] = [
         name: "attendance",
         title: "Посещаемость",
         description: "Отметки посещаемости: одна строка — слушатель на занятии",
+        title_en: "Attendance",
+        description_en: "Attendance marks: one row per learner at a lesson",
         fields: &[
             f("lesson", Str, true, "Занятие", "Код занятия (lessons.id)"),
             f(
@@ -436,7 +465,13 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Отметка",
                 "present — присутствовал, absent — отсутствовал, late — опоздал, excused — по уважительной причине, sick — болезнь",
-                &["present", "absent", "late", "excused", "sick"],
+                &[
+                    ("present", "присутствовал"),
+                    ("absent", "отсутствовал"),
+                    ("late", "опоздал"),
+                    ("excused", "уважительная причина"),
+                    ("sick", "болезнь"),
+                ],
             ),
             f("remark", Str, false, "Примечание", "Примечание к отметке"),
         ],
@@ -448,6 +483,8 @@ pub static TABLES: [Table; 19] = [
         name: "grade_items",
         title: "Элементы оценивания",
         description: "Элементы оценивания (работы, тесты, аттестации): одна строка — один элемент",
+        title_en: "Grade items",
+        description_en: "Graded work, tests and attestations: one row per item",
         fields: &[
             f(ID, Str, true, "Код элемента", "Код элемента оценивания"),
             f("group", Str, true, "Группа", "Группа (groups.id)"),
@@ -463,14 +500,23 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Вид контроля",
                 "current — текущий, intermediate — промежуточная аттестация, final — итоговая аттестация",
-                &["current", "intermediate", "final"],
+                &[
+                    ("current", "текущий"),
+                    ("intermediate", "промежуточная"),
+                    ("final", "итоговая"),
+                ],
             ),
             code(
                 "scale",
                 true,
                 "Шкала",
                 "five — пятибалльная (2–5), pass_fail — зачёт/незачёт, points — баллы от 0 до scale_max, percent — проценты",
-                &["five", "pass_fail", "points", "percent"],
+                &[
+                    ("five", "пятибалльная"),
+                    ("pass_fail", "зачёт/незачёт"),
+                    ("points", "баллы"),
+                    ("percent", "проценты"),
+                ],
             ),
             f(
                 "scale_max",
@@ -496,6 +542,8 @@ pub static TABLES: [Table; 19] = [
         name: "grades",
         title: "Оценки",
         description: "Оценки: одна строка — оценка слушателя за элемент; заполнен один из столбцов mark, passed, points, percent по шкале элемента",
+        title_en: "Grades",
+        description_en: "Grades: one row per learner and item; one of mark, passed, points, percent is filled by the item's scale",
         fields: &[
             f(
                 "item",
@@ -557,6 +605,8 @@ pub static TABLES: [Table; 19] = [
         name: "protocols",
         title: "Протоколы",
         description: "Протоколы аттестационной комиссии: одна строка — один протокол",
+        title_en: "Protocols",
+        description_en: "Protocols of the attestation commission: one row per protocol",
         fields: &[
             f(ID, Str, true, "Номер протокола", "Номер протокола"),
             f("date", Date, true, "Дата", "Дата заседания"),
@@ -566,7 +616,11 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Вид аттестации",
                 "intermediate — промежуточная, final — итоговая, current — текущий контроль",
-                &["current", "intermediate", "final"],
+                &[
+                    ("current", "текущий"),
+                    ("intermediate", "промежуточная"),
+                    ("final", "итоговая"),
+                ],
             ),
             f("chair", Str, true, "Председатель", "Председатель комиссии"),
             f(
@@ -586,6 +640,8 @@ pub static TABLES: [Table; 19] = [
         name: "protocol_results",
         title: "Результаты аттестации",
         description: "Результаты аттестации по протоколам: одна строка — слушатель в протоколе",
+        title_en: "Attestation results",
+        description_en: "Results of attestation by protocol: one row per learner in a protocol",
         fields: &[
             f(
                 "protocol",
@@ -625,6 +681,8 @@ pub static TABLES: [Table; 19] = [
         name: "issued_documents",
         title: "Выданные документы",
         description: "Журнал выдачи документов об обучении: одна строка — один выданный документ",
+        title_en: "Issued documents",
+        description_en: "The register of issued certificates and diplomas: one row per document",
         fields: &[
             f(
                 "reg_number",
@@ -668,6 +726,8 @@ pub static TABLES: [Table; 19] = [
         name: "awards",
         title: "Награды",
         description: "Награды и достижения слушателей: одна строка — одна награда",
+        title_en: "Awards",
+        description_en: "Learners' awards: one row per award",
         fields: &[
             f(ID, Str, true, "Код", "Код награды"),
             f(
@@ -703,6 +763,8 @@ pub static TABLES: [Table; 19] = [
         name: "portfolio",
         title: "Портфолио",
         description: "Работы портфолио слушателей: одна строка — одна работа",
+        title_en: "Portfolio",
+        description_en: "Learners' portfolio work: one row per work",
         fields: &[
             f(ID, Str, true, "Код", "Код работы"),
             f(
@@ -732,6 +794,8 @@ pub static TABLES: [Table; 19] = [
         name: "credit_transfers",
         title: "Зачёт результатов",
         description: "Зачёт результатов обучения в других организациях: одна строка — одно заявление",
+        title_en: "Credit transfers",
+        description_en: "Results recognised from other organisations: one row per application",
         fields: &[
             f(ID, Str, true, "Код", "Код заявления"),
             f(
@@ -784,7 +848,7 @@ pub static TABLES: [Table; 19] = [
                 true,
                 "Решение",
                 "accepted — зачтено, refused — отказано",
-                &["accepted", "refused"],
+                &[("accepted", "зачтено"), ("refused", "отказано")],
             ),
             f("reason", Str, false, "Причина", "Причина отказа"),
             f("decision_date", Date, true, "Дата решения", "Дата решения"),
@@ -797,6 +861,8 @@ pub static TABLES: [Table; 19] = [
         name: "attachments",
         title: "Вложения",
         description: "Вложенные файлы (сканы, фото, записи): одна строка — один файл; сами файлы — в папке files/ архива",
+        title_en: "Attachments",
+        description_en: "Attached files (scans, photos, recordings): one row per file; the files are in the archive's files/ folder",
         fields: &[
             f(ID, Str, true, "Код", "Код вложения"),
             f(
@@ -846,6 +912,8 @@ pub static TABLES: [Table; 19] = [
         name: "documents",
         title: "Документы",
         description: "Документы организации (положения, заметки) в разметке Markdown: одна строка — один документ",
+        title_en: "Documents",
+        description_en: "The organisation's documents in Markdown: one row per document",
         fields: &[
             f(ID, Str, true, "Код", "Код документа (имя файла без .md)"),
             f("path", Str, true, "Файл", "Путь файла в папке выгрузки"),
@@ -866,6 +934,8 @@ pub static TABLES: [Table; 19] = [
         name: "sources",
         title: "Исходные файлы",
         description: "Файлы выгрузки, из которых собран архив (сами файлы — в папках raw/ и files/ архива): одна строка — один файл",
+        title_en: "Input files",
+        description_en: "The export files the archive was built from (kept in raw/ and files/): one row per file",
         fields: &[
             f("path", Str, true, "Файл", "Путь в папке выгрузки"),
             f(
@@ -940,6 +1010,8 @@ pub static TABLES: [Table; 19] = [
         name: "rejected",
         title: "Отклонённые строки",
         description: "Строки выгрузки, не принятые в архив, с причиной: одна строка — одна отклонённая строка",
+        title_en: "Rejected rows",
+        description_en: "Rows of the exports not taken into the archive, with the reason: one row per rejected row",
         fields: &[
             f(
                 "source_file",

@@ -288,6 +288,47 @@ struct SiteInfo {
     build_date: String,
     head_name: String,
     head_position: String,
+    records: RecordsInfo,
+}
+
+/// The records as tables (`data/records/`, written by [`crate::tables`]): links for the pages.
+#[derive(Serialize)]
+struct RecordsInfo {
+    /// `records/<archive>.xlsx`, relative to `data/`.
+    workbook: String,
+    workbook_name: String,
+    package: String,
+    tables: Vec<RecordsTable>,
+}
+
+#[derive(Serialize)]
+struct RecordsTable {
+    href: String,
+    file: String,
+    title: &'static str,
+    description: &'static str,
+    rows: usize,
+}
+
+fn records_info(p: &Period) -> RecordsInfo {
+    use crate::model::tables::{self, TABLES};
+    let en = p.config.language == Lang::En;
+    let book = tables::workbook(&p.config.archive_name());
+    RecordsInfo {
+        workbook: fmt::href(&book),
+        workbook_name: book.rsplit('/').next().unwrap_or(&book).to_string(),
+        package: fmt::href(&format!("{}/{}", tables::DIR, tables::PACKAGE)),
+        tables: TABLES
+            .iter()
+            .map(|t| RecordsTable {
+                href: fmt::href(&format!("{}/{}", tables::DIR, t.file())),
+                file: t.file(),
+                title: if en { t.title_en } else { t.title },
+                description: if en { t.description_en } else { t.description },
+                rows: tables::row_count(p, t),
+            })
+            .collect(),
+    }
 }
 
 fn site_info(p: &Period) -> SiteInfo {
@@ -311,6 +352,7 @@ fn site_info(p: &Period) -> SiteInfo {
         build_date: fmt::date(c.build_date()),
         head_name: c.organisation.head.name.clone(),
         head_position: c.organisation.head.position.clone(),
+        records: records_info(p),
     }
 }
 

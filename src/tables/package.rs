@@ -29,7 +29,10 @@ fn schema(t: &Table) -> Value {
                 constraints.insert("required".into(), json!(true));
             }
             if !c.values.is_empty() {
-                constraints.insert("enum".into(), json!(c.values));
+                constraints.insert(
+                    "enum".into(),
+                    json!(c.values.iter().map(|(code, _)| *code).collect::<Vec<_>>()),
+                );
             }
             if c.ty == Type::Date {
                 f["format"] = json!("default");

@@ -1,6 +1,7 @@
 //! `records/<archive>.xlsx`: the tables for people. One sheet per table (Russian headers, real
 //! dates, frozen header row, autofilter), written in `rust_xlsxwriter`'s constant-memory mode, row
-//! by row. A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
+//! by row. Codes are shown as their Russian labels (`completed` → «завершил обучение»), yes/no as
+//! «да»/«нет». A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
 //! `Посещаемость (2)`, `(3)`… each with its own header. A cell holds at most 32,767 characters: a
 //! longer text (a long Markdown document) is cut with a note pointing at the CSV file, which has
 //! it whole. The document's creation time is the archive's build date, so builds are
@@ -9,7 +10,7 @@
 use super::TablesError;
 use super::rows::{self, Cell};
 use crate::model::Period;
-use crate::model::tables::{TABLES, Table, Type};
+use crate::model::tables::{Field, TABLES, Table, Type};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
@@ -76,18 +77,23 @@ fn add_sheet(
     Ok(wb.worksheets().len() - 1)
 }
 
+/// Writes one cell: codes as their Russian labels, yes/no as «да»/«нет», dates as dates.
 fn write_cell(
     ws: &mut Worksheet,
-    row: u32,
-    col: u16,
+    (row, col): (u32, u16),
     cell: &Cell,
+    field: &Field,
     day: &Format,
     file: &str,
 ) -> Result<(), XlsxError> {
     match cell {
         Cell::Empty => {}
         Cell::Str(s) => {
-            ws.write_string(row, col, clip(s, file))?;
+            let label = field.values.iter().find(|(code, _)| code == s);
+            match label {
+                Some((_, label)) => ws.write_string(row, col, *label)?,
+                None => ws.write_string(row, col, clip(s, file))?,
+            };
         }
         Cell::Text(s) => {
             ws.write_string(row, col, clip(s, file))?;
@@ -99,7 +105,7 @@ fn write_cell(
             ws.write_number(row, col, *x)?;
         }
         Cell::Bool(b) => {
-            ws.write_boolean(row, col, *b)?;
+            ws.write_string(row, col, if *b { "да" } else { "нет" })?;
         }
         Cell::Date(d) => {
             ws.write_datetime_with_format(row, col, date(*d)?, day)?;
@@ -129,6 +135,7 @@ pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
         let total = crate::model::tables::row_count(p, t);
         let names = sheet_names(t, total);
         let file = t.file();
+        let fields: Vec<&Field> = t.columns().collect();
         let rows_of = |i: usize| (total - i * SHEET_ROWS).min(SHEET_ROWS) as u32;
         let mut sheet = add_sheet(&mut wb, &names[0], t, rows_of(0), &head).map_err(|e| err(&e))?;
         let mut part = 0usize;
@@ -144,7 +151,7 @@ pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
                 row += 1;
                 let ws = wb.worksheet_from_index(sheet)?;
                 for (j, cell) in cells.iter().enumerate() {
-                    write_cell(ws, row, j as u16, cell, &day, &file)?;
+                    write_cell(ws, (row, j as u16), cell, fields[j], &day, &file)?;
                 }
                 Ok(())
             })();
