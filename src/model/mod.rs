@@ -16,6 +16,18 @@ pub use config::*;
 pub use slug::slug;
 pub use types::*;
 
+/// Every input file the pages link under `files/`: attachments and the files of orders, awards
+/// and portfolio items. Sorted, without duplicates.
+pub fn linked_files(p: &Period) -> Vec<&str> {
+    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
+    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Page paths inside an archive's `data/` folder, relative, `/` separators. Render writes these
 /// pages; search links to them. Anchors inside pages: `#lesson-<slug>` on a group page,
 /// `#order-<slug>`, `#doc-<slug>`, `#protocol-<slug>`, `#transfer-<slug>` on the registers.

@@ -1079,6 +1079,17 @@ pub fn row_count(p: &super::Period, t: &Table) -> usize {
     }
 }
 
+/// When `input_dir` is an archive's own `data/records/` (its `datapackage.json` has the
+/// [`PACKAGE_KEY`] entry), the archive's `data/` folder, where the input files are kept under
+/// `raw/` and `files/`. A period is rebuilt from such a folder.
+pub fn rebuild_root(input_dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let text = std::fs::read(input_dir.join(PACKAGE)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get(PACKAGE_KEY)?;
+    let dir = std::fs::canonicalize(input_dir).ok()?;
+    dir.parent().map(std::path::Path::to_path_buf)
+}
+
 /// The workbook's path inside `data/`: `records/<archive name>.xlsx`.
 pub fn workbook(archive_name: &str) -> String {
     format!("{DIR}/{archive_name}.xlsx")

@@ -224,12 +224,20 @@ pub fn render(
     // (exports, config, documents, unreferenced files) is kept verbatim under raw/. No file is
     // stored twice.
     let linked = linked_files(period);
+    let rebuild = crate::model::tables::rebuild_root(input_dir);
+    let rebuild = rebuild.as_deref();
     for f in &linked {
-        add_input(&mut payload, input_dir, f, paths::file(f))?;
+        add_input(&mut payload, input_dir, rebuild, f, paths::file(f))?;
     }
     for s in &period.sources {
         if linked.binary_search(&s.path.as_str()).is_err() {
-            add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+            add_input(
+                &mut payload,
+                input_dir,
+                rebuild,
+                &s.path,
+                paths::raw(&s.path),
+            )?;
         }
     }
     Ok(Rendered {
@@ -239,26 +247,22 @@ pub fn render(
     })
 }
 
-/// Every input file the pages link under `files/`: attachments and the files of orders, awards
-/// and portfolio items. Sorted, without duplicates.
-pub fn linked_files(p: &Period) -> Vec<&str> {
-    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
-    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
-    v.sort_unstable();
-    v.dedup();
-    v
-}
+pub use crate::model::linked_files;
 
 fn add_input(
     payload: &mut Payload,
     input_dir: &Path,
+    rebuild: Option<&Path>,
     rel: &str,
     data_path: String,
 ) -> Result<(), RenderError> {
     check_relative(rel)?;
-    let src: PathBuf = input_dir.join(rel);
+    // Rebuilding from an archive's own `data/records/`: the input files are the archive's, kept
+    // under `raw/` and `files/` beside it.
+    let src: PathBuf = match rebuild {
+        Some(data) => data.join(&data_path),
+        None => input_dir.join(rel),
+    };
     if !src.is_file() {
         return Err(RenderError::io(
             &src,
