@@ -433,3 +433,50 @@ fn edited_tables_are_checked_like_any_input_with_file_line_and_column() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn a_table_longer_than_a_sheet_continues_on_numbered_sheets_each_with_its_header() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let (period, diags) = letopis::ingest::load(&sample()).unwrap();
+    assert!(!diags.iter().any(|d| d.is_error()));
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.xlsx");
+    // 1,518 marks at 500 rows a sheet: 500 + 500 + 500 + 18.
+    letopis::tables::xlsx::write_split(&period, &book, 500).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let names = wb.sheet_names();
+    let parts: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("Посещаемость"))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "Посещаемость",
+            "Посещаемость (2)",
+            "Посещаемость (3)",
+            "Посещаемость (4)"
+        ]
+    );
+    let mut lessons = Vec::new();
+    for (name, want) in parts.iter().zip([500, 500, 500, 18]) {
+        let range = wb.worksheet_range(name).unwrap();
+        let rows: Vec<_> = range.rows().collect();
+        assert_eq!(rows.len(), 1 + want, "{name}");
+        assert_eq!(rows[0][0].to_string(), "Занятие");
+        assert_eq!(rows[0][2].to_string(), "Отметка");
+        lessons.extend(
+            rows[1..]
+                .iter()
+                .map(|r| (r[0].to_string(), r[1].to_string())),
+        );
+    }
+    let expected: Vec<(String, String)> = period
+        .attendance
+        .iter()
+        .map(|a| (a.lesson.clone(), a.learner.clone()))
+        .collect();
+    assert_eq!(lessons, expected);
+    // The other tables fit on one sheet each.
+    assert_eq!(names.len(), 19 + 3);
+}

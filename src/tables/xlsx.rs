@@ -25,8 +25,8 @@ fn date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 /// The sheet names of a table with `rows` rows.
-pub fn sheet_names(t: &Table, rows: usize) -> Vec<String> {
-    let n = rows.div_ceil(SHEET_ROWS).max(1);
+pub fn sheet_names(t: &Table, rows: usize, per_sheet: usize) -> Vec<String> {
+    let n = rows.div_ceil(per_sheet).max(1);
     (1..=n)
         .map(|i| {
             if i == 1 {
@@ -115,6 +115,12 @@ fn write_cell(
 }
 
 pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
+    write_split(p, path, SHEET_ROWS)
+}
+
+/// [`write`] with at most `per_sheet` data rows on a sheet (smaller in tests of the split).
+pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), TablesError> {
+    let per_sheet = per_sheet.clamp(1, SHEET_ROWS);
     let err = |e: &dyn std::fmt::Display| TablesError::new(path, e);
     let c = &p.config;
     let mut wb = Workbook::new();
@@ -133,17 +139,17 @@ pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
     let day = Format::new().set_num_format("dd.mm.yyyy");
     for t in &TABLES {
         let total = crate::model::tables::row_count(p, t);
-        let names = sheet_names(t, total);
+        let names = sheet_names(t, total, per_sheet);
         let file = t.file();
         let fields: Vec<&Field> = t.columns().collect();
-        let rows_of = |i: usize| (total - i * SHEET_ROWS).min(SHEET_ROWS) as u32;
+        let rows_of = |i: usize| (total - i * per_sheet).min(per_sheet) as u32;
         let mut sheet = add_sheet(&mut wb, &names[0], t, rows_of(0), &head).map_err(|e| err(&e))?;
         let mut part = 0usize;
         let mut row: u32 = 0;
         let mut failure: Option<XlsxError> = None;
         let each = rows::each(p, t, &mut |cells| {
             let res = (|| -> Result<(), XlsxError> {
-                if row as usize == SHEET_ROWS {
+                if row as usize == per_sheet {
                     part += 1;
                     sheet = add_sheet(&mut wb, &names[part], t, rows_of(part), &head)?;
                     row = 0;
