@@ -174,9 +174,11 @@ impl Rendered {
         self.work.path()
     }
 
-    /// Adds the search indexes (tantivy for `letopis search`, shards for the browser) and the
-    /// retention facts and page.
+    /// Adds the records as open data (`records/`), the search indexes (tantivy for
+    /// `letopis search`, shards for the browser) and the retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
+        crate::tables::write_into(&self.period, self.work.path(), &mut self.payload)
+            .map_err(stage)?;
         crate::search::build(&self.period, self.work.path(), &mut self.payload).map_err(stage)?;
         crate::retention::write_into(
             &self.period,

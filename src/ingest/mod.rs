@@ -22,6 +22,7 @@ pub mod attendance_export;
 pub mod exports;
 pub mod fields;
 pub mod frdo;
+pub mod from_records;
 pub mod moodle;
 pub mod names;
 pub mod records;
@@ -216,6 +217,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     })?;
     if !meta.is_dir() {
         return Err(Error::NotADirectory(input_dir.to_path_buf()));
+    }
+    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
+        return from_records::load(input_dir, &data);
     }
     let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
     let mut diags: Vec<Diagnostic> = Vec::new();
