@@ -162,6 +162,7 @@ fn doc(
         years: vec![2025],
         names: names.to_vec(),
         codes: Vec::new(),
+        ids: Vec::new(),
         text: text.into(),
     }
 }

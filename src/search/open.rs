@@ -2,8 +2,8 @@
 //! or its `data/` folder), or a zip of an archive; opening their tantivy indexes read-only.
 
 use super::SearchError;
-use super::query::Searcher;
-use crate::model::paths::INDEX_DIR;
+use super::query::{Searcher, splits_of_meta};
+use crate::model::paths::{INDEX_DIR, SEARCH_DIR};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tantivy::Directory;
@@ -102,12 +102,20 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
             ram.atomic_write(Path::new(rel), &bytes)
                 .map_err(|e| SearchError::io(path, e))?;
         }
-        let searcher = Searcher::open(tantivy::Index::open(super::readonly::ReadOnly(ram))?)?;
         let data_prefix = prefix.trim_end_matches('/');
         let data_prefix = data_prefix
             .strip_suffix(INDEX_DIR)
             .unwrap_or(data_prefix)
             .trim_end_matches('/');
+        let mut meta = String::new();
+        if let Ok(mut m) = zip.by_name(&format!("{data_prefix}/{SEARCH_DIR}/meta.js")) {
+            m.read_to_string(&mut meta)
+                .map_err(|e| SearchError::io(path, e))?;
+        }
+        let searcher = Searcher::open(
+            tantivy::Index::open(super::readonly::ReadOnly(ram))?,
+            splits_of_meta(&meta),
+        )?;
         out.push(Archive {
             location: format!("{}!{}", path.display(), data_prefix),
             data_dir: None,
