@@ -156,9 +156,14 @@ fn filters_narrow_results() {
         titles(&bag, &["Смирнов", "--kind", "learner", "--group", "ПП-3"]),
         ["Смирнов Олег Иванович"]
     );
+    // Смирнов's group ПП-3 runs from 01.02.2024 to 30.06.2025: he is of both years.
     assert_eq!(
         titles(&bag, &["Смирнов", "--kind", "learner", "--year", "2025"]),
-        ["Смирнова Анна Петровна"]
+        ["Смирнов Олег Иванович", "Смирнова Анна Петровна"]
+    );
+    assert_eq!(
+        titles(&bag, &["Смирнов", "--kind", "learner", "--year", "2024"]),
+        ["Смирнов Олег Иванович"]
     );
     assert_eq!(
         titles(&bag, &["занятие", "--year", "2024"]).len(),

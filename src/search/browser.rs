@@ -181,6 +181,12 @@ pub fn write(
             .map(|(w, code)| (w, slug(code)))
             .collect();
 
+    // Every word of a group's code has an entry naming the group, even when no record holds
+    // it (the whole query `гр0007` identifies the group as on the command line).
+    for w in code_words.keys() {
+        words.entry(w.clone()).or_insert((false, Vec::new()));
+    }
+
     // Word shards: keyed by the first letters of the word, split while too large.
     let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));

@@ -171,7 +171,7 @@ var LetopisEngine = (function () {
     }
     return w;
   }
-  function translit(w) { return slug(source(w)); }
+  function translit(w) { return w.charAt(0) === "~" ? "yr" + slug(w.slice(1)) : slug(source(w)); }
   /* The shard of a word; splits: {key: true} of the split keys. */
   function keyOf(t, splits) {
     var n = Math.min(3, t.length);

@@ -346,9 +346,13 @@ pub fn source(w: &str) -> &str {
     w
 }
 
-/// The transliterated [`source`] of a word, that shard keys are prefixes of.
+/// The transliterated [`source`] of a word, that shard keys are prefixes of; year tokens
+/// (`~2025` → `yr2025`) have shards of their own.
 pub fn translit(w: &str) -> String {
-    slug(source(w))
+    match w.strip_prefix('~') {
+        Some(year) => format!("yr{}", slug(year)),
+        None => slug(source(w)),
+    }
 }
 
 /// The key of the shard holding `word`: the first three letters of its [`translit`], one more
@@ -467,6 +471,7 @@ mod tests {
             assert_eq!(source(w), "смирнов", "{w}");
         }
         assert_eq!(translit("=лд2025019"), "ld2025019");
+        assert_eq!(translit(&year_token(2025)), "yr2025");
         let splits: BTreeSet<String> = ["smi", "smir"].map(String::from).into();
         assert_eq!(key("смирновой", &splits), "smirn");
     }

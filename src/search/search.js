@@ -66,10 +66,10 @@
   function dataBase(base) {
     return /search\/$/.test(base) ? base.slice(0, base.length - "search/".length) : base + "../";
   }
-  /* The shard keys a search needs: the query's (E.plan) and the year tokens' of the year filter
-   * or of every year (for the counts per year). */
+  /* The shard keys a search needs: the query's (E.plan) and the year token's of the year filter,
+   * or of every year when the counts per year are asked for (opts.counts). */
   function keysOf(s, q, opts) {
-    var keys = E.plan(s, q).keys.slice(), years = opts.year ? [opts.year] : (s.meta.years || []);
+    var keys = E.plan(s, q).keys.slice(), years = opts.year ? [opts.year] : opts.counts ? (s.meta.years || []) : [];
     for (var i = 0; i < years.length; i++) {
       var k = E.key(E.yearToken(years[i]), s.splits);
       if (keys.indexOf(k) < 0) keys.push(k);
@@ -143,13 +143,14 @@
       if (!q.tokens.length || !s.meta) { cb(result); return; }
       var found = E.run(s, q, opts.group ? slug(opts.group) : null);
       result.matched = found.matched;
-      /* Counts per year (before the year filter), then the year filter. */
+      /* Counts per year (before the year filter; the years whose shard is loaded), then the
+       * year filter. */
       var all = found.ranked, ranked = [];
       (s.meta.years || []).forEach(function (y) {
-        var en = E.entry(s, E.yearToken(y)), n = 0;
-        if (!en) return;
-        var p = E.decode(en);
-        for (var i = 0; i < all.length; i++) if (E.holds(p, all[i][0])) n++;
+        var k = E.key(E.yearToken(y), s.splits), en = s.shards[k] ? E.entry(s, E.yearToken(y)) : null, n = 0;
+        if (!s.shards[k]) return;
+        var p = en ? E.decode(en) : null;
+        for (var i = 0; p && i < all.length; i++) if (E.holds(p, all[i][0])) n++;
         result.years[y] = n;
       });
       if (opts.year) {
@@ -299,7 +300,8 @@
     var p = params(), seq = 0, timer = null, limit = LIMIT, shownFor = "";
     if (p.q) input.value = p.q;
     function selected(sel) { return sel && sel.value ? sel.value : ""; }
-    function options() { return { year: selected(yearSel), group: selected(groupSel), limit: limit }; }
+    var counts = false;
+    function options() { return { year: selected(yearSel), group: selected(groupSel), limit: limit, counts: counts }; }
     function run() {
       var q = input.value, id = ++seq, t0 = performance.now();
       /* A new query or filter starts from the first results again. */
@@ -322,7 +324,13 @@
      * (L.prefetch), so it is usually loaded by then. */
     function later() { clearTimeout(timer); timer = setTimeout(run, 120); L.prefetch(bases, input.value, options()); }
     input.addEventListener("input", later);
-    if (yearSel) yearSel.addEventListener("change", run);
+    if (yearSel) {
+      yearSel.addEventListener("change", run);
+      /* The counts per year need the years' shard: loaded when the year filter is first used. */
+      var wantCounts = function () { if (!counts) { counts = true; if (words(input.value).length) run(); } };
+      yearSel.addEventListener("focus", wantCounts);
+      yearSel.addEventListener("mousedown", wantCounts);
+    }
     if (groupSel) groupSel.addEventListener("change", run);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();

@@ -55,6 +55,7 @@ test("shard keys: the forms of a surname share one (engine.rs key)", () => {
     assert.strictEqual(E.source(w), "смирнов", w);
   }
   assert.strictEqual(E.translit("=лд2025019"), "ld2025019");
+  assert.strictEqual(E.translit(E.yearToken(2025)), "yr2025");
   assert.strictEqual(E.key("смирновой", { smi: true, smir: true }), "smirn");
 });
 
