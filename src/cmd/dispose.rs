@@ -22,7 +22,7 @@ pub struct DisposeArgs {
 pub fn run(args: DisposeArgs) -> i32 {
     let lang = args.lang;
     let today = chrono::Local::now().date_naive();
-    match dispose::dispose(&args.medium, &args.act, today, lang) {
+    match dispose::dispose(&args.medium, &args.act, today) {
         Err(e) => {
             print_error(&e.text(), lang);
             2

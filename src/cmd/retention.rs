@@ -3,8 +3,8 @@
 //! selection of documents for destruction.
 
 use super::verify::{parse_lang, print_error};
+use crate::l10n::date;
 use crate::model::{Config, Lang, Text, slug};
-use crate::render::fmt::date;
 use crate::retention::{self, Item, OnMedium, act, kind_label};
 use chrono::NaiveDate;
 use clap::Args;

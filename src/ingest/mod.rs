@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use validate::{PathStatus, Validator};
 
 /// The name of the configuration file in an input folder.
-pub const CONFIG_FILE: &str = "letopis.yaml";
+pub use crate::layout::CONFIG_FILE;
 
 /// Failures of the machine or of usage, not of the data (exit code 2).
 #[derive(Debug, thiserror::Error)]

@@ -64,7 +64,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// The stylesheet's name inside a templates folder (and its path inside the archive).
-pub const STYLE_NAME: &str = "assets/style.css";
+pub use crate::layout::paths::STYLE as STYLE_NAME;
 pub const STYLE: &str = include_str!("../../templates/assets/style.css");
 
 /// Loaded templates: tera with HTML autoescaping for `.html`, plus the stylesheet.

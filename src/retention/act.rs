@@ -7,9 +7,9 @@
 
 use super::page::{render_one, span};
 use super::{Facts, Item, OnMedium, RetentionError, kind_label};
+use crate::l10n::date;
 use crate::model::retention::Commission;
 use crate::model::{Lang, Person};
-use crate::render::fmt::date;
 use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -213,37 +213,26 @@ pub fn render(act: &Act) -> Result<String, RetentionError> {
         .filter(|a| a.whole)
         .map(|a| a.name.as_str())
         .collect();
-    let p = |k: usize, a, b, c| crate::cmd::plural_ru(k as u64, a, b, c);
+    use crate::l10n::nouns::{ITEM, RECORD};
+    let ru = crate::model::Lang::Ru;
     let mut ctx = tera::Context::new();
     ctx.insert("a", act);
     ctx.insert("act_date", &date(act.date));
     ctx.insert("order_date", &date(act.commission.order.date));
-    ctx.insert(
-        "whole_items",
-        p(whole.len(), "позиция", "позиции", "позиций"),
-    );
-    ctx.insert(
-        "partial_items",
-        p(partial.len(), "позиция", "позиции", "позиций"),
-    );
+    ctx.insert("whole_items", ITEM.word(ru, whole.len() as u64));
+    ctx.insert("partial_items", ITEM.word(ru, partial.len() as u64));
     ctx.insert("whole", &whole);
     ctx.insert("partial", &partial);
     ctx.insert("whole_count", &whole_count);
     ctx.insert("partial_count", &partial_count);
-    ctx.insert(
-        "whole_records",
-        p(whole_count as usize, "запись", "записи", "записей"),
-    );
-    ctx.insert(
-        "partial_records",
-        p(partial_count as usize, "запись", "записи", "записей"),
-    );
+    ctx.insert("whole_records", RECORD.word(ru, whole_count));
+    ctx.insert("partial_records", RECORD.word(ru, partial_count));
     ctx.insert(
         "whole_archives",
         &format!(
             "{} {}",
             whole_names.len(),
-            p(whole_names.len(), "архиве", "архивах", "архивах")
+            crate::l10n::plural_ru(whole_names.len() as u64, "архиве", "архивах", "архивах")
         ),
     );
     ctx.insert("whole_names", &whole_names.join(", "));

@@ -1,9 +1,9 @@
 //! The archive's page of retention terms (`data/retention.html`), from its [`Facts`].
 
 use super::{Facts, Item, RetentionError, kind_label};
+use crate::l10n::date;
 use crate::model::Lang;
 use crate::model::retention::Term;
-use crate::render::fmt::date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

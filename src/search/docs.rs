@@ -1,7 +1,7 @@
 //! What is searchable: one [`SearchDoc`] per record worth finding, with the page it lives on.
 
+use crate::l10n;
 use crate::model::{Control, GradeValue, Lang, Period, paths};
-use crate::render::i18n;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -281,6 +281,11 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         d.codes.extend(l.platform_ids.iter().cloned());
         by_learner.insert(&l.id, d);
     }
+    let sex: BTreeMap<&str, Option<crate::model::Sex>> = period
+        .learners
+        .iter()
+        .map(|l| (l.id.as_str(), l.sex))
+        .collect();
     for e in &period.enrolments {
         if let Some(d) = by_learner.get_mut(e.learner.as_str()) {
             d.groups.push(e.group.clone());
@@ -290,7 +295,11 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
                 d.years.push(period_year);
             }
             d.years.extend(years);
-            let outcome = i18n::outcome(w.0, e.outcome);
+            let outcome = l10n::outcome(
+                w.0,
+                e.outcome,
+                sex.get(e.learner.as_str()).copied().flatten(),
+            );
             d.say(format!(
                 "{} {}: {outcome}",
                 w.pick("группа", "group"),

@@ -9,8 +9,8 @@ pub mod query;
 pub mod readonly;
 pub mod text;
 
+use crate::layout::Payload;
 use crate::model::{Period, paths};
-use crate::seal::Payload;
 use std::path::{Path, PathBuf};
 
 /// What [`build`] wrote.

@@ -34,22 +34,17 @@ pub fn archives(place: &Path) -> Result<Vec<Archive>, SearchError> {
     } else if is_index(&place.join(INDEX_DIR)) {
         found.push(dir_archive(place, place)?);
     } else {
-        let mut entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(place)
-            .max_depth(3)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
-        entries.sort_by(|a, b| a.path().cmp(b.path()));
-        for e in entries {
-            let p = e.path();
-            if e.file_type().is_dir() && is_index(&p.join("data").join(INDEX_DIR)) {
-                found.push(dir_archive(p, &p.join("data"))?);
-            } else if e.file_type().is_file()
-                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip"))
-            {
-                found.extend(zip_archives(p)?);
+        // A medium: its archives from the one listing, without walking their files.
+        let listing = crate::layout::Medium::new(place)
+            .list()
+            .map_err(|e| SearchError::io(place, e))?;
+        for bag in &listing.bags {
+            if is_index(&bag.payload(INDEX_DIR)) {
+                found.push(dir_archive(bag.root(), &bag.data())?);
             }
+        }
+        for zip in &listing.zips {
+            found.extend(zip_archives(zip)?);
         }
     }
     found.sort_by(|a, b| {

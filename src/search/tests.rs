@@ -120,8 +120,8 @@ fn build_writes_both_indexes_into_the_payload_deterministically() {
     let p = period();
     let a = tempfile::tempdir().expect("tempdir");
     let b = tempfile::tempdir().expect("tempdir");
-    let mut pa = crate::seal::Payload::default();
-    let mut pb = crate::seal::Payload::default();
+    let mut pa = crate::layout::Payload::default();
+    let mut pb = crate::layout::Payload::default();
     let sa = super::build(&p, a.path(), &mut pa).expect("build a");
     super::build(&p, b.path(), &mut pb).expect("build b");
     assert_eq!(sa.documents, collect(&p).len());
