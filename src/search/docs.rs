@@ -54,6 +54,31 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// A kind named by its code or its Russian or English label, in any case, `ё` or `е`
+    /// (`learner`, `слушатель`, `Приказ`, `зачет результатов`), or by a short Russian word
+    /// staff use (`удостоверение`, `диплом`, `зачёт`).
+    pub fn parse(name: &str) -> Option<Kind> {
+        let norm = |s: &str| super::text::words(s).join(" ");
+        let n = norm(name);
+        if n.is_empty() {
+            return None;
+        }
+        Kind::ALL
+            .into_iter()
+            .find(|k| {
+                [k.code(), k.label_ru(), k.label_en()]
+                    .iter()
+                    .any(|l| norm(l) == n)
+            })
+            .or(match n.as_str() {
+                "удостоверение" | "диплом" | "свидетельство" | "сертификат" => {
+                    Some(Kind::Certificate)
+                }
+                "зачет" => Some(Kind::Transfer),
+                _ => None,
+            })
+    }
+
     /// Russian label shown in results.
     pub fn label_ru(self) -> &'static str {
         match self {

@@ -120,3 +120,23 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
     }
     Ok(out)
 }
+
+/// The group `name` as the archives spell it: found in any case and with or without its
+/// separators (`пп-бу-25-1`, `ППБУ251` → `ПП-БУ-25-1`). `Err` with every group of the archives,
+/// sorted, when none is.
+pub fn resolve_group(found: &[Archive], name: &str) -> Result<String, Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    for a in found {
+        all.extend(a.searcher.groups().unwrap_or_default());
+    }
+    all.sort();
+    all.dedup();
+    let key = super::text::words(name).concat();
+    match all
+        .iter()
+        .find(|g| super::text::words(g).concat() == key && !key.is_empty())
+    {
+        Some(g) => Ok(g.clone()),
+        None => Err(all),
+    }
+}
