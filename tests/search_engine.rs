@@ -108,3 +108,82 @@ fn the_browser_engine_gives_the_orders_of_the_vectors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[path = "common/chromium.rs"]
+mod chromium;
+
+/// The sample's own search page (as `build` renders it) with `?q=query`, through
+/// `tests/browser/more.cjs`: every result shown by «Показать ещё», the year choices counted.
+fn more(query: &str) -> Value {
+    let enc: String = query
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let page = format!("{}?q={enc}", chromium::url(&data().join("search.html")));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/more.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(page)
+        .output()
+        .expect("node (see .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from more.cjs")
+}
+
+/// A group code in the browser: the group first, its learners in name order, «Показать ещё»
+/// until every result is shown, and the year filter counting the results of each year.
+#[test]
+fn the_search_page_shows_every_result_and_counts_the_years() {
+    let r = more("ПП-БУ-25-1");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    let hits = r["hits"].as_array().expect("hits");
+    let total = hits.len();
+    assert!(total > 20, "{r}");
+    assert_eq!(r["first"], format!("Найдено: {total}, показано 20"), "{r}");
+    assert_eq!(r["status"], format!("Найдено: {total}"), "{r}");
+    assert_eq!(r["clicks"], (total - 1) / 20, "{r}");
+    let href = |i: usize| hits[i]["href"].as_str().unwrap_or("").to_string();
+    assert!(href(0).ends_with("/groups/pp-bu-25-1.html"), "{r}");
+    assert!(href(1).ends_with("/learners/ld-2025-022.html"), "{r}");
+    // Every result is shown once.
+    let mut all: Vec<String> = (0..total).map(href).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), total, "{r}");
+    // The year choices count the results of each year: the group ran in 2025 only.
+    let years: Vec<&str> = r["years"]
+        .as_array()
+        .expect("years")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(years.contains(&format!("2025 ({total})").as_str()), "{years:?}");
+}
+
+/// A protocol found by a learner's surname shows that learner's result, not the first ones.
+#[test]
+fn a_protocols_snippet_is_the_searched_persons_result() {
+    let r = more("Волков протокол");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    let protocols: Vec<&Value> = r["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter(|h| h["href"].as_str().unwrap_or("").contains("/protocols.html#"))
+        .collect();
+    assert!(!protocols.is_empty(), "{r}");
+    for p in protocols {
+        let snippet = p["snippet"].as_str().unwrap_or("");
+        assert!(
+            snippet.starts_with("Волков Константин Алексеевич:"),
+            "{snippet}"
+        );
+    }
+}
