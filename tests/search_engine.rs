@@ -164,7 +164,10 @@ fn the_search_page_shows_every_result_and_counts_the_years() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(years.contains(&format!("2025 ({total})").as_str()), "{years:?}");
+    assert!(
+        years.contains(&format!("2025 ({total})").as_str()),
+        "{years:?}"
+    );
 }
 
 /// A protocol found by a learner's surname shows that learner's result, not the first ones.
@@ -176,7 +179,12 @@ fn a_protocols_snippet_is_the_searched_persons_result() {
         .as_array()
         .expect("hits")
         .iter()
-        .filter(|h| h["href"].as_str().unwrap_or("").contains("/protocols.html#"))
+        .filter(|h| {
+            h["href"]
+                .as_str()
+                .unwrap_or("")
+                .contains("/protocols.html#")
+        })
         .collect();
     assert!(!protocols.is_empty(), "{r}");
     for p in protocols {

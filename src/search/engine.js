@@ -2,9 +2,10 @@
  * function, for the browser. Pure functions over a loaded index (no page, no loading), so that
  * `node --test tests/browser/engine.test.cjs` checks them without a browser, against the same
  * query -> order vectors as the command line (tests/fixtures/search_vectors.json).
- * ES2017 on purpose (no \p{} escapes, no optional chaining, no object spread): an archive is
- * opened for decades in whatever browser an inspector has. Shipped in front of search.js as one
- * classic script. */
+ * ES5 syntax on purpose (no \p{} escapes, no arrow functions, no for-of): an archive is opened
+ * for decades in whatever browser an inspector has; a browser that lacks what it calls (Map,
+ * String.prototype.normalize, Array.from) is told so by the page (LetopisEngine.supported).
+ * Shipped in front of search.js as one classic script. */
 var LetopisEngine = (function () {
   "use strict";
   var MIN_PREFIX = 3;
@@ -23,9 +24,18 @@ var LetopisEngine = (function () {
     "у":"u","ф":"f","х":"kh","ц":"ts","ч":"ch","ш":"sh","щ":"shch","ъ":"","ь":"","ы":"y",
     "ю":"iu","я":"ia"};
 
+  /* The character (one or two UTF-16 units) at `at` of s. */
+  function codePoint(s, at) {
+    var c = s.charCodeAt(at);
+    if (c >= 0xD800 && c <= 0xDBFF && at + 1 < s.length) {
+      var d = s.charCodeAt(at + 1);
+      if (d >= 0xDC00 && d <= 0xDFFF) return s.slice(at, at + 2);
+    }
+    return s.charAt(at);
+  }
   /* text.rs is_letter */
   function isLetter(ch) {
-    var u = ch.codePointAt(0);
+    var u = ch.length === 2 ? (ch.charCodeAt(0) - 0xD800) * 0x400 + ch.charCodeAt(1) - 0xDC00 + 0x10000 : ch.charCodeAt(0);
     if (u < 0xC0) return (u >= 65 && u <= 90) || (u >= 97 && u <= 122);
     for (var i = 0; i < LETTER_GAPS.length; i++) {
       if (u >= LETTER_GAPS[i][0] && u <= LETTER_GAPS[i][1]) return false;
@@ -43,7 +53,8 @@ var LetopisEngine = (function () {
     var text = String(s);
     if (text.normalize) text = text.normalize("NFC");
     var out = [], spans = [], cur = "", curDigit = false, start = 0, pos = 0;
-    for (var ch of text) {
+    for (var at = 0; at < text.length; at += ch.length) {
+      var ch = codePoint(text, at);
       var kind = isDigit(ch) ? 1 : isLetter(ch) ? 2 : 0;
       if (kind) {
         var digit = kind === 1;
@@ -52,7 +63,7 @@ var LetopisEngine = (function () {
         curDigit = digit;
         cur += digit ? ch : lower(ch);
       } else if (cur) { out.push(cur); spans.push([start, pos]); cur = ""; }
-      pos += ch.length;
+      pos = at + ch.length;
     }
     if (cur) { out.push(cur); spans.push([start, pos]); }
     return { words: out, spans: spans, text: text };
@@ -62,7 +73,10 @@ var LetopisEngine = (function () {
   function len(s) { return chars(s).length; }
   function letters(w) {
     if (!w) return false;
-    for (var ch of w) if (!isLetter(ch)) return false;
+    for (var at = 0, ch; at < w.length; at += ch.length) {
+      ch = codePoint(w, at);
+      if (!isLetter(ch)) return false;
+    }
     return true;
   }
   function isEnding(e, inName) {
@@ -337,7 +351,10 @@ var LetopisEngine = (function () {
     return { ranked: ranked, matched: matched };
   }
 
-  var E = { MIN_PREFIX: MIN_PREFIX, ENDINGS: ENDINGS, EXACT: EXACT, FORM: FORM, PREFIX: PREFIX, TYPO: TYPO,
+  /* What the engine calls beyond ES5. */
+  var supported = typeof Map === "function" && typeof Array.from === "function" &&
+    typeof String.prototype.normalize === "function" && typeof atob === "function";
+  var E = { supported: supported, MIN_PREFIX: MIN_PREFIX, ENDINGS: ENDINGS, EXACT: EXACT, FORM: FORM, PREFIX: PREFIX, TYPO: TYPO,
     HEAD: HEAD, MEMBER: MEMBER, IDENTITY: IDENTITY, isLetter: isLetter, scan: scan, words: words,
     letters: letters, forms: forms, lev1: lev1, score: score, parse: parse, slug: slug, source: source,
     translit: translit, keyOf: keyOf, key: key, idToken: idToken, yearToken: yearToken, entry: entry, decode: decode, holds: holds,

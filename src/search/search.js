@@ -2,7 +2,7 @@
  * modules, no workers): the index is split into small scripts (search/s-*.js, d-*.js, g-*.js,
  * meta.js) that this code adds to the page on demand; each calls a global function with its data.
  * Matching and ranking are LetopisEngine's (engine.js, in front of this file in search.js): the
- * rules of src/search/engine.rs. ES2017, like the engine. */
+ * rules of src/search/engine.rs. ES5 syntax, like the engine. */
 (function () {
   "use strict";
   var E = LetopisEngine, LIMIT = 20, words = E.words, slug = E.slug;
@@ -201,8 +201,10 @@
     : { learner: "слушатель", group: "группа", programme: "программа", certificate: "документ об обучении",
       order: "приказ", protocol: "протокол", transfer: "зачёт результатов", lesson: "занятие",
       document: "документ", attachment: "файл" };
-  var T = EN ? { found: "Found", nothing: "Nothing found.", group: "group", year: "year", shown: "shown", more: "Show more" }
-    : { found: "Найдено", nothing: "Ничего не найдено.", group: "группа", year: "год", shown: "показано", more: "Показать ещё" };
+  var T = EN ? { found: "Found", nothing: "Nothing found.", group: "group", year: "year", shown: "shown", more: "Show more",
+      old: "This browser is too old for the search. Records are reached through the archive's contents; a current browser searches." }
+    : { found: "Найдено", nothing: "Ничего не найдено.", group: "группа", year: "год", shown: "показано", more: "Показать ещё",
+      old: "Этот браузер слишком старый для поиска. Записи открываются по оглавлению архива; в современном браузере поиск работает." };
 
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
@@ -293,6 +295,11 @@
     var box = document.getElementById("search-results");
     if (!form || !input || !box) return;
     var yearSel = document.getElementById("year"), groupSel = document.getElementById("group");
+    /* A browser too old for the search says so, instead of a box that does nothing. */
+    if (!E.supported) {
+      box.innerHTML = "<p class=\"search-status\">" + esc(T.old) + "</p>";
+      return;
+    }
     /* A medium's index.html lists the search/ folders of its archives, newest first. */
     var bases = (window.LETOPIS_ARCHIVES || [ownBase]).map(function (b) {
       var a = document.createElement("a"); a.href = b; return a.href;

@@ -12,6 +12,20 @@ const vm = require("vm");
 const root = path.join(__dirname, "..", "..");
 const E = require(path.join(root, "src/search/engine.js"));
 
+test("an old browser is told plainly: the page says so when the engine lacks what it calls", () => {
+  assert.strictEqual(E.supported, true);
+  const src = fs.readFileSync(path.join(root, "src/search/engine.js"), "utf8") +
+    fs.readFileSync(path.join(root, "src/search/search.js"), "utf8");
+  const box = { innerHTML: "" };
+  const el = (id) => ({ q: {}, "search-form": {}, "search-results": box }[id] || null);
+  const ctx = vm.createContext({
+    window: {}, atob: undefined, Map: undefined, Array: Array, String: String, Object: Object, Math: Math,
+    document: { readyState: "complete", documentElement: { lang: "ru" }, currentScript: null, getElementById: el },
+  });
+  vm.runInContext(src, ctx);
+  assert.match(box.innerHTML, /Этот браузер слишком старый для поиска/);
+});
+
 test("words: NFC, lowercase, ё = е, runs of letters or ASCII digits (text.rs words)", () => {
   assert.deepStrictEqual(E.words("ПК-12"), ["пк", "12"]);
   assert.deepStrictEqual(E.words("Семёнова Алёна"), ["семенова", "алена"]);
@@ -66,11 +80,12 @@ test("rank: identity, then the group's records, then by words (engine.rs rank)",
   assert.deepStrictEqual(r, [[7, E.IDENTITY], [3, E.MEMBER], [5, E.MEMBER], [1, 50], [0, 40]]);
 });
 
-test("the shipped scripts parse as ES2017 (no \\p{} escapes, optional chaining, ...)", () => {
+test("the shipped scripts parse as ES2017, indeed as ES5 (no \\p{} escapes, optional chaining, ...)", () => {
   const acorn = require("acorn");
   for (const f of ["src/search/engine.js", "src/search/search.js"]) {
     const src = fs.readFileSync(path.join(root, f), "utf8");
     assert.doesNotThrow(() => acorn.parse(src, { ecmaVersion: 2017 }), f);
+    assert.doesNotThrow(() => acorn.parse(src, { ecmaVersion: 5 }), f + " as ES5");
   }
   assert.throws(() => acorn.parse("var a = b?.c;", { ecmaVersion: 2017 }));
   assert.throws(() => acorn.parse("var r = /\\p{L}/u;", { ecmaVersion: 2017 }));
