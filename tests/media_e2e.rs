@@ -154,7 +154,7 @@ fn sealed_bag_is_valid_for_bagit_and_sha256sum_and_identical_on_both_media() {
     );
     let log = fs::read_to_string(a.join("letopis-log.tsv")).unwrap();
     assert!(
-        log.contains("\tbuild\tumc-2025\tok\tfiles=5 bytes=200114 read-back=ok\n"),
+        log.contains("\tbuild\tumc-2025\tok\tfiles=5 bytes=200114 read-back=ok root="),
         "{log}"
     );
     let report = run(&["log", "A"], t.path());

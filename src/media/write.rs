@@ -434,13 +434,18 @@ pub fn write_archive(
 
     // Log, then the medium's index.
     for r in &mut reports {
+        // The archive's root digest (SHA-256 of its tag manifest), so that a later `verify` of this
+        // medium notices an archive edited and sealed again.
+        let root = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
+            .map(|(h, _)| format!(" root={h}"))
+            .unwrap_or_default();
         let (outcome, details) = match r.outcome {
             MediumOutcome::Written => (
                 "ok",
                 match &r.zip {
-                    None => format!("files={} bytes={} read-back=ok", r.files, r.bytes),
+                    None => format!("files={} bytes={} read-back=ok{root}", r.files, r.bytes),
                     Some(z) => format!(
-                        "files={} bytes={} read-back=ok zip={} sha256={}",
+                        "files={} bytes={} read-back=ok{root} zip={} sha256={}",
                         r.files,
                         r.bytes,
                         z.zip.display(),
@@ -450,7 +455,7 @@ pub fn write_archive(
             ),
             MediumOutcome::Unchanged => (
                 "unchanged",
-                format!("files={} bytes={} verified=ok", r.files, r.bytes),
+                format!("files={} bytes={} verified=ok{root}", r.files, r.bytes),
             ),
             MediumOutcome::Refused => ("refused", error_ru(&r.error)),
             MediumOutcome::Failed => ("failed", error_ru(&r.error)),
@@ -466,10 +471,7 @@ pub fn write_archive(
             let res = list_archives(&r.medium)
                 .map_err(|e| e.to_string())
                 .and_then(|list| f(&r.medium, &list))
-                .and_then(|html| {
-                    fsio::write_atomic(&r.medium.join(INDEX_HTML), html.as_bytes())
-                        .map_err(|e| e.to_string())
-                });
+                .and_then(|html| super::write_index(&r.medium, &html).map_err(|e| e.to_string()));
             if let Err(e) = res {
                 r.notes.push(Text::new(
                     format!(

@@ -299,9 +299,7 @@ fn rewrite_index(medium: &Path, lang: Lang) -> Result<(), String> {
     let templates = crate::render::Templates::load(None).map_err(|e| e.to_string())?;
     let html =
         crate::render::medium_index(&archives, lang, &templates).map_err(|e| e.to_string())?;
-    let tmp = medium.join(format!(".{INDEX_HTML}.tmp"));
-    write_synced(&tmp, html.as_bytes()).map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, medium.join(INDEX_HTML)).map_err(|e| e.to_string())
+    crate::media::write_index(medium, &html).map_err(|e| e.to_string())
 }
 
 /// `Приказы «Приказ № 01-В», Иванов И. И., группа ПК-12`: a record as named in a refusal.
