@@ -369,8 +369,7 @@ fn repair_does_not_copy_a_file_that_is_damaged_in_the_source_too() {
     let r = run(&["repair", "A", "--from", "B"], t.path());
     assert_eq!(r.status.code(), Some(1));
     assert!(
-        stdout(&r)
-            .contains("не восстановлен: data/index.html: во второй копии этот файл тоже повреждён"),
+        stdout(&r).contains("не восстановлен: data/index.html: в обеих копиях этот файл повреждён"),
         "{}",
         stdout(&r)
     );

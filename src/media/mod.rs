@@ -12,6 +12,7 @@ pub mod expected;
 pub mod fsio;
 pub mod log;
 pub mod repair;
+pub mod safe;
 pub mod verify;
 mod write;
 pub mod zipcheck;

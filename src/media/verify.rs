@@ -352,6 +352,9 @@ impl BagCheck {
     }
 }
 
+/// A file only a medium has at its root (so a folder holding it is a medium, not a bag).
+pub const LOG_MARK: &str = log::LOG_FILE;
+
 /// What a path given to `verify` is.
 pub enum Target {
     Bag(PathBuf),
@@ -797,7 +800,7 @@ pub(crate) fn check_bagit_txt(text: Option<String>, c: &mut BagCheck) -> bool {
 
 /// The files of a bag as they are on the medium, links never followed.
 #[derive(Default)]
-pub(crate) struct Tree {
+pub struct Tree {
     /// Regular files: bag-relative path → size.
     pub files: BTreeMap<String, u64>,
     /// Symbolic links (to files or folders), bag-relative.
@@ -821,7 +824,7 @@ impl Tree {
 }
 
 /// Walks a bag without following links; links and special files become problems.
-pub(crate) fn walk(dir: &Path, c: &mut BagCheck) -> Tree {
+pub fn walk(dir: &Path, c: &mut BagCheck) -> Tree {
     let mut tree = Tree::default();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         let rel_of = |p: &Path| {
