@@ -99,6 +99,8 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
         .prefix("letopis-build-")
         .tempdir()
         .map_err(|e| format!("{}: {e}", std::env::temp_dir().display()))?;
+    // Ctrl+C or SIGTERM during the build removes the work folder (and the media's staging folders).
+    let _cleanup = media::interrupt::remove_on_signal(work.path());
     let pages = render::page_count(period) as u64;
     let bar = progress(
         args.quiet,

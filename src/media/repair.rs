@@ -73,6 +73,16 @@ pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>,
         }
         _ => return Err(usage()),
     };
+    // One writer per medium: the damaged copy's medium is locked while it is repaired.
+    let medium = match &healthy_t {
+        Target::Bag(_) => damaged
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        _ => damaged.to_path_buf(),
+    };
+    let _lock = super::medium::lock(&medium)?;
     pairs.iter().map(|(d, h)| repair_bag(d, h)).collect()
 }
 
