@@ -149,8 +149,30 @@ pub fn run(args: SealDirArgs) -> i32 {
         period_title: None,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
+    let templates = match crate::render::Templates::load(None) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = e.to_string();
+            print_error(&Text::new(m.clone(), m), lang);
+            return 2;
+        }
+    };
+    let index = |_: &std::path::Path, list: &[media::SealedArchive]| -> Result<String, String> {
+        let bags: Vec<(String, String, String)> = list
+            .iter()
+            .map(|a| {
+                let title = a
+                    .get("Letopis-Period-Title")
+                    .or(a.get("Letopis-Period"))
+                    .unwrap_or("");
+                let org = a.get("Source-Organization").unwrap_or("");
+                (a.name.clone(), org.to_string(), title.to_string())
+            })
+            .collect();
+        crate::render::medium_bags_index(&bags, &templates).map_err(|e| e.to_string())
+    };
     let opts = WriteOptions {
-        index_html: Some(&media::default_index_html),
+        index_html: Some(&index),
         zip: args.zip,
         progress: true,
     };

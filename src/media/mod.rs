@@ -21,8 +21,8 @@ pub mod zipcheck;
 
 pub use error::MediaError;
 pub use write::{
-    MediumOutcome, MediumReport, SealedArchive, WriteOptions, WriteReport, default_index_html,
-    list_archives, write_archive,
+    MediumOutcome, MediumReport, SealedArchive, WriteOptions, WriteReport, list_archives,
+    write_archive,
 };
 
 /// The medium's list of archives, replaced atomically after each build.

@@ -525,35 +525,6 @@ pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
         .collect())
 }
 
-/// A minimal list of archives for a medium, used when the caller has no renderer of its own
-/// (the hidden `seal-dir` command). `build` passes the render stage's page instead.
-pub fn default_index_html(_medium: &Path, list: &[SealedArchive]) -> Result<String, String> {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let mut s = String::from(
-        "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\"><title>Архивы на носителе</title></head><body>\n<h1>Архивы на носителе</h1>\n<ul>\n",
-    );
-    for a in list {
-        let title = a
-            .get("Letopis-Period-Title")
-            .or(a.get("Letopis-Period"))
-            .unwrap_or("");
-        let org = a.get("Source-Organization").unwrap_or("");
-        s.push_str(&format!(
-            "<li><a href=\"{n}/data/index.html\">{n}</a> — {} {}</li>\n",
-            esc(org),
-            esc(title),
-            n = esc(&a.name)
-        ));
-    }
-    s.push_str("</ul>\n</body></html>\n");
-    Ok(s)
-}
-
 fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
     if !show {
         return indicatif::ProgressBar::hidden();

@@ -588,5 +588,36 @@ pub fn medium_index(
         })
 }
 
+/// One bag in [`medium_bags_index`]: its folder name and what its `bag-info.txt` says.
+#[derive(Serialize)]
+pub struct BagEntry {
+    pub name: String,
+    pub href: String,
+    pub organisation: String,
+    pub period_title: String,
+}
+
+/// The medium's `index.html` for bags sealed from a ready folder (`seal-dir`), which have no
+/// `archive.json`: the `medium_bags.html` template of the set. Each bag is its folder name,
+/// organisation and period title (from its `bag-info.txt`).
+pub fn medium_bags_index(
+    bags: &[(String, String, String)],
+    templates: &Templates,
+) -> Result<String, RenderError> {
+    let entries: Vec<BagEntry> = bags
+        .iter()
+        .map(|(name, organisation, period_title)| BagEntry {
+            href: fmt::href(&format!("{name}/data/{}", paths::INDEX)),
+            name: name.clone(),
+            organisation: organisation.clone(),
+            period_title: period_title.clone(),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("archives", &entries);
+    templates.render("medium_bags.html", &ctx)
+}
+
 #[cfg(test)]
 mod tests;

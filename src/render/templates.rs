@@ -45,6 +45,12 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("about.html", include_str!("../../templates/about.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("medium.html", include_str!("../../templates/medium.html")),
+    // A medium's list of bags sealed from a ready folder (the internal `seal-dir`), which have no
+    // `archive.json`: only their names and bag-info.
+    (
+        "medium_bags.html",
+        include_str!("../../templates/medium_bags.html"),
+    ),
     (
         "attachments_list.html",
         include_str!("../../templates/attachments_list.html"),
