@@ -335,7 +335,7 @@ fn yaml_syntax_error_has_line_and_column() {
         "yaml_error",
         1,
         &[
-            "awards.yaml:4:8: ошибка: ошибка разметки YAML: mapping values are not allowed in this context at line 4 column 8",
+            "awards.yaml:4:8: ошибка: ошибка разметки YAML: двоеточие с пробелом внутри значения: возьмите значение в кавычки (mapping values are not allowed in this context)",
         ],
     );
 }
@@ -482,7 +482,7 @@ fn config_errors_name_the_field_with_a_hint() {
     std::fs::write(&cfg, text).unwrap();
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
+    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: неверная дата (period.start: input contains invalid characters)\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
 }
 
 #[test]

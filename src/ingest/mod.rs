@@ -164,6 +164,36 @@ fn unreadable_config() -> Config {
     }
 }
 
+/// `ELOOP`: too many levels of symbolic links.
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
+
+/// What a path is when it is neither a regular file nor a folder (after symbolic links): a pipe,
+/// a socket, a device. Asking does not open it.
+fn special_file(path: &Path) -> Option<Text> {
+    let m = std::fs::metadata(path).ok()?;
+    if m.is_file() || m.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return Some(Text::new("именованный канал (FIFO)", "a named pipe (FIFO)"));
+        }
+        if t.is_socket() {
+            return Some(Text::new("сокет", "a socket"));
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return Some(Text::new("устройство", "a device"));
+        }
+    }
+    Some(Text::new("особый файл системы", "a special file"))
+}
+
 fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     Diagnostic::error(
         file,
@@ -301,17 +331,48 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     continue;
                 }
                 Ok(_) => {}
-                Err(_) => {
+                Err(err) => {
+                    let looped = err.raw_os_error() == Some(ELOOP);
                     diags.push(Diagnostic::error(
                         rel.clone(),
-                        Text::new(
-                            "символическая ссылка никуда не ведёт (файл удалён?)",
-                            "broken symbolic link (was the file deleted?)",
-                        ),
+                        if looped {
+                            Text::new(
+                                "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
+                                "symbolic link loop (the link leads back to itself)",
+                            )
+                        } else {
+                            Text::new(
+                                "символическая ссылка никуда не ведёт (файл удалён?)",
+                                "broken symbolic link (was the file deleted?)",
+                            )
+                        },
                     ));
                     continue;
                 }
             }
+        }
+        // A pipe, socket or device is never opened: reading one would wait forever.
+        if let Some(what) = special_file(e.path()) {
+            diags.push(
+                Diagnostic::error(
+                    rel.clone(),
+                    Text::new(
+                        format!(
+                            "это не обычный файл, а {}: он не читается и в архив не попадает",
+                            what.ru
+                        ),
+                        format!(
+                            "this is not a regular file but {}: it is not read nor archived",
+                            what.en
+                        ),
+                    ),
+                )
+                .hint(Text::new(
+                    "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
+                    "remove it from the input folder; platform exports are regular files",
+                )),
+            );
+            continue;
         }
         let class = classify(&rel);
         if matches!(class, Class::Config | Class::Record(_)) {
@@ -387,6 +448,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             continue;
         }
         let src = text::decode_all(&bytes, scan.encoding);
+        if let Some(d) = rows::yaml_too_deep(&e.rel, &src) {
+            diags.push(d);
+            continue;
+        }
         match serde_yaml::from_str::<Config>(&src) {
             Ok(c) => {
                 if c.period.end < c.period.start {
@@ -1028,8 +1093,16 @@ impl Reading {
             } else if let (Some(scan), "csv") = (&scan, format) {
                 let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
                     .map_err(io_err(&e.abs))?;
-                if let Some(src) = &mut src {
-                    src.delimiter = Some(d as char);
+                match d {
+                    Some(d) => {
+                        if let Some(src) = &mut src {
+                            src.delimiter = Some(d as char);
+                        }
+                    }
+                    // Not read (its reader said why): unavailable, not missing.
+                    None => {
+                        unavailable.insert(kind);
+                    }
                 }
             } else if let Some(scan) = &scan {
                 let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
@@ -1172,6 +1245,10 @@ fn find_tables(
             let Ok(t) = table::read_text(&e.abs, &scan) else {
                 continue;
             };
+            if t.too_wide.is_some() {
+                // Read as the kind's own file, whose reader reports it.
+                continue;
+            }
             let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
             src.delimiter = t.delimiter.map(|d| d as char);
             sources.insert(i, src);
@@ -1219,6 +1296,14 @@ fn find_tables(
                 continue;
             }
             match table::read_text(&e.abs, &scan) {
+                Ok(t) if t.too_wide.is_some() => {
+                    diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.kind = "unrecognised".into();
+                        s.encoding = scan.encoding.name().to_string();
+                    }
+                    continue;
+                }
                 Ok(t) => {
                     if let Some(s) = sources.get_mut(&i) {
                         s.encoding = scan.encoding.name().to_string();
@@ -1400,7 +1485,10 @@ fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
     let d = Diagnostic::error(
         file,
         Text::new(
-            format!("ошибка в настройках: {msg}"),
+            format!(
+                "ошибка в настройках: {} ({msg})",
+                rows::yaml_in_russian(&msg)
+            ),
             format!("error in the settings: {msg}"),
         ),
     )

@@ -18,6 +18,29 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
     /// The separator of a text file.
     pub delimiter: Option<u8>,
+    /// The first row with more than [`MAX_FIELDS`] fields: `(line, fields)`. Such a table is
+    /// not read (rows are cut to the limit, so nothing after it costs time or memory).
+    pub too_wide: Option<(u64, usize)>,
+}
+
+/// The most fields a row of a table may have (a Moodle gradebook of 300 items with three
+/// display types and feedback has 1,200).
+pub const MAX_FIELDS: usize = 10_000;
+
+/// The error for a table or record file with a row of more than [`MAX_FIELDS`] fields.
+pub fn too_wide(label: &str, (line, n): (u64, usize)) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(
+        label,
+        crate::model::Text::new(
+            format!("в строке {n} полей, больше {MAX_FIELDS}: файл не читается как таблица"),
+            format!("the row has {n} fields, over {MAX_FIELDS}: the file is not read as a table"),
+        ),
+    )
+    .at(line, None)
+    .hint(crate::model::Text::new(
+        "проверьте, тот ли это файл и тот ли разделитель; таблица Letopis или выгрузка платформы столько столбцов не имеет",
+        "check that this is the right file and separator; no Letopis table or platform export has so many columns",
+    ))
 }
 
 impl Table {
@@ -115,6 +138,7 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
         .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut rows = Vec::new();
+    let mut too_wide = None;
     let mut rec = csv::StringRecord::new();
     while rows.len() < limit {
         match text::read_record(&mut csv, &mut rec) {
@@ -128,6 +152,10 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() > MAX_FIELDS {
+            too_wide = Some((line, rec.len()));
+            break;
+        }
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
@@ -138,6 +166,7 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
         sheet: None,
         rows,
         delimiter: Some(d),
+        too_wide,
     })
 }
 
@@ -192,7 +221,47 @@ pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
         .unwrap_or_else(|_| Err("the file is damaged (the reader stopped)".into()))
 }
 
+/// The most a workbook's parts may inflate to, all together. A sheet of 20,000 learners by 100
+/// lessons is about 60 MiB of XML; a "zip bomb" of gigabytes is refused before it is read.
+pub const WORKBOOK_INFLATED_MAX: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zipped workbook (xlsx, xlsm, ods) whose parts inflate to more than
+/// [`WORKBOOK_INFLATED_MAX`]: first by the sizes its directory declares, then by inflating it
+/// into nothing with a bounded read (a directory may understate them).
+fn inflated_size_ok(path: &Path) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(File::open(path).map_err(|e| e.to_string())?) else {
+        // Not a zip (an old .xls, or damaged): calamine says what it is.
+        return Ok(());
+    };
+    let too_big = |n: u64| {
+        format!(
+            "распакованный файл занял бы больше {} МиБ ({n} байт и более): так велики выгрузки не бывают (the file inflates to over {} MiB)",
+            WORKBOOK_INFLATED_MAX >> 20,
+            WORKBOOK_INFLATED_MAX >> 20
+        )
+    };
+    let declared: u64 = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+        .fold(0u64, u64::saturating_add);
+    if declared > WORKBOOK_INFLATED_MAX {
+        return Err(too_big(declared));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else {
+            continue;
+        };
+        let mut bounded = f.take(WORKBOOK_INFLATED_MAX - total + 1);
+        total += io::copy(&mut bounded, &mut io::sink()).unwrap_or(0);
+        if total > WORKBOOK_INFLATED_MAX {
+            return Err(too_big(total));
+        }
+    }
+    Ok(())
+}
+
 fn workbook(path: &Path) -> Result<Vec<Table>, String> {
+    inflated_size_ok(path)?;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {
@@ -214,6 +283,7 @@ fn workbook(path: &Path) -> Result<Vec<Table>, String> {
             sheet: Some(name),
             rows,
             delimiter: None,
+            too_wide: None,
         });
     }
     Ok(out)
