@@ -579,3 +579,69 @@ fn huge_inputs_give_one_error_each() {
         "{out}"
     );
 }
+
+/// Excel's «Текст Юникод» (UTF-16 with a byte order mark, TAB-separated), KOI8-R told from
+/// Windows-1251 by the detector, and a UTF-8 file with one damaged byte named at its line.
+#[test]
+fn encodings_are_detected_not_guessed() {
+    let dir = copy_good();
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    };
+    let learners = std::fs::read_to_string(good().join("learners.csv"))
+        .unwrap()
+        .replace(';', "\t");
+    std::fs::write(dir.path().join("learners.csv"), utf16(&learners, true)).unwrap();
+    let orders = std::fs::read_to_string(good().join("orders.csv")).unwrap();
+    std::fs::write(dir.path().join("orders.csv"), utf16(&orders, false)).unwrap();
+    let groups = std::fs::read_to_string(good().join("groups.csv")).unwrap();
+    let (koi, _, _) = encoding_rs::KOI8_R.encode(&groups);
+    std::fs::write(dir.path().join("groups.csv"), &koi).unwrap();
+    let (code, out) = check_bounded(dir.path());
+    assert_eq!(code, 0, "{out}");
+    let row = |cells: &[&str]| {
+        assert!(
+            out.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == cells),
+            "missing table row {cells:?} in\n{out}"
+        )
+    };
+    row(&[
+        "learners.csv",
+        "слушатели",
+        "utf-16le",
+        "TAB",
+        "3",
+        "3",
+        "0",
+    ]);
+    row(&["orders.csv", "приказы", "utf-16be", ",", "2", "2", "0"]);
+    row(&["groups.csv", "группы", "koi8-r", ",", "2", "2", "0"]);
+    let (p, _) = letopis::ingest::load(dir.path()).unwrap();
+    let g = p.groups.iter().find(|g| g.id == "ПК-12").unwrap();
+    assert_eq!(g.curator.as_deref(), Some("Петров П. П."));
+    let l = p.learners.iter().find(|l| l.id == "ЛД-001").unwrap();
+    assert_eq!(l.full_name(), "Ёлкина Анна Сергеевна");
+
+    // One damaged byte in a UTF-8 file: an error at its line, not the file re-read as cp1251.
+    let dir = copy_good();
+    let orders = orders.replace("Об окончании", "Об оконч\u{0}нии");
+    let mut bytes = orders.into_bytes();
+    let nul = bytes.iter().position(|&b| b == 0).unwrap();
+    bytes[nul] = 0xE0;
+    std::fs::write(dir.path().join("orders.csv"), bytes).unwrap();
+    let (code, out) = check_bounded(dir.path());
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "orders.csv:3: ошибка: файл в кодировке UTF-8, но байтов не в UTF-8 в нём: 1; первый — в позиции 62 строки 3: текст в этом месте испорчен, файл не читается",
+    );
+}

@@ -194,6 +194,28 @@ fn special_file(path: &Path) -> Option<Text> {
     Some(Text::new("особый файл системы", "a special file"))
 }
 
+/// Why a text file cannot be read: not text at all, or UTF-8 with bytes that are not UTF-8.
+fn text_problem(file: &str, scan: &text::Scan) -> Option<Diagnostic> {
+    if let Some(nt) = scan.not_text {
+        return Some(not_text_diag(file, nt));
+    }
+    let (line, col, n) = scan.bad_utf8?;
+    Some(
+        Diagnostic::error(
+            file,
+            Text::new(
+                format!("файл в кодировке UTF-8, но байтов не в UTF-8 в нём: {n}; первый — в позиции {col} строки {line}: текст в этом месте испорчен, файл не читается"),
+                format!("the file is UTF-8 but has {n} bytes that are not UTF-8, the first at position {col} of line {line}: the text is damaged there, the file is not read"),
+            ),
+        )
+        .at(line, None)
+        .hint(Text::new(
+            "откройте файл в редакторе, исправьте текст в этой строке и сохраните в UTF-8 (или выгрузите файл из платформы заново)",
+            "open the file in an editor, correct the text in this line and save it as UTF-8 (or download it from the platform again)",
+        )),
+    )
+}
+
 fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     Diagnostic::error(
         file,
@@ -443,8 +465,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         if configs.len() > 1 {
             continue;
         }
-        if let Some(nt) = scan.not_text {
-            diags.push(not_text_diag(&e.rel, nt));
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            diags.push(d);
             continue;
         }
         let src = text::decode_all(&bytes, scan.encoding);
@@ -612,8 +634,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             e.rel.clone(),
             PathStatus::File(scan.size, scan.sha256.clone()),
         );
-        if let Some(nt) = scan.not_text {
-            diags.push(not_text_diag(&e.rel, nt));
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            diags.push(d);
             continue;
         }
         let markdown = text::decode_all(&bytes, scan.encoding);
@@ -1007,8 +1029,8 @@ impl Reading {
                 unavailable.insert(kind);
                 continue;
             }
-            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
-                diags.push(not_text_diag(&e.rel, nt));
+            if let Some(d) = scan.as_ref().and_then(|s| text_problem(&e.rel, s)) {
+                diags.push(d);
                 sources.extend(src);
                 unavailable.insert(kind);
                 continue;
@@ -1239,7 +1261,8 @@ fn find_tables(
             };
             let scan =
                 text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
-            if scan.not_text.is_some() {
+            if text_problem(&e.rel, &scan).is_some() {
+                // Read as the kind's own file, whose reader reports it.
                 continue;
             }
             let Ok(t) = table::read_text(&e.abs, &scan) else {
@@ -1293,6 +1316,15 @@ fn find_tables(
             let scan =
                 text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
             if scan.not_text.is_some() {
+                continue;
+            }
+            if let Some(d) = text_problem(&e.rel, &scan) {
+                // A table file whose text is damaged: it may be an export, so it is an error.
+                diags.push(d);
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = "unrecognised".into();
+                    s.encoding = scan.encoding.name().to_string();
+                }
                 continue;
             }
             match table::read_text(&e.abs, &scan) {

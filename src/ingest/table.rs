@@ -111,16 +111,7 @@ pub fn read_text(path: &Path, scan: &Scan) -> io::Result<Table> {
 pub fn peek_text(path: &Path, n: usize) -> io::Result<Table> {
     let mut head = Vec::new();
     File::open(path)?.take(16 * 1024).read_to_end(&mut head)?;
-    let encoding = if head.starts_with(b"\xEF\xBB\xBF") {
-        Encoding::Utf8Bom
-    } else {
-        match std::str::from_utf8(&head) {
-            Ok(_) => Encoding::Utf8,
-            // A character cut by the 16 KiB limit is not an error.
-            Err(e) if e.error_len().is_none() => Encoding::Utf8,
-            Err(_) => Encoding::Windows1251,
-        }
-    };
+    let encoding = text::sniff(&head);
     read_text_rows(path, encoding, n)
 }
 
