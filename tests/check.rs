@@ -675,3 +675,24 @@ fn check_answers_for_build() {
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A group code typed with a Latin K among Cyrillic letters: the warning names the letter; the
+/// references typed right then fail at their own lines.
+#[test]
+fn ids_mixing_cyrillic_and_latin_look_alikes_name_the_letters() {
+    let dir = case("good");
+    let g = std::fs::read_to_string(dir.path().join("groups.csv"))
+        .unwrap()
+        .replace("ПК-12,ПК-ОФ", "ПK-12,ПК-ОФ");
+    std::fs::write(dir.path().join("groups.csv"), g).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "groups.csv:2:1: предупреждение: код «ПK-12» смешивает русские и латинские буквы, похожие на вид: латинская «K» (знак 2)",
+    );
+    // Words of one script each are fine.
+    let (code, out, _) = check(case("good").path(), &[]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("смешивает"), "{out}");
+}

@@ -897,3 +897,27 @@ fn frdo_columns_kept_as_extra_fields_are_shown_on_the_documents_page() {
     );
     assert!(tr.contains("Срок обучения, часов: 256"), "{tr}");
 }
+
+#[test]
+fn a_duplicate_across_two_files_names_both_places() {
+    let dir = good();
+    // The register lists the certificate issued_documents.csv already has.
+    let row = frdo_row(&[
+        (1, "Удостоверение о повышении квалификации"),
+        (7, "000123"),
+        (8, "30.11.2025"),
+        (9, "ПК-2025-001"),
+        (22, "Ёлкина"),
+        (23, "Анна"),
+        (24, "Сергеевна"),
+        (27, "112-233-445 95"),
+    ]);
+    write(dir.path(), "frdo.csv", format!("{FRDO_HEADER}\n{row}\n"));
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    // The record of the file sorted first stays; the other names it.
+    has_line(
+        &out,
+        "issued_documents.csv:2:1: ошибка: повторяется регистрационный номер «ПК-2025-001»: такая запись уже есть в frdo.csv:2",
+    );
+}

@@ -124,6 +124,58 @@ fn values_of<T: Serialize>(r: &T) -> BTreeMap<String, String> {
     out
 }
 
+/// Latin letters that look like Cyrillic ones (and the other way round).
+const LOOKALIKE: &str = "AaBCcEeHKkMOoPpTXxyАаВСсЕеНКкМОоРрТХху";
+
+/// For an id with a word of both Cyrillic and Latin letters, some of them look-alikes (`ПK-12`
+/// typed with a Latin K): which letters of the word's minority script, with their positions.
+/// Words of one script each (`ПК-12: Topic 1`) are fine.
+fn lookalikes(id: &str) -> Option<Text> {
+    let cyr = |c: char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+    let lat = |c: char| c.is_ascii_alphabetic();
+    let chars: Vec<char> = id.chars().collect();
+    let mut odd: Vec<(usize, char, bool)> = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        if !(cyr(chars[start]) || lat(chars[start])) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < chars.len() && (cyr(chars[end]) || lat(chars[end])) {
+            end += 1;
+        }
+        let word = &chars[start..end];
+        let nc = word.iter().filter(|&&c| cyr(c)).count();
+        let nl = word.len() - nc;
+        if nc > 0 && nl > 0 {
+            let latin_odd = nl <= nc;
+            for (k, &c) in word.iter().enumerate() {
+                if (if latin_odd { lat(c) } else { cyr(c) }) && LOOKALIKE.contains(c) {
+                    odd.push((start + k + 1, c, latin_odd));
+                }
+            }
+        }
+        start = end;
+    }
+    if odd.is_empty() {
+        return None;
+    }
+    let list = |lang_ru: bool| {
+        odd.iter()
+            .take(5)
+            .map(|&(i, c, latin)| match (lang_ru, latin) {
+                (true, true) => format!("латинская «{c}» (знак {i})"),
+                (true, false) => format!("русская «{c}» (знак {i})"),
+                (false, true) => format!("Latin «{c}» (character {i})"),
+                (false, false) => format!("Cyrillic «{c}» (character {i})"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(Text::new(list(true), list(false)))
+}
+
 /// An id as a list shows it: at most 40 characters, then «…».
 fn shorten(id: &str) -> String {
     match id.char_indices().nth(40) {
@@ -329,7 +381,7 @@ impl Validator<'_> {
         for i in 1..v.len() {
             if cmp(&v[first], &v[i]) == Ordering::Equal {
                 dup[i] = true;
-                first_line.push((i, v[first].origin().line));
+                first_line.push((i, v[first].origin().clone()));
             } else {
                 first = i;
             }
@@ -337,17 +389,28 @@ impl Validator<'_> {
         if first_line.is_empty() {
             return;
         }
-        let lines: HashMap<usize, u64> = first_line.into_iter().collect();
+        let lines: HashMap<usize, Origin> = first_line.into_iter().collect();
         let old = std::mem::take(v);
         for (i, r) in old.into_iter().enumerate() {
             if dup[i] {
-                let line = lines.get(&i).copied().unwrap_or(0);
                 let key = show(&r);
+                // The first record's place: its line, and its file when that is another one.
+                let (ru, en) = match lines.get(&i) {
+                    Some(o) if o.file != r.origin().file => (
+                        format!("в {}:{}", o.file, o.line),
+                        format!("in {}:{}", o.file, o.line),
+                    ),
+                    Some(o) => (
+                        format!("в строке {}", o.line),
+                        format!("on line {}", o.line),
+                    ),
+                    None => (String::new(), String::new()),
+                };
                 let p = Problem {
                     field,
                     msg: Text::new(
-                        format!("повторяется {key}: такая запись уже есть в строке {line}"),
-                        format!("duplicate {key}: the same record is already on line {line}"),
+                        format!("повторяется {key}: такая запись уже есть {ru}"),
+                        format!("duplicate {key}: the same record is already {en}"),
                     ),
                     hint: Text::new(
                         "удалите повтор или исправьте код",
@@ -377,6 +440,24 @@ impl Validator<'_> {
         // system (255 bytes a name; Windows paths of 260 characters).
         let paged = matches!(kind, Kind::Programmes | Kind::Groups | Kind::Learners);
         for r in old {
+            if let Some(which) = lookalikes(id(&r)) {
+                let o = r.origin();
+                let col = self.col(&o.file, kind, field);
+                self.diags.push(
+                    Diagnostic::warning(
+                        &*o.file,
+                        Text::new(
+                            format!("код «{}» смешивает русские и латинские буквы, похожие на вид: {}", id(&r), which.ru),
+                            format!("id «{}» mixes Cyrillic and Latin letters that look alike: {}", id(&r), which.en),
+                        ),
+                    )
+                    .at(o.line, col)
+                    .hint(Text::new(
+                        "наберите код одной раскладкой: иначе ссылки на него с «правильными» буквами его не найдут",
+                        "type the id in one keyboard layout: references typed with the other letters will not find it",
+                    )),
+                );
+            }
             let s = slug(id(&r));
             if paged && s.len() > SLUG_MAX {
                 let n = id(&r).chars().count();
