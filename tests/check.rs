@@ -433,7 +433,7 @@ fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
     assert_eq!(code, 1, "{out}");
     // A CSV renamed to .xlsx: read as a workbook, it is not one.
     assert!(
-        out.contains("learners.xlsx: ошибка: книга Excel не читается: "),
+        out.contains("learners.xlsx: ошибка: книга Excel не читается: это не книга Excel или OpenDocument, или файл повреждён (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD)\n"),
         "{out}"
     );
     assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");

@@ -1295,8 +1295,8 @@ fn find_tables(
                         Diagnostic::error(
                             e.rel.clone(),
                             Text::new(
-                                format!("книга Excel не читается: {msg}"),
-                                format!("the workbook cannot be read: {msg}"),
+                                format!("книга Excel не читается: {}", msg.ru),
+                                format!("the workbook cannot be read: {}", msg.en),
                             ),
                         )
                         .hint(Text::new(

@@ -206,10 +206,11 @@ fn cell_text(d: &Data) -> String {
 
 /// Reads every sheet of a workbook. Row numbers are the spreadsheet's own (1-based, as shown in
 /// Excel), whatever the first used row.
-pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
+pub fn read_workbook(path: &Path) -> Result<Vec<Table>, crate::model::Text> {
     // A damaged workbook must be an error, never a crash of the whole check.
     std::panic::catch_unwind(|| workbook(path))
-        .unwrap_or_else(|_| Err("the file is damaged (the reader stopped)".into()))
+        .unwrap_or_else(|_| Err("the reader stopped".into()))
+        .map_err(|e| workbook_error(&e))
 }
 
 /// The most a workbook's parts may inflate to, all together. A sheet of 20,000 learners by 100
@@ -249,6 +250,31 @@ fn inflated_size_ok(path: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What the workbook reader's (calamine's, zip's) English message means, in Russian, with the
+/// original in parentheses.
+fn workbook_error(original: &str) -> crate::model::Text {
+    if original.starts_with("распакованный файл") {
+        let en = original
+            .rsplit_once(" (")
+            .map(|(_, e)| e.trim_end_matches(')'))
+            .unwrap_or(original);
+        return crate::model::Text::new(original, en);
+    }
+    let l = original.to_lowercase();
+    let ru = if l.contains("password") || l.contains("encrypt") {
+        "книга защищена паролем"
+    } else if l.contains("cannot detect") || l.contains("invalid zip") || l.contains("zip error") {
+        "это не книга Excel или OpenDocument, или файл повреждён"
+    } else if l.contains("xml") {
+        "файл повреждён: неверная разметка внутри книги"
+    } else if l.contains("stopped") {
+        "файл повреждён: чтение прервано"
+    } else {
+        "файл повреждён или в неизвестном формате"
+    };
+    crate::model::Text::new(format!("{ru} ({original})"), original)
 }
 
 fn workbook(path: &Path) -> Result<Vec<Table>, String> {
