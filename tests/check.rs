@@ -218,8 +218,9 @@ fn date_outside_the_period_is_a_warning() {
         "date_outside_period",
         0,
         &[
-            "Предупреждения (1):",
+            "Предупреждения (2):",
             "lessons.csv:4:3: предупреждение: date (дата): дата 13.01.2026 вне периода 01.01.2025–31.12.2025",
+            "lessons.csv:4:3: предупреждение: занятие 13.01.2026 вне дат группы ПП-3: 01.02.2025–20.12.2025",
         ],
     );
 }
@@ -695,4 +696,39 @@ fn ids_mixing_cyrillic_and_latin_look_alikes_name_the_letters() {
     let (code, out, _) = check(case("good").path(), &[]);
     assert_eq!(code, 0);
     assert!(!out.contains("смешивает"), "{out}");
+}
+
+/// Dubious but legal data is warned at its line; one SNILS on two learners and a time that
+/// cannot be are errors.
+#[test]
+fn dubious_data_is_warned_at_its_line() {
+    let dir = case("good");
+    let p = dir.path();
+    let lessons = std::fs::read_to_string(p.join("lessons.csv"))
+        .unwrap()
+        .replace("02.09.2025,10:00,2,", "02.09.2025,10:00,0,")
+        .replace("09.09.2025,10:00,", "09.09.2025,25:99,")
+        .replace("03.02.2025,18:00", "03.01.2025,18:00");
+    std::fs::write(p.join("lessons.csv"), lessons).unwrap();
+    let learners = std::fs::read_to_string(p.join("learners.csv"))
+        .unwrap()
+        .replace("Смирнов;Пётр", "Смирнов\u{202E};Пётр")
+        .replace(
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;;",
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;112-233-445 95;",
+        );
+    std::fs::write(p.join("learners.csv"), learners).unwrap();
+    std::fs::create_dir(p.join("grades.yaml")).unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 1, "{out}");
+    for l in [
+        "grades.yaml: предупреждение: это папка, названная как файл записей: она не читается как записи",
+        "learners.csv:3:2: предупреждение: в ФИО слушателя «ЛД-002» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе",
+        "learners.csv:4:7: ошибка: СНИЛС 112-233-445 95 указан и у слушателя «ЛД-001» (learners.csv:2), и у «ЛД-003»",
+        "lessons.csv:2:5: предупреждение: hours (часов): 0 часов: занятие не войдёт в часы слушателей",
+        "lessons.csv:3:4: ошибка: time (время): времени «25:99» не бывает",
+        "lessons.csv:4:3: предупреждение: занятие 03.01.2025 вне дат группы ПП-3: 01.02.2025–20.12.2025",
+    ] {
+        has(&out, l);
+    }
 }

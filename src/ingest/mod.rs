@@ -326,6 +326,21 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
         let ft = e.file_type();
         if ft.is_dir() {
+            if matches!(classify(&rel), Class::Config | Class::Record(_)) {
+                diags.push(
+                    Diagnostic::warning(
+                        rel.clone(),
+                        Text::new(
+                            "это папка, названная как файл записей: она не читается как записи",
+                            "this is a folder named like a record file: it is not read as records",
+                        ),
+                    )
+                    .hint(Text::new(
+                        "переименуйте папку или положите вместо неё сам файл",
+                        "rename the folder or put the file itself in its place",
+                    )),
+                );
+            }
             statuses.insert(rel, PathStatus::Folder);
             continue;
         }

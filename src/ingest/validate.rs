@@ -124,6 +124,11 @@ fn values_of<T: Serialize>(r: &T) -> BTreeMap<String, String> {
     out
 }
 
+/// Invisible characters that change the direction of text (Trojan Source).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Latin letters that look like Cyrillic ones (and the other way round).
 const LOOKALIKE: &str = "AaBCcEeHKkMOoPpTXxyАаВСсЕеНКкМОоРрТХху";
 
@@ -632,6 +637,58 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("номер личного дела «{}»", r.id),
     );
     v.slugs(K::Learners, &mut st.learners, "id", |r| &r.id);
+    // One SNILS on two learners: one of them is wrong (an error); invisible direction marks in
+    // a name change how it reads (a warning).
+    {
+        let mut seen: HashMap<&str, &Learner> = HashMap::new();
+        for l in &st.learners {
+            let Some(snils) = l.snils.as_deref() else {
+                continue;
+            };
+            match seen.get(snils) {
+                Some(first) => {
+                    let col = v.col(&l.origin.file, K::Learners, "snils");
+                    v.diags.push(
+                        Diagnostic::error(
+                            &*l.origin.file,
+                            Text::new(
+                                format!("СНИЛС {snils} указан и у слушателя «{}» ({}:{}), и у «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                                format!("SNILS {snils} is given for learner «{}» ({}:{}) and for «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                            ),
+                        )
+                        .at(l.origin.line, col)
+                        .hint(Text::new(
+                            "у каждого человека свой СНИЛС: сверьте номера с документами; если это один человек, оставьте одну запись",
+                            "every person has their own SNILS: check the numbers against the documents; if it is one person, keep one record",
+                        )),
+                    );
+                }
+                None => {
+                    seen.insert(snils, l);
+                }
+            }
+        }
+        for l in &st.learners {
+            let name = l.full_name();
+            if name.chars().any(is_bidi_control) {
+                let col = v.col(&l.origin.file, K::Learners, "surname");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*l.origin.file,
+                        Text::new(
+                            format!("в ФИО слушателя «{}» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе", l.id),
+                            format!("the name of learner «{}» has invisible text direction marks (U+202A–U+202E, U+2066–U+2069): it may read differently on the page", l.id),
+                        ),
+                    )
+                    .at(l.origin.line, col)
+                    .hint(Text::new(
+                        "наберите ФИО заново без копирования из других программ",
+                        "type the name again instead of pasting it from another program",
+                    )),
+                );
+            }
+        }
+    }
     let learners = ids(&st.learners, |r| &r.id);
 
     // Orders.
@@ -694,6 +751,48 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
             .into_iter()
             .collect()
     });
+    // A lesson outside its group's dates is legal (a consultation after the end) but dubious.
+    {
+        let spans: HashMap<&str, (chrono::NaiveDate, chrono::NaiveDate)> = st
+            .groups
+            .iter()
+            .map(|g| (g.id.as_str(), (g.start, g.end)))
+            .collect();
+        let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+        for l in &st.lessons {
+            if let Some(&(a, b)) = spans.get(l.group.as_str())
+                && (l.date < a || l.date > b)
+            {
+                let col = v.col(&l.origin.file, K::Lessons, "date");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*l.origin.file,
+                        Text::new(
+                            format!(
+                                "занятие {} вне дат группы {}: {}–{}",
+                                fmt(l.date),
+                                l.group,
+                                fmt(a),
+                                fmt(b)
+                            ),
+                            format!(
+                                "lesson on {} is outside the dates of group {}: {}–{}",
+                                fmt(l.date),
+                                l.group,
+                                fmt(a),
+                                fmt(b)
+                            ),
+                        ),
+                    )
+                    .at(l.origin.line, col)
+                    .hint(Text::new(
+                        "проверьте дату занятия или даты группы в groups",
+                        "check the lesson's date or the group's dates in groups",
+                    )),
+                );
+            }
+        }
+    }
     let lessons = ids(&st.lessons, |r| &r.id);
 
     // Attendance.
