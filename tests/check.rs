@@ -175,6 +175,7 @@ fn attachment_paths_leaving_the_folder_are_refused() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn symlink_pointing_outside_is_refused() {
     let outside = tempfile::tempdir().unwrap();
@@ -731,4 +732,36 @@ fn dubious_data_is_warned_at_its_line() {
     ] {
         has(&out, l);
     }
+}
+
+/// Names Windows and USB sticks cannot hold are errors of `check`, before a build would fail on
+/// them (they can only be made on Unix).
+#[cfg(unix)]
+#[test]
+fn names_windows_forbids_are_reported() {
+    let dir = case("good");
+    std::fs::create_dir_all(dir.path().join("scans")).unwrap();
+    for name in [
+        "scans/a:b.pdf",
+        "scans/CON.pdf",
+        "scans/акт.",
+        "scans/Readme.txt",
+        "scans/README.txt",
+    ] {
+        std::fs::write(dir.path().join(name), b"x").unwrap();
+    }
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    for line in [
+        "scans/CON.pdf: ошибка: имя «CON.pdf» зарезервировано в Windows для устройства CON",
+        "scans/a:b.pdf: ошибка: в имени «a:b.pdf» есть знак «:», недопустимый в Windows",
+        "scans/акт.: ошибка: имя «акт.» кончается точкой или пробелом: Windows их отбрасывает",
+        "scans/Readme.txt: ошибка: имя отличается от «scans/README.txt» только регистром букв: в Windows это один и тот же файл",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing\n{line}\nin\n{out}");
+    }
+    assert!(
+        out.contains("подсказка: переименуйте файл или папку"),
+        "{out}"
+    );
 }

@@ -260,14 +260,7 @@ fn table(p: &Period, lang: Lang) -> String {
     }
     let total = [
         tr(lang, "Итого", "Total").to_string(),
-        match lang {
-            Lang::Ru => format!(
-                "{} {}",
-                p.sources.len(),
-                super::plural_ru(p.sources.len() as u64, "файл", "файла", "файлов")
-            ),
-            Lang::En => format!("{} files", p.sources.len()),
-        },
+        crate::l10n::nouns::FILE.count(lang, p.sources.len() as u64),
         String::new(),
         read.to_string(),
         kept.to_string(),

@@ -22,7 +22,9 @@ pub mod attendance_export;
 pub mod exports;
 pub mod fields;
 pub mod frdo;
+pub mod from_records;
 pub mod moodle;
+pub mod names;
 pub mod records;
 pub mod rows;
 pub mod schema;
@@ -43,7 +45,7 @@ use std::path::{Path, PathBuf};
 use validate::{PathStatus, Validator};
 
 /// The name of the configuration file in an input folder.
-pub const CONFIG_FILE: &str = "letopis.yaml";
+pub use crate::layout::CONFIG_FILE;
 
 /// Failures of the machine or of usage, not of the data (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -268,6 +270,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     if !meta.is_dir() {
         return Err(Error::NotADirectory(input_dir.to_path_buf()));
     }
+    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
+        return from_records::load(input_dir, &data);
+    }
     let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
     let mut diags: Vec<Diagnostic> = Vec::new();
 
@@ -421,6 +426,13 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             class,
         });
     }
+
+    // Names Windows and USB sticks cannot hold are reported before a build fails on them.
+    let mut names: Vec<&str> = statuses.keys().map(String::as_str).collect();
+    names.extend(entries.iter().map(|e| e.rel.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    diags.extend(names::check(&names));
 
     // 2. Hash the other files (attachments, unknown files) on both cores.
     let hashed: Vec<Result<(usize, u64, String), Error>> = entries
