@@ -765,3 +765,30 @@ fn names_windows_forbids_are_reported() {
         "{out}"
     );
 }
+
+/// A mark after the learner's expulsion from the lesson's group and a grade item tied to
+/// another group's lesson are warned at their lines.
+#[test]
+fn marks_after_expulsion_and_items_on_another_groups_lesson_are_warned() {
+    let dir = case("good");
+    let p = dir.path();
+    std::fs::write(
+        p.join("enrolments.csv"),
+        "learner,group,date,order,outcome,outcome_date\nЛД-001,ПК-12,01.09.2025,12-у,,\nЛД-002,ПК-12,01.09.2025,12-у,отчислен,05.09.2025\nЛД-003,ПП-3,01.02.2025,,завершил,\n",
+    )
+    .unwrap();
+    let items = std::fs::read_to_string(p.join("grade_items.csv"))
+        .unwrap()
+        .replace("текущий,5,ПК-12-01", "текущий,5,ПП-3-01");
+    std::fs::write(p.join("grade_items.csv"), items).unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 0, "{out}");
+    has(
+        &out,
+        "attendance.csv:5:1: предупреждение: отметка слушателя «ЛД-002» на занятии 09.09.2025 — после отчисления из группы ПК-12 (05.09.2025)",
+    );
+    has(
+        &out,
+        "grade_items.csv:2:6: предупреждение: элемент оценивания «ПК-12-Т1» группы ПК-12 привязан к занятию «ПП-3-01» другой группы (ПП-3)",
+    );
+}

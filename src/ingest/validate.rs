@@ -802,6 +802,48 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
         p
     });
+    // Marks dated after the learner's expulsion from the lesson's group: legal (a late entry),
+    // but dubious.
+    {
+        let lesson_at: HashMap<&str, (&str, chrono::NaiveDate)> = st
+            .lessons
+            .iter()
+            .map(|l| (l.id.as_str(), (l.group.as_str(), l.date)))
+            .collect();
+        let expelled: HashMap<(&str, &str), chrono::NaiveDate> = st
+            .enrolments
+            .iter()
+            .filter(|e| e.outcome == Outcome::Expelled)
+            .filter_map(|e| Some(((e.learner.as_str(), e.group.as_str()), e.outcome_date?)))
+            .collect();
+        if !expelled.is_empty() {
+            let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+            for a in &st.attendance {
+                let Some(&(group, date)) = lesson_at.get(a.lesson.as_str()) else {
+                    continue;
+                };
+                if let Some(&out) = expelled.get(&(a.learner.as_str(), group))
+                    && date > out
+                {
+                    let col = v.col(&a.origin.file, K::Attendance, "lesson");
+                    v.diags.push(
+                        Diagnostic::warning(
+                            &*a.origin.file,
+                            Text::new(
+                                format!("отметка слушателя «{}» на занятии {} — после отчисления из группы {group} ({})", a.learner, fmt(date), fmt(out)),
+                                format!("a mark of learner «{}» at the lesson of {} is after their expulsion from group {group} on {}", a.learner, fmt(date), fmt(out)),
+                            ),
+                        )
+                        .at(a.origin.line, col)
+                        .hint(Text::new(
+                            "проверьте дату отчисления в enrolments или отметку",
+                            "check the expulsion date in enrolments or the mark",
+                        )),
+                    );
+                }
+            }
+        }
+    }
     v.dedupe(
         K::Attendance,
         &mut st.attendance,
@@ -831,6 +873,36 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         }
         p
     });
+    // A grade item tied to a lesson of another group.
+    {
+        let group_of: HashMap<&str, &str> = st
+            .lessons
+            .iter()
+            .map(|l| (l.id.as_str(), l.group.as_str()))
+            .collect();
+        for it in &st.grade_items {
+            if let Some(l) = &it.lesson
+                && let Some(&g) = group_of.get(l.as_str())
+                && g != it.group
+            {
+                let col = v.col(&it.origin.file, K::GradeItems, "lesson");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*it.origin.file,
+                        Text::new(
+                            format!("элемент оценивания «{}» группы {} привязан к занятию «{l}» другой группы ({g})", it.id, it.group),
+                            format!("grade item «{}» of group {} is tied to lesson «{l}» of another group ({g})", it.id, it.group),
+                        ),
+                    )
+                    .at(it.origin.line, col)
+                    .hint(Text::new(
+                        "проверьте код занятия или группу элемента",
+                        "check the lesson's id or the item's group",
+                    )),
+                );
+            }
+        }
+    }
     let scales: HashMap<String, Scale> = st
         .grade_items
         .iter()
