@@ -792,3 +792,29 @@ fn marks_after_expulsion_and_items_on_another_groups_lesson_are_warned() {
         "grade_items.csv:2:6: предупреждение: элемент оценивания «ПК-12-Т1» группы ПК-12 привязан к занятию «ПП-3-01» другой группы (ПП-3)",
     );
 }
+
+/// A row referring to an unreadable kind through two fields is one rejected row: the count in
+/// the message agrees with the table.
+#[test]
+fn cascade_counts_are_of_rows_and_agree_with_the_table() {
+    let dir = case("good");
+    let p = dir.path();
+    std::fs::write(
+        p.join("enrolments.csv"),
+        "learner,group,date,order,outcome,outcome_date,outcome_order\nЛД-001,ПК-12,01.09.2025,12-у,,,\nЛД-002,ПК-12,01.09.2025,12-у,отчислен,05.09.2025,12-у\nЛД-003,ПП-3,01.02.2025,,завершил,,\n",
+    )
+    .unwrap();
+    std::fs::remove_file(p.join("orders.csv")).unwrap();
+    std::fs::write(p.join("orders.yaml"), "- id: 12-у\n\tdate: 29.08.2025\n").unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders, отклонённые из-за ошибок выше («12-у»)",
+    );
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["enrolments.csv", "зачисления", "utf-8", ",", "3", "1", "2"]),
+        "{out}"
+    );
+}

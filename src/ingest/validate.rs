@@ -212,6 +212,9 @@ impl Validator<'_> {
             .iter()
             .find(|p| !real || p.cascade.is_none())
             .map(|p| p.msg.clone());
+        // A row is counted once per kind it refers to, however many of its fields do (an
+        // enrolment's order and outcome order): the count is of rows.
+        let mut counted: Vec<Kind> = Vec::new();
         for p in problems {
             match p.cascade {
                 Some((target, id)) if !real => {
@@ -219,7 +222,10 @@ impl Validator<'_> {
                         .cascades
                         .entry((o.file.to_string(), target))
                         .or_default();
-                    e.0 += 1;
+                    if !counted.contains(&target) {
+                        counted.push(target);
+                        e.0 += 1;
+                    }
                     e.1.insert(id);
                 }
                 Some(_) => {}
