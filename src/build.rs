@@ -142,6 +142,9 @@ impl Build {
             .prefix("letopis-build-")
             .tempdir()
             .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))?;
+        // Ctrl+C or SIGTERM during the build removes the work folder (and the media's staging
+        // folders, which `media` registers itself).
+        let cleanup = media::interrupt::remove_on_signal(work.path());
         let ropts = RenderOptions {
             templates: templates.as_deref(),
             progress: opts.page_progress,
@@ -152,6 +155,7 @@ impl Build {
         Ok(Rendered {
             period: self.period,
             work,
+            _cleanup: cleanup,
             payload: rendered.payload,
             pages: rendered.pages,
             templates,
@@ -163,6 +167,7 @@ impl Build {
 pub struct Rendered {
     pub period: Period,
     work: tempfile::TempDir,
+    _cleanup: media::interrupt::Guard,
     pub payload: Payload,
     pub pages: usize,
     templates: Templates,

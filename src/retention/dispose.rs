@@ -293,7 +293,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {
 fn rewrite_index(medium: &Path, templates: &crate::render::Templates) -> Result<(), String> {
     let archives = crate::render::scan_medium(medium).map_err(|e| e.to_string())?;
     let html = crate::render::medium_index(&archives, templates).map_err(|e| e.to_string())?;
-    write_synced(&medium.join(INDEX_HTML), html.as_bytes()).map_err(|e| e.to_string())
+    crate::media::write_index(medium, &html).map_err(|e| e.to_string())
 }
 
 /// `Приказы «Приказ № 01-В», Иванов И. И., группа ПК-12`: a record as named in a refusal.
