@@ -219,8 +219,9 @@ fn date_outside_the_period_is_a_warning() {
         "date_outside_period",
         0,
         &[
-            "Предупреждения (1):",
+            "Предупреждения (2):",
             "lessons.csv:4:3: предупреждение: date (дата): дата 13.01.2026 вне периода 01.01.2025–31.12.2025",
+            "lessons.csv:4:3: предупреждение: занятие 13.01.2026 вне дат группы ПП-3: 01.02.2025–20.12.2025",
         ],
     );
 }
@@ -336,7 +337,7 @@ fn yaml_syntax_error_has_line_and_column() {
         "yaml_error",
         1,
         &[
-            "awards.yaml:4:8: ошибка: ошибка разметки YAML: mapping values are not allowed in this context at line 4 column 8",
+            "awards.yaml:4:8: ошибка: ошибка разметки YAML: двоеточие с пробелом внутри значения: возьмите значение в кавычки (mapping values are not allowed in this context)",
         ],
     );
 }
@@ -434,7 +435,7 @@ fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
     assert_eq!(code, 1, "{out}");
     // A CSV renamed to .xlsx: read as a workbook, it is not one.
     assert!(
-        out.contains("learners.xlsx: ошибка: книга Excel не читается: "),
+        out.contains("learners.xlsx: ошибка: книга Excel не читается: это не книга Excel или OpenDocument, или файл повреждён (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD)\n"),
         "{out}"
     );
     assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
@@ -483,7 +484,7 @@ fn config_errors_name_the_field_with_a_hint() {
     std::fs::write(&cfg, text).unwrap();
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: period.start: input contains invalid characters\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
+    assert!(out.starts_with("letopis.yaml:11:10: ошибка: ошибка в настройках: неверная дата (period.start: input contains invalid characters)\n    подсказка: даты в letopis.yaml пишутся как ГГГГ-ММ-ДД, например 2025-12-31\n"), "{out}");
 }
 
 #[test]
@@ -677,6 +678,62 @@ fn check_answers_for_build() {
     assert_eq!(code, 0, "{out}");
 }
 
+/// A group code typed with a Latin K among Cyrillic letters: the warning names the letter; the
+/// references typed right then fail at their own lines.
+#[test]
+fn ids_mixing_cyrillic_and_latin_look_alikes_name_the_letters() {
+    let dir = case("good");
+    let g = std::fs::read_to_string(dir.path().join("groups.csv"))
+        .unwrap()
+        .replace("ПК-12,ПК-ОФ", "ПK-12,ПК-ОФ");
+    std::fs::write(dir.path().join("groups.csv"), g).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "groups.csv:2:1: предупреждение: код «ПK-12» смешивает русские и латинские буквы, похожие на вид: латинская «K» (знак 2)",
+    );
+    // Words of one script each are fine.
+    let (code, out, _) = check(case("good").path(), &[]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("смешивает"), "{out}");
+}
+
+/// Dubious but legal data is warned at its line; one SNILS on two learners and a time that
+/// cannot be are errors.
+#[test]
+fn dubious_data_is_warned_at_its_line() {
+    let dir = case("good");
+    let p = dir.path();
+    let lessons = std::fs::read_to_string(p.join("lessons.csv"))
+        .unwrap()
+        .replace("02.09.2025,10:00,2,", "02.09.2025,10:00,0,")
+        .replace("09.09.2025,10:00,", "09.09.2025,25:99,")
+        .replace("03.02.2025,18:00", "03.01.2025,18:00");
+    std::fs::write(p.join("lessons.csv"), lessons).unwrap();
+    let learners = std::fs::read_to_string(p.join("learners.csv"))
+        .unwrap()
+        .replace("Смирнов;Пётр", "Смирнов\u{202E};Пётр")
+        .replace(
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;;",
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;112-233-445 95;",
+        );
+    std::fs::write(p.join("learners.csv"), learners).unwrap();
+    std::fs::create_dir(p.join("grades.yaml")).unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 1, "{out}");
+    for l in [
+        "grades.yaml: предупреждение: это папка, названная как файл записей: она не читается как записи",
+        "learners.csv:3:2: предупреждение: в ФИО слушателя «ЛД-002» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе",
+        "learners.csv:4:7: ошибка: СНИЛС 112-233-445 95 указан и у слушателя «ЛД-001» (learners.csv:2), и у «ЛД-003»",
+        "lessons.csv:2:5: предупреждение: hours (часов): 0 часов: занятие не войдёт в часы слушателей",
+        "lessons.csv:3:4: ошибка: time (время): времени «25:99» не бывает",
+        "lessons.csv:4:3: предупреждение: занятие 03.01.2025 вне дат группы ПП-3: 01.02.2025–20.12.2025",
+    ] {
+        has(&out, l);
+    }
+}
+
 /// Names Windows and USB sticks cannot hold are errors of `check`, before a build would fail on
 /// them (they can only be made on Unix).
 #[cfg(unix)]
@@ -705,6 +762,59 @@ fn names_windows_forbids_are_reported() {
     }
     assert!(
         out.contains("подсказка: переименуйте файл или папку"),
+        "{out}"
+    );
+}
+
+/// A mark after the learner's expulsion from the lesson's group and a grade item tied to
+/// another group's lesson are warned at their lines.
+#[test]
+fn marks_after_expulsion_and_items_on_another_groups_lesson_are_warned() {
+    let dir = case("good");
+    let p = dir.path();
+    std::fs::write(
+        p.join("enrolments.csv"),
+        "learner,group,date,order,outcome,outcome_date\nЛД-001,ПК-12,01.09.2025,12-у,,\nЛД-002,ПК-12,01.09.2025,12-у,отчислен,05.09.2025\nЛД-003,ПП-3,01.02.2025,,завершил,\n",
+    )
+    .unwrap();
+    let items = std::fs::read_to_string(p.join("grade_items.csv"))
+        .unwrap()
+        .replace("текущий,5,ПК-12-01", "текущий,5,ПП-3-01");
+    std::fs::write(p.join("grade_items.csv"), items).unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 0, "{out}");
+    has(
+        &out,
+        "attendance.csv:5:1: предупреждение: отметка слушателя «ЛД-002» на занятии 09.09.2025 — после отчисления из группы ПК-12 (05.09.2025)",
+    );
+    has(
+        &out,
+        "grade_items.csv:2:6: предупреждение: элемент оценивания «ПК-12-Т1» группы ПК-12 привязан к занятию «ПП-3-01» другой группы (ПП-3)",
+    );
+}
+
+/// A row referring to an unreadable kind through two fields is one rejected row: the count in
+/// the message agrees with the table.
+#[test]
+fn cascade_counts_are_of_rows_and_agree_with_the_table() {
+    let dir = case("good");
+    let p = dir.path();
+    std::fs::write(
+        p.join("enrolments.csv"),
+        "learner,group,date,order,outcome,outcome_date,outcome_order\nЛД-001,ПК-12,01.09.2025,12-у,,,\nЛД-002,ПК-12,01.09.2025,12-у,отчислен,05.09.2025,12-у\nЛД-003,ПП-3,01.02.2025,,завершил,,\n",
+    )
+    .unwrap();
+    std::fs::remove_file(p.join("orders.csv")).unwrap();
+    std::fs::write(p.join("orders.yaml"), "- id: 12-у\n\tdate: 29.08.2025\n").unwrap();
+    let (code, out, _) = check(p, &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders, отклонённые из-за ошибок выше («12-у»)",
+    );
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["enrolments.csv", "зачисления", "utf-8", ",", "3", "1", "2"]),
         "{out}"
     );
 }

@@ -897,3 +897,51 @@ fn frdo_columns_kept_as_extra_fields_are_shown_on_the_documents_page() {
     );
     assert!(tr.contains("Срок обучения, часов: 256"), "{tr}");
 }
+
+#[test]
+fn a_duplicate_across_two_files_names_both_places() {
+    let dir = good();
+    // The register lists the certificate issued_documents.csv already has.
+    let row = frdo_row(&[
+        (1, "Удостоверение о повышении квалификации"),
+        (7, "000123"),
+        (8, "30.11.2025"),
+        (9, "ПК-2025-001"),
+        (22, "Ёлкина"),
+        (23, "Анна"),
+        (24, "Сергеевна"),
+        (27, "112-233-445 95"),
+    ]);
+    write(dir.path(), "frdo.csv", format!("{FRDO_HEADER}\n{row}\n"));
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    // The record of the file sorted first stays; the other names it.
+    has_line(
+        &out,
+        "issued_documents.csv:2:1: ошибка: повторяется регистрационный номер «ПК-2025-001»: такая запись уже есть в frdo.csv:2",
+    );
+}
+
+#[test]
+fn extra_columns_of_an_attendance_export_are_shown_with_the_marks() {
+    let dir = good();
+    write(
+        dir.path(),
+        "att.txt",
+        "Course\tОхрана труда\nGroup\tПК-12\n\n\
+ID number\tLast name\tFirst name\tInstitution\t08 Sep 2025 10.00AM Common\tTaken sessions\tPoints\tPercentage\n\
+ЛД-001\tЁлкина\tАнна\tКолледж связи\tП\t1\t2 / 2\t100.0%\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    has_line(
+        &out,
+        "att.txt:4:4: предупреждение: столбец «Institution» не переносится в записи: значения сохранены как дополнительные поля (attendance)",
+    );
+    let (_out, data) = build_draft(dir.path());
+    let page = std::fs::read_to_string(data.join("learners/ld-001.html")).unwrap();
+    assert!(
+        page.contains("<td>Institution: Колледж связи</td>"),
+        "{page}"
+    );
+}

@@ -166,6 +166,58 @@ fn unreadable_config() -> Config {
     }
 }
 
+/// `ELOOP`: too many levels of symbolic links.
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
+
+/// What a path is when it is neither a regular file nor a folder (after symbolic links): a pipe,
+/// a socket, a device. Asking does not open it.
+fn special_file(path: &Path) -> Option<Text> {
+    let m = std::fs::metadata(path).ok()?;
+    if m.is_file() || m.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return Some(Text::new("именованный канал (FIFO)", "a named pipe (FIFO)"));
+        }
+        if t.is_socket() {
+            return Some(Text::new("сокет", "a socket"));
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return Some(Text::new("устройство", "a device"));
+        }
+    }
+    Some(Text::new("особый файл системы", "a special file"))
+}
+
+/// Why a text file cannot be read: not text at all, or UTF-8 with bytes that are not UTF-8.
+fn text_problem(file: &str, scan: &text::Scan) -> Option<Diagnostic> {
+    if let Some(nt) = scan.not_text {
+        return Some(not_text_diag(file, nt));
+    }
+    let (line, col, n) = scan.bad_utf8?;
+    Some(
+        Diagnostic::error(
+            file,
+            Text::new(
+                format!("файл в кодировке UTF-8, но байтов не в UTF-8 в нём: {n}; первый — в позиции {col} строки {line}: текст в этом месте испорчен, файл не читается"),
+                format!("the file is UTF-8 but has {n} bytes that are not UTF-8, the first at position {col} of line {line}: the text is damaged there, the file is not read"),
+            ),
+        )
+        .at(line, None)
+        .hint(Text::new(
+            "откройте файл в редакторе, исправьте текст в этой строке и сохраните в UTF-8 (или выгрузите файл из платформы заново)",
+            "open the file in an editor, correct the text in this line and save it as UTF-8 (or download it from the platform again)",
+        )),
+    )
+}
+
 fn not_text_diag(file: &str, (line, col, byte): (u64, u64, u8)) -> Diagnostic {
     Diagnostic::error(
         file,
@@ -309,6 +361,21 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
         let ft = e.file_type();
         if ft.is_dir() {
+            if matches!(classify(&rel), Class::Config | Class::Record(_)) {
+                diags.push(
+                    Diagnostic::warning(
+                        rel.clone(),
+                        Text::new(
+                            "это папка, названная как файл записей: она не читается как записи",
+                            "this is a folder named like a record file: it is not read as records",
+                        ),
+                    )
+                    .hint(Text::new(
+                        "переименуйте папку или положите вместо неё сам файл",
+                        "rename the folder or put the file itself in its place",
+                    )),
+                );
+            }
             statuses.insert(rel, PathStatus::Folder);
             continue;
         }
@@ -336,17 +403,48 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                     continue;
                 }
                 Ok(_) => {}
-                Err(_) => {
+                Err(err) => {
+                    let looped = err.raw_os_error() == Some(ELOOP);
                     diags.push(Diagnostic::error(
                         rel.clone(),
-                        Text::new(
-                            "символическая ссылка никуда не ведёт (файл удалён?)",
-                            "broken symbolic link (was the file deleted?)",
-                        ),
+                        if looped {
+                            Text::new(
+                                "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
+                                "symbolic link loop (the link leads back to itself)",
+                            )
+                        } else {
+                            Text::new(
+                                "символическая ссылка никуда не ведёт (файл удалён?)",
+                                "broken symbolic link (was the file deleted?)",
+                            )
+                        },
                     ));
                     continue;
                 }
             }
+        }
+        // A pipe, socket or device is never opened: reading one would wait forever.
+        if let Some(what) = special_file(e.path()) {
+            diags.push(
+                Diagnostic::error(
+                    rel.clone(),
+                    Text::new(
+                        format!(
+                            "это не обычный файл, а {}: он не читается и в архив не попадает",
+                            what.ru
+                        ),
+                        format!(
+                            "this is not a regular file but {}: it is not read nor archived",
+                            what.en
+                        ),
+                    ),
+                )
+                .hint(Text::new(
+                    "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
+                    "remove it from the input folder; platform exports are regular files",
+                )),
+            );
+            continue;
         }
         let class = classify(&rel);
         if matches!(class, Class::Config | Class::Record(_)) {
@@ -424,11 +522,15 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         if configs.len() > 1 {
             continue;
         }
-        if let Some(nt) = scan.not_text {
-            diags.push(not_text_diag(&e.rel, nt));
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            diags.push(d);
             continue;
         }
         let src = text::decode_all(&bytes, scan.encoding);
+        if let Some(d) = rows::yaml_too_deep(&e.rel, &src) {
+            diags.push(d);
+            continue;
+        }
         match serde_yaml::from_str::<Config>(&src) {
             Ok(c) => {
                 if c.period.end < c.period.start {
@@ -589,8 +691,8 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             e.rel.clone(),
             PathStatus::File(scan.size, scan.sha256.clone()),
         );
-        if let Some(nt) = scan.not_text {
-            diags.push(not_text_diag(&e.rel, nt));
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            diags.push(d);
             continue;
         }
         let markdown = text::decode_all(&bytes, scan.encoding);
@@ -984,8 +1086,8 @@ impl Reading {
                 unavailable.insert(kind);
                 continue;
             }
-            if let Some(nt) = scan.as_ref().and_then(|s| s.not_text) {
-                diags.push(not_text_diag(&e.rel, nt));
+            if let Some(d) = scan.as_ref().and_then(|s| text_problem(&e.rel, s)) {
+                diags.push(d);
                 sources.extend(src);
                 unavailable.insert(kind);
                 continue;
@@ -1070,8 +1172,16 @@ impl Reading {
             } else if let (Some(scan), "csv") = (&scan, format) {
                 let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
                     .map_err(io_err(&e.abs))?;
-                if let Some(src) = &mut src {
-                    src.delimiter = Some(d as char);
+                match d {
+                    Some(d) => {
+                        if let Some(src) = &mut src {
+                            src.delimiter = Some(d as char);
+                        }
+                    }
+                    // Not read (its reader said why): unavailable, not missing.
+                    None => {
+                        unavailable.insert(kind);
+                    }
                 }
             } else if let Some(scan) = &scan {
                 let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
@@ -1208,12 +1318,17 @@ fn find_tables(
             };
             let scan =
                 text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
-            if scan.not_text.is_some() {
+            if text_problem(&e.rel, &scan).is_some() {
+                // Read as the kind's own file, whose reader reports it.
                 continue;
             }
             let Ok(t) = table::read_text(&e.abs, &scan) else {
                 continue;
             };
+            if t.too_wide.is_some() {
+                // Read as the kind's own file, whose reader reports it.
+                continue;
+            }
             let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
             src.delimiter = t.delimiter.map(|d| d as char);
             sources.insert(i, src);
@@ -1237,8 +1352,8 @@ fn find_tables(
                         Diagnostic::error(
                             e.rel.clone(),
                             Text::new(
-                                format!("книга Excel не читается: {msg}"),
-                                format!("the workbook cannot be read: {msg}"),
+                                format!("книга Excel не читается: {}", msg.ru),
+                                format!("the workbook cannot be read: {}", msg.en),
                             ),
                         )
                         .hint(Text::new(
@@ -1260,7 +1375,24 @@ fn find_tables(
             if scan.not_text.is_some() {
                 continue;
             }
+            if let Some(d) = text_problem(&e.rel, &scan) {
+                // A table file whose text is damaged: it may be an export, so it is an error.
+                diags.push(d);
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = "unrecognised".into();
+                    s.encoding = scan.encoding.name().to_string();
+                }
+                continue;
+            }
             match table::read_text(&e.abs, &scan) {
+                Ok(t) if t.too_wide.is_some() => {
+                    diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
+                    if let Some(s) = sources.get_mut(&i) {
+                        s.kind = "unrecognised".into();
+                        s.encoding = scan.encoding.name().to_string();
+                    }
+                    continue;
+                }
                 Ok(t) => {
                     if let Some(s) = sources.get_mut(&i) {
                         s.encoding = scan.encoding.name().to_string();
@@ -1442,7 +1574,10 @@ fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
     let d = Diagnostic::error(
         file,
         Text::new(
-            format!("ошибка в настройках: {msg}"),
+            format!(
+                "ошибка в настройках: {} ({msg})",
+                rows::yaml_in_russian(&msg)
+            ),
             format!("error in the settings: {msg}"),
         ),
     )

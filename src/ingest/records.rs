@@ -61,6 +61,25 @@ pub struct Ctx<'a> {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A time of day written `H:MM` or `HH.MM` (also both ends of `10:00-11:30`) whose hours or
+/// minutes cannot be: the part that is wrong. Other texts are not times and are left alone.
+fn impossible_time(v: &str) -> Option<String> {
+    v.split(['-', '–', '—'])
+        .map(str::trim)
+        .find(|t| {
+            let Some((h, m)) = t.split_once([':', '.']) else {
+                return false;
+            };
+            let digits =
+                |x: &str| !x.is_empty() && x.len() <= 2 && x.bytes().all(|b| b.is_ascii_digit());
+            digits(h)
+                && m.len() == 2
+                && digits(m)
+                && (h.parse::<u32>().unwrap_or(0) > 23 || m.parse::<u32>().unwrap_or(0) > 59)
+        })
+        .map(str::to_string)
+}
+
 impl<'a> Ctx<'a> {
     fn cell(&self, name: &str) -> Option<&'a Cell> {
         self.row
@@ -379,7 +398,42 @@ pub fn build(c: &mut Ctx, st: &mut Staging) -> bool {
             let group = c.req("group");
             let date = c.date("date", true, true);
             let time = c.opt("time");
+            if let Some(cell) = c.cell("time")
+                && let Some(bad) = impossible_time(&cell.value)
+            {
+                let cell = cell.clone();
+                let label = c.kind.label(c.kind.col("time"));
+                c.error_at(
+                    "time",
+                    Some(&cell),
+                    Text::new(
+                        format!("{label}: времени «{bad}» не бывает"),
+                        format!("{label}: there is no time «{bad}»"),
+                    ),
+                    Some(Text::new(
+                        "время пишется как ЧЧ:ММ, от 00:00 до 23:59",
+                        "times are written HH:MM, 00:00 to 23:59",
+                    )),
+                );
+            }
             let hours = c.req_parse("hours", fields::non_negative);
+            if hours == Some(0.0)
+                && let Some(cell) = c.cell("hours")
+            {
+                let label = c.kind.label(c.kind.col("hours"));
+                c.warnings.push(
+                    Diagnostic::warning(
+                        c.file,
+                        Text::new(
+                            format!("{label}: 0 часов: занятие не войдёт в часы слушателей"),
+                            format!(
+                                "{label}: 0 hours: the lesson adds nothing to the learners' hours"
+                            ),
+                        ),
+                    )
+                    .at(cell.line, Some(cell.col)),
+                );
+            }
             let topic = c.req("topic");
             let teacher = c.opt("teacher");
             let kind = c.opt("kind");

@@ -173,7 +173,7 @@ pub fn read_csv(
     scan: &Scan,
     diags: &mut Vec<Diagnostic>,
     on_item: &mut dyn FnMut(&Header, Item),
-) -> io::Result<u8> {
+) -> io::Result<Option<u8>> {
     // Excel may write a first line `sep=;` naming the separator; otherwise it is detected from
     // the header line.
     let (delimiter, sep_line) = {
@@ -222,9 +222,13 @@ pub fn read_csv(
                 "the file is empty: not even a header line",
             ),
         ));
-        return Ok(delimiter);
+        return Ok(Some(delimiter));
     }
     let header_line = record.position().map(|p| p.line()).unwrap_or(1);
+    if record.len() > super::table::MAX_FIELDS {
+        diags.push(super::table::too_wide(file, (header_line, record.len())));
+        return Ok(None);
+    }
     let names: Vec<String> = record.iter().map(|s| s.to_string()).collect();
     let positions: Vec<(u64, u64)> = (0..names.len())
         .map(|i| (header_line, i as u64 + 1))
@@ -352,7 +356,7 @@ pub fn read_csv(
     if let Some(prev) = pending {
         process(&prev, true);
     }
-    Ok(delimiter)
+    Ok(Some(delimiter))
 }
 
 fn show_delim(d: u8) -> &'static str {
@@ -373,6 +377,10 @@ pub fn read_yaml(
     on_item: &mut dyn FnMut(&Header, Item),
 ) -> bool {
     let src = text::decode_all(bytes, encoding);
+    if let Some(d) = yaml_too_deep(file, &src) {
+        diags.push(d);
+        return false;
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(&src) {
         Ok(v) => v,
         Err(e) => {
@@ -589,11 +597,20 @@ pub fn read_table(
 }
 
 pub fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let original = e.to_string();
+    // The position is in the diagnostic already.
+    let original = match original.find(" at line ") {
+        Some(i) => original[..i].to_string(),
+        None => original,
+    };
     let d = Diagnostic::error(
         file,
         Text::new(
-            format!("ошибка разметки YAML: {e}"),
-            format!("YAML syntax error: {e}"),
+            format!(
+                "ошибка разметки YAML: {} ({original})",
+                yaml_in_russian(&original)
+            ),
+            format!("YAML syntax error: {original}"),
         ),
     )
     .hint(Text::new(
@@ -604,6 +621,147 @@ pub fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
         Some(loc) => d.at(loc.line() as u64, Some(loc.column() as u64)),
         None => d,
     }
+}
+
+/// What the YAML reader's (libyaml's) English message means, in Russian.
+pub fn yaml_in_russian(msg: &str) -> &'static str {
+    const KNOWN: &[(&str, &str)] = &[
+        ("input contains invalid characters", "неверная дата"),
+        ("premature end of input", "неверная дата"),
+        ("trailing input", "неверная дата: лишние знаки"),
+        ("input is out of range", "такой даты не бывает"),
+        (
+            "tab character",
+            "табуляция в отступе: отступы делаются пробелами",
+        ),
+        (
+            "mapping values are not allowed",
+            "двоеточие с пробелом внутри значения: возьмите значение в кавычки",
+        ),
+        (
+            "did not find expected key",
+            "сбит отступ: ожидалось имя поля",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "сбит отступ элемента списка (ожидался «- »)",
+        ),
+        (
+            "did not find expected ',' or ']'",
+            "не закрыта квадратная скобка «[» или пропущена запятая",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "не закрыта фигурная скобка «{» или пропущена запятая",
+        ),
+        ("did not find expected node content", "ожидалось значение"),
+        (
+            "found unexpected end of stream",
+            "файл обрывается: не закрыта кавычка или скобка",
+        ),
+        (
+            "unexpected end of stream",
+            "файл обрывается: не закрыта кавычка или скобка",
+        ),
+        (
+            "found unknown escape character",
+            "неизвестная последовательность с «\\» в кавычках",
+        ),
+        (
+            "found character that cannot start any plain token",
+            "значение начинается со служебного знака (@, `, %, |, > …): возьмите его в кавычки",
+        ),
+        (
+            "found undefined tag handle",
+            "неизвестный тег «!»: возьмите значение в кавычки",
+        ),
+        (
+            "could not find expected ':'",
+            "нет двоеточия после имени поля",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "элемент списка «- » там, где ожидалось значение поля",
+        ),
+        ("recursion limit exceeded", "слишком глубокая вложенность"),
+        ("duplicate entry", "поле задано дважды"),
+        ("invalid type", "значение не того вида"),
+        ("missing field", "нет обязательного поля"),
+        ("unknown field", "неизвестное поле"),
+        ("unknown variant", "недопустимое значение"),
+        ("invalid value", "недопустимое значение"),
+        ("invalid length", "неверное число элементов"),
+        (
+            "control characters are not allowed",
+            "управляющие символы в тексте не допускаются",
+        ),
+        ("invalid trailing UTF-8", "неверная кодировка символа"),
+        ("invalid leading UTF-8", "неверная кодировка символа"),
+        ("input is not valid UTF-8", "неверная кодировка символа"),
+        ("anchor", "неверная ссылка YAML (& или *)"),
+        ("alias", "неверная ссылка YAML (& или *)"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| msg.contains(en))
+        .map(|(_, ru)| *ru)
+        .unwrap_or("неверная разметка")
+}
+
+/// The deepest nesting a YAML file of Letopis may have (its records are two or three levels
+/// deep); checked in one pass before the YAML reader, whose time grows with the square of the
+/// depth.
+pub const YAML_DEPTH_MAX: usize = 64;
+
+/// An error for a YAML text nested deeper than [`YAML_DEPTH_MAX`] levels (flow `[ {` or block
+/// `- ` and indentation), at the place where it gets too deep.
+pub fn yaml_too_deep(file: &str, src: &str) -> Option<Diagnostic> {
+    let mut flow = 0usize;
+    for (i, line) in src.lines().enumerate() {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let mut block = indent / 2;
+        let mut rest = body;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
+            block += 1;
+            rest = r.trim_start_matches([' ', '\t']);
+        }
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, ch) in line.chars().enumerate() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'')
+                    if prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' =>
+                {
+                    quote = Some(ch)
+                }
+                (None, '#') if prev == ' ' || prev == '\t' || col == 0 => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            prev = ch;
+            if flow + block > YAML_DEPTH_MAX {
+                return Some(
+                    Diagnostic::error(
+                        file,
+                        Text::new(
+                            format!("вложенность глубже {YAML_DEPTH_MAX} уровней: файл не читается"),
+                            format!("nested deeper than {YAML_DEPTH_MAX} levels: the file is not read"),
+                        ),
+                    )
+                    .at(i as u64 + 1, Some(col as u64 + 1))
+                    .hint(Text::new(
+                        "записи Letopis — список полей глубиной в 2–3 уровня; проверьте, тот ли это файл",
+                        "Letopis records are a list of fields 2–3 levels deep; check that this is the right file",
+                    )),
+                );
+            }
+        }
+    }
+    None
 }
 
 /// The 1-based line of each top-level list item (`- ` at the indentation of the first one).

@@ -18,6 +18,29 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
     /// The separator of a text file.
     pub delimiter: Option<u8>,
+    /// The first row with more than [`MAX_FIELDS`] fields: `(line, fields)`. Such a table is
+    /// not read (rows are cut to the limit, so nothing after it costs time or memory).
+    pub too_wide: Option<(u64, usize)>,
+}
+
+/// The most fields a row of a table may have (a Moodle gradebook of 300 items with three
+/// display types and feedback has 1,200).
+pub const MAX_FIELDS: usize = 10_000;
+
+/// The error for a table or record file with a row of more than [`MAX_FIELDS`] fields.
+pub fn too_wide(label: &str, (line, n): (u64, usize)) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(
+        label,
+        crate::model::Text::new(
+            format!("в строке {n} полей, больше {MAX_FIELDS}: файл не читается как таблица"),
+            format!("the row has {n} fields, over {MAX_FIELDS}: the file is not read as a table"),
+        ),
+    )
+    .at(line, None)
+    .hint(crate::model::Text::new(
+        "проверьте, тот ли это файл и тот ли разделитель; таблица Letopis или выгрузка платформы столько столбцов не имеет",
+        "check that this is the right file and separator; no Letopis table or platform export has so many columns",
+    ))
 }
 
 impl Table {
@@ -88,16 +111,7 @@ pub fn read_text(path: &Path, scan: &Scan) -> io::Result<Table> {
 pub fn peek_text(path: &Path, n: usize) -> io::Result<Table> {
     let mut head = Vec::new();
     File::open(path)?.take(16 * 1024).read_to_end(&mut head)?;
-    let encoding = if head.starts_with(b"\xEF\xBB\xBF") {
-        Encoding::Utf8Bom
-    } else {
-        match std::str::from_utf8(&head) {
-            Ok(_) => Encoding::Utf8,
-            // A character cut by the 16 KiB limit is not an error.
-            Err(e) if e.error_len().is_none() => Encoding::Utf8,
-            Err(_) => Encoding::Windows1251,
-        }
-    };
+    let encoding = text::sniff(&head);
     read_text_rows(path, encoding, n)
 }
 
@@ -115,6 +129,7 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
         .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut rows = Vec::new();
+    let mut too_wide = None;
     let mut rec = csv::StringRecord::new();
     while rows.len() < limit {
         match text::read_record(&mut csv, &mut rec) {
@@ -128,6 +143,10 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() > MAX_FIELDS {
+            too_wide = Some((line, rec.len()));
+            break;
+        }
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
@@ -138,6 +157,7 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
         sheet: None,
         rows,
         delimiter: Some(d),
+        too_wide,
     })
 }
 
@@ -186,13 +206,79 @@ fn cell_text(d: &Data) -> String {
 
 /// Reads every sheet of a workbook. Row numbers are the spreadsheet's own (1-based, as shown in
 /// Excel), whatever the first used row.
-pub fn read_workbook(path: &Path) -> Result<Vec<Table>, String> {
+pub fn read_workbook(path: &Path) -> Result<Vec<Table>, crate::model::Text> {
     // A damaged workbook must be an error, never a crash of the whole check.
     std::panic::catch_unwind(|| workbook(path))
-        .unwrap_or_else(|_| Err("the file is damaged (the reader stopped)".into()))
+        .unwrap_or_else(|_| Err("the reader stopped".into()))
+        .map_err(|e| workbook_error(&e))
+}
+
+/// The most a workbook's parts may inflate to, all together. A sheet of 20,000 learners by 100
+/// lessons is about 60 MiB of XML; a "zip bomb" of gigabytes is refused before it is read.
+pub const WORKBOOK_INFLATED_MAX: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zipped workbook (xlsx, xlsm, ods) whose parts inflate to more than
+/// [`WORKBOOK_INFLATED_MAX`]: first by the sizes its directory declares, then by inflating it
+/// into nothing with a bounded read (a directory may understate them).
+fn inflated_size_ok(path: &Path) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(File::open(path).map_err(|e| e.to_string())?) else {
+        // Not a zip (an old .xls, or damaged): calamine says what it is.
+        return Ok(());
+    };
+    let too_big = |n: u64| {
+        format!(
+            "распакованный файл занял бы больше {} МиБ ({n} байт и более): так велики выгрузки не бывают (the file inflates to over {} MiB)",
+            WORKBOOK_INFLATED_MAX >> 20,
+            WORKBOOK_INFLATED_MAX >> 20
+        )
+    };
+    let declared: u64 = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+        .fold(0u64, u64::saturating_add);
+    if declared > WORKBOOK_INFLATED_MAX {
+        return Err(too_big(declared));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else {
+            continue;
+        };
+        let mut bounded = f.take(WORKBOOK_INFLATED_MAX - total + 1);
+        total += io::copy(&mut bounded, &mut io::sink()).unwrap_or(0);
+        if total > WORKBOOK_INFLATED_MAX {
+            return Err(too_big(total));
+        }
+    }
+    Ok(())
+}
+
+/// What the workbook reader's (calamine's, zip's) English message means, in Russian, with the
+/// original in parentheses.
+fn workbook_error(original: &str) -> crate::model::Text {
+    if original.starts_with("распакованный файл") {
+        let en = original
+            .rsplit_once(" (")
+            .map(|(_, e)| e.trim_end_matches(')'))
+            .unwrap_or(original);
+        return crate::model::Text::new(original, en);
+    }
+    let l = original.to_lowercase();
+    let ru = if l.contains("password") || l.contains("encrypt") {
+        "книга защищена паролем"
+    } else if l.contains("cannot detect") || l.contains("invalid zip") || l.contains("zip error") {
+        "это не книга Excel или OpenDocument, или файл повреждён"
+    } else if l.contains("xml") {
+        "файл повреждён: неверная разметка внутри книги"
+    } else if l.contains("stopped") {
+        "файл повреждён: чтение прервано"
+    } else {
+        "файл повреждён или в неизвестном формате"
+    };
+    crate::model::Text::new(format!("{ru} ({original})"), original)
 }
 
 fn workbook(path: &Path) -> Result<Vec<Table>, String> {
+    inflated_size_ok(path)?;
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {
@@ -214,6 +300,7 @@ fn workbook(path: &Path) -> Result<Vec<Table>, String> {
             sheet: Some(name),
             rows,
             delimiter: None,
+            too_wide: None,
         });
     }
     Ok(out)

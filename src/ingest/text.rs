@@ -1,18 +1,28 @@
-//! Text files as administrators have them: encoding detection (UTF-8, UTF-8 with BOM, else
-//! Windows-1251), a streaming decoder, the "is this text at all" check and CSV delimiter detection.
-//! Everything here streams: a file is never held in memory whole.
+//! Text files as administrators have them: encoding detection (UTF-8, UTF-8 with BOM, UTF-16
+//! with BOM as Excel's "Unicode text", else a single-byte Cyrillic encoding told by `chardetng`,
+//! Firefox's detector), a streaming decoder, the "is this text at all" check and CSV delimiter
+//! detection. Everything here streams: a file is never held in memory whole.
 
-use encoding_rs::{Decoder, WINDOWS_1251};
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 
 const CHUNK: usize = 256 * 1024;
 
+/// How much of a file that is not UTF-8 the detector sees: enough text to tell Cyrillic
+/// encodings apart, a bounded cost on big files.
+const DETECT_BYTES: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
     Utf8Bom,
+    /// UTF-16 with its byte order mark (Excel's «Текст Юникод», TAB-separated).
+    Utf16Le,
+    Utf16Be,
     Windows1251,
+    /// Another single-byte encoding told by the detector (KOI8-R, IBM866, ...).
+    Single(&'static encoding_rs::Encoding),
 }
 
 impl Encoding {
@@ -20,8 +30,36 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
             Encoding::Windows1251 => "windows-1251",
+            Encoding::Single(e) => single_name(e),
         }
+    }
+
+    fn decoder(self) -> Option<Decoder> {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => None,
+            Encoding::Utf16Le => Some(UTF_16LE.new_decoder_with_bom_removal()),
+            Encoding::Utf16Be => Some(UTF_16BE.new_decoder_with_bom_removal()),
+            Encoding::Windows1251 => Some(WINDOWS_1251.new_decoder_without_bom_handling()),
+            Encoding::Single(e) => Some(e.new_decoder_without_bom_handling()),
+        }
+    }
+}
+
+/// The lowercase name of a detected encoding, as the table shows it.
+fn single_name(e: &'static encoding_rs::Encoding) -> &'static str {
+    match e.name() {
+        "KOI8-R" => "koi8-r",
+        // The detector names KOI8 as KOI8-U, a superset of KOI8-R with the same Russian
+        // letters (the other bytes are box drawing in KOI8-R): Russian data reads the same.
+        "KOI8-U" => "koi8-r",
+        "IBM866" => "ibm866",
+        "ISO-8859-5" => "iso-8859-5",
+        "x-mac-cyrillic" => "x-mac-cyrillic",
+        "windows-1252" => "windows-1252",
+        other => other,
     }
 }
 
@@ -34,20 +72,90 @@ pub struct Scan {
     /// The first byte that cannot occur in a text file (NUL and other control characters except
     /// TAB, LF, CR): `(line, byte offset in the line (1-based), byte)`.
     pub not_text: Option<(u64, u64, u8)>,
+    /// A UTF-8 file with a few bytes that are not UTF-8 (a damaged file, or one pasted together
+    /// from two encodings): `(line, byte offset in the line, number of bad bytes)`. It is not
+    /// guessed into another encoding: its text would come out wrong everywhere.
+    pub bad_utf8: Option<(u64, u64, u64)>,
     /// Number of `"` bytes: odd means a quote is left open somewhere.
     pub quotes: u64,
 }
 
+/// A streaming UTF-8 checker: counts valid multi-byte characters and invalid bytes.
+#[derive(Default)]
+struct Utf8Check {
+    /// Continuation bytes still expected, and the range allowed for the next one.
+    need: u8,
+    lo: u8,
+    hi: u8,
+    multibyte: u64,
+    invalid: u64,
+}
+
+impl Utf8Check {
+    /// Feeds one byte; true when it makes (or ends) an invalid sequence.
+    fn byte(&mut self, b: u8) -> bool {
+        if self.need > 0 {
+            if (self.lo..=self.hi).contains(&b) {
+                self.need -= 1;
+                self.lo = 0x80;
+                self.hi = 0xBF;
+                if self.need == 0 {
+                    self.multibyte += 1;
+                }
+                return false;
+            }
+            // The sequence is cut short; the byte starts anew.
+            self.need = 0;
+            self.invalid += 1;
+            self.start(b);
+            return true;
+        }
+        !self.start(b)
+    }
+
+    fn start(&mut self, b: u8) -> bool {
+        let (need, lo, hi) = match b {
+            0x00..=0x7F => return true,
+            0xC2..=0xDF => (1, 0x80, 0xBF),
+            0xE0 => (2, 0xA0, 0xBF),
+            0xE1..=0xEC | 0xEE..=0xEF => (2, 0x80, 0xBF),
+            0xED => (2, 0x80, 0x9F),
+            0xF0 => (3, 0x90, 0xBF),
+            0xF1..=0xF3 => (3, 0x80, 0xBF),
+            0xF4 => (3, 0x80, 0x8F),
+            _ => {
+                self.invalid += 1;
+                return false;
+            }
+        };
+        (self.need, self.lo, self.hi) = (need, lo, hi);
+        true
+    }
+}
+
 /// Hashes a whole file and scans it in the same pass.
-pub fn scan(mut r: impl Read) -> io::Result<Scan> {
+pub fn scan(r: impl Read) -> io::Result<Scan> {
+    scan_impl(r, false)
+}
+
+/// Tells the encoding of the first bytes of a file (a character cut at their end is no error).
+pub fn sniff(head: &[u8]) -> Encoding {
+    scan_impl(head, true)
+        .map(|s| s.encoding)
+        .unwrap_or(Encoding::Utf8)
+}
+
+fn scan_impl(mut r: impl Read, partial: bool) -> io::Result<Scan> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
-    let mut carry: Vec<u8> = Vec::new();
-    let mut valid_utf8 = true;
+    let mut utf8 = Utf8Check::default();
+    let mut sample: Vec<u8> = Vec::new();
     let mut size = 0u64;
     let mut first = true;
     let mut bom = false;
+    let mut utf16: Option<Encoding> = None;
     let mut not_text = None;
+    let mut bad_at = None;
     let mut quotes = 0u64;
     let mut line = 1u64;
     let mut col = 0u64;
@@ -65,10 +173,34 @@ pub fn scan(mut r: impl Read) -> io::Result<Scan> {
             if body.starts_with(b"\xEF\xBB\xBF") {
                 bom = true;
                 body = &body[3..];
+            } else if body.starts_with(b"\xFF\xFE") {
+                utf16 = Some(Encoding::Utf16Le);
+            } else if body.starts_with(b"\xFE\xFF") {
+                utf16 = Some(Encoding::Utf16Be);
             }
+        }
+        if utf16.is_some() {
+            // Bytes of UTF-16 are not characters: NULs are normal. Only quotes are counted.
+            quotes += body.iter().filter(|&&b| b == b'"').count() as u64;
+            continue;
+        }
+        if sample.len() < DETECT_BYTES {
+            let take = body.len().min(DETECT_BYTES - sample.len());
+            sample.extend_from_slice(&body[..take]);
         }
         for &b in body {
             col += 1;
+            if b >= 0x80 || utf8.need > 0 {
+                let invalid = utf8.byte(b);
+                if invalid && bad_at.is_none() {
+                    bad_at = Some((line, col));
+                }
+                if b < 0x80 {
+                    // The ASCII byte that cut a sequence short is itself fine.
+                } else {
+                    continue;
+                }
+            }
             match b {
                 b'\n' => {
                     line += 1;
@@ -80,38 +212,85 @@ pub fn scan(mut r: impl Read) -> io::Result<Scan> {
                 _ => {}
             }
         }
-        if valid_utf8 {
-            carry.extend_from_slice(body);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    let rest = carry.split_off(e.valid_up_to());
-                    carry = rest;
-                }
-                Err(_) => {
-                    valid_utf8 = false;
-                    carry = Vec::new();
-                }
-            }
+    }
+    if utf8.need > 0 && !partial {
+        utf8.invalid += 1;
+        bad_at.get_or_insert((line, col));
+    }
+    let mut bad_utf8 = None;
+    let encoding = if let Some(e) = utf16 {
+        e
+    } else if utf8.invalid == 0 {
+        if bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
         }
-    }
-    if !carry.is_empty() {
-        valid_utf8 = false;
-    }
-    let encoding = match (valid_utf8, bom) {
-        (true, true) => Encoding::Utf8Bom,
-        (true, false) => Encoding::Utf8,
-        // A BOM followed by bytes that are not UTF-8 is still read as 1251 (the BOM bytes then
-        // decode as `п»ї`), which the header check will show.
-        (false, _) => Encoding::Windows1251,
+    } else if bom || utf8.multibyte > 2 * utf8.invalid {
+        // Mostly UTF-8: a damaged UTF-8 file, not another encoding.
+        let (l, c) = bad_at.unwrap_or((1, 1));
+        bad_utf8 = Some((l, c, utf8.invalid));
+        if bom {
+            Encoding::Utf8Bom
+        } else {
+            Encoding::Utf8
+        }
+    } else {
+        single_byte(&sample)
     };
     Ok(Scan {
         sha256: hex(&hasher.finalize()),
         size,
         encoding,
         not_text,
+        bad_utf8,
         quotes,
     })
+}
+
+/// Tells the single-byte encoding of a sample: `chardetng`'s guess, kept only when its text
+/// reads better than Windows-1251's (Russian Excel's own encoding, and what short files of
+/// codes and names most often are: the detector needs words, and a table of codes may have
+/// few). "Reads better": fewer words with a capital letter after a small one (`кД-001` is
+/// `ЛД-001` in the wrong encoding) and fewer symbols that are not letters.
+fn single_byte(sample: &[u8]) -> Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(sample, true);
+    let guess = detector.guess(Some(b"ru"), chardetng::Utf8Detection::Deny);
+    if guess == WINDOWS_1251 || !is_cyrillic_single_byte(guess) {
+        return Encoding::Windows1251;
+    }
+    let oddness = |e: &'static encoding_rs::Encoding| {
+        let (text, _) = e.decode_without_bom_handling(sample);
+        let mut odd = 0u64;
+        let mut prev = ' ';
+        for c in text.chars() {
+            let cyr = matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+            if cyr && c.is_uppercase() && prev.is_lowercase() && matches!(prev, 'а'..='я' | 'ё')
+            {
+                odd += 1;
+            }
+            if !c.is_ascii() && !cyr && !matches!(c, '«' | '»' | '№' | '–' | '—' | '…' | '\u{A0}')
+            {
+                odd += 1;
+            }
+            prev = c;
+        }
+        odd
+    };
+    if oddness(guess) < oddness(WINDOWS_1251) {
+        Encoding::Single(guess)
+    } else {
+        Encoding::Windows1251
+    }
+}
+
+/// The single-byte encodings Russian data comes in.
+fn is_cyrillic_single_byte(e: &'static encoding_rs::Encoding) -> bool {
+    matches!(
+        e.name(),
+        "KOI8-R" | "KOI8-U" | "IBM866" | "ISO-8859-5" | "x-mac-cyrillic" | "windows-1251"
+    )
 }
 
 /// Hashes a (binary) file: `(size, sha256)`.
@@ -173,8 +352,7 @@ impl<R: Read> DecodeReader<R> {
     pub fn new(inner: R, encoding: Encoding) -> Self {
         DecodeReader {
             inner,
-            decoder: (encoding == Encoding::Windows1251)
-                .then(|| WINDOWS_1251.new_decoder_without_bom_handling()),
+            decoder: encoding.decoder(),
             skip_bom: encoding == Encoding::Utf8Bom,
             cr_only: None,
             raw: vec![0u8; 64 * 1024],
@@ -305,10 +483,13 @@ pub fn decode_all(bytes: &[u8], encoding: Encoding) -> String {
             String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
                 .into_owned()
         }
+        Encoding::Utf16Le => UTF_16LE.decode_with_bom_removal(bytes).0.into_owned(),
+        Encoding::Utf16Be => UTF_16BE.decode_with_bom_removal(bytes).0.into_owned(),
         Encoding::Windows1251 => WINDOWS_1251
             .decode_without_bom_handling(bytes)
             .0
             .into_owned(),
+        Encoding::Single(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 
@@ -384,6 +565,28 @@ mod tests {
         let text = "Смирнова;Ёж;\"в кавычках\"\n".repeat(20_000);
         let cp = WINDOWS_1251.encode(&text).0.into_owned();
         assert_eq!(decode(&cp), (Encoding::Windows1251, text));
+    }
+
+    #[test]
+    fn koi8_is_told_from_windows_1251_even_in_short_files() {
+        let text = "Фамилия;Имя;Группа\nЁлкина;Анна;ПК-12\nСмирнов;Пётр;ПК-12\n";
+        let (koi, _, _) = encoding_rs::KOI8_R.encode(text);
+        let (enc, out) = decode(&koi);
+        assert_eq!(enc.name(), "koi8-r");
+        assert_eq!(out, text);
+        // Codes and a word or two, as an enrolments file: Windows-1251.
+        let cp = WINDOWS_1251
+            .encode("ЛД-001;ПК-12;обучается\n")
+            .0
+            .into_owned();
+        assert_eq!(decode(&cp).0, Encoding::Windows1251);
+        // UTF-16 with a BOM, either byte order.
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("a\tЖ\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le), (Encoding::Utf16Le, "a\tЖ\n".into()));
+        // UTF-8 with one bad byte: named, not re-read as another encoding.
+        let s = scan(&b"\xd0\x96\xd0\x96\xd0\x96\nab\xff\n"[..]).unwrap();
+        assert_eq!((s.encoding, s.bad_utf8), (Encoding::Utf8, Some((2, 3, 1))));
     }
 
     #[test]

@@ -124,6 +124,63 @@ fn values_of<T: Serialize>(r: &T) -> BTreeMap<String, String> {
     out
 }
 
+/// Invisible characters that change the direction of text (Trojan Source).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Latin letters that look like Cyrillic ones (and the other way round).
+const LOOKALIKE: &str = "AaBCcEeHKkMOoPpTXxyАаВСсЕеНКкМОоРрТХху";
+
+/// For an id with a word of both Cyrillic and Latin letters, some of them look-alikes (`ПK-12`
+/// typed with a Latin K): which letters of the word's minority script, with their positions.
+/// Words of one script each (`ПК-12: Topic 1`) are fine.
+fn lookalikes(id: &str) -> Option<Text> {
+    let cyr = |c: char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+    let lat = |c: char| c.is_ascii_alphabetic();
+    let chars: Vec<char> = id.chars().collect();
+    let mut odd: Vec<(usize, char, bool)> = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        if !(cyr(chars[start]) || lat(chars[start])) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < chars.len() && (cyr(chars[end]) || lat(chars[end])) {
+            end += 1;
+        }
+        let word = &chars[start..end];
+        let nc = word.iter().filter(|&&c| cyr(c)).count();
+        let nl = word.len() - nc;
+        if nc > 0 && nl > 0 {
+            let latin_odd = nl <= nc;
+            for (k, &c) in word.iter().enumerate() {
+                if (if latin_odd { lat(c) } else { cyr(c) }) && LOOKALIKE.contains(c) {
+                    odd.push((start + k + 1, c, latin_odd));
+                }
+            }
+        }
+        start = end;
+    }
+    if odd.is_empty() {
+        return None;
+    }
+    let list = |lang_ru: bool| {
+        odd.iter()
+            .take(5)
+            .map(|&(i, c, latin)| match (lang_ru, latin) {
+                (true, true) => format!("латинская «{c}» (знак {i})"),
+                (true, false) => format!("русская «{c}» (знак {i})"),
+                (false, true) => format!("Latin «{c}» (character {i})"),
+                (false, false) => format!("Cyrillic «{c}» (character {i})"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(Text::new(list(true), list(false)))
+}
+
 /// An id as a list shows it: at most 40 characters, then «…».
 fn shorten(id: &str) -> String {
     match id.char_indices().nth(40) {
@@ -155,6 +212,9 @@ impl Validator<'_> {
             .iter()
             .find(|p| !real || p.cascade.is_none())
             .map(|p| p.msg.clone());
+        // A row is counted once per kind it refers to, however many of its fields do (an
+        // enrolment's order and outcome order): the count is of rows.
+        let mut counted: Vec<Kind> = Vec::new();
         for p in problems {
             match p.cascade {
                 Some((target, id)) if !real => {
@@ -162,7 +222,10 @@ impl Validator<'_> {
                         .cascades
                         .entry((o.file.to_string(), target))
                         .or_default();
-                    e.0 += 1;
+                    if !counted.contains(&target) {
+                        counted.push(target);
+                        e.0 += 1;
+                    }
                     e.1.insert(id);
                 }
                 Some(_) => {}
@@ -329,7 +392,7 @@ impl Validator<'_> {
         for i in 1..v.len() {
             if cmp(&v[first], &v[i]) == Ordering::Equal {
                 dup[i] = true;
-                first_line.push((i, v[first].origin().line));
+                first_line.push((i, v[first].origin().clone()));
             } else {
                 first = i;
             }
@@ -337,17 +400,28 @@ impl Validator<'_> {
         if first_line.is_empty() {
             return;
         }
-        let lines: HashMap<usize, u64> = first_line.into_iter().collect();
+        let lines: HashMap<usize, Origin> = first_line.into_iter().collect();
         let old = std::mem::take(v);
         for (i, r) in old.into_iter().enumerate() {
             if dup[i] {
-                let line = lines.get(&i).copied().unwrap_or(0);
                 let key = show(&r);
+                // The first record's place: its line, and its file when that is another one.
+                let (ru, en) = match lines.get(&i) {
+                    Some(o) if o.file != r.origin().file => (
+                        format!("в {}:{}", o.file, o.line),
+                        format!("in {}:{}", o.file, o.line),
+                    ),
+                    Some(o) => (
+                        format!("в строке {}", o.line),
+                        format!("on line {}", o.line),
+                    ),
+                    None => (String::new(), String::new()),
+                };
                 let p = Problem {
                     field,
                     msg: Text::new(
-                        format!("повторяется {key}: такая запись уже есть в строке {line}"),
-                        format!("duplicate {key}: the same record is already on line {line}"),
+                        format!("повторяется {key}: такая запись уже есть {ru}"),
+                        format!("duplicate {key}: the same record is already {en}"),
                     ),
                     hint: Text::new(
                         "удалите повтор или исправьте код",
@@ -377,6 +451,24 @@ impl Validator<'_> {
         // system (255 bytes a name; Windows paths of 260 characters).
         let paged = matches!(kind, Kind::Programmes | Kind::Groups | Kind::Learners);
         for r in old {
+            if let Some(which) = lookalikes(id(&r)) {
+                let o = r.origin();
+                let col = self.col(&o.file, kind, field);
+                self.diags.push(
+                    Diagnostic::warning(
+                        &*o.file,
+                        Text::new(
+                            format!("код «{}» смешивает русские и латинские буквы, похожие на вид: {}", id(&r), which.ru),
+                            format!("id «{}» mixes Cyrillic and Latin letters that look alike: {}", id(&r), which.en),
+                        ),
+                    )
+                    .at(o.line, col)
+                    .hint(Text::new(
+                        "наберите код одной раскладкой: иначе ссылки на него с «правильными» буквами его не найдут",
+                        "type the id in one keyboard layout: references typed with the other letters will not find it",
+                    )),
+                );
+            }
             let s = slug(id(&r));
             if paged && s.len() > SLUG_MAX {
                 let n = id(&r).chars().count();
@@ -551,6 +643,58 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("номер личного дела «{}»", r.id),
     );
     v.slugs(K::Learners, &mut st.learners, "id", |r| &r.id);
+    // One SNILS on two learners: one of them is wrong (an error); invisible direction marks in
+    // a name change how it reads (a warning).
+    {
+        let mut seen: HashMap<&str, &Learner> = HashMap::new();
+        for l in &st.learners {
+            let Some(snils) = l.snils.as_deref() else {
+                continue;
+            };
+            match seen.get(snils) {
+                Some(first) => {
+                    let col = v.col(&l.origin.file, K::Learners, "snils");
+                    v.diags.push(
+                        Diagnostic::error(
+                            &*l.origin.file,
+                            Text::new(
+                                format!("СНИЛС {snils} указан и у слушателя «{}» ({}:{}), и у «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                                format!("SNILS {snils} is given for learner «{}» ({}:{}) and for «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                            ),
+                        )
+                        .at(l.origin.line, col)
+                        .hint(Text::new(
+                            "у каждого человека свой СНИЛС: сверьте номера с документами; если это один человек, оставьте одну запись",
+                            "every person has their own SNILS: check the numbers against the documents; if it is one person, keep one record",
+                        )),
+                    );
+                }
+                None => {
+                    seen.insert(snils, l);
+                }
+            }
+        }
+        for l in &st.learners {
+            let name = l.full_name();
+            if name.chars().any(is_bidi_control) {
+                let col = v.col(&l.origin.file, K::Learners, "surname");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*l.origin.file,
+                        Text::new(
+                            format!("в ФИО слушателя «{}» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе", l.id),
+                            format!("the name of learner «{}» has invisible text direction marks (U+202A–U+202E, U+2066–U+2069): it may read differently on the page", l.id),
+                        ),
+                    )
+                    .at(l.origin.line, col)
+                    .hint(Text::new(
+                        "наберите ФИО заново без копирования из других программ",
+                        "type the name again instead of pasting it from another program",
+                    )),
+                );
+            }
+        }
+    }
     let learners = ids(&st.learners, |r| &r.id);
 
     // Orders.
@@ -613,6 +757,48 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
             .into_iter()
             .collect()
     });
+    // A lesson outside its group's dates is legal (a consultation after the end) but dubious.
+    {
+        let spans: HashMap<&str, (chrono::NaiveDate, chrono::NaiveDate)> = st
+            .groups
+            .iter()
+            .map(|g| (g.id.as_str(), (g.start, g.end)))
+            .collect();
+        let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+        for l in &st.lessons {
+            if let Some(&(a, b)) = spans.get(l.group.as_str())
+                && (l.date < a || l.date > b)
+            {
+                let col = v.col(&l.origin.file, K::Lessons, "date");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*l.origin.file,
+                        Text::new(
+                            format!(
+                                "занятие {} вне дат группы {}: {}–{}",
+                                fmt(l.date),
+                                l.group,
+                                fmt(a),
+                                fmt(b)
+                            ),
+                            format!(
+                                "lesson on {} is outside the dates of group {}: {}–{}",
+                                fmt(l.date),
+                                l.group,
+                                fmt(a),
+                                fmt(b)
+                            ),
+                        ),
+                    )
+                    .at(l.origin.line, col)
+                    .hint(Text::new(
+                        "проверьте дату занятия или даты группы в groups",
+                        "check the lesson's date or the group's dates in groups",
+                    )),
+                );
+            }
+        }
+    }
     let lessons = ids(&st.lessons, |r| &r.id);
 
     // Attendance.
@@ -622,6 +808,48 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
         p
     });
+    // Marks dated after the learner's expulsion from the lesson's group: legal (a late entry),
+    // but dubious.
+    {
+        let lesson_at: HashMap<&str, (&str, chrono::NaiveDate)> = st
+            .lessons
+            .iter()
+            .map(|l| (l.id.as_str(), (l.group.as_str(), l.date)))
+            .collect();
+        let expelled: HashMap<(&str, &str), chrono::NaiveDate> = st
+            .enrolments
+            .iter()
+            .filter(|e| e.outcome == Outcome::Expelled)
+            .filter_map(|e| Some(((e.learner.as_str(), e.group.as_str()), e.outcome_date?)))
+            .collect();
+        if !expelled.is_empty() {
+            let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+            for a in &st.attendance {
+                let Some(&(group, date)) = lesson_at.get(a.lesson.as_str()) else {
+                    continue;
+                };
+                if let Some(&out) = expelled.get(&(a.learner.as_str(), group))
+                    && date > out
+                {
+                    let col = v.col(&a.origin.file, K::Attendance, "lesson");
+                    v.diags.push(
+                        Diagnostic::warning(
+                            &*a.origin.file,
+                            Text::new(
+                                format!("отметка слушателя «{}» на занятии {} — после отчисления из группы {group} ({})", a.learner, fmt(date), fmt(out)),
+                                format!("a mark of learner «{}» at the lesson of {} is after their expulsion from group {group} on {}", a.learner, fmt(date), fmt(out)),
+                            ),
+                        )
+                        .at(a.origin.line, col)
+                        .hint(Text::new(
+                            "проверьте дату отчисления в enrolments или отметку",
+                            "check the expulsion date in enrolments or the mark",
+                        )),
+                    );
+                }
+            }
+        }
+    }
     v.dedupe(
         K::Attendance,
         &mut st.attendance,
@@ -651,6 +879,36 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         }
         p
     });
+    // A grade item tied to a lesson of another group.
+    {
+        let group_of: HashMap<&str, &str> = st
+            .lessons
+            .iter()
+            .map(|l| (l.id.as_str(), l.group.as_str()))
+            .collect();
+        for it in &st.grade_items {
+            if let Some(l) = &it.lesson
+                && let Some(&g) = group_of.get(l.as_str())
+                && g != it.group
+            {
+                let col = v.col(&it.origin.file, K::GradeItems, "lesson");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*it.origin.file,
+                        Text::new(
+                            format!("элемент оценивания «{}» группы {} привязан к занятию «{l}» другой группы ({g})", it.id, it.group),
+                            format!("grade item «{}» of group {} is tied to lesson «{l}» of another group ({g})", it.id, it.group),
+                        ),
+                    )
+                    .at(it.origin.line, col)
+                    .hint(Text::new(
+                        "проверьте код занятия или группу элемента",
+                        "check the lesson's id or the item's group",
+                    )),
+                );
+            }
+        }
+    }
     let scales: HashMap<String, Scale> = st
         .grade_items
         .iter()

@@ -373,6 +373,8 @@ pub struct AttendanceRow {
     pub mark: String,
     pub mark_class: String,
     pub remark: Option<String>,
+    /// Columns of the source with no field of their own (an export's extra columns).
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -592,6 +594,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                     mark: l10n::mark(c.lang, a.mark).1.to_string(),
                     mark_class: i18n::mark_class(a.mark).to_string(),
                     remark: a.remark.clone(),
+                    extra: extra(&a.extra),
                 })
                 .collect();
             let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
