@@ -399,6 +399,8 @@ pub struct ResultView {
 pub struct IssuedView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub reg_number: String,
     pub learner: Link,
     pub group: Option<Link>,
@@ -481,6 +483,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
     let anchor = paths::anchor("doc", &d.reg_number);
     IssuedView {
         link: c.link(&format!("{}#{anchor}", paths::ISSUED), d.reg_number.clone()),
+        print: c.link(&super::print::issued(&d.reg_number), d.reg_number.clone()),
         anchor,
         reg_number: d.reg_number.clone(),
         learner: c.learner_link(&d.learner),
@@ -719,6 +722,8 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
 #[derive(Serialize)]
 pub struct GroupPage {
     pub id: String,
+    /// The print set of all the group's personal files.
+    pub files_print: Link,
     pub programme: Option<Link>,
     pub programme_kind: String,
     pub programme_hours: String,
@@ -781,6 +786,21 @@ pub struct GridPart {
 /// Lessons per printed journal table (A4 portrait at 7 pt).
 pub const PRINT_COLUMNS: usize = 16;
 
+/// Graded items per printed grades table (their titles are long; A4 portrait at 7 pt).
+pub const PRINT_GRADE_COLUMNS: usize = 6;
+
+/// Splits `n` columns into printed strips of `per` columns each.
+fn strips(n: usize, per: usize) -> Vec<GridPart> {
+    (0..n)
+        .step_by(per)
+        .map(|from| GridPart {
+            from,
+            to: (from + per).min(n),
+            last: from + per >= n,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 pub struct GridHead {
     pub n: usize,
@@ -809,6 +829,8 @@ pub struct Cell {
 pub struct GradeGrid {
     pub items: Vec<GradeHead>,
     pub rows: Vec<GradeGridRow>,
+    /// Column ranges of the printed grades: [`PRINT_GRADE_COLUMNS`] graded items per table.
+    pub parts: Vec<GridPart>,
 }
 
 #[derive(Serialize)]
@@ -831,6 +853,8 @@ pub struct GradeGridRow {
 pub struct ProtocolView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub id: String,
     pub date: String,
     pub group: Link,
@@ -853,6 +877,8 @@ pub struct ProtocolResultRow {
 pub struct OrderView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub id: String,
     pub date: String,
     pub kind: String,
@@ -883,6 +909,7 @@ fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
             &format!("{}#{anchor}", paths::PROTOCOLS),
             format!("№ {}", pr.id),
         ),
+        print: c.link(&super::print::protocol(&pr.id), pr.id.clone()),
         anchor,
         id: pr.id.clone(),
         date: l10n::date(pr.date),
@@ -899,6 +926,7 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
     let anchor = paths::anchor("order", &o.id);
     OrderView {
         link: c.order_link(&o.id),
+        print: c.link(&super::print::order(&o.id), o.id.clone()),
         anchor,
         id: o.id.clone(),
         date: l10n::date(o.date),
@@ -1044,14 +1072,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             }
         }
     }
-    let parts: Vec<GridPart> = (0..nl)
-        .step_by(PRINT_COLUMNS)
-        .map(|from| GridPart {
-            from,
-            to: (from + PRINT_COLUMNS).min(nl),
-            last: from + PRINT_COLUMNS >= nl,
-        })
-        .collect();
+    let parts = strips(nl, PRINT_COLUMNS);
     let grid = Grid {
         parts,
         head: lessons
@@ -1097,6 +1118,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         }
     }
     let grades = GradeGrid {
+        parts: strips(items.len(), PRINT_GRADE_COLUMNS),
         items: items
             .iter()
             .map(|it| GradeHead {
@@ -1125,6 +1147,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
     let programme = l.programme.get(g.programme.as_str());
     GroupPage {
         id: g.id.clone(),
+        files_print: c.link(&super::print::group_files(&g.id), g.id.clone()),
         programme: Some(c.programme_link(&g.programme)),
         programme_kind: programme
             .map(|p| l10n::programme_kind(c.lang, p.kind).to_string())
@@ -1428,5 +1451,74 @@ pub fn search(c: &Ctx) -> SearchPage {
     SearchPage {
         years: years.into_iter().rev().collect(),
         groups: c.p.groups.iter().map(|g| g.id.clone()).collect(),
+    }
+}
+
+// ---------------------------------------------------------------- print sets and extracts
+
+#[derive(Serialize)]
+pub struct GroupFilesPage {
+    pub group: Link,
+    pub files: Vec<PrintedFile>,
+}
+
+/// One personal file inside a group's print set.
+#[derive(Serialize)]
+pub struct PrintedFile {
+    /// The CSS page name that carries this learner's running head.
+    pub part: String,
+    pub title: String,
+    pub extract: super::print::Extract,
+    pub page: LearnerPage,
+}
+
+pub fn group_files(c: &Ctx, g: &Group) -> GroupFilesPage {
+    let t = i18n::strings(c.lang);
+    let files = super::print::group_learners(c.p, &g.id)
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| PrintedFile {
+            part: super::print::part_name(i),
+            title: format!("{}: {}", t["personal_file"], x.full_name()),
+            extract: super::print::learner_extract(&t, x),
+            page: learner(c, x),
+        })
+        .collect();
+    GroupFilesPage {
+        group: c.group_link(&g.id),
+        files,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProtocolExtractPage {
+    pub protocol: ProtocolView,
+}
+
+pub fn protocol_extract(c: &Ctx, pr: &Protocol) -> ProtocolExtractPage {
+    ProtocolExtractPage {
+        protocol: protocol_view(c, pr),
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssuedExtractPage {
+    pub document: IssuedView,
+}
+
+pub fn issued_extract(c: &Ctx, d: &IssuedDocument) -> IssuedExtractPage {
+    IssuedExtractPage {
+        document: issued_view(c, d),
+    }
+}
+
+#[derive(Serialize)]
+pub struct OrderExtractPage {
+    pub order: OrderView,
+}
+
+pub fn order_extract(c: &Ctx, o: &Order) -> OrderExtractPage {
+    OrderExtractPage {
+        order: order_view(c, o),
     }
 }
