@@ -116,6 +116,49 @@ pub fn grade_short(lang: Lang, v: GradeValue) -> String {
     }
 }
 
+/// The name of a field Letopis itself records about a value (the keys of `extra` that importers
+/// write), or `None` for a field named by the organisation's own export.
+pub fn field(lang: Lang, key: &str) -> Option<&'static str> {
+    Some(match key {
+        "filled_from" => pick(
+            lang,
+            "Дополнено из реестра ФРДО",
+            "Completed from the FRDO register",
+        ),
+        "moodle_session" => pick(lang, "Занятие в Moodle", "Moodle session"),
+        "moodle_course" => pick(lang, "Курс в Moodle", "Moodle course"),
+        "moodle_column" => pick(
+            lang,
+            "Столбец журнала оценок Moodle",
+            "Moodle gradebook column",
+        ),
+        "moodle_module" => pick(lang, "Модуль курса Moodle", "Moodle module"),
+        "moodle_exported" => pick(lang, "Выгружено из Moodle", "Exported from Moodle"),
+        "birth_date" => pick(lang, "дата рождения", "date of birth"),
+        "snils" => pick(lang, "СНИЛС", "SNILS"),
+        "sex" => pick(lang, "пол", "sex"),
+        _ => return None,
+    })
+}
+
+/// A field recorded by an importer, as a reader sees it: `filled_from` = `birth_date, sex:
+/// file.csv:2` becomes («Дополнено из реестра ФРДО», «дата рождения, пол»); the source file and
+/// line are for the administrator's report, not for the page.
+pub fn extra_field(lang: Lang, key: &str, value: &str) -> (String, String) {
+    match (key, field(lang, key)) {
+        ("filled_from", Some(label)) => {
+            let fields = value.split_once(": ").map_or(value, |(f, _)| f);
+            let named: Vec<&str> = fields
+                .split(", ")
+                .map(|f| field(lang, f.trim()).unwrap_or(f))
+                .collect();
+            (label.to_string(), named.join(", "))
+        }
+        (_, Some(label)) => (label.to_string(), value.to_string()),
+        (_, None) => (key.to_string(), value.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +180,25 @@ mod tests {
             "завершил обучение"
         );
         assert_eq!(outcome(Lang::En, Outcome::Expelled, f), "expelled");
+    }
+
+    #[test]
+    fn importer_fields_are_named_without_source_lines() {
+        assert_eq!(
+            extra_field(
+                Lang::Ru,
+                "filled_from",
+                "birth_date, sex: frdo-pp-bu-25-1.csv:2"
+            ),
+            (
+                "Дополнено из реестра ФРДО".into(),
+                "дата рождения, пол".into()
+            )
+        );
+        assert_eq!(
+            extra_field(Lang::Ru, "Гражданство", "RU"),
+            ("Гражданство".into(), "RU".into())
+        );
     }
 
     #[test]

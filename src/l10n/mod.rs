@@ -11,7 +11,8 @@ mod plural;
 
 pub use format::{date, number, number_lang, opt_date, size};
 pub use labels::{
-    MARKS, control, grade, grade_short, mark, order_kind, outcome, programme_kind, scale, sex,
+    MARKS, control, extra_field, field, grade, grade_short, mark, order_kind, outcome,
+    programme_kind, scale, sex,
 };
 pub use plural::nouns;
 pub use plural::{Noun, agree, plural_ru};

@@ -121,8 +121,10 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn extra(e: &Extra) -> Vec<(String, String)> {
-    e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+fn extra(lang: Lang, e: &Extra) -> Vec<(String, String)> {
+    e.iter()
+        .map(|(k, v)| l10n::extra_field(lang, k, v))
+        .collect()
 }
 
 fn origin(o: &Origin) -> String {
@@ -669,7 +671,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
         phone: x.phone.clone().unwrap_or_default(),
         platform_ids: x.platform_ids.join(", "),
         source: origin(&x.origin),
-        extra: extra(&x.extra),
+        extra: extra(c.lang, &x.extra),
         enrolments: enrolments.iter().map(|e| enrolment_view(c, e)).collect(),
         studies,
         results,
@@ -1157,7 +1159,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         end: l10n::date(g.end),
         curator: g.curator.clone(),
         source: origin(&g.origin),
-        extra: extra(&g.extra),
+        extra: extra(c.lang, &g.extra),
         learners,
         hours_total: c.num(lessons.iter().map(|x| x.hours).sum()),
         lessons: lessons
@@ -1231,7 +1233,7 @@ pub fn programme(c: &Ctx, p: &Programme) -> ProgrammePage {
         hours: p.hours,
         form: p.form.clone(),
         source: origin(&p.origin),
-        extra: extra(&p.extra),
+        extra: extra(c.lang, &p.extra),
         groups: c
             .l
             .groups_of_programme
