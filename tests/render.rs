@@ -463,3 +463,88 @@ fn templates_folder_from_the_config() {
     let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
     assert!(about.contains("<p>Шаблон из letopis.yaml</p>"), "{about}");
 }
+
+/// The text of a page as a reader sees it: tags removed (cells apart), whitespace collapsed.
+fn page_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn pages_read_as_a_clerk_writes_with_nothing_internal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
+    let data = a.join(ARCHIVE).join("data");
+    let read = |p: &str| std::fs::read_to_string(data.join(p)).unwrap();
+
+    let start = read("index.html");
+    let text = page_text(&start);
+    assert!(
+        text.contains("3 программы · 5 групп · 56 слушателей · 121 занятие"),
+        "{text}"
+    );
+    assert!(text.contains("14 слушателей") || text.contains("слушател"));
+    assert!(
+        !text.contains("слушатели:"),
+        "«слушатели: 14» on the start page"
+    );
+    assert!(
+        start.contains("href=\"retention.html\""),
+        "start page does not link the retention page"
+    );
+
+    let about = read("about.html");
+    for english in [
+        "readme",
+        "binary",
+        "attachment-file",
+        "grade_items",
+        "credit_transfers",
+    ] {
+        assert!(
+            !about.contains(&format!("<td>{english}</td>")),
+            "about page says {english:?}"
+        );
+    }
+    assert!(about.contains("<td>описание выгрузки</td><td>Markdown</td>"));
+
+    let retention = read("retention.html");
+    assert!(
+        retention.contains("<header class=\"site\">")
+            && retention.contains("href=\"learners/index.html\"")
+    );
+    assert!(!retention.contains("(learners)"));
+    assert!(
+        page_text(&retention).contains("Личные карточки слушателей, зачисления и итоги обучения")
+    );
+
+    // A woman's outcome agrees with her sex; nothing internal on any personal file.
+    let group = page_text(&read("groups/or-foto-25.html"));
+    assert!(
+        group.contains("Алёшина Гульнара Дмитриевна ЛД-2025-004 15.09.2025 завершила обучение")
+    );
+    for entry in std::fs::read_dir(data.join("learners")).unwrap() {
+        let html = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for internal in ["filled_from", "Источник:", ".csv:", "moodle_"] {
+            assert!(
+                !html.contains(internal),
+                "a personal file shows {internal:?}"
+            );
+        }
+    }
+    // Codes never break at their hyphens.
+    assert!(start.contains("<a class=\"code\" href=\"groups/pp-bu-25-1.html\">ПП-БУ-25-1</a>"));
+}

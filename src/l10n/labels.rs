@@ -159,6 +159,55 @@ pub fn extra_field(lang: Lang, key: &str, value: &str) -> (String, String) {
     }
 }
 
+/// What an input file was recognised as (`learners`, `config`, `readme`..., or several joined by
+/// `, ` for a workbook), as the «Об архиве» page names it.
+pub fn source_kind(lang: Lang, kind: &str) -> String {
+    kind.split(", ")
+        .map(|k| {
+            let (ru, en) = match k {
+                "programmes" => ("программы", "programmes"),
+                "groups" => ("группы", "groups"),
+                "learners" => ("слушатели", "learners"),
+                "enrolments" => ("зачисления", "enrolments"),
+                "orders" => ("приказы", "orders"),
+                "lessons" => ("занятия", "lessons"),
+                "attendance" => ("посещаемость", "attendance"),
+                "grade_items" => ("элементы контроля", "graded items"),
+                "grades" => ("оценки", "grades"),
+                "protocols" => ("протоколы аттестации", "attestation protocols"),
+                "protocol_results" => ("результаты аттестации", "attestation results"),
+                "issued_documents" => ("выданные документы", "issued documents"),
+                "awards" => ("награды и достижения", "awards"),
+                "portfolio" => ("портфолио", "portfolio"),
+                "credit_transfers" => ("зачёт результатов обучения", "credit transfers"),
+                "attachments" => ("вложения", "attachments"),
+                "config" => ("настройки архива", "archive settings"),
+                "document" => ("документ", "document"),
+                "readme" => ("описание выгрузки", "description of the export"),
+                "template" => ("шаблон", "template"),
+                "attachment-file" => ("файл вложения", "attachment file"),
+                "frdo" => ("реестр ФРДО", "FRDO register"),
+                "moodle-grades" => ("журнал оценок Moodle", "Moodle gradebook"),
+                "moodle-attendance" => ("посещаемость из Moodle", "Moodle attendance"),
+                "unrecognised" | "unknown" => ("не распознан", "not recognised"),
+                other => return other.to_string(),
+            };
+            pick(lang, ru, en).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The format of an input file: `csv`, `yaml`, `xlsx` stay as they are, the rest is named.
+pub fn source_format(lang: Lang, format: &str) -> String {
+    match format {
+        "binary" => pick(lang, "двоичный файл", "binary").to_string(),
+        "markdown" => "Markdown".to_string(),
+        "csv" | "yaml" | "xlsx" | "xls" | "ods" | "txt" => format.to_uppercase(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +248,18 @@ mod tests {
             extra_field(Lang::Ru, "Гражданство", "RU"),
             ("Гражданство".into(), "RU".into())
         );
+    }
+
+    #[test]
+    fn source_kinds_and_formats_in_russian() {
+        assert_eq!(source_kind(Lang::Ru, "readme"), "описание выгрузки");
+        assert_eq!(
+            source_kind(Lang::Ru, "learners, groups"),
+            "слушатели, группы"
+        );
+        assert_eq!(source_kind(Lang::En, "grade_items"), "graded items");
+        assert_eq!(source_format(Lang::Ru, "binary"), "двоичный файл");
+        assert_eq!(source_format(Lang::Ru, "csv"), "CSV");
     }
 
     #[test]

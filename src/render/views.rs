@@ -170,22 +170,28 @@ pub struct GroupSummary {
     pub start: String,
     pub end: String,
     pub learners: usize,
+    /// «14 слушателей».
+    pub learners_text: String,
 }
 
 pub fn start(c: &Ctx) -> StartPage {
     let p = c.p;
-    let t = i18n::strings(c.lang);
-    let counts = vec![
-        (t["count_programmes"].to_string(), p.programmes.len()),
-        (t["count_groups"].to_string(), p.groups.len()),
-        (t["count_learners"].to_string(), p.learners.len()),
-        (t["count_lessons"].to_string(), p.lessons.len()),
-        (t["count_grades"].to_string(), p.grades.len()),
-        (t["count_orders"].to_string(), p.orders.len()),
-        (t["count_issued"].to_string(), p.issued_documents.len()),
-        (t["count_attachments"].to_string(), p.attachments.len()),
-        (t["count_documents"].to_string(), p.documents.len()),
-    ];
+    use l10n::nouns::*;
+    // The noun agrees with its number: «3 программы · 5 групп · 56 слушателей · 121 занятие».
+    let counts = [
+        (PROGRAMME, p.programmes.len()),
+        (GROUP, p.groups.len()),
+        (LEARNER, p.learners.len()),
+        (LESSON, p.lessons.len()),
+        (GRADE, p.grades.len()),
+        (ORDER, p.orders.len()),
+        (ISSUED_DOCUMENT, p.issued_documents.len()),
+        (ATTACHMENT, p.attachments.len()),
+        (DOCUMENT, p.documents.len()),
+    ]
+    .into_iter()
+    .map(|(noun, n)| (noun.word(c.lang, n as u64).to_string(), n))
+    .collect();
     // year (of the group's start, newest first) → programme (by title) → groups (by id)
     type ByProgramme<'g> = BTreeMap<(String, String), Vec<&'g Group>>;
     let mut tree: BTreeMap<std::cmp::Reverse<i32>, ByProgramme> = BTreeMap::new();
@@ -233,15 +239,16 @@ pub fn start(c: &Ctx) -> StartPage {
 }
 
 fn group_summary(c: &Ctx, g: &Group) -> GroupSummary {
+    let learners =
+        c.l.enrolments_of_group
+            .get(g.id.as_str())
+            .map_or(0, |v| v.len());
     GroupSummary {
         group: c.group_link(&g.id),
         start: l10n::date(g.start),
         end: l10n::date(g.end),
-        learners: c
-            .l
-            .enrolments_of_group
-            .get(g.id.as_str())
-            .map_or(0, |v| v.len()),
+        learners,
+        learners_text: l10n::nouns::LEARNER.count(c.lang, learners as u64),
     }
 }
 
@@ -1409,8 +1416,8 @@ pub fn about(c: &Ctx) -> AboutPage {
                 } else {
                     c.link(&paths::raw(&s.path), s.path.clone())
                 },
-                kind: s.kind.clone(),
-                format: s.format.clone(),
+                kind: l10n::source_kind(c.lang, &s.kind),
+                format: l10n::source_format(c.lang, &s.format),
                 encoding: s.encoding.clone(),
                 size: l10n::size(c.lang, s.size),
                 bytes: s.size,
