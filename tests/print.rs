@@ -375,3 +375,51 @@ fn every_column_on_paper_if_any(page: &Path, sheets: &[String]) {
         );
     }
 }
+
+#[test]
+fn pages_read_on_a_phone_without_scrolling_sideways() {
+    let a = archive();
+    let mut pages: Vec<PathBuf> = [
+        "index.html",
+        "about.html",
+        "retention.html",
+        "orders.html",
+        "issued.html",
+        "transfers.html",
+        "protocols.html",
+        "search.html",
+        "learners/index.html",
+    ]
+    .iter()
+    .map(|p| a.data.join(p))
+    .collect();
+    for dir in ["learners", "groups", "print"] {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(a.data.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        pages.extend(v);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/width.cjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .args(pages.iter().map(|p| chromium::url(p)))
+        .current_dir(script.parent().unwrap())
+        .output()
+        .expect("node (see .ci/run)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wide: Vec<&serde_json::Value> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["width"].as_u64().unwrap() > 390)
+        .collect();
+    assert!(report.as_array().unwrap().len() > 60);
+    assert!(wide.is_empty(), "pages wider than a phone: {wide:#?}");
+}

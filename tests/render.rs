@@ -545,6 +545,30 @@ fn pages_read_as_a_clerk_writes_with_nothing_internal() {
             );
         }
     }
+    // The personal file opens with a summary; an expelled learner's lessons end with expulsion.
+    let file = page_text(&read("learners/ld-2025-019.html"));
+    let summary = &file[file.find("Сводка").unwrap()..file.find("Карточка слушателя").unwrap()];
+    for needle in [
+        "Группа ПП-БУ-25-1 Программа Бухгалтерский учёт и налогообложение Профессиональная переподготовка, 256 часов",
+        "Срок обучения 03.02.2025–28.11.2025 Итог завершил обучение",
+        "Итоговая аттестация 3 (удовлетворительно), протокол № ИА-БУ-25-1 от 17.11.2025",
+        "Диплом о профессиональной переподготовке, рег. № ПП-25/003, выдан 28.11.2025",
+    ] {
+        assert!(
+            summary.contains(needle),
+            "summary lacks {needle:?}: {summary}"
+        );
+    }
+    let expelled = page_text(&read("learners/ld-2025-015.html"));
+    assert!(
+        expelled.contains("Посещено занятий: 20 из 31 · Посещено часов: 80 из 124 · Пропуски: 11 · отчислена 20.05.2025, занятия после отчисления не учитываются"),
+        "{expelled}"
+    );
+    let continuing = page_text(&read("groups/pp-bu-25-2.html"));
+    assert!(continuing.contains(
+        "Обучение группы продолжается после окончания периода архива (31.12.2025) до 26.06.2026"
+    ));
+    assert!(continuing.contains("— оценка, полученная на этом занятии"));
     // Codes never break at their hyphens.
     assert!(start.contains("<a class=\"code\" href=\"groups/pp-bu-25-1.html\">ПП-БУ-25-1</a>"));
 }

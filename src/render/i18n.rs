@@ -222,6 +222,28 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "The original export files are kept unchanged in the raw/ folder.",
     ),
     ("sheet", "Лист", "Sheet"),
+    ("summary", "Сводка", "Summary"),
+    (
+        "legend_grades",
+        "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка называет элемент контроля)",
+        "a number, P or F in a cell is a grade given at that lesson (on screen its tooltip names the graded item)",
+    ),
+    (
+        "contents",
+        "Разделы личного дела",
+        "Sections of the personal file",
+    ),
+    ("study_dates", "Срок обучения", "Period of study"),
+    (
+        "final_attestation",
+        "Итоговая аттестация",
+        "Final attestation",
+    ),
+    (
+        "after_expulsion",
+        "занятия после отчисления не учитываются",
+        "lessons after the expulsion are not counted",
+    ),
     ("personal_file_lower", "личное дело", "personal file"),
     (
         "extract_learner",

@@ -327,6 +327,10 @@ pub fn learners_index(c: &Ctx) -> LearnersIndex {
 
 #[derive(Serialize)]
 pub struct LearnerPage {
+    /// What the file says in a few lines, before the long tables: one entry per enrolment.
+    pub summary: Vec<SummaryView>,
+    /// Issued documents that name no group (from the FRDO register), for the summary.
+    pub other_documents: Vec<Link>,
     pub id: String,
     pub full_name: String,
     pub birth_date: String,
@@ -363,6 +367,10 @@ pub struct EnrolmentView {
 /// One group as seen from a learner's personal file: attendance and grades with totals.
 #[derive(Serialize)]
 pub struct StudyView {
+    /// `study-<slug>`: the section's anchor for the index of the personal file.
+    pub anchor: String,
+    /// «отчислена 20.05.2025»: lessons after that date are not counted.
+    pub expelled: Option<String>,
     pub group: Link,
     pub programme: String,
     pub attendance: Vec<AttendanceRow>,
@@ -464,6 +472,89 @@ fn outcome_class(o: Outcome) -> &'static str {
         Outcome::Completed => "completed",
         Outcome::Expelled => "expelled",
     }
+}
+
+/// One enrolment of a personal file's summary.
+#[derive(Serialize)]
+pub struct SummaryView {
+    pub group: Link,
+    pub programme: String,
+    pub programme_kind: String,
+    pub hours: String,
+    pub dates: String,
+    pub outcome: String,
+    pub outcome_class: String,
+    /// The final attestation's result and its protocol.
+    pub final_result: Option<String>,
+    pub documents: Vec<Link>,
+}
+
+fn summary_view(c: &Ctx, x: &Learner, e: &Enrolment) -> SummaryView {
+    let l = c.l;
+    let programme = l
+        .group
+        .get(e.group.as_str())
+        .and_then(|g| l.programme.get(g.programme.as_str()));
+    let final_result = l
+        .results_of_learner
+        .get(x.id.as_str())
+        .into_iter()
+        .flatten()
+        .filter_map(|r| l.protocol.get(r.protocol.as_str()).map(|pr| (r, pr)))
+        .filter(|(_, pr)| pr.group == e.group && pr.kind == Control::Final)
+        .map(|(r, pr)| {
+            format!(
+                "{}, {} № {} {} {}",
+                r.result,
+                i18n::strings(c.lang)["protocol"].to_lowercase(),
+                pr.id,
+                l10n::pick(c.lang, "от", "of"),
+                l10n::date(pr.date)
+            )
+        })
+        .next_back();
+    let documents = l
+        .issued_of_learner
+        .get(x.id.as_str())
+        .into_iter()
+        .flatten()
+        .filter(|d| d.group.as_deref() == Some(e.group.as_str()))
+        .map(|d| document_line(c, d))
+        .collect();
+    SummaryView {
+        group: c.group_link(&e.group),
+        programme: programme.map(|p| p.title.clone()).unwrap_or_default(),
+        programme_kind: programme
+            .map(|p| l10n::programme_kind(c.lang, p.kind).to_string())
+            .unwrap_or_default(),
+        hours: programme
+            .map(|p| l10n::nouns::HOUR.count(c.lang, p.hours as u64))
+            .unwrap_or_default(),
+        dates: match e.outcome_date {
+            Some(end) => format!("{}–{}", l10n::date(e.date), l10n::date(end)),
+            None => format!("{} {}", l10n::pick(c.lang, "с", "from"), l10n::date(e.date)),
+        },
+        outcome: l10n::outcome(c.lang, e.outcome, x.sex).to_string(),
+        outcome_class: outcome_class(e.outcome).to_string(),
+        final_result,
+        documents,
+    }
+}
+
+/// «Диплом о профессиональной переподготовке, рег. № ПП-25/003, выдан 28.11.2025», linked to its
+/// extract.
+fn document_line(c: &Ctx, d: &IssuedDocument) -> Link {
+    c.link(
+        &super::print::issued(&d.reg_number),
+        format!(
+            "{}, {} {}, {} {}",
+            d.kind,
+            l10n::pick(c.lang, "рег. №", "reg. no."),
+            d.reg_number,
+            l10n::pick(c.lang, "выдан", "issued"),
+            l10n::date(d.issue_date)
+        ),
+    )
 }
 
 fn sex_of(c: &Ctx, learner: &str) -> Option<Sex> {
@@ -576,17 +667,31 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             rows.sort_by(|a, b| {
                 (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id))
             });
-            let lessons = l.lessons_of_group.get(gid);
-            let lessons_total = lessons.map_or(0, |v| v.len());
-            let hours_total: f64 = lessons.into_iter().flatten().map(|x| x.hours).sum();
-            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
-            let lessons_attended = rows.iter().filter(|r| attended(r.1.mark)).count();
-            let hours_attended: f64 = rows
+            // An expelled learner's lessons end with the expulsion: later lessons are neither
+            // due nor missed (any mark recorded after it is still listed below).
+            let expelled_on = enrolments
                 .iter()
+                .filter(|e| e.group == gid && e.outcome == Outcome::Expelled)
+                .filter_map(|e| e.outcome_date)
+                .max();
+            let due = |d: chrono::NaiveDate| expelled_on.is_none_or(|end| d <= end);
+            let lessons: Vec<&&Lesson> = l
+                .lessons_of_group
+                .get(gid)
+                .into_iter()
+                .flatten()
+                .filter(|les| due(les.date))
+                .collect();
+            let lessons_total = lessons.len();
+            let hours_total: f64 = lessons.iter().map(|x| x.hours).sum();
+            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
+            let counted = || rows.iter().filter(|r| due(r.0.date));
+            let lessons_attended = counted().filter(|r| attended(r.1.mark)).count();
+            let hours_attended: f64 = counted()
                 .filter(|r| attended(r.1.mark))
                 .map(|r| r.0.hours)
                 .sum();
-            let absences = rows.iter().filter(|r| !attended(r.1.mark)).count();
+            let absences = counted().filter(|r| !attended(r.1.mark)).count();
             let attendance = rows
                 .iter()
                 .map(|(les, a)| AttendanceRow {
@@ -619,6 +724,14 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 ))
             });
             StudyView {
+                anchor: paths::anchor("study", gid),
+                expelled: expelled_on.map(|d| {
+                    format!(
+                        "{} {}",
+                        l10n::outcome(c.lang, Outcome::Expelled, x.sex),
+                        l10n::date(d)
+                    )
+                }),
                 group: c.group_link(gid),
                 programme: l
                     .group
@@ -666,6 +779,19 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
         })
         .collect();
     LearnerPage {
+        summary: enrolments.iter().map(|e| summary_view(c, x, e)).collect(),
+        other_documents: l
+            .issued_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|d| {
+                d.group
+                    .as_deref()
+                    .is_none_or(|g| !enrolments.iter().any(|e| e.group == g))
+            })
+            .map(|d| document_line(c, d))
+            .collect(),
         id: x.id.clone(),
         full_name: x.full_name(),
         birth_date: l10n::opt_date(x.birth_date),
@@ -730,6 +856,8 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
 
 #[derive(Serialize)]
 pub struct GroupPage {
+    /// Said when the group's studies go on after the end of the archive's period.
+    pub continues: Option<String>,
     pub id: String,
     /// The print set of all the group's personal files.
     pub files_print: Link,
@@ -1154,7 +1282,24 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
     };
 
     let programme = l.programme.get(g.programme.as_str());
+    let period_end = c.p.config.period.end;
     GroupPage {
+        continues: (g.end > period_end).then(|| match c.lang {
+            Lang::Ru => format!(
+                "Обучение группы продолжается после окончания периода архива ({}) до {}: \
+                 записи после {} войдут в архив следующего периода.",
+                l10n::date(period_end),
+                l10n::date(g.end),
+                l10n::date(period_end)
+            ),
+            Lang::En => format!(
+                "The group's studies go on after the end of the archive's period ({}) until {}: \
+                 records after {} go into the next period's archive.",
+                l10n::date(period_end),
+                l10n::date(g.end),
+                l10n::date(period_end)
+            ),
+        }),
         id: g.id.clone(),
         files_print: c.link(&super::print::group_files(&g.id), g.id.clone()),
         programme: Some(c.programme_link(&g.programme)),
