@@ -7,6 +7,7 @@
 
 mod format;
 mod labels;
+mod log;
 mod plural;
 
 pub use format::{date, number, number_lang, opt_date, size};
@@ -14,6 +15,7 @@ pub use labels::{
     MARKS, control, extra_field, field, grade, grade_short, mark, order_kind, outcome,
     programme_kind, scale, sex, source_format, source_kind,
 };
+pub use log::log_details;
 pub use plural::nouns;
 pub use plural::{Noun, agree, plural_ru};
 
