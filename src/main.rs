@@ -1,6 +1,4 @@
-use clap::Parser;
-
 fn main() {
-    let cli = letopis::cmd::Cli::parse();
+    let cli = letopis::cmd::args::parse();
     std::process::exit(letopis::cmd::run(cli));
 }
