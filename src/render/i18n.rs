@@ -224,6 +224,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sheet", "Лист", "Sheet"),
     ("summary", "Сводка", "Summary"),
     (
+        "issued_for",
+        "Выписка выдана для представления",
+        "Issued to be presented",
+    ),
+    (
+        "issued_for_default",
+        "по месту требования",
+        "where required",
+    ),
+    (
         "legend_grades",
         "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка называет элемент контроля)",
         "a number, P or F in a cell is a grade given at that lesson (on screen its tooltip names the graded item)",

@@ -57,7 +57,12 @@ impl<'a> Ctx<'a> {
     }
     fn order_link(&self, id: &str) -> Link {
         let text = match self.l.order.get(id) {
-            Some(o) => format!("№ {} от {}", o.id, l10n::date(o.date)),
+            Some(o) => format!(
+                "№ {} {} {}",
+                o.id,
+                l10n::pick(self.lang, "от", "of"),
+                l10n::date(o.date)
+            ),
             None => id.to_string(),
         };
         let text = if self.lang == Lang::En {
