@@ -208,6 +208,36 @@ pub fn source_format(lang: Lang, format: &str) -> String {
     }
 }
 
+/// The words of a retention term live with the other words (the type lives in `model`).
+impl crate::model::retention::Term {
+    /// `5 лет`, `1 год 6 месяцев`, `постоянно`.
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Self::Permanent => match lang {
+                Lang::Ru => "постоянно".into(),
+                Lang::En => "permanent".into(),
+            },
+            Self::Months { months, .. } => {
+                let (y, m) = (months / 12, months % 12);
+                let mut parts = Vec::new();
+                if y > 0 {
+                    parts.push(match lang {
+                        Lang::Ru => super::nouns::YEAR.count(Lang::Ru, y as u64),
+                        Lang::En => format!("{y} year{}", if y == 1 { "" } else { "s" }),
+                    });
+                }
+                if m > 0 || y == 0 {
+                    parts.push(match lang {
+                        Lang::Ru => super::nouns::MONTH.count(Lang::Ru, m as u64),
+                        Lang::En => format!("{m} month{}", if m == 1 { "" } else { "s" }),
+                    });
+                }
+                parts.join(" ")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -405,6 +405,8 @@ pub struct GradeRow {
     pub value: String,
     pub date: String,
     pub comment: Option<String>,
+    /// The export's other values of the grade (Moodle's letter or percentage beside the points).
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -432,6 +434,8 @@ pub struct IssuedView {
     pub issue_date: String,
     pub duplicate: bool,
     pub received_by: Option<String>,
+    /// Columns of the source (the FRDO register's own) that have no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -599,6 +603,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
         issue_date: l10n::date(d.issue_date),
         duplicate: d.duplicate,
         received_by: d.received_by.clone(),
+        extra: extra(c.lang, &d.extra),
     }
 }
 
@@ -759,6 +764,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                         value: l10n::grade(c.lang, g.value),
                         date: l10n::opt_date(g.date.or(it.date)),
                         comment: g.comment.clone(),
+                        extra: extra(c.lang, &g.extra),
                     })
                     .collect(),
             }
