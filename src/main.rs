@@ -1,8 +1,7 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = letopis::cmd::Cli::parse();
+    let cli = letopis::cmd::args::parse();
     let code = letopis::cmd::run(cli);
     // A command that failed because a signal's cleanup removed its folders: the handler ends the
     // process (code 130) once the cleanup is done.

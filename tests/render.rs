@@ -189,8 +189,11 @@ fn builds_sample_on_two_media_with_working_links() {
             }
         }
         if page.as_path() != Path::new("search.html") {
+            // The only script outside search writes the print date; navigation needs none.
+            let scripts = html.matches("<script").count();
+            let print_date = html.matches("assets/print.js\"></script>").count();
             assert!(
-                !html.contains("<script"),
+                scripts == print_date && scripts <= 1,
                 "{} has a script: navigation must work without JavaScript",
                 page.display()
             );
@@ -219,9 +222,13 @@ fn learner_page_shows_card_grades_and_certification() {
         "Промежуточное тестирование по модулям 1–3",
         "<td class=\"grade\">65,5</td>",
         "href=\"../groups/pk-tsos-24-2.html\"",
-        "Руководитель ____________________ / Виноградова Марина Сергеевна /",
+        "Выписка из личного дела обучающегося",
+        "contenteditable=\"true\">Директор</td>",
+        "contenteditable=\"true\">Виноградова Марина Сергеевна</td>",
         "М.П.",
-        "Дата печати: 20.01.2026",
+        // Filled in at print time by assets/print.js; blank to fill by hand without it.
+        "Дата печати: <span class=\"print-date\">«___» ____________ 20__ г.</span>",
+        "Всего прошито, пронумеровано и скреплено печатью",
     ] {
         assert!(page.contains(needle), "learner page lacks {needle:?}");
     }
@@ -232,7 +239,7 @@ fn learner_page_shows_card_grades_and_certification() {
     );
     // The group journal has the grid with lesson anchors.
     let group = std::fs::read_to_string(data.join("groups/pk-tsos-24-2.html")).unwrap();
-    assert!(group.contains("class=\"grid-box\""));
+    assert!(group.contains("class=\"grid-box screen-only\""));
     assert!(group.contains("id=\"lesson-tsos-24-2-z15\""));
     assert!(
         group.contains("<a href=\"../learners/ld-2024-119.html\">Белоусова Анна Андреевна</a>")
@@ -455,4 +462,113 @@ fn templates_folder_from_the_config() {
     ok(&build(&input, &[&a]));
     let about = std::fs::read_to_string(a.join(ARCHIVE).join("data/about.html")).unwrap();
     assert!(about.contains("<p>Шаблон из letopis.yaml</p>"), "{about}");
+}
+
+/// The text of a page as a reader sees it: tags removed (cells apart), whitespace collapsed.
+fn page_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn pages_read_as_a_clerk_writes_with_nothing_internal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
+    let data = a.join(ARCHIVE).join("data");
+    let read = |p: &str| std::fs::read_to_string(data.join(p)).unwrap();
+
+    let start = read("index.html");
+    let text = page_text(&start);
+    assert!(
+        text.contains("3 программы · 5 групп · 56 слушателей · 121 занятие"),
+        "{text}"
+    );
+    assert!(text.contains("14 слушателей") || text.contains("слушател"));
+    assert!(
+        !text.contains("слушатели:"),
+        "«слушатели: 14» on the start page"
+    );
+    assert!(
+        start.contains("href=\"retention.html\""),
+        "start page does not link the retention page"
+    );
+
+    let about = read("about.html");
+    for english in [
+        "readme",
+        "binary",
+        "attachment-file",
+        "grade_items",
+        "credit_transfers",
+    ] {
+        assert!(
+            !about.contains(&format!("<td>{english}</td>")),
+            "about page says {english:?}"
+        );
+    }
+    assert!(about.contains("<td>описание выгрузки</td><td>Markdown</td>"));
+
+    let retention = read("retention.html");
+    assert!(
+        retention.contains("<header class=\"site\">")
+            && retention.contains("href=\"learners/index.html\"")
+    );
+    assert!(!retention.contains("(learners)"));
+    assert!(
+        page_text(&retention).contains("Личные карточки слушателей, зачисления и итоги обучения")
+    );
+
+    // A woman's outcome agrees with her sex; nothing internal on any personal file.
+    let group = page_text(&read("groups/or-foto-25.html"));
+    assert!(
+        group.contains("Алёшина Гульнара Дмитриевна ЛД-2025-004 15.09.2025 завершила обучение")
+    );
+    for entry in std::fs::read_dir(data.join("learners")).unwrap() {
+        let html = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for internal in ["filled_from", "Источник:", ".csv:", "moodle_"] {
+            assert!(
+                !html.contains(internal),
+                "a personal file shows {internal:?}"
+            );
+        }
+    }
+    // The personal file opens with a summary; an expelled learner's lessons end with expulsion.
+    let file = page_text(&read("learners/ld-2025-019.html"));
+    let summary = &file[file.find("Сводка").unwrap()..file.find("Карточка слушателя").unwrap()];
+    for needle in [
+        "Группа ПП-БУ-25-1 Программа Бухгалтерский учёт и налогообложение Профессиональная переподготовка, 256 часов",
+        "Срок обучения 03.02.2025–28.11.2025 Итог завершил обучение",
+        "Итоговая аттестация 3 (удовлетворительно), протокол № ИА-БУ-25-1 от 17.11.2025",
+        "Диплом о профессиональной переподготовке, рег. № ПП-25/003, выдан 28.11.2025",
+    ] {
+        assert!(
+            summary.contains(needle),
+            "summary lacks {needle:?}: {summary}"
+        );
+    }
+    let expelled = page_text(&read("learners/ld-2025-015.html"));
+    assert!(
+        expelled.contains("Посещено занятий: 20 из 31 · Посещено часов: 80 из 124 · Пропуски: 11 · отчислена 20.05.2025, занятия после отчисления не учитываются"),
+        "{expelled}"
+    );
+    let continuing = page_text(&read("groups/pp-bu-25-2.html"));
+    assert!(continuing.contains(
+        "Обучение группы продолжается после окончания периода архива (31.12.2025) до 26.06.2026"
+    ));
+    assert!(continuing.contains("— оценка, полученная на этом занятии"));
+    // Codes never break at their hyphens.
+    assert!(start.contains("<a class=\"code\" href=\"groups/pp-bu-25-1.html\">ПП-БУ-25-1</a>"));
 }

@@ -99,7 +99,7 @@ fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let style = ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} {per_sec}")
+    let style = ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     let bar = ProgressBar::new(len).with_style(style);

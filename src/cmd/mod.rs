@@ -1,5 +1,6 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
+pub mod args;
 pub mod build;
 pub mod check;
 pub mod dispose;

@@ -814,6 +814,9 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             );
         } else if entries[i].class == Class::Readme {
             s.kind = "readme".into();
+            if s.path.to_lowercase().ends_with(".md") {
+                s.format = "markdown".into();
+            }
         } else if s.kind != "unknown" {
             // A workbook or a platform export that was read.
         } else if let Some(errs) = found.unknown.get(&i)

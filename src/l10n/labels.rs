@@ -116,6 +116,98 @@ pub fn grade_short(lang: Lang, v: GradeValue) -> String {
     }
 }
 
+/// The name of a field Letopis itself records about a value (the keys of `extra` that importers
+/// write), or `None` for a field named by the organisation's own export.
+pub fn field(lang: Lang, key: &str) -> Option<&'static str> {
+    Some(match key {
+        "filled_from" => pick(
+            lang,
+            "Дополнено из реестра ФРДО",
+            "Completed from the FRDO register",
+        ),
+        "moodle_session" => pick(lang, "Занятие в Moodle", "Moodle session"),
+        "moodle_course" => pick(lang, "Курс в Moodle", "Moodle course"),
+        "moodle_column" => pick(
+            lang,
+            "Столбец журнала оценок Moodle",
+            "Moodle gradebook column",
+        ),
+        "moodle_module" => pick(lang, "Модуль курса Moodle", "Moodle module"),
+        "moodle_exported" => pick(lang, "Выгружено из Moodle", "Exported from Moodle"),
+        "birth_date" => pick(lang, "дата рождения", "date of birth"),
+        "snils" => pick(lang, "СНИЛС", "SNILS"),
+        "sex" => pick(lang, "пол", "sex"),
+        _ => return None,
+    })
+}
+
+/// A field recorded by an importer, as a reader sees it: `filled_from` = `birth_date, sex:
+/// file.csv:2` becomes («Дополнено из реестра ФРДО», «дата рождения, пол»); the source file and
+/// line are for the administrator's report, not for the page.
+pub fn extra_field(lang: Lang, key: &str, value: &str) -> (String, String) {
+    match (key, field(lang, key)) {
+        ("filled_from", Some(label)) => {
+            let fields = value.split_once(": ").map_or(value, |(f, _)| f);
+            let named: Vec<&str> = fields
+                .split(", ")
+                .map(|f| field(lang, f.trim()).unwrap_or(f))
+                .collect();
+            (label.to_string(), named.join(", "))
+        }
+        (_, Some(label)) => (label.to_string(), value.to_string()),
+        (_, None) => (key.to_string(), value.to_string()),
+    }
+}
+
+/// What an input file was recognised as (`learners`, `config`, `readme`..., or several joined by
+/// `, ` for a workbook), as the «Об архиве» page names it.
+pub fn source_kind(lang: Lang, kind: &str) -> String {
+    kind.split(", ")
+        .map(|k| {
+            let (ru, en) = match k {
+                "programmes" => ("программы", "programmes"),
+                "groups" => ("группы", "groups"),
+                "learners" => ("слушатели", "learners"),
+                "enrolments" => ("зачисления", "enrolments"),
+                "orders" => ("приказы", "orders"),
+                "lessons" => ("занятия", "lessons"),
+                "attendance" => ("посещаемость", "attendance"),
+                "grade_items" => ("элементы контроля", "graded items"),
+                "grades" => ("оценки", "grades"),
+                "protocols" => ("протоколы аттестации", "attestation protocols"),
+                "protocol_results" => ("результаты аттестации", "attestation results"),
+                "issued_documents" => ("выданные документы", "issued documents"),
+                "awards" => ("награды и достижения", "awards"),
+                "portfolio" => ("портфолио", "portfolio"),
+                "credit_transfers" => ("зачёт результатов обучения", "credit transfers"),
+                "attachments" => ("вложения", "attachments"),
+                "config" => ("настройки архива", "archive settings"),
+                "document" => ("документ", "document"),
+                "readme" => ("описание выгрузки", "description of the export"),
+                "template" => ("шаблон", "template"),
+                "attachment-file" => ("файл вложения", "attachment file"),
+                "frdo" => ("реестр ФРДО", "FRDO register"),
+                "moodle-grades" => ("журнал оценок Moodle", "Moodle gradebook"),
+                "moodle-attendance" => ("посещаемость из Moodle", "Moodle attendance"),
+                "unrecognised" | "unknown" => ("не распознан", "not recognised"),
+                other => return other.to_string(),
+            };
+            pick(lang, ru, en).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The format of an input file: `csv`, `yaml`, `xlsx` stay as they are, the rest is named.
+pub fn source_format(lang: Lang, format: &str) -> String {
+    match format {
+        "binary" => pick(lang, "двоичный файл", "binary").to_string(),
+        "markdown" => "Markdown".to_string(),
+        "csv" | "yaml" | "xlsx" | "xls" | "ods" | "txt" => format.to_uppercase(),
+        other => other.to_string(),
+    }
+}
+
 /// The words of a retention term live with the other words (the type lives in `model`).
 impl crate::model::retention::Term {
     /// `5 лет`, `1 год 6 месяцев`, `постоянно`.
@@ -167,6 +259,37 @@ mod tests {
             "завершил обучение"
         );
         assert_eq!(outcome(Lang::En, Outcome::Expelled, f), "expelled");
+    }
+
+    #[test]
+    fn importer_fields_are_named_without_source_lines() {
+        assert_eq!(
+            extra_field(
+                Lang::Ru,
+                "filled_from",
+                "birth_date, sex: frdo-pp-bu-25-1.csv:2"
+            ),
+            (
+                "Дополнено из реестра ФРДО".into(),
+                "дата рождения, пол".into()
+            )
+        );
+        assert_eq!(
+            extra_field(Lang::Ru, "Гражданство", "RU"),
+            ("Гражданство".into(), "RU".into())
+        );
+    }
+
+    #[test]
+    fn source_kinds_and_formats_in_russian() {
+        assert_eq!(source_kind(Lang::Ru, "readme"), "описание выгрузки");
+        assert_eq!(
+            source_kind(Lang::Ru, "learners, groups"),
+            "слушатели, группы"
+        );
+        assert_eq!(source_kind(Lang::En, "grade_items"), "graded items");
+        assert_eq!(source_format(Lang::Ru, "binary"), "двоичный файл");
+        assert_eq!(source_format(Lang::Ru, "csv"), "CSV");
     }
 
     #[test]

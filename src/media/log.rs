@@ -116,7 +116,7 @@ pub fn report_text(medium: &Path, lines: &[LogLine], lang: Lang) -> String {
                 action_name(&l.action, lang).to_string(),
                 l.archive.clone(),
                 outcome_name(&l.outcome, lang).to_string(),
-                l.details.clone(),
+                crate::l10n::log_details(lang, &l.details),
             ]
         }))
         .collect();
@@ -171,7 +171,7 @@ pub fn report_html(medium: &Path, lines: &[LogLine], lang: Lang) -> String {
             esc(action_name(&l.action, lang)),
             esc(&l.archive),
             esc(outcome_name(&l.outcome, lang)),
-            esc(&l.details)
+            esc(&crate::l10n::log_details(lang, &l.details))
         ));
     }
     s.push_str("</table>\n</body></html>\n");

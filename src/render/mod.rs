@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod i18n;
 mod index;
 pub mod markdown;
+pub mod print;
 mod templates;
 mod views;
 
@@ -107,6 +108,10 @@ enum Job {
     Attachments,
     About,
     Search,
+    GroupFiles(usize),
+    ProtocolExtract(usize),
+    IssuedExtract(usize),
+    OrderExtract(usize),
 }
 
 fn jobs(p: &Period) -> Vec<Job> {
@@ -123,12 +128,16 @@ fn jobs(p: &Period) -> Vec<Job> {
     ]);
     v.extend((0..p.documents.len()).map(Job::Document));
     v.extend([Job::Attachments, Job::About, Job::Search]);
+    v.extend((0..p.groups.len()).map(Job::GroupFiles));
+    v.extend((0..p.protocols.len()).map(Job::ProtocolExtract));
+    v.extend((0..p.issued_documents.len()).map(Job::IssuedExtract));
+    v.extend((0..p.orders.len()).map(Job::OrderExtract));
     v
 }
 
 /// Number of files [`render`] writes into the work folder for this period.
 pub fn page_count(p: &Period) -> usize {
-    jobs(p).len() + 2
+    jobs(p).len() + 3
 }
 
 /// Checks that an input-relative path stays inside its folder (the one rule:
@@ -158,7 +167,14 @@ pub fn render(
     templates.tera.global_context().insert("site", &site);
     let tera = &templates.tera;
 
-    for dir in ["learners", "groups", "programmes", "documents", "assets"] {
+    for dir in [
+        "learners",
+        "groups",
+        "programmes",
+        "documents",
+        "assets",
+        print::DIR,
+    ] {
         let d = work_dir.join(dir);
         std::fs::create_dir_all(&d).map_err(|e| RenderError::io(&d, e))?;
     }
@@ -174,6 +190,7 @@ pub fn render(
             let mut ctx = Context::new();
             ctx.insert("root", &fmt::root_of(&path));
             ctx.insert("title", &title);
+            ctx.insert("page_style", &print::page_style(&t, certify.as_ref()));
             ctx.insert("certify", &certify);
             ctx.insert("page_kind", kind);
             let page = page.map_err(|e| RenderError::Page {
@@ -207,6 +224,9 @@ pub fn render(
     let style = work_dir.join(paths::STYLE);
     std::fs::write(&style, &templates.style).map_err(|e| RenderError::io(&style, e))?;
     payload.add(paths::STYLE, style);
+    let script = work_dir.join(print::SCRIPT);
+    std::fs::write(&script, print::SCRIPT_TEXT).map_err(|e| RenderError::io(&script, e))?;
+    payload.add(print::SCRIPT, script);
     let archive = ArchiveInfo::of(period);
     let info = work_dir.join(ARCHIVE_INFO);
     let json = serde_json::to_string_pretty(&archive)
@@ -359,7 +379,7 @@ type Built = (
     String,
     &'static str,
     String,
-    bool,
+    Option<print::Extract>,
     &'static str,
     Result<tera::Value, tera::Error>,
 );
@@ -390,6 +410,10 @@ fn build_page(
         Job::Attachments => paths::ATTACHMENTS.to_string(),
         Job::About => paths::ABOUT.to_string(),
         Job::Search => paths::SEARCH.to_string(),
+        Job::GroupFiles(i) => print::group_files(&p.groups[i].id),
+        Job::ProtocolExtract(i) => print::protocol(&p.protocols[i].id),
+        Job::IssuedExtract(i) => print::issued(&p.issued_documents[i].reg_number),
+        Job::OrderExtract(i) => print::order(&p.orders[i].id),
     };
     let c = Ctx {
         p,
@@ -401,100 +425,140 @@ fn build_page(
         Job::Index => (
             "index.html",
             format!("{}: {}", t["archive"], period_title(p)),
-            false,
+            None,
             "index",
             value(&views::start(&c)),
         ),
         Job::LearnersIndex => (
             "learners.html",
             t["learners_index"].to_string(),
-            false,
+            None,
             "learners",
             value(&views::learners_index(&c)),
         ),
         Job::Learner(i) => (
             "learner.html",
             format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
-            true,
+            Some(print::learner_extract(t, &p.learners[i])),
             "learner",
             value(&views::learner(&c, &p.learners[i])),
         ),
         Job::Group(i) => (
             "group.html",
             format!("{} {}", t["journal"], p.groups[i].id),
-            true,
+            Some(print::group_extract(t, &p.groups[i])),
             "group",
             value(&views::group(&c, &p.groups[i])),
         ),
         Job::Programme(i) => (
             "programme.html",
             p.programmes[i].title.clone(),
-            false,
+            None,
             "programme",
             value(&views::programme(&c, &p.programmes[i])),
         ),
         Job::Orders => (
             "orders.html",
             t["orders"].to_string(),
-            true,
+            Some(print::register_extract(t, "orders")),
             "orders",
             value(&views::orders(&c)),
         ),
         Job::Issued => (
             "issued.html",
             t["issued"].to_string(),
-            true,
+            Some(print::register_extract(t, "issued")),
             "issued",
             value(&views::issued(&c)),
         ),
         Job::Protocols => (
             "protocols.html",
             t["protocols"].to_string(),
-            true,
+            Some(print::register_extract(t, "protocols")),
             "protocols",
             value(&views::protocols(&c)),
         ),
         Job::Transfers => (
             "transfers.html",
             t["transfers"].to_string(),
-            true,
+            Some(print::register_extract(t, "transfers")),
             "transfers",
             value(&views::transfers(&c)),
         ),
         Job::Documents => (
             "documents.html",
             t["documents"].to_string(),
-            false,
+            None,
             "documents",
             value(&views::documents(&c)),
         ),
         Job::Document(i) => (
             "document.html",
             p.documents[i].title.clone(),
-            false,
+            None,
             "document",
             value(&views::document(&c, &p.documents[i])),
         ),
         Job::Attachments => (
             "attachments.html",
             t["attachments"].to_string(),
-            false,
+            None,
             "attachments",
             value(&views::attachments(&c)),
         ),
         Job::About => (
             "about.html",
             t["about"].to_string(),
-            false,
+            None,
             "about",
             value(&views::about(&c)),
         ),
         Job::Search => (
             "search.html",
             t["search"].to_string(),
-            false,
+            None,
             "search",
             value(&views::search(&c)),
+        ),
+        Job::GroupFiles(i) => (
+            "group_files.html",
+            format!("{} {}", t["group_files"], p.groups[i].id),
+            Some(print::group_files_extract(t, p, &p.groups[i])),
+            "group-files",
+            value(&views::group_files(&c, &p.groups[i])),
+        ),
+        Job::ProtocolExtract(i) => (
+            "extract.html",
+            format!("{} № {}", t["protocol"], p.protocols[i].id),
+            Some(print::item_extract(
+                t,
+                "extract_protocol",
+                format!("{} № {}", t["protocol"], p.protocols[i].id),
+            )),
+            "extract",
+            value(&views::protocol_extract(&c, &p.protocols[i])),
+        ),
+        Job::IssuedExtract(i) => (
+            "extract.html",
+            format!("{} {}", t["reg_number"], p.issued_documents[i].reg_number),
+            Some(print::item_extract(
+                t,
+                "extract_issued_one",
+                format!("{} {}", t["reg_number"], p.issued_documents[i].reg_number),
+            )),
+            "extract",
+            value(&views::issued_extract(&c, &p.issued_documents[i])),
+        ),
+        Job::OrderExtract(i) => (
+            "extract.html",
+            format!("{} № {}", t["order"], p.orders[i].id),
+            Some(print::item_extract(
+                t,
+                "extract_order",
+                format!("{} № {}", t["order"], p.orders[i].id),
+            )),
+            "extract",
+            value(&views::order_extract(&c, &p.orders[i])),
         ),
     };
     (path, template, title, certify, kind, page)

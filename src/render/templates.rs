@@ -67,6 +67,21 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "protocol_block.html",
         include_str!("../../templates/protocol_block.html"),
     ),
+    (
+        "learner_body.html",
+        include_str!("../../templates/learner_body.html"),
+    ),
+    (
+        "print_head.html",
+        include_str!("../../templates/print_head.html"),
+    ),
+    ("certify.html", include_str!("../../templates/certify.html")),
+    ("binding.html", include_str!("../../templates/binding.html")),
+    (
+        "group_files.html",
+        include_str!("../../templates/group_files.html"),
+    ),
+    ("extract.html", include_str!("../../templates/extract.html")),
     // The retention page, rendered in parts so a large period's list is streamed.
     (
         "retention.html",

@@ -251,7 +251,7 @@ fn renders_every_page_with_payload() {
     assert!(learner.contains("Итоговый экзамен"));
     assert!(learner.contains("<td class=\"grade\">5</td>"));
     assert!(learner.contains("17.05.1990"));
-    assert!(learner.contains("Руководитель ____________________ / Петрова А. С. /"));
+    assert!(learner.contains("contenteditable=\"true\">Петрова А. С.</td>"));
     assert!(learner.contains("М.П."));
     assert!(learner.contains("href=\"../assets/style.css\""));
     assert!(learner.contains("href=\"../orders.html#order-12-k\""));
@@ -319,7 +319,9 @@ fn english_interface() {
     let learner = read(&tmp.path().join("w"), "learners/ld-001.html");
     assert!(learner.contains("<html lang=\"en\">"));
     assert!(learner.contains("Personal file: Смирнова Анна"));
-    assert!(learner.contains("Head ____________________ / Петрова А. С. /"));
+    assert!(learner.contains("contenteditable=\"true\">Петрова А. С.</td>"));
+    assert!(learner.contains("Extract from the learner"));
+    assert!(learner.contains("Sheet \" counter(page) \" of \" counter(pages)"));
 }
 
 #[test]

@@ -57,7 +57,12 @@ impl<'a> Ctx<'a> {
     }
     fn order_link(&self, id: &str) -> Link {
         let text = match self.l.order.get(id) {
-            Some(o) => format!("№ {} от {}", o.id, l10n::date(o.date)),
+            Some(o) => format!(
+                "№ {} {} {}",
+                o.id,
+                l10n::pick(self.lang, "от", "of"),
+                l10n::date(o.date)
+            ),
             None => id.to_string(),
         };
         let text = if self.lang == Lang::En {
@@ -121,8 +126,10 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn extra(e: &Extra) -> Vec<(String, String)> {
-    e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+fn extra(lang: Lang, e: &Extra) -> Vec<(String, String)> {
+    e.iter()
+        .map(|(k, v)| l10n::extra_field(lang, k, v))
+        .collect()
 }
 
 fn origin(o: &Origin) -> String {
@@ -168,22 +175,28 @@ pub struct GroupSummary {
     pub start: String,
     pub end: String,
     pub learners: usize,
+    /// «14 слушателей».
+    pub learners_text: String,
 }
 
 pub fn start(c: &Ctx) -> StartPage {
     let p = c.p;
-    let t = i18n::strings(c.lang);
-    let counts = vec![
-        (t["count_programmes"].to_string(), p.programmes.len()),
-        (t["count_groups"].to_string(), p.groups.len()),
-        (t["count_learners"].to_string(), p.learners.len()),
-        (t["count_lessons"].to_string(), p.lessons.len()),
-        (t["count_grades"].to_string(), p.grades.len()),
-        (t["count_orders"].to_string(), p.orders.len()),
-        (t["count_issued"].to_string(), p.issued_documents.len()),
-        (t["count_attachments"].to_string(), p.attachments.len()),
-        (t["count_documents"].to_string(), p.documents.len()),
-    ];
+    use l10n::nouns::*;
+    // The noun agrees with its number: «3 программы · 5 групп · 56 слушателей · 121 занятие».
+    let counts = [
+        (PROGRAMME, p.programmes.len()),
+        (GROUP, p.groups.len()),
+        (LEARNER, p.learners.len()),
+        (LESSON, p.lessons.len()),
+        (GRADE, p.grades.len()),
+        (ORDER, p.orders.len()),
+        (ISSUED_DOCUMENT, p.issued_documents.len()),
+        (ATTACHMENT, p.attachments.len()),
+        (DOCUMENT, p.documents.len()),
+    ]
+    .into_iter()
+    .map(|(noun, n)| (noun.word(c.lang, n as u64).to_string(), n))
+    .collect();
     // year (of the group's start, newest first) → programme (by title) → groups (by id)
     type ByProgramme<'g> = BTreeMap<(String, String), Vec<&'g Group>>;
     let mut tree: BTreeMap<std::cmp::Reverse<i32>, ByProgramme> = BTreeMap::new();
@@ -231,15 +244,16 @@ pub fn start(c: &Ctx) -> StartPage {
 }
 
 fn group_summary(c: &Ctx, g: &Group) -> GroupSummary {
+    let learners =
+        c.l.enrolments_of_group
+            .get(g.id.as_str())
+            .map_or(0, |v| v.len());
     GroupSummary {
         group: c.group_link(&g.id),
         start: l10n::date(g.start),
         end: l10n::date(g.end),
-        learners: c
-            .l
-            .enrolments_of_group
-            .get(g.id.as_str())
-            .map_or(0, |v| v.len()),
+        learners,
+        learners_text: l10n::nouns::LEARNER.count(c.lang, learners as u64),
     }
 }
 
@@ -318,6 +332,10 @@ pub fn learners_index(c: &Ctx) -> LearnersIndex {
 
 #[derive(Serialize)]
 pub struct LearnerPage {
+    /// What the file says in a few lines, before the long tables: one entry per enrolment.
+    pub summary: Vec<SummaryView>,
+    /// Issued documents that name no group (from the FRDO register), for the summary.
+    pub other_documents: Vec<Link>,
     pub id: String,
     pub full_name: String,
     pub birth_date: String,
@@ -354,6 +372,10 @@ pub struct EnrolmentView {
 /// One group as seen from a learner's personal file: attendance and grades with totals.
 #[derive(Serialize)]
 pub struct StudyView {
+    /// `study-<slug>`: the section's anchor for the index of the personal file.
+    pub anchor: String,
+    /// «отчислена 20.05.2025»: lessons after that date are not counted.
+    pub expelled: Option<String>,
     pub group: Link,
     pub programme: String,
     pub attendance: Vec<AttendanceRow>,
@@ -403,6 +425,8 @@ pub struct ResultView {
 pub struct IssuedView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub reg_number: String,
     pub learner: Link,
     pub group: Option<Link>,
@@ -461,6 +485,89 @@ fn outcome_class(o: Outcome) -> &'static str {
     }
 }
 
+/// One enrolment of a personal file's summary.
+#[derive(Serialize)]
+pub struct SummaryView {
+    pub group: Link,
+    pub programme: String,
+    pub programme_kind: String,
+    pub hours: String,
+    pub dates: String,
+    pub outcome: String,
+    pub outcome_class: String,
+    /// The final attestation's result and its protocol.
+    pub final_result: Option<String>,
+    pub documents: Vec<Link>,
+}
+
+fn summary_view(c: &Ctx, x: &Learner, e: &Enrolment) -> SummaryView {
+    let l = c.l;
+    let programme = l
+        .group
+        .get(e.group.as_str())
+        .and_then(|g| l.programme.get(g.programme.as_str()));
+    let final_result = l
+        .results_of_learner
+        .get(x.id.as_str())
+        .into_iter()
+        .flatten()
+        .filter_map(|r| l.protocol.get(r.protocol.as_str()).map(|pr| (r, pr)))
+        .filter(|(_, pr)| pr.group == e.group && pr.kind == Control::Final)
+        .map(|(r, pr)| {
+            format!(
+                "{}, {} № {} {} {}",
+                r.result,
+                i18n::strings(c.lang)["protocol"].to_lowercase(),
+                pr.id,
+                l10n::pick(c.lang, "от", "of"),
+                l10n::date(pr.date)
+            )
+        })
+        .next_back();
+    let documents = l
+        .issued_of_learner
+        .get(x.id.as_str())
+        .into_iter()
+        .flatten()
+        .filter(|d| d.group.as_deref() == Some(e.group.as_str()))
+        .map(|d| document_line(c, d))
+        .collect();
+    SummaryView {
+        group: c.group_link(&e.group),
+        programme: programme.map(|p| p.title.clone()).unwrap_or_default(),
+        programme_kind: programme
+            .map(|p| l10n::programme_kind(c.lang, p.kind).to_string())
+            .unwrap_or_default(),
+        hours: programme
+            .map(|p| l10n::nouns::HOUR.count(c.lang, p.hours as u64))
+            .unwrap_or_default(),
+        dates: match e.outcome_date {
+            Some(end) => format!("{}–{}", l10n::date(e.date), l10n::date(end)),
+            None => format!("{} {}", l10n::pick(c.lang, "с", "from"), l10n::date(e.date)),
+        },
+        outcome: l10n::outcome(c.lang, e.outcome, x.sex).to_string(),
+        outcome_class: outcome_class(e.outcome).to_string(),
+        final_result,
+        documents,
+    }
+}
+
+/// «Диплом о профессиональной переподготовке, рег. № ПП-25/003, выдан 28.11.2025», linked to its
+/// extract.
+fn document_line(c: &Ctx, d: &IssuedDocument) -> Link {
+    c.link(
+        &super::print::issued(&d.reg_number),
+        format!(
+            "{}, {} {}, {} {}",
+            d.kind,
+            l10n::pick(c.lang, "рег. №", "reg. no."),
+            d.reg_number,
+            l10n::pick(c.lang, "выдан", "issued"),
+            l10n::date(d.issue_date)
+        ),
+    )
+}
+
 fn sex_of(c: &Ctx, learner: &str) -> Option<Sex> {
     c.l.learner.get(learner).and_then(|x| x.sex)
 }
@@ -487,6 +594,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
     let anchor = paths::anchor("doc", &d.reg_number);
     IssuedView {
         link: c.link(&format!("{}#{anchor}", paths::ISSUED), d.reg_number.clone()),
+        print: c.link(&super::print::issued(&d.reg_number), d.reg_number.clone()),
         anchor,
         reg_number: d.reg_number.clone(),
         learner: c.learner_link(&d.learner),
@@ -497,7 +605,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
         issue_date: l10n::date(d.issue_date),
         duplicate: d.duplicate,
         received_by: d.received_by.clone(),
-        extra: extra(&d.extra),
+        extra: extra(c.lang, &d.extra),
     }
 }
 
@@ -571,17 +679,31 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             rows.sort_by(|a, b| {
                 (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id))
             });
-            let lessons = l.lessons_of_group.get(gid);
-            let lessons_total = lessons.map_or(0, |v| v.len());
-            let hours_total: f64 = lessons.into_iter().flatten().map(|x| x.hours).sum();
-            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
-            let lessons_attended = rows.iter().filter(|r| attended(r.1.mark)).count();
-            let hours_attended: f64 = rows
+            // An expelled learner's lessons end with the expulsion: later lessons are neither
+            // due nor missed (any mark recorded after it is still listed below).
+            let expelled_on = enrolments
                 .iter()
+                .filter(|e| e.group == gid && e.outcome == Outcome::Expelled)
+                .filter_map(|e| e.outcome_date)
+                .max();
+            let due = |d: chrono::NaiveDate| expelled_on.is_none_or(|end| d <= end);
+            let lessons: Vec<&&Lesson> = l
+                .lessons_of_group
+                .get(gid)
+                .into_iter()
+                .flatten()
+                .filter(|les| due(les.date))
+                .collect();
+            let lessons_total = lessons.len();
+            let hours_total: f64 = lessons.iter().map(|x| x.hours).sum();
+            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
+            let counted = || rows.iter().filter(|r| due(r.0.date));
+            let lessons_attended = counted().filter(|r| attended(r.1.mark)).count();
+            let hours_attended: f64 = counted()
                 .filter(|r| attended(r.1.mark))
                 .map(|r| r.0.hours)
                 .sum();
-            let absences = rows.iter().filter(|r| !attended(r.1.mark)).count();
+            let absences = counted().filter(|r| !attended(r.1.mark)).count();
             let attendance = rows
                 .iter()
                 .map(|(les, a)| AttendanceRow {
@@ -594,7 +716,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                     mark: l10n::mark(c.lang, a.mark).1.to_string(),
                     mark_class: i18n::mark_class(a.mark).to_string(),
                     remark: a.remark.clone(),
-                    extra: extra(&a.extra),
+                    extra: extra(c.lang, &a.extra),
                 })
                 .collect();
             let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
@@ -615,6 +737,14 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 ))
             });
             StudyView {
+                anchor: paths::anchor("study", gid),
+                expelled: expelled_on.map(|d| {
+                    format!(
+                        "{} {}",
+                        l10n::outcome(c.lang, Outcome::Expelled, x.sex),
+                        l10n::date(d)
+                    )
+                }),
                 group: c.group_link(gid),
                 programme: l
                     .group
@@ -637,7 +767,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                         value: l10n::grade(c.lang, g.value),
                         date: l10n::opt_date(g.date.or(it.date)),
                         comment: g.comment.clone(),
-                        extra: extra(&g.extra),
+                        extra: extra(c.lang, &g.extra),
                     })
                     .collect(),
             }
@@ -663,6 +793,19 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
         })
         .collect();
     LearnerPage {
+        summary: enrolments.iter().map(|e| summary_view(c, x, e)).collect(),
+        other_documents: l
+            .issued_of_learner
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|d| {
+                d.group
+                    .as_deref()
+                    .is_none_or(|g| !enrolments.iter().any(|e| e.group == g))
+            })
+            .map(|d| document_line(c, d))
+            .collect(),
         id: x.id.clone(),
         full_name: x.full_name(),
         birth_date: l10n::opt_date(x.birth_date),
@@ -675,7 +818,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
         phone: x.phone.clone().unwrap_or_default(),
         platform_ids: x.platform_ids.join(", "),
         source: origin(&x.origin),
-        extra: extra(&x.extra),
+        extra: extra(c.lang, &x.extra),
         enrolments: enrolments.iter().map(|e| enrolment_view(c, e)).collect(),
         studies,
         results,
@@ -727,7 +870,11 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
 
 #[derive(Serialize)]
 pub struct GroupPage {
+    /// Said when the group's studies go on after the end of the archive's period.
+    pub continues: Option<String>,
     pub id: String,
+    /// The print set of all the group's personal files.
+    pub files_print: Link,
     pub programme: Option<Link>,
     pub programme_kind: String,
     pub programme_hours: String,
@@ -790,6 +937,21 @@ pub struct GridPart {
 /// Lessons per printed journal table (A4 portrait at 7 pt).
 pub const PRINT_COLUMNS: usize = 16;
 
+/// Graded items per printed grades table (their titles are long; A4 portrait at 7 pt).
+pub const PRINT_GRADE_COLUMNS: usize = 6;
+
+/// Splits `n` columns into printed strips of `per` columns each.
+fn strips(n: usize, per: usize) -> Vec<GridPart> {
+    (0..n)
+        .step_by(per)
+        .map(|from| GridPart {
+            from,
+            to: (from + per).min(n),
+            last: from + per >= n,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 pub struct GridHead {
     pub n: usize,
@@ -818,6 +980,8 @@ pub struct Cell {
 pub struct GradeGrid {
     pub items: Vec<GradeHead>,
     pub rows: Vec<GradeGridRow>,
+    /// Column ranges of the printed grades: [`PRINT_GRADE_COLUMNS`] graded items per table.
+    pub parts: Vec<GridPart>,
 }
 
 #[derive(Serialize)]
@@ -840,6 +1004,8 @@ pub struct GradeGridRow {
 pub struct ProtocolView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub id: String,
     pub date: String,
     pub group: Link,
@@ -862,6 +1028,8 @@ pub struct ProtocolResultRow {
 pub struct OrderView {
     pub anchor: String,
     pub link: Link,
+    /// Its printable extract.
+    pub print: Link,
     pub id: String,
     pub date: String,
     pub kind: String,
@@ -892,6 +1060,7 @@ fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
             &format!("{}#{anchor}", paths::PROTOCOLS),
             format!("№ {}", pr.id),
         ),
+        print: c.link(&super::print::protocol(&pr.id), pr.id.clone()),
         anchor,
         id: pr.id.clone(),
         date: l10n::date(pr.date),
@@ -908,6 +1077,7 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
     let anchor = paths::anchor("order", &o.id);
     OrderView {
         link: c.order_link(&o.id),
+        print: c.link(&super::print::order(&o.id), o.id.clone()),
         anchor,
         id: o.id.clone(),
         date: l10n::date(o.date),
@@ -1053,14 +1223,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             }
         }
     }
-    let parts: Vec<GridPart> = (0..nl)
-        .step_by(PRINT_COLUMNS)
-        .map(|from| GridPart {
-            from,
-            to: (from + PRINT_COLUMNS).min(nl),
-            last: from + PRINT_COLUMNS >= nl,
-        })
-        .collect();
+    let parts = strips(nl, PRINT_COLUMNS);
     let grid = Grid {
         parts,
         head: lessons
@@ -1106,6 +1269,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         }
     }
     let grades = GradeGrid {
+        parts: strips(items.len(), PRINT_GRADE_COLUMNS),
         items: items
             .iter()
             .map(|it| GradeHead {
@@ -1132,8 +1296,26 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
     };
 
     let programme = l.programme.get(g.programme.as_str());
+    let period_end = c.p.config.period.end;
     GroupPage {
+        continues: (g.end > period_end).then(|| match c.lang {
+            Lang::Ru => format!(
+                "Обучение группы продолжается после окончания периода архива ({}) до {}: \
+                 записи после {} войдут в архив следующего периода.",
+                l10n::date(period_end),
+                l10n::date(g.end),
+                l10n::date(period_end)
+            ),
+            Lang::En => format!(
+                "The group's studies go on after the end of the archive's period ({}) until {}: \
+                 records after {} go into the next period's archive.",
+                l10n::date(period_end),
+                l10n::date(g.end),
+                l10n::date(period_end)
+            ),
+        }),
         id: g.id.clone(),
+        files_print: c.link(&super::print::group_files(&g.id), g.id.clone()),
         programme: Some(c.programme_link(&g.programme)),
         programme_kind: programme
             .map(|p| l10n::programme_kind(c.lang, p.kind).to_string())
@@ -1143,7 +1325,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         end: l10n::date(g.end),
         curator: g.curator.clone(),
         source: origin(&g.origin),
-        extra: extra(&g.extra),
+        extra: extra(c.lang, &g.extra),
         learners,
         hours_total: c.num(lessons.iter().map(|x| x.hours).sum()),
         lessons: lessons
@@ -1217,7 +1399,7 @@ pub fn programme(c: &Ctx, p: &Programme) -> ProgrammePage {
         hours: p.hours,
         form: p.form.clone(),
         source: origin(&p.origin),
-        extra: extra(&p.extra),
+        extra: extra(c.lang, &p.extra),
         groups: c
             .l
             .groups_of_programme
@@ -1393,8 +1575,8 @@ pub fn about(c: &Ctx) -> AboutPage {
                 } else {
                     c.link(&paths::raw(&s.path), s.path.clone())
                 },
-                kind: s.kind.clone(),
-                format: s.format.clone(),
+                kind: l10n::source_kind(c.lang, &s.kind),
+                format: l10n::source_format(c.lang, &s.format),
                 encoding: s.encoding.clone(),
                 size: l10n::size(c.lang, s.size),
                 bytes: s.size,
@@ -1437,5 +1619,74 @@ pub fn search(c: &Ctx) -> SearchPage {
     SearchPage {
         years: years.into_iter().rev().collect(),
         groups: c.p.groups.iter().map(|g| g.id.clone()).collect(),
+    }
+}
+
+// ---------------------------------------------------------------- print sets and extracts
+
+#[derive(Serialize)]
+pub struct GroupFilesPage {
+    pub group: Link,
+    pub files: Vec<PrintedFile>,
+}
+
+/// One personal file inside a group's print set.
+#[derive(Serialize)]
+pub struct PrintedFile {
+    /// The CSS page name that carries this learner's running head.
+    pub part: String,
+    pub title: String,
+    pub extract: super::print::Extract,
+    pub page: LearnerPage,
+}
+
+pub fn group_files(c: &Ctx, g: &Group) -> GroupFilesPage {
+    let t = i18n::strings(c.lang);
+    let files = super::print::group_learners(c.p, &g.id)
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| PrintedFile {
+            part: super::print::part_name(i),
+            title: format!("{}: {}", t["personal_file"], x.full_name()),
+            extract: super::print::learner_extract(&t, x),
+            page: learner(c, x),
+        })
+        .collect();
+    GroupFilesPage {
+        group: c.group_link(&g.id),
+        files,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProtocolExtractPage {
+    pub protocol: ProtocolView,
+}
+
+pub fn protocol_extract(c: &Ctx, pr: &Protocol) -> ProtocolExtractPage {
+    ProtocolExtractPage {
+        protocol: protocol_view(c, pr),
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssuedExtractPage {
+    pub document: IssuedView,
+}
+
+pub fn issued_extract(c: &Ctx, d: &IssuedDocument) -> IssuedExtractPage {
+    IssuedExtractPage {
+        document: issued_view(c, d),
+    }
+}
+
+#[derive(Serialize)]
+pub struct OrderExtractPage {
+    pub order: OrderView,
+}
+
+pub fn order_extract(c: &Ctx, o: &Order) -> OrderExtractPage {
+    OrderExtractPage {
+        order: order_view(c, o),
     }
 }

@@ -78,8 +78,20 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     let pick = |a: &'static str, b: &'static str| if ru { a } else { b };
     BTreeMap::from([
         ("title", pick("Сроки хранения", "Retention terms")),
-        ("back", pick("← К началу архива", "← Archive start")),
         ("about", pick("Об архиве", "About")),
+        ("home", pick("Главная", "Home")),
+        ("learners", pick("Слушатели", "Learners")),
+        ("orders", pick("Реестр приказов", "Register of orders")),
+        (
+            "issued",
+            pick("Журнал выдачи документов", "Register of issued documents"),
+        ),
+        (
+            "protocols",
+            pick("Протоколы аттестации", "Attestation protocols"),
+        ),
+        ("search", pick("Поиск", "Search")),
+        ("find", pick("Найти", "Search")),
         (
             "intro",
             pick(
@@ -126,7 +138,16 @@ pub fn render_to(
             kinds: r
                 .records
                 .iter()
-                .map(|k| format!("{} ({k})", kind_label(k, lang)))
+                .enumerate()
+                .map(|(i, k)| {
+                    // One phrase: «Личные карточки слушателей, зачисления и итоги обучения, …».
+                    let label = kind_label(k, lang);
+                    if i == 0 {
+                        label.to_string()
+                    } else {
+                        crate::l10n::lower_first(label)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             term: r.term.label(lang),
