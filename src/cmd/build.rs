@@ -23,6 +23,8 @@ pub struct Args {
     pub templates: Option<PathBuf>,
     /// Also write a deterministic `<name>.zip` beside the archive on each medium.
     pub zip: bool,
+    /// Sign the archive with this OpenSSH private key (else `signing_key:` of letopis.yaml).
+    pub sign: Option<PathBuf>,
     pub lang: Option<Lang>,
 }
 
@@ -95,6 +97,21 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
             .as_ref()
             .map(|t| args.folder.join(t))
     });
+    // The signing key is loaded before any work, so a wrong passphrase costs nothing.
+    let key_path = args.sign.clone().or_else(|| {
+        period
+            .config
+            .signing_key
+            .as_ref()
+            .map(|k| args.folder.join(k))
+    });
+    let signer = match key_path {
+        None => None,
+        Some(k) => Some(
+            crate::seal::sign::load_for_build(&k, &args.out)
+                .map_err(|t| t.get(lang).to_string())?,
+        ),
+    };
     let work = tempfile::Builder::new()
         .prefix("letopis-build-")
         .tempdir()
@@ -129,6 +146,7 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
         period: config.period.id.clone(),
         period_title: config.period.title.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        signer,
     };
     // The medium's list of periods is rendered from every archive found on it, after this one is
     // in place; `media` writes it atomically.

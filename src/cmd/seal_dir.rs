@@ -35,6 +35,9 @@ pub struct SealDirArgs {
     /// Записать рядом с архивом ещё и <имя>.zip с файлом .sha256
     #[arg(long)]
     pub zip: bool,
+    /// Подписать архив этим закрытым ключом (sign with this private key)
+    #[arg(long)]
+    pub sign: Option<PathBuf>,
     #[arg(long, default_value = "ru", value_parser = parse_lang)]
     pub lang: Lang,
 }
@@ -140,6 +143,16 @@ pub fn run(args: SealDirArgs) -> i32 {
             return 2;
         }
     };
+    let signer = match &args.sign {
+        None => None,
+        Some(k) => match crate::seal::sign::load_for_build(k, &args.out) {
+            Ok(s) => Some(s),
+            Err(t) => {
+                print_error(&t, lang);
+                return 2;
+            }
+        },
+    };
     let meta = BagMeta {
         source_organization: args.org.clone(),
         organization_address: args.address.clone(),
@@ -148,6 +161,7 @@ pub fn run(args: SealDirArgs) -> i32 {
         period: args.period.clone(),
         period_title: None,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        signer,
     };
     let opts = WriteOptions {
         index_html: Some(&media::default_index_html),

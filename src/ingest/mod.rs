@@ -161,6 +161,7 @@ fn unreadable_config() -> Config {
         retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
+        signing_key: None,
     }
 }
 
