@@ -298,3 +298,91 @@ fn resealed_forgeries_are_refused_by_the_signature_and_by_trust() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", both(&o));
 }
+
+#[test]
+fn the_paper_act_carries_the_root_digest_and_verify_checks_it() {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir(t.path().join("keys")).unwrap();
+    let fp = signed(t.path());
+    let o = sh(
+        "sha256sum tagmanifest-sha256.txt",
+        &t.path().join("A").join(NAME),
+    );
+    let digest = String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    for m in ["A", "B"] {
+        let act = fs::read_to_string(t.path().join(m).join("umc-2025-akt.html")).unwrap();
+        assert!(act.contains("Акт о формировании электронного архива"));
+        assert!(
+            act.contains(&format!("{}<br>{}", &digest[..32], &digest[32..])),
+            "{act}"
+        );
+        assert!(act.contains(&format!("--digest {digest}")));
+        assert!(act.contains(&fp));
+        assert!(act.contains("<svg") && act.contains("М.П."));
+        assert!(act.contains("2 файла, "), "{act}");
+    }
+    // The act is outside the bag: the medium still verifies, and the digest from paper checks it.
+    let o = letopis(&["verify", "A", "--digest", &digest], t.path());
+    assert!(o.status.success(), "{}", both(&o));
+    let other = digest.replace(&digest[..1], if &digest[..1] == "0" { "1" } else { "0" });
+    let o = letopis(&["verify", "A/umc-2025", "--digest", &other], t.path());
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(both(&o).contains("--digest"), "{}", both(&o));
+    assert!(
+        both(&o).contains("архив изменён и запечатан заново"),
+        "{}",
+        both(&o)
+    );
+    // Printed by a browser it is one page.
+    let chrome = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            t.path().join("profile").display()
+        ))
+        .arg(format!(
+            "--print-to-pdf={}",
+            t.path().join("act.pdf").display()
+        ))
+        .arg(format!(
+            "file://{}",
+            t.path().join("A/umc-2025-akt.html").display()
+        ))
+        .output();
+    let Ok(o) = chrome else {
+        eprintln!("SKIPPED: no chromium");
+        return;
+    };
+    assert!(o.status.success(), "{o:?}");
+    let info = Command::new("pdfinfo")
+        .arg(t.path().join("act.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("Pages:           1"),
+        "{info:?}"
+    );
+    let text = Command::new("pdftotext")
+        .arg(t.path().join("act.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&digest[..32]) && text.contains("М.П."),
+        "{text}"
+    );
+}

@@ -112,6 +112,21 @@ pub fn print_write_report(r: &WriteReport, lang: Lang, quiet: bool) -> i32 {
                 Lang::En => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
             }
         }
+        if !failed {
+            let act = m.medium.join(media::act::file_name(&r.archive_name));
+            if act.is_file() {
+                match lang {
+                    Lang::Ru => println!(
+                        "  акт о формировании архива: {} — распечатайте, подпишите и подшейте",
+                        act.display()
+                    ),
+                    Lang::En => println!(
+                        "  act of archive formation: {} — print, sign and file it",
+                        act.display()
+                    ),
+                }
+            }
+        }
         for n in &m.notes {
             println!("  {}", n.get(lang));
         }
