@@ -506,7 +506,11 @@ pub fn verify_paths(
     let mut notes = Vec::new();
     for t in &targets {
         match t {
-            Target::Zip(z) => checks.push(zipcheck::verify_zip(z)),
+            Target::Zip(z) => {
+                let c = zipcheck::verify_zip(z);
+                log_check(&c, &mut notes);
+                checks.push(c);
+            }
             Target::Bag(b) => {
                 let mut c = verify_bag(b);
                 apply_options(b, opts, &mut c);
