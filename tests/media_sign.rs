@@ -386,3 +386,54 @@ fn the_paper_act_carries_the_root_digest_and_verify_checks_it() {
         "{text}"
     );
 }
+
+#[test]
+fn build_signs_with_the_key_of_letopis_yaml_and_never_takes_a_key_from_the_input_folder() {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir(t.path().join("keys")).unwrap();
+    let o = letopis(&["keygen", "keys/org"], t.path());
+    assert!(o.status.success(), "{}", both(&o));
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let input = t.path().join("in");
+    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
+        let e = e.unwrap();
+        let to = input.join(e.path().strip_prefix(&sample).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&to).unwrap();
+        } else {
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    let yaml = fs::read_to_string(input.join("letopis.yaml")).unwrap();
+    fs::write(
+        input.join("letopis.yaml"),
+        format!("{yaml}\nsigning_key: ../keys/org\n"),
+    )
+    .unwrap();
+    let o = letopis(&["build", "in", "-q", "--out", "A", "--out", "B"], t.path());
+    assert!(o.status.success(), "{}", both(&o));
+    let public = fs::read_to_string(t.path().join("keys/org.pub")).unwrap();
+    fs::write(
+        t.path().join("allowed_signers"),
+        format!("letopis {public}"),
+    )
+    .unwrap();
+    let o = letopis(
+        &["verify", "A", "B", "--trust", "allowed_signers"],
+        t.path(),
+    );
+    assert!(o.status.success(), "{}", both(&o));
+    assert!(both(&o).contains("подпись верна"), "{}", both(&o));
+    // A key inside the input folder would be archived with the records: refused.
+    fs::copy(t.path().join("keys/org"), input.join("org")).unwrap();
+    let o = letopis(
+        &[
+            "build", "in", "-q", "--sign", "in/org", "--out", "C", "--out", "D",
+        ],
+        t.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(both(&o).contains("лежит в папке выгрузки"), "{}", both(&o));
+    assert!(!t.path().join("C").exists());
+}

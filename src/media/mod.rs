@@ -9,8 +9,8 @@
 pub mod act;
 pub mod compare;
 pub mod error;
+pub use crate::layout::fsio;
 pub mod expected;
-pub mod fsio;
 pub mod interrupt;
 pub mod log;
 pub mod medium;
@@ -26,10 +26,10 @@ pub use write::{
     list_archives, write_archive,
 };
 
-/// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
-pub const STAGING_PREFIX: &str = ".letopis-staging-";
 /// The medium's list of archives, replaced atomically after each build.
-pub const INDEX_HTML: &str = "index.html";
+pub use crate::layout::MEDIUM_INDEX as INDEX_HTML;
+/// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
+pub use crate::layout::STAGING_PREFIX;
 /// `sha256sum` line of the medium's `index.html`, so that the page is covered like the archives.
 pub const INDEX_SHA256: &str = "index.html.sha256";
 

@@ -3,7 +3,7 @@
 use super::error::MediaError;
 use super::{INDEX_HTML, STAGING_PREFIX, fsio, log};
 use crate::model::Text;
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag::{self, BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
 use crate::seal::hash::{self, CHUNK};
 use crate::seal::{BagMeta, Payload};
 use rayon::prelude::*;
@@ -209,13 +209,9 @@ pub fn write_archive(
     // Every medium exists, is one medium, is writable and is ours alone (locked), before anything
     // is written to any of them.
     let _locks = super::medium::prepare(media)?;
-    #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt;
-        let devs: Vec<Option<u64>> = media
-            .iter()
-            .map(|m| fs::metadata(m).ok().map(|md| md.dev()))
-            .collect();
+        // Device number on Unix, volume serial number on Windows.
+        let devs: Vec<Option<u64>> = media.iter().map(|m| fsio::device_id(m).ok()).collect();
         for i in 0..media.len() {
             for j in i + 1..media.len() {
                 if devs[i].is_some() && devs[i] == devs[j] {
@@ -530,24 +526,19 @@ pub(crate) fn log_note(medium: &Path, e: &io::Error) -> Text {
     )
 }
 
-/// The sealed archives on a medium: folders (not hidden) with a `bagit.txt`, sorted by name.
+/// The sealed archives on a medium ([`crate::layout::Medium::list`]), with their `bag-info.txt`.
 pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(medium)? {
-        let entry = entry?;
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
-        if name.starts_with('.') || !entry.path().join(BAGIT_TXT).is_file() {
-            continue;
-        }
-        let info = fs::read_to_string(entry.path().join(BAG_INFO_TXT))
-            .map(|t| bag::parse_bag_info(&t))
-            .unwrap_or_default();
-        out.push(SealedArchive { name, info });
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+    let listing = crate::layout::Medium::new(medium).list()?;
+    Ok(listing
+        .bags
+        .iter()
+        .map(|bag| SealedArchive {
+            name: bag.name(),
+            info: fs::read_to_string(bag.tag(BAG_INFO_TXT))
+                .map(|t| bag::parse_bag_info(&t))
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// A minimal list of archives for a medium, used when the caller has no renderer of its own
