@@ -438,3 +438,19 @@ fn the_readme_finds_an_added_file_with_coreutils_alone() {
     fs::write(bag.join("data/learners/l-002.html"), "<p>подложный</p>").unwrap();
     assert_eq!(run(), "data/learners/l-002.html\n");
 }
+
+#[test]
+fn a_deleted_index_sidecar_is_reported_but_a_medium_of_an_older_version_still_verifies() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, _b) = two_media(t.path());
+    fs::remove_file(a.join("index.html.sha256")).unwrap();
+    assert_fails_naming(t.path(), &["A"], &["отсутствует файл: index.html.sha256"]);
+    // An older medium: no sidecar, no root digests in its log.
+    let log = log_of(&a);
+    let old: String = log
+        .lines()
+        .map(|l| l.split(" root=").next().unwrap().to_string() + "\n")
+        .collect();
+    fs::write(a.join("letopis-log.tsv"), old).unwrap();
+    assert_eq!(verify(t.path(), &["A"]).0, 0);
+}

@@ -663,6 +663,9 @@ fn verify_medium(
         (Ok(m), _) if m.file_type().is_symlink() => c.problems.push(Problem::Symlink {
             file: INDEX_HTML.into(),
         }),
+        // Media written before index.html was covered have no sidecar and no root digests in
+        // their log: their page is not checked rather than reported missing.
+        (Ok(_), Err(_)) if expected.values().all(|e| e.root.is_none()) => {}
         (Ok(_), Err(_)) => c.problems.push(Problem::Missing {
             file: super::INDEX_SHA256.into(),
         }),
