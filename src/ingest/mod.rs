@@ -206,6 +206,36 @@ macro_rules! record_lists {
     };
 }
 
+/// Reads a `letopis.yaml` given on its own (`letopis retention --config`): the file, or the
+/// folder holding it. Errors name the file, line and column.
+pub fn read_config(path: &Path) -> Result<crate::model::Config, Text> {
+    let file = if path.is_dir() {
+        path.join(CONFIG_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        Text::new(
+            format!("{}: {e}", file.display()),
+            format!("{}: {e}", file.display()),
+        )
+    })?;
+    serde_yaml::from_str::<crate::model::Config>(&text).map_err(|e| {
+        if let Some((line, col, msg)) = crate::model::retention::locate_rule_error(&text, &e) {
+            let m = format!("{}:{line}:{col}: {msg}", file.display());
+            return Text::new(m.clone(), m);
+        }
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        Text::new(
+            format!("{}{at}: {e}", file.display()),
+            format!("{}{at}: {e}", file.display()),
+        )
+    })
+}
+
 /// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
 /// period must not be archived.
 pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
