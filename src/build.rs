@@ -30,6 +30,8 @@ pub struct Options<'a> {
     pub progress: bool,
     /// Advanced once per page rendered.
     pub page_progress: Option<&'a indicatif::ProgressBar>,
+    /// Signs the bag's tag manifest (see [`crate::seal::sign`]); from [`Build::signer`].
+    pub signer: Option<crate::seal::sign::Signer>,
 }
 
 /// Why a build stopped.
@@ -116,6 +118,41 @@ impl Build {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// The signing key: `key` (`build --sign`), else `signing_key:` of `letopis.yaml` (relative to
+    /// the input folder), loaded with `LETOPIS_KEY_PASSPHRASE`; refused when it lies on a medium.
+    pub fn signer(
+        &self,
+        key: Option<&Path>,
+        media: &[PathBuf],
+    ) -> Result<Option<crate::seal::sign::Signer>, BuildError> {
+        let path = key.map(Path::to_path_buf).or_else(|| {
+            self.period
+                .config
+                .signing_key
+                .as_ref()
+                .map(|k| self.folder.join(k))
+        });
+        let Some(path) = path else { return Ok(None) };
+        // Every file of the input folder goes into the archive: the private key must not be there.
+        if let (Ok(k), Ok(f)) = (path.canonicalize(), self.folder.canonicalize())
+            && k.starts_with(&f)
+        {
+            return Err(BuildError::Stage(Text::new(
+                format!(
+                    "закрытый ключ {} лежит в папке выгрузки: всё из неё попадает в архив; перенесите ключ в другое место и укажите путь к нему",
+                    path.display()
+                ),
+                format!(
+                    "the private key {} is inside the input folder, all of which goes into the archive; move it elsewhere and give its path",
+                    path.display()
+                ),
+            )));
+        }
+        crate::seal::sign::load_for_build(&path, media)
+            .map(Some)
+            .map_err(BuildError::Stage)
+    }
+
     /// Number of pages [`Build::render`] writes (for a progress bar).
     pub fn page_count(&self) -> usize {
         render::page_count(&self.period)
@@ -195,8 +232,8 @@ impl Rendered {
         Ok(self)
     }
 
-    /// The bag's `bag-info.txt` facts.
-    pub fn bag_meta(&self) -> BagMeta {
+    /// The bag's `bag-info.txt` facts (and its signing key).
+    pub fn bag_meta(&self, signer: Option<crate::seal::sign::Signer>) -> BagMeta {
         let config = &self.period.config;
         BagMeta {
             source_organization: config.organisation.name.clone(),
@@ -206,6 +243,7 @@ impl Rendered {
             period: config.period.id.clone(),
             period_title: config.period.title.clone(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            signer,
         }
     }
 
@@ -219,7 +257,7 @@ impl Rendered {
     ) -> Result<Report, BuildError> {
         check_media(media, draft)?;
         let name = self.period.config.archive_name();
-        let meta = self.bag_meta();
+        let meta = self.bag_meta(opts.signer.clone());
         let templates = &self.templates;
         let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
             let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;

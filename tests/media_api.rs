@@ -14,6 +14,7 @@ fn meta(name: &str, period: &str) -> BagMeta {
         period: period.into(),
         period_title: Some(format!("{period} учебный год")),
         tool_version: "0.1.0".into(),
+        signer: None,
     }
 }
 

@@ -374,3 +374,83 @@ fn pack_refuses_a_bag_that_does_not_verify() {
     assert!(err.contains("data/learners/l-001.html"), "{err}");
     assert!(!t.path().join("a.zip").exists());
 }
+
+#[test]
+fn names_that_validators_cannot_check_are_refused_by_check_with_a_hint() {
+    let t = tempfile::tempdir().unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/good");
+    let input = t.path().join("in");
+    for e in walkdir::WalkDir::new(&good).min_depth(1) {
+        let e = e.unwrap();
+        let to = input.join(e.path().strip_prefix(&good).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&to).unwrap();
+        } else {
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    fs::write(input.join("скан 100%.pdf"), "x").unwrap();
+    fs::write(input.join("a\nb.pdf"), "y").unwrap();
+    let o = letopis(&["check", "in"], t.path());
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    for name in ["скан 100%.pdf", "a\\nb.pdf"] {
+        assert!(
+            out.contains(&format!(
+                "{name}: ошибка: в имени файла есть «%» или перевод строки"
+            )),
+            "{out}"
+        );
+    }
+    assert!(out.contains("подсказка: переименуйте файл"), "{out}");
+    fs::remove_file(input.join("скан 100%.pdf")).unwrap();
+    fs::remove_file(input.join("a\nb.pdf")).unwrap();
+    assert_eq!(letopis(&["check", "in"], t.path()).status.code(), Some(0));
+}
+
+#[test]
+fn the_readme_finds_an_added_file_with_coreutils_alone() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, _b) = two_media(t.path());
+    let bag = a.join(NAME);
+    let readme = fs::read_to_string(bag.join("README.txt")).unwrap();
+    let commands: Vec<&str> = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.starts_with("find data -type f")
+                || l.starts_with("cut -c67-")
+                || l.starts_with("comm -23")
+        })
+        .collect();
+    assert_eq!(commands.len(), 3, "{readme}");
+    let run = || {
+        let o = Command::new("sh")
+            .args(["-c", &commands.join(" && ")])
+            .current_dir(&bag)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(run(), "");
+    fs::write(bag.join("data/learners/l-002.html"), "<p>подложный</p>").unwrap();
+    assert_eq!(run(), "data/learners/l-002.html\n");
+}
+
+#[test]
+fn a_deleted_index_sidecar_is_reported_but_a_medium_of_an_older_version_still_verifies() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, _b) = two_media(t.path());
+    fs::remove_file(a.join("index.html.sha256")).unwrap();
+    assert_fails_naming(t.path(), &["A"], &["отсутствует файл: index.html.sha256"]);
+    // An older medium: no sidecar, no root digests in its log.
+    let log = log_of(&a);
+    let old: String = log
+        .lines()
+        .map(|l| l.split(" root=").next().unwrap().to_string() + "\n")
+        .collect();
+    fs::write(a.join("letopis-log.tsv"), old).unwrap();
+    assert_eq!(verify(t.path(), &["A"]).0, 0);
+}

@@ -14,6 +14,8 @@ pub struct Args {
     pub templates: Option<PathBuf>,
     /// Also write a deterministic `<name>.zip` beside the archive on each medium.
     pub zip: bool,
+    /// Sign the archive with this OpenSSH private key (else `signing_key:` of letopis.yaml).
+    pub sign: Option<PathBuf>,
     pub lang: Option<Lang>,
 }
 
@@ -31,6 +33,11 @@ pub fn run(args: Args) -> i32 {
     for d in &loaded.diagnostics {
         eprintln!("{}", d.render(lang));
     }
+    // The signing key is loaded before any work, so a wrong passphrase costs nothing.
+    let signer = match loaded.signer(args.sign.as_deref(), &args.out) {
+        Ok(s) => s,
+        Err(e) => return fail(&e, lang),
+    };
     let bar = progress(
         args.quiet,
         loaded.page_count() as u64,
@@ -41,6 +48,7 @@ pub fn run(args: Args) -> i32 {
         zip: args.zip,
         progress: !args.quiet,
         page_progress: Some(&bar),
+        signer,
     };
     let report = loaded
         .render(&opts)

@@ -6,6 +6,7 @@ pub mod check;
 pub mod dispose;
 pub mod init;
 pub mod init_templates;
+pub mod keygen;
 pub mod log;
 pub mod pack;
 pub mod repair;
@@ -61,6 +62,10 @@ pub enum Command {
         /// Записать рядом с архивом ещё и воспроизводимый zip с файлом .sha256 (also write a zip)
         #[arg(long)]
         zip: bool,
+        /// Подписать архив закрытым ключом организации (letopis keygen); иначе signing_key: из
+        /// letopis.yaml (sign the archive with this private key)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -73,6 +78,8 @@ pub enum Command {
     Pack(pack::PackArgs),
     /// Показать журнал записей и проверок носителя
     Log(log::LogArgs),
+    /// Создать ключ подписи организации Ed25519 (OpenSSH) для build --sign
+    Keygen(keygen::KeygenArgs),
     /// Запечатать готовую папку как архив на носители (служебная команда)
     #[command(hide = true)]
     SealDir(seal_dir::SealDirArgs),
@@ -124,6 +131,7 @@ pub fn run(cli: Cli) -> i32 {
             quiet,
             templates,
             zip,
+            sign,
             lang,
         } => build::run(build::Args {
             folder,
@@ -132,12 +140,14 @@ pub fn run(cli: Cli) -> i32 {
             quiet,
             templates,
             zip,
+            sign,
             lang: lang.map(Lang::from),
         }),
         Command::Verify(a) => verify::run(a),
         Command::Repair(a) => repair::run(a),
         Command::Pack(a) => pack::run(a),
         Command::Log(a) => log::run(a),
+        Command::Keygen(a) => keygen::run(a),
         Command::SealDir(a) => seal_dir::run(a),
         Command::Search(a) => search::run(a),
         Command::Init {

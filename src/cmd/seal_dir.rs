@@ -35,6 +35,9 @@ pub struct SealDirArgs {
     /// Записать рядом с архивом ещё и <имя>.zip с файлом .sha256
     #[arg(long)]
     pub zip: bool,
+    /// Подписать архив этим закрытым ключом (sign with this private key)
+    #[arg(long)]
+    pub sign: Option<PathBuf>,
     #[arg(long, default_value = "ru", value_parser = parse_lang)]
     pub lang: Lang,
 }
@@ -109,6 +112,21 @@ pub fn print_write_report(r: &WriteReport, lang: Lang, quiet: bool) -> i32 {
                 Lang::En => println!("  zip: {} (SHA-256 {})", z.zip.display(), z.sha256),
             }
         }
+        if !failed {
+            let act = m.medium.join(media::act::file_name(&r.archive_name));
+            if act.is_file() {
+                match lang {
+                    Lang::Ru => println!(
+                        "  акт о формировании архива: {} — распечатайте, подпишите и подшейте",
+                        act.display()
+                    ),
+                    Lang::En => println!(
+                        "  act of archive formation: {} — print, sign and file it",
+                        act.display()
+                    ),
+                }
+            }
+        }
         for n in &m.notes {
             println!("  {}", n.get(lang));
         }
@@ -140,6 +158,16 @@ pub fn run(args: SealDirArgs) -> i32 {
             return 2;
         }
     };
+    let signer = match &args.sign {
+        None => None,
+        Some(k) => match crate::seal::sign::load_for_build(k, &args.out) {
+            Ok(s) => Some(s),
+            Err(t) => {
+                print_error(&t, lang);
+                return 2;
+            }
+        },
+    };
     let meta = BagMeta {
         source_organization: args.org.clone(),
         organization_address: args.address.clone(),
@@ -148,6 +176,7 @@ pub fn run(args: SealDirArgs) -> i32 {
         period: args.period.clone(),
         period_title: None,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        signer,
     };
     let templates = match crate::render::Templates::load(None) {
         Ok(t) => t,

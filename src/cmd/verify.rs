@@ -2,6 +2,7 @@
 
 use crate::media::verify::{self, BagCheck};
 use crate::model::{Lang, Text};
+use crate::seal::sign::Signature;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -13,6 +14,12 @@ pub struct VerifyArgs {
     /// Вывести результат в JSON (для скриптов)
     #[arg(long)]
     pub json: bool,
+    /// Файл allowed_signers (OpenSSH): каждый архив должен быть подписан одним из его ключей
+    #[arg(long, value_name = "ALLOWED_SIGNERS")]
+    pub trust: Option<PathBuf>,
+    /// SHA-256 файла tagmanifest-sha256.txt из бумажного акта: архив должен совпасть с ним
+    #[arg(long, value_name = "HEX")]
+    pub digest: Option<String>,
     /// Язык сообщений: ru или en
     #[arg(long, default_value = "ru", value_parser = parse_lang)]
     pub lang: Lang,
@@ -53,6 +60,17 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
     }
     if c.kind == "medium" {
         return;
+    }
+    match (&c.signature, lang) {
+        (Some(Signature::Good { fingerprint, key }), Lang::Ru) => {
+            println!("  ✓ подпись верна: ключ {fingerprint} ({key})")
+        }
+        (Some(Signature::Good { fingerprint, key }), Lang::En) => {
+            println!("  ✓ good signature: key {fingerprint} ({key})")
+        }
+        (Some(Signature::Unsigned), Lang::Ru) => println!("  · архив не подписан"),
+        (Some(Signature::Unsigned), Lang::En) => println!("  · the archive is not signed"),
+        _ => {}
     }
     if c.kind == "compare" {
         match (c.ok(), lang) {
@@ -98,7 +116,57 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
 
 pub fn run(args: VerifyArgs) -> i32 {
     let lang = args.lang;
-    let (checks, notes) = match verify::verify_paths(&args.paths) {
+    let mut opts = verify::VerifyOptions {
+        digest: args.digest.clone(),
+        ..Default::default()
+    };
+    if let Some(d) = &args.digest
+        && (d.trim().len() != 64 || !d.trim().bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        print_error(
+            &Text::new(
+                format!("--digest {d}: нужны 64 шестнадцатеричные цифры SHA-256 из акта"),
+                format!("--digest {d}: 64 hex digits of SHA-256 from the act are needed"),
+            ),
+            lang,
+        );
+        return 2;
+    }
+    if let Some(t) = &args.trust {
+        match std::fs::read_to_string(t) {
+            Ok(text) => {
+                let keys = crate::seal::sign::allowed_signers(&text);
+                if keys.is_empty() {
+                    print_error(
+                        &Text::new(
+                            format!(
+                                "{}: в файле нет ни одного открытого ключа (строк вида «имя ssh-ed25519 AAAA…»)",
+                                t.display()
+                            ),
+                            format!(
+                                "{}: no public key in the file (lines `name ssh-ed25519 AAAA…`)",
+                                t.display()
+                            ),
+                        ),
+                        lang,
+                    );
+                    return 2;
+                }
+                opts.trust = Some(keys);
+            }
+            Err(e) => {
+                print_error(
+                    &Text::new(
+                        format!("{}: {e}", t.display()),
+                        format!("{}: {e}", t.display()),
+                    ),
+                    lang,
+                );
+                return 2;
+            }
+        }
+    }
+    let (checks, notes) = match verify::verify_paths(&args.paths, &opts) {
         Ok(v) => v,
         Err(e) => {
             print_error(&e.text(), lang);
@@ -115,6 +183,7 @@ pub fn run(args: VerifyArgs) -> i32 {
                 "ok": c.ok(),
                 "files": c.files,
                 "bytes": c.bytes,
+                "signature": c.signature,
                 "problems": c.problems.iter().map(|p| {
                     let mut j = serde_json::to_value(p).unwrap_or_default();
                     if let Some(o) = j.as_object_mut() {

@@ -163,6 +163,7 @@ fn unreadable_config() -> Config {
         retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
+        signing_key: None,
     }
 }
 
@@ -442,6 +443,25 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                 .hint(Text::new(
                     "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
                     "remove it from the input folder; platform exports are regular files",
+                )),
+            );
+            continue;
+        }
+        // A name with `%`, CR or LF is written percent-encoded in a BagIt manifest (RFC 8493), and
+        // then `sha256sum -c` and bagit.py cannot check that file: refused here, so that every
+        // archive stays checkable by anyone (see docs/integrity.md).
+        if rel.contains(['%', '\r', '\n']) {
+            diags.push(
+                Diagnostic::error(
+                    rel.escape_debug().to_string(),
+                    Text::new(
+                        "в имени файла есть «%» или перевод строки: такой файл не проверить командой sha256sum -c и валидаторами BagIt",
+                        "the file name contains `%` or a line break: sha256sum -c and BagIt validators cannot check such a file",
+                    ),
+                )
+                .hint(Text::new(
+                    "переименуйте файл (например, «%» замените словом «проц») и поправьте ссылки на него в списках вложений",
+                    "rename the file (e.g. write `pct` instead of `%`) and update the references to it in the attachment lists",
                 )),
             );
             continue;

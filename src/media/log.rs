@@ -78,6 +78,7 @@ fn action_name(a: &str, lang: Lang) -> &str {
         ("build", Lang::Ru) => "запись",
         ("verify", Lang::Ru) => "проверка",
         ("repair", Lang::Ru) => "восстановление",
+        ("compare", Lang::Ru) => "сравнение копий",
         ("dispose", Lang::Ru) => "уничтожение по акту",
         _ => a,
     }

@@ -6,6 +6,7 @@
 //! - [`verify`]: checks a medium, a bag or a zip; [`repair`]: mends one copy from the other.
 //! - [`log`]: the fixity log on each medium.
 
+pub mod act;
 pub mod compare;
 pub mod error;
 pub use crate::layout::fsio;

@@ -8,6 +8,7 @@ use super::{log, safe};
 use crate::model::Text;
 use crate::seal::bag::{self, MANIFEST, TAGMANIFEST};
 use crate::seal::hash::{self, CHUNK};
+use crate::seal::sign;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -115,7 +116,8 @@ fn tag_problems(bag: &Path) -> Vec<Problem> {
             | Problem::NotCanonical { .. }
             | Problem::BadManifestLine { .. }
             | Problem::Uncovered { .. }
-            | Problem::UnsafeEntry { .. } => true,
+            | Problem::UnsafeEntry { .. }
+            | Problem::BadSignature { .. } => true,
             Problem::Symlink { file } => file.as_str() == bag.display().to_string(),
             Problem::Missing { file }
             | Problem::Changed { file }
@@ -210,6 +212,9 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
         tags.into_iter()
             .filter(|(n, _)| bag::is_safe_relative(n) && !n.contains('/')),
     );
+    if let Some(sig) = read(&healthy.join(sign::SIGNATURE_FILE)) {
+        order.push((sign::SIGNATURE_FILE.to_string(), hash::sha256_hex(&sig)));
+    }
     order.push((TAGMANIFEST.to_string(), hash::sha256_hex(&source_tm)));
 
     // The damaged copy as it is (links never followed), and leftovers of an interrupted repair.

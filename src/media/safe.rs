@@ -20,15 +20,9 @@ pub enum Links {
     Replace,
 }
 
+#[cfg(unix)]
 fn is_link_error(e: &io::Error) -> bool {
-    #[cfg(unix)]
-    {
-        matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR))
-    }
-    #[cfg(not(unix))]
-    {
-        e.kind() == io::ErrorKind::Other
-    }
+    matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR))
 }
 
 fn link_error(name: &str) -> io::Error {

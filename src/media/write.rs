@@ -433,9 +433,25 @@ pub fn write_archive(
     for r in &mut reports {
         // The archive's root digest (SHA-256 of its tag manifest), so that a later `verify` of this
         // medium notices an archive edited and sealed again.
-        let root = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
-            .map(|(h, _)| format!(" root={h}"))
+        let root_hex = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
+            .ok()
+            .map(|(h, _)| h);
+        let root = root_hex
+            .as_ref()
+            .map(|h| format!(" root={h}"))
             .unwrap_or_default();
+        // The paper act beside the archive (outside the bag), for every medium that holds it.
+        if let (Some(h), MediumOutcome::Written | MediumOutcome::Unchanged) = (&root_hex, r.outcome)
+        {
+            let path = r.medium.join(super::act::file_name(archive_name));
+            let page = super::act::html(meta, r.files, r.bytes, h);
+            if let Err(e) = fsio::write_atomic(&path, page.as_bytes()) {
+                r.notes.push(Text::new(
+                    format!("акт {} не записан: {e}", path.display()),
+                    format!("the act {} was not written: {e}", path.display()),
+                ));
+            }
+        }
         let (outcome, details) = match r.outcome {
             MediumOutcome::Written => (
                 "ok",

@@ -280,7 +280,10 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
             if !manifest.contains_key(rel) {
                 c.problems.push(Problem::Extra { file: rel.clone() });
             }
-        } else if rel != TAGMANIFEST && !tagmanifest.contains_key(rel) {
+        } else if rel != TAGMANIFEST
+            && rel != crate::seal::sign::SIGNATURE_FILE
+            && !tagmanifest.contains_key(rel)
+        {
             c.problems.push(Problem::Extra { file: rel.clone() });
         }
     }

@@ -70,6 +70,10 @@ pub struct Config {
     /// platform export is recognised by its header.
     #[serde(default)]
     pub files: BTreeMap<String, FileSpec>,
+    /// The organisation's OpenSSH Ed25519 private key (made by `letopis keygen`), relative to the
+    /// input folder or absolute: every archive built is signed with it. Never on a medium.
+    #[serde(default)]
+    pub signing_key: Option<String>,
 }
 
 /// What `letopis.yaml` says about one input file.

@@ -42,6 +42,7 @@ fn config() -> Config {
         retention: Default::default(),
         commission: None,
         files: BTreeMap::new(),
+        signing_key: None,
     }
 }
 

@@ -29,6 +29,9 @@ pub struct BagMeta {
     pub period_title: Option<String>,
     /// The tool version, written as `Letopis-Version`.
     pub tool_version: String,
+    /// The organisation's signing key: its public half and fingerprint go into `bag-info.txt`,
+    /// and the tag manifest is signed (see [`super::sign`]).
+    pub signer: Option<super::sign::Signer>,
 }
 
 impl BagMeta {
@@ -50,6 +53,10 @@ impl BagMeta {
             lines.push(("Letopis-Period-Title", t.clone()));
         }
         lines.push(("Letopis-Version", self.tool_version.clone()));
+        if let Some(k) = &self.signer {
+            lines.push(("Letopis-Signing-Key", k.public_openssh()));
+            lines.push(("Letopis-Signing-Key-Fingerprint", k.fingerprint()));
+        }
         let mut s = String::new();
         for (label, value) in lines {
             s.push_str(label);
@@ -93,6 +100,16 @@ impl BagMeta {
              файлов записаны в tagmanifest-sha256.txt. Архив оформлен по стандарту BagIt 1.0\r\n\
              (RFC 8493) и проверяется любым валидатором BagIt, например: bagit.py --validate .\r\n\
              \r\n\
+             Лишние (добавленные) файлы sha256sum не замечает; их покажет, из этой папки:\r\n\
+             \r\n\
+             \x20   find data -type f | LC_ALL=C sort > /tmp/present.txt\r\n\
+             \x20   cut -c67- manifest-sha256.txt | LC_ALL=C sort > /tmp/listed.txt\r\n\
+             \x20   comm -23 /tmp/present.txt /tmp/listed.txt\r\n\
+             \r\n\
+             Команда comm не должна вывести ни одной строки: каждая её строка — файл,\r\n\
+             которого нет в манифесте. Имена файлов архива не содержат «%» и переводов\r\n\
+             строки, поэтому строки манифеста совпадают с именами файлов буква в букву.\r\n\
+             {signature}\
              Программа Letopis проверяет архив и лишние файлы командой:\r\n\
              \x20   letopis verify <путь к этой папке>\r\n\
              а повреждённую копию восстанавливает со второго носителя командой:\r\n\
@@ -103,6 +120,34 @@ impl BagMeta {
             org = one_line(&self.source_organization),
             name = one_line(&self.external_identifier),
             title = one_line(&title),
+            signature = self.signature_section(),
+        )
+    }
+
+    /// How to check the signature with OpenSSH alone (empty for an unsigned bag).
+    fn signature_section(&self) -> String {
+        let Some(k) = &self.signer else {
+            return String::new();
+        };
+        use super::sign::{NAMESPACE, PRINCIPAL, SIGNATURE_FILE};
+        format!(
+            "\r\n\
+             Как проверить подлинность (электронную подпись)\r\n\
+             -----------------------------------------------\r\n\
+             Файл tagmanifest-sha256.txt (а через него — все файлы архива) подписан ключом\r\n\
+             организации; подпись — в файле {SIGNATURE_FILE}. Отпечаток ключа:\r\n\
+             \x20   {fp}\r\n\
+             Сверьте его с отпечатком в бумажном «Акте о формировании электронного архива».\r\n\
+             Проверка средствами OpenSSH (Linux, macOS, Windows 10 и новее), из этой папки:\r\n\
+             \r\n\
+             \x20   echo '{PRINCIPAL} {key}' > /tmp/allowed_signers\r\n\
+             \x20   ssh-keygen -Y verify -f /tmp/allowed_signers -I {PRINCIPAL} -n {NAMESPACE} -s {SIGNATURE_FILE} < tagmanifest-sha256.txt\r\n\
+             \r\n\
+             Должно быть выведено «Good \"{NAMESPACE}\" signature for {PRINCIPAL}». Затем проверьте\r\n\
+             контрольные суммы, как сказано выше: подпись ручается за них.\r\n\
+             \r\n",
+            fp = k.fingerprint(),
+            key = k.public_openssh(),
         )
     }
 
@@ -125,6 +170,12 @@ impl BagMeta {
             .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
             .collect();
         let tm = manifest_text_owned(&tagmanifest);
+        if let Some(k) = &self.signer {
+            // An Ed25519 signature in memory cannot fail but for a broken key; an empty file
+            // then makes `verify` report the signature as bad, never a bag that looks signed.
+            let sig = k.sign(tm.as_bytes()).unwrap_or_default();
+            files.push((super::sign::SIGNATURE_FILE.to_string(), sig.into_bytes()));
+        }
         files.push((TAGMANIFEST.to_string(), tm.into_bytes()));
         TagFiles { files }
     }
@@ -289,6 +340,7 @@ mod tests {
             period: "2025".into(),
             period_title: None,
             tool_version: "0.1.0".into(),
+            signer: None,
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod bag;
 pub mod hash;
 pub mod pack;
+pub mod sign;
 
 pub use bag::{BagMeta, TagFiles};
 
