@@ -142,19 +142,23 @@ impl Build {
             .prefix("letopis-build-")
             .tempdir()
             .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))?;
+        // Ctrl+C or SIGTERM during the build removes the work folder (and the media's staging
+        // folders, which `media` registers itself).
+        let cleanup = media::interrupt::remove_on_signal(work.path());
         let ropts = RenderOptions {
             templates: templates.as_deref(),
             progress: opts.page_progress,
         };
         let rendered =
             render::render(&self.period, &self.folder, work.path(), &ropts).map_err(stage)?;
-        let medium_templates = Templates::load(templates.as_deref()).map_err(stage)?;
+        let templates = Templates::load(templates.as_deref()).map_err(stage)?;
         Ok(Rendered {
             period: self.period,
             work,
+            _cleanup: cleanup,
             payload: rendered.payload,
             pages: rendered.pages,
-            medium_templates,
+            templates,
         })
     }
 }
@@ -163,9 +167,10 @@ impl Build {
 pub struct Rendered {
     pub period: Period,
     work: tempfile::TempDir,
+    _cleanup: media::interrupt::Guard,
     pub payload: Payload,
     pub pages: usize,
-    medium_templates: Templates,
+    templates: Templates,
 }
 
 impl Rendered {
@@ -174,12 +179,19 @@ impl Rendered {
         self.work.path()
     }
 
-    /// Adds the search indexes (tantivy for `letopis search`, shards for the browser) and the
-    /// retention facts and page.
+    /// Adds the records as open data (`records/`), the search indexes (tantivy for
+    /// `letopis search`, shards for the browser) and the retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
+        crate::tables::write_into(&self.period, self.work.path(), &mut self.payload)
+            .map_err(stage)?;
         crate::search::build(&self.period, self.work.path(), &mut self.payload).map_err(stage)?;
-        crate::retention::write_into(&self.period, self.work.path(), &mut self.payload)
-            .map_err(|e| BuildError::Stage(e.text()))?;
+        crate::retention::write_into(
+            &self.period,
+            self.work.path(),
+            &mut self.payload,
+            &self.templates,
+        )
+        .map_err(|e| BuildError::Stage(e.text()))?;
         Ok(self)
     }
 
@@ -208,7 +220,7 @@ impl Rendered {
         check_media(media, draft)?;
         let name = self.period.config.archive_name();
         let meta = self.bag_meta();
-        let templates = &self.medium_templates;
+        let templates = &self.templates;
         let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
             let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
             render::medium_index(&archives, templates).map_err(|e| e.to_string())

@@ -24,3 +24,4 @@ pub mod render;
 pub mod retention;
 pub mod seal;
 pub mod search;
+pub mod tables;

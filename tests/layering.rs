@@ -1,7 +1,7 @@
 //! The one-way direction of the pipeline, checked against the code: no module of `src/` names a
 //! module of a later stage, nor `cmd`. The order is the one `docs/architecture.md` draws:
 //! leaves (`layout`, `model`, `l10n`, `diag`, each using only those before it) that everyone may use, then the stages `ingest` →
-//! `render` → `search` → `seal` → `media` → `retention`, then the library pipeline `build`, and
+//! `render` → `tables` → `search` → `seal` → `media` → `retention`, then the library pipeline `build`, and
 //! the commands `cmd` on top.
 
 use std::path::Path;
@@ -13,6 +13,7 @@ const ORDER: &[&str] = &[
     "diag",
     "ingest",
     "render",
+    "tables",
     "search",
     "seal",
     "media",

@@ -37,6 +37,9 @@ pub enum Command {
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Вывести проблемы и таблицу файлов в JSON (problems and the per-file table as JSON)
+        #[arg(long)]
+        json: bool,
     },
     /// Собрать архив периода на два носителя (build the period's archive on two media)
     Build {
@@ -112,7 +115,7 @@ impl From<LangArg> for Lang {
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
+        Command::Check { folder, lang, json } => check::run(&folder, lang.map(Lang::from), json),
         Command::Build {
             folder,
             out,

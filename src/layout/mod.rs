@@ -125,6 +125,9 @@ pub struct Listing {
     pub zips: Vec<PathBuf>,
     /// Unfinished writes: `.letopis-staging-*` folders left by an interrupted build.
     pub unfinished: Vec<PathBuf>,
+    /// Symbolic links to folders (not hidden): never taken for archives, since a link may point
+    /// at the other medium's copy or anywhere else; `verify` reports them.
+    pub links: Vec<PathBuf>,
 }
 
 /// A medium: a folder (a mounted stick, a disc, a network folder) that holds archives.
@@ -176,11 +179,16 @@ impl Medium {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            let kind = entry.file_type()?;
+            let is_dir = kind.is_dir();
             if name.starts_with(STAGING_PREFIX) {
                 out.unfinished.push(path);
             } else if name.starts_with('.') {
                 continue;
+            } else if kind.is_symlink() {
+                if path.is_dir() {
+                    out.links.push(path);
+                }
             } else if is_dir && path.join(BAGIT_TXT).is_file() {
                 out.bags.push(ArchiveDir::new(path));
             } else if !is_dir && is_zip_name(&name) {
@@ -190,6 +198,7 @@ impl Medium {
         out.bags.sort_by(|a, b| a.root.cmp(&b.root));
         out.zips.sort();
         out.unfinished.sort();
+        out.links.sort();
         Ok(out)
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod retention;
+pub mod tables;
 pub mod types;
 
 pub use crate::layout::slug::slug;
@@ -15,3 +16,15 @@ pub use config::*;
 pub use types::*;
 
 pub use crate::layout::paths;
+
+/// Every input file the pages link under `files/`: attachments and the files of orders, awards
+/// and portfolio items. Sorted, without duplicates.
+pub fn linked_files(p: &Period) -> Vec<&str> {
+    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
+    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
+    v.sort_unstable();
+    v.dedup();
+    v
+}

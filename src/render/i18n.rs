@@ -58,6 +58,25 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("documents", "Документы", "Documents"),
     ("attachments", "Вложения", "Attachments"),
     ("about", "Об архиве", "About this archive"),
+    ("records", "Записи в виде таблиц", "The records as tables"),
+    (
+        "records_nav",
+        "Записи в виде таблиц (Excel, CSV)",
+        "The records as tables (Excel, CSV)",
+    ),
+    (
+        "records_text",
+        "Все записи архива есть и в виде таблиц: книга Excel для просмотра и по файлу CSV на каждую таблицу для обработки программами (кодировка UTF-8, разделитель — запятая, даты в виде ГГГГ-ММ-ДД, десятичная точка). Таблицы связаны кодами (номер личного дела, группа, занятие); у каждой записи указаны исходный файл выгрузки и его строка, столбцы выгрузки без поля в архиве сохранены в столбце «Прочие поля». Столбцы, их типы и связи описаны в datapackage.json (формат Frictionless Data Package). Лист книги вмещает 1 048 575 строк: более длинная таблица продолжается на листах «(2)», «(3)»…",
+        "Every record of the archive is also in tables: an Excel workbook to read and one CSV file per table for programs (UTF-8, comma separated, dates as YYYY-MM-DD, decimal point). The tables are joined by their codes (personal file number, group, lesson); every record names its export file and line, and export columns without a field of their own are kept in the column «extra». The columns, their types and links are described in datapackage.json (a Frictionless Data Package). A sheet holds 1,048,575 rows: a longer table continues on sheets «(2)», «(3)»…",
+    ),
+    ("records_workbook", "Книга Excel", "Excel workbook"),
+    (
+        "records_package",
+        "Описание таблиц (datapackage.json)",
+        "Description of the tables (datapackage.json)",
+    ),
+    ("records_table", "Таблица", "Table"),
+    ("records_what", "Что в ней", "What it holds"),
     ("search", "Поиск", "Search"),
     (
         "search_placeholder",

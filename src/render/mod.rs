@@ -219,12 +219,20 @@ pub fn render(
     // (exports, config, documents, unreferenced files) is kept verbatim under raw/. No file is
     // stored twice.
     let linked = linked_files(period);
+    let rebuild = crate::model::tables::rebuild_root(input_dir);
+    let rebuild = rebuild.as_deref();
     for f in &linked {
-        add_input(&mut payload, input_dir, f, paths::file(f))?;
+        add_input(&mut payload, input_dir, rebuild, f, paths::file(f))?;
     }
     for s in &period.sources {
         if linked.binary_search(&s.path.as_str()).is_err() {
-            add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+            add_input(
+                &mut payload,
+                input_dir,
+                rebuild,
+                &s.path,
+                paths::raw(&s.path),
+            )?;
         }
     }
     Ok(Rendered {
@@ -234,26 +242,22 @@ pub fn render(
     })
 }
 
-/// Every input file the pages link under `files/`: attachments and the files of orders, awards
-/// and portfolio items. Sorted, without duplicates.
-pub fn linked_files(p: &Period) -> Vec<&str> {
-    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
-    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
-    v.sort_unstable();
-    v.dedup();
-    v
-}
+pub use crate::model::linked_files;
 
 fn add_input(
     payload: &mut Payload,
     input_dir: &Path,
+    rebuild: Option<&Path>,
     rel: &str,
     data_path: String,
 ) -> Result<(), RenderError> {
     check_relative(rel)?;
-    let src: PathBuf = input_dir.join(rel);
+    // Rebuilding from an archive's own `data/records/`: the input files are the archive's, kept
+    // under `raw/` and `files/` beside it.
+    let src: PathBuf = match rebuild {
+        Some(data) => data.join(&data_path),
+        None => input_dir.join(rel),
+    };
     if !src.is_file() {
         return Err(RenderError::io(
             &src,
@@ -283,6 +287,47 @@ struct SiteInfo {
     build_date: String,
     head_name: String,
     head_position: String,
+    records: RecordsInfo,
+}
+
+/// The records as tables (`data/records/`, written by [`crate::tables`]): links for the pages.
+#[derive(Serialize)]
+struct RecordsInfo {
+    /// `records/<archive>.xlsx`, relative to `data/`.
+    workbook: String,
+    workbook_name: String,
+    package: String,
+    tables: Vec<RecordsTable>,
+}
+
+#[derive(Serialize)]
+struct RecordsTable {
+    href: String,
+    file: String,
+    title: &'static str,
+    description: &'static str,
+    rows: usize,
+}
+
+fn records_info(p: &Period) -> RecordsInfo {
+    use crate::model::tables::{self, TABLES};
+    let en = p.config.language == Lang::En;
+    let book = tables::workbook(&p.config.archive_name());
+    RecordsInfo {
+        workbook: fmt::href(&book),
+        workbook_name: book.rsplit('/').next().unwrap_or(&book).to_string(),
+        package: fmt::href(&format!("{}/{}", tables::DIR, tables::PACKAGE)),
+        tables: TABLES
+            .iter()
+            .map(|t| RecordsTable {
+                href: fmt::href(&format!("{}/{}", tables::DIR, t.file())),
+                file: t.file(),
+                title: if en { t.title_en } else { t.title },
+                description: if en { t.description_en } else { t.description },
+                rows: tables::row_count(p, t),
+            })
+            .collect(),
+    }
 }
 
 fn site_info(p: &Period) -> SiteInfo {
@@ -306,6 +351,7 @@ fn site_info(p: &Period) -> SiteInfo {
         build_date: l10n::date(c.build_date()),
         head_name: c.organisation.head.name.clone(),
         head_position: c.organisation.head.position.clone(),
+        records: records_info(p),
     }
 }
 

@@ -383,6 +383,8 @@ pub struct GradeRow {
     pub value: String,
     pub date: String,
     pub comment: Option<String>,
+    /// The export's other values of the grade (Moodle's letter or percentage beside the points).
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -408,6 +410,8 @@ pub struct IssuedView {
     pub issue_date: String,
     pub duplicate: bool,
     pub received_by: Option<String>,
+    /// Columns of the source (the FRDO register's own) that have no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -491,6 +495,7 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
         issue_date: l10n::date(d.issue_date),
         duplicate: d.duplicate,
         received_by: d.received_by.clone(),
+        extra: extra(&d.extra),
     }
 }
 
@@ -629,6 +634,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                         value: l10n::grade(c.lang, g.value),
                         date: l10n::opt_date(g.date.or(it.date)),
                         comment: g.comment.clone(),
+                        extra: extra(&g.extra),
                     })
                     .collect(),
             }

@@ -45,6 +45,7 @@ pub fn dispose(
     medium: &Path,
     act_path: &Path,
     today: NaiveDate,
+    templates: &crate::render::Templates,
 ) -> Result<Outcome, RetentionError> {
     let refuse = |reasons: Vec<Text>, what: &str| -> Result<Outcome, RetentionError> {
         let details = reasons
@@ -65,7 +66,7 @@ pub fn dispose(
             ),
         ));
     }
-    let act = match act::read(act_path) {
+    let act = match act::read(act_path, templates) {
         Ok(a) => a,
         Err(ActError::Retention(e)) => return Err(e),
         Err(e) => {
@@ -245,7 +246,7 @@ pub fn dispose(
     }
     crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
     let mut notes = Vec::new();
-    if let Err(e) = rewrite_index(medium) {
+    if let Err(e) = rewrite_index(medium, templates) {
         notes.push(Text::new(
             format!(
                 "список архивов {} не обновлён: {e}",
@@ -289,11 +290,10 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {
 }
 
 /// Rewrites the medium's `index.html` from the archives left on it, as `build` does.
-fn rewrite_index(medium: &Path) -> Result<(), String> {
+fn rewrite_index(medium: &Path, templates: &crate::render::Templates) -> Result<(), String> {
     let archives = crate::render::scan_medium(medium).map_err(|e| e.to_string())?;
-    let templates = crate::render::Templates::load(None).map_err(|e| e.to_string())?;
-    let html = crate::render::medium_index(&archives, &templates).map_err(|e| e.to_string())?;
-    write_synced(&medium.join(INDEX_HTML), html.as_bytes()).map_err(|e| e.to_string())
+    let html = crate::render::medium_index(&archives, templates).map_err(|e| e.to_string())?;
+    crate::media::write_index(medium, &html).map_err(|e| e.to_string())
 }
 
 /// `Приказы «Приказ № 01-В», Иванов И. И., группа ПК-12`: a record as named in a refusal.

@@ -538,6 +538,7 @@ pub fn write_into(
     period: &Period,
     work_dir: &Path,
     payload: &mut Payload,
+    templates: &crate::render::Templates,
 ) -> Result<(), RetentionError> {
     let f = facts(period);
     // Both files are written as they are produced: on a large period they are tens of MB each.
@@ -551,7 +552,7 @@ pub fn write_into(
     let path = work_dir.join(FACTS_PAGE);
     let io = |e| RetentionError::io(&path, e);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-    page::render_to(&f, period.config.language, &mut out)?;
+    page::render_to(&f, period.config.language, templates, &mut out)?;
     out.into_inner().map_err(|e| io(e.into_error()))?;
     payload.add(FACTS_PAGE, path.clone());
     Ok(())

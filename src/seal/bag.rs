@@ -245,6 +245,19 @@ pub fn parse_manifest(text: &str) -> (Manifest, Vec<usize>) {
     (m, bad)
 }
 
+/// A manifest written as Letopis writes it: `<hex>  <path>` lines sorted by path, LF endings. A
+/// manifest whose bytes differ from this form of its own content was altered after sealing.
+pub fn canonical_manifest(m: &Manifest) -> String {
+    let mut s = String::new();
+    for (p, h) in m {
+        s.push_str(h);
+        s.push_str("  ");
+        s.push_str(&encode_path(p));
+        s.push('\n');
+    }
+    s
+}
+
 /// Parses `Label: value` lines of `bag-info.txt` (continuation lines start with whitespace).
 pub fn parse_bag_info(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
