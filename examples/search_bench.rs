@@ -118,7 +118,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|c| c.number.clone())
         .unwrap_or_default();
     let group = period.groups[period.groups.len() / 2].id.clone();
+    let initial = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+    let initials = format!(
+        "{} {}. {}.",
+        l.surname,
+        initial(&l.name),
+        initial(l.patronymic.as_deref().unwrap_or(""))
+    );
+    let reg = period.issued_documents[period.issued_documents.len() / 2]
+        .reg_number
+        .clone();
     let queries = vec![
+        initials,
+        l.id.clone(),
+        reg,
         l.surname.clone(),
         format!("{}ой", l.surname.trim_end_matches('а')),
         format!("{} {}", l.surname, l.name),
@@ -129,21 +142,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         topic_word,
         "смирновой удостоверение".to_string(),
     ];
-    println!("query (open index + search, 21 runs): p50 / p95 ms, hits");
+    println!("query (open index + search, 21 runs): p50 / p95 ms, results, first result");
     for q in &queries {
         let mut times = Vec::new();
-        let mut hits = 0;
+        let mut found = Default::default();
         for _ in 0..21 {
             let t = Instant::now();
             let s = Searcher::open_dir(&data.join("index"))?;
-            hits = s.search(q, &Filters::default(), 20)?.len();
+            found = s.find(q, &Filters::default(), 20)?;
             times.push(t.elapsed().as_secs_f64() * 1e3);
         }
         times.sort_by(|a, b| a.total_cmp(b));
+        let found: letopis::search::query::Found = found;
+        let first = found
+            .hits
+            .first()
+            .map(|h| format!("{} ({})", h.title, h.kind))
+            .unwrap_or_default();
         println!(
-            "  {q:<32} {:>7.2} / {:>7.2}  {hits}",
+            "  {q:<32} {:>7.2} / {:>7.2}  {:>6}  {first}",
             times[times.len() / 2],
-            times[(times.len() * 95 / 100).min(times.len() - 1)]
+            times[(times.len() * 95 / 100).min(times.len() - 1)],
+            found.total
         );
     }
     // Removed only now: ext4 creates files much more slowly (system time in its search for a

@@ -62,6 +62,9 @@ fn typing_a_surname_in_an_oblique_case_finds_and_opens_the_learner() {
         "{r}"
     );
     assert_eq!(first["marks"], serde_json::json!(["Смирнова"]), "{r}");
+    // The link names the matched word as a text fragment: the page that opens highlights it.
+    let encoded: String = "Смирнова".bytes().map(|b| format!("%{b:02X}")).collect();
+    assert_eq!(first["fragment"], format!("text={encoded}"), "{r}");
     assert_eq!(r["opened"]["title"], "Смирнова Анна Петровна", "{r}");
     // Only the shards the query needs were loaded: meta, one word shard, one docs file.
     assert_eq!(loaded(&r), ["meta.js", "s-smi.js", "d-0.js"], "{r}");
@@ -136,7 +139,7 @@ fn the_query_in_the_address_runs_on_load() {
     assert!(dom.contains("Найдено: 3"), "{dom}");
     assert!(
         dom.contains(&format!(
-            "<a href=\"{}\"><mark>Смирнов</mark> Олег Иванович</a>",
+            "<a href=\"{}#:~:text=%D0%A1%D0%BC%D0%B8%D1%80%D0%BD%D0%BE%D0%B2\"><mark>Смирнов</mark> Олег Иванович</a>",
             url(&data.join("learners/l-002.html"))
         )),
         "{dom}"

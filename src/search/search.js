@@ -222,6 +222,25 @@
   }
   L.highlight = highlight;
 
+  /* The link to a result with a text fragment (`#anchor:~:text=Смирнова&text=…`) naming the
+   * matched words as the record writes them: browsers that know text fragments scroll to them and
+   * highlight them on the page that opens; others open the page (and anchor) as before. */
+  function landing(url, texts, matched) {
+    var seen = {}, parts = [];
+    for (var t = 0; t < texts.length; t++) {
+      var sc = E.scan(texts[t]);
+      for (var i = 0; i < sc.words.length && parts.length < 3; i++) {
+        var w = sc.text.slice(sc.spans[i][0], sc.spans[i][1]);
+        if (!matched[sc.words[i]] || seen[w]) continue;
+        seen[w] = true;
+        parts.push("text=" + encodeURIComponent(w).replace(/-/g, "%2D"));
+      }
+    }
+    if (!parts.length) return url;
+    return url + (url.indexOf("#") < 0 ? "#" : "") + ":~:" + parts.join("&");
+  }
+  L.landing = landing;
+
   /* About 120 characters of the snippet, starting a little before its first matched word. */
   function around(text, matched) {
     var chars = Array.from(text), max = 120;
@@ -249,7 +268,7 @@
       for (var j = 0; j < r.hits.length; j++) {
         var h = r.hits[j];
         count++;
-        html += "<li class=\"search-hit\"><a href=\"" + esc(h.url) + "\">" + highlight(h.title, r.matched) +
+        html += "<li class=\"search-hit\"><a href=\"" + esc(landing(h.url, [h.title, h.snippet], r.matched)) + "\">" + highlight(h.title, r.matched) +
           "</a> <span class=\"search-kind\">" + esc(KIND[h.kind] || h.kind) + "</span>" +
           (h.groups ? " · " + T.group + " " + esc(h.groups) : "") +
           (h.years ? " · " + T.year + " " + esc(h.years) : "") +

@@ -92,7 +92,9 @@ const PREFS = {
       loaded: Letopis.loaded,
       hits: [...document.querySelectorAll(".search-hit")].map((li) => ({
         text: li.textContent,
-        href: li.querySelector("a").href,
+        /* The link without its text fragment (`#anchor:~:text=…`), which is reported apart. */
+        href: li.querySelector("a").href.replace(/#?:~:.*$/, ""),
+        fragment: (li.querySelector("a").href.match(/:~:(.*)$/) || ["", ""])[1],
         marks: [...li.querySelectorAll("mark")].map((m) => m.textContent),
       })),
     }));
@@ -101,7 +103,7 @@ const PREFS = {
     delete out.notLoaded;
     if (out.hits.length) {
       await Promise.all([page.waitForNavigation({ waitUntil: "load", timeout: 30000 }), page.click(".search-hit a")]);
-      out.opened = { url: page.url(), title: await page.title() };
+      out.opened = { url: page.url().replace(/#?:~:.*$/, ""), title: await page.title() };
     }
     out.errors = errors;
     out.browser = await browser.version();

@@ -37,7 +37,9 @@ const { chromium } = require("playwright-core");
       years: [...document.querySelectorAll("#year option")].map((o) => o.textContent),
       hits: [...document.querySelectorAll(".search-hit")].map((li) => ({
         text: li.textContent,
-        href: li.querySelector("a").href,
+        /* The link without its text fragment (`#anchor:~:text=…`), which is reported apart. */
+        href: li.querySelector("a").href.replace(/#?:~:.*$/, ""),
+        fragment: (li.querySelector("a").href.match(/:~:(.*)$/) || ["", ""])[1],
         snippet: (li.querySelector(".search-snippet") || { textContent: "" }).textContent,
       })),
     }));

@@ -34,13 +34,15 @@ const { chromium } = require("playwright-core");
       loaded: Letopis.loaded,
       hits: [...document.querySelectorAll(".search-hit")].map((li) => ({
         text: li.textContent,
-        href: li.querySelector("a").href,
+        /* The link without its text fragment (`#anchor:~:text=…`), which is reported apart. */
+        href: li.querySelector("a").href.replace(/#?:~:.*$/, ""),
+        fragment: (li.querySelector("a").href.match(/:~:(.*)$/) || ["", ""])[1],
         marks: [...li.querySelectorAll("mark")].map((m) => m.textContent),
       })),
     }));
     if (out.hits.length) {
       await Promise.all([page.waitForEvent("load"), page.click(".search-hit a")]);
-      out.opened = { url: page.url(), title: await page.title() };
+      out.opened = { url: page.url().replace(/#?:~:.*$/, ""), title: await page.title() };
     }
     out.errors = errors;
     console.log(JSON.stringify(out));
