@@ -151,7 +151,12 @@ fn message(e: &clap::Error) -> String {
             "параметр {arg} нельзя указывать вместе с {}",
             value(e, ContextKind::PriorArg)
         ),
-        ErrorKind::NoEquals | ErrorKind::ValueValidation | ErrorKind::TooManyValues => {
+        // A value our own parser refused: its reason is already in Russian.
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            Some(why) => format!("неверное значение параметра {arg}: {why}"),
+            None => format!("неверное значение параметра {arg}"),
+        },
+        ErrorKind::NoEquals | ErrorKind::TooManyValues => {
             format!("неверное значение параметра {arg}")
         }
         _ => {
