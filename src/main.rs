@@ -1,6 +1,12 @@
 use clap::Parser;
+use std::process::ExitCode;
 
-fn main() {
+fn main() -> ExitCode {
     let cli = letopis::cmd::Cli::parse();
-    std::process::exit(letopis::cmd::run(cli));
+    let code = letopis::cmd::run(cli);
+    // A command that failed because a signal's cleanup removed its folders: the handler ends the
+    // process (code 130) once the cleanup is done.
+    letopis::media::interrupt::wait_if_interrupted();
+    // Exit codes are 0 (done), 1 (the data or the archive has problems), 2 (usage or I/O).
+    ExitCode::from(u8::try_from(code).unwrap_or(2))
 }

@@ -3,7 +3,14 @@
 //! `#[path]`.
 #![allow(dead_code)]
 
+/// User and system CPU seconds used by the process so far (zero where `getrusage` is missing).
+#[cfg(not(unix))]
+pub fn cpu() -> (f64, f64) {
+    (0.0, 0.0)
+}
+
 /// User and system CPU seconds used by the process so far.
+#[cfg(unix)]
 pub fn cpu() -> (f64, f64) {
     // SAFETY: getrusage only writes into the zeroed struct we pass.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };

@@ -1,19 +1,10 @@
-//! `letopis build <folder> --out A --out B`: load and validate the input folder, render the archive
-//! pages, and write `<medium>/<archive-name>/data/…` plus the medium's `index.html` on every medium.
-//!
-//! Thin on purpose: loading is `ingest::load`, pages are `render::render`, indexes `search::build`,
-//! and `media::write_archive` seals the payload as a BagIt bag on every medium in one pass, reads it
-//! back from the medium and renames it into place.
+//! `letopis build <folder> --out A --out B`: parse, call [`crate::build`] step by step, print.
 
+use crate::build::{self, Build, BuildError, Options};
 use crate::cmd::seal_dir::print_write_report;
-use crate::diag::{self, Diagnostic};
-use crate::ingest;
-use crate::media::{self, WriteOptions};
-use crate::model::{Lang, Period, Text};
-use crate::render::{self, RenderOptions, Templates};
-use crate::seal::BagMeta;
+use crate::model::{Lang, Text};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub struct Args {
     pub folder: PathBuf,
@@ -26,161 +17,82 @@ pub struct Args {
     pub lang: Option<Lang>,
 }
 
-fn say(lang: Lang, t: Text) -> String {
-    t.get(lang).to_string()
-}
-
 pub fn run(args: Args) -> i32 {
-    let mut lang = args.lang.unwrap_or_default();
-    if args.out.len() < 2 && !args.draft {
-        eprintln!(
-            "{}",
-            say(
-                lang,
-                Text::new(
-                    "ошибка: архив записывается на два независимых носителя: укажите --out дважды (или --draft для пробной сборки на один носитель)",
-                    "error: the archive is written to two independent media: give --out twice (or --draft for a trial build on one medium)",
-                )
-            )
-        );
-        return 2;
+    let lang = args.lang.unwrap_or_default();
+    if let Err(e) = build::check_media(&args.out, args.draft) {
+        return fail(&e, lang);
     }
-    let (period, diags) = match ingest::load(&args.folder) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{}", e.text().get(lang));
-            return 2;
-        }
+    let loaded = match Build::load(&args.folder) {
+        Ok(b) => b,
+        Err(e) => return fail(&e, lang),
     };
-    if args.lang.is_none() {
-        lang = period.config.language;
-    }
-    let mut diags: Vec<Diagnostic> = diags;
-    diag::sort(&mut diags);
-    for d in &diags {
+    // Messages in the language asked for, else in the archive's own.
+    let lang = args.lang.unwrap_or(loaded.lang());
+    for d in &loaded.diagnostics {
         eprintln!("{}", d.render(lang));
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        eprintln!(
-            "{}",
-            say(
-                lang,
-                Text::new(
-                    format!(
-                        "сборка отменена: ошибок в данных — {errors}; исправьте их и повторите (проверка: letopis check)"
-                    ),
-                    format!(
-                        "build refused: {errors} data error(s); fix them and run again (see letopis check)"
-                    ),
-                )
-            )
-        );
-        return 1;
-    }
-    match build(&args, &period, lang) {
-        Ok(code) => code,
-        Err(msg) => {
-            eprintln!("{msg}");
-            2
-        }
-    }
-}
-
-fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
-    let templates_dir: Option<PathBuf> = args.templates.clone().or_else(|| {
-        period
-            .config
-            .templates
-            .as_ref()
-            .map(|t| args.folder.join(t))
-    });
-    let work = tempfile::Builder::new()
-        .prefix("letopis-build-")
-        .tempdir()
-        .map_err(|e| format!("{}: {e}", std::env::temp_dir().display()))?;
-    let pages = render::page_count(period) as u64;
     let bar = progress(
         args.quiet,
-        pages,
-        &say(lang, Text::new("страницы", "pages")),
+        loaded.page_count() as u64,
+        Text::new("страницы", "pages").get(lang),
     );
-    let opts = RenderOptions {
-        templates: templates_dir.as_deref(),
-        progress: Some(&bar),
-    };
-    let mut rendered =
-        render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
-    bar.finish_and_clear();
-    crate::tables::write_into(period, work.path(), &mut rendered.payload)
-        .map_err(|e| e.to_string())?;
-    crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
-    crate::retention::write_into(period, work.path(), &mut rendered.payload)
-        .map_err(|e| e.text().get(lang).to_string())?;
-    let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
-
-    let config = &period.config;
-    let name = config.archive_name();
-    let meta = BagMeta {
-        source_organization: config.organisation.name.clone(),
-        organization_address: config.organisation.address.clone(),
-        external_identifier: name.clone(),
-        bagging_date: config.build_date(),
-        period: config.period.id.clone(),
-        period_title: config.period.title.clone(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-    };
-    // The medium's list of periods is rendered from every archive found on it, after this one is
-    // in place; `media` writes it atomically.
-    let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
-        let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
-        render::medium_index(&archives, lang, &medium_templates).map_err(|e| e.to_string())
-    };
-    let opts = WriteOptions {
-        index_html: Some(&index),
+    let opts = Options {
+        templates: args.templates.clone(),
         zip: args.zip,
         progress: !args.quiet,
+        page_progress: Some(&bar),
     };
-    let report = media::write_archive(&rendered.payload, &meta, &args.out, &name, opts)
-        .map_err(|e| e.text().get(lang).to_string())?;
+    let report = loaded
+        .render(&opts)
+        .inspect(|_| bar.finish_and_clear())
+        .and_then(|r| r.index())
+        .and_then(|r| r.write(&args.out, args.draft, &opts));
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => return fail(&e, lang),
+    };
     if !args.quiet {
         println!(
             "{}",
-            say(
-                lang,
-                Text::new(
-                    format!(
-                        "архив {name}: страниц {}, файлов {}, {}",
-                        rendered.pages,
-                        report.files,
-                        render::fmt::size(Lang::Ru, report.bytes)
-                    ),
-                    format!(
-                        "archive {name}: {} pages, {} files, {}",
-                        rendered.pages,
-                        report.files,
-                        render::fmt::size(Lang::En, report.bytes)
-                    ),
-                )
+            Text::new(
+                format!(
+                    "архив {}: страниц {}, файлов {}, {}",
+                    report.name,
+                    report.pages,
+                    report.write.files,
+                    crate::l10n::size(Lang::Ru, report.write.bytes)
+                ),
+                format!(
+                    "archive {}: {} pages, {} files, {}",
+                    report.name,
+                    report.pages,
+                    report.write.files,
+                    crate::l10n::size(Lang::En, report.write.bytes)
+                ),
             )
+            .get(lang)
         );
     }
-    let code = print_write_report(&report, lang, args.quiet);
+    let code = print_write_report(&report.write, lang, args.quiet);
     if code == 0 && !args.quiet {
         for out in &args.out {
+            let index = out.join(crate::layout::MEDIUM_INDEX);
             println!(
                 "{}",
-                say(
-                    lang,
-                    Text::new(
-                        format!("откройте {}", out.join("index.html").display()),
-                        format!("open {}", out.join("index.html").display()),
-                    )
+                Text::new(
+                    format!("откройте {}", index.display()),
+                    format!("open {}", index.display()),
                 )
+                .get(lang)
             );
         }
     }
-    Ok(code)
+    code
+}
+
+fn fail(e: &BuildError, lang: Lang) -> i32 {
+    eprintln!("{}", e.text().get(lang));
+    i32::from(e.exit_code())
 }
 
 fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {

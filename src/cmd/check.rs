@@ -8,7 +8,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The report and exit code of a check (0 archivable, 1 data errors, 2 I/O or usage errors).
-pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
+/// With `json`, the problems and the per-file table go to standard output as one JSON object.
+pub fn run(folder: &Path, lang: Option<Lang>, json: bool) -> i32 {
+    if json {
+        return run_json(folder);
+    }
     match ingest::load(folder) {
         Err(e) => {
             let lang = lang.unwrap_or_default();
@@ -23,10 +27,85 @@ pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
         Ok((period, diags)) => {
             let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
-            print!("{text}");
+            print_out(&text);
             code
         }
     }
+}
+
+/// `check --json`: `{"status": "ok"|"errors"|"failed", "errors": n, "warnings": n,
+/// "problems": [...], "files": [...], "total": {...}}`; every problem has its file, line,
+/// column, severity and the message and hint in both languages.
+fn run_json(folder: &Path) -> i32 {
+    let (value, code) = match ingest::load(folder) {
+        Err(e) => (
+            serde_json::json!({
+                "status": "failed",
+                "errors": 1,
+                "warnings": 0,
+                "problems": [{
+                    "file": folder.display().to_string(),
+                    "line": null,
+                    "column": null,
+                    "severity": "error",
+                    "message": e.text(),
+                    "hint": null,
+                }],
+                "files": [],
+            }),
+            2,
+        ),
+        Ok((p, diags)) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let files: Vec<serde_json::Value> = p
+                .sources
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "path": s.path,
+                        "kind": s.kind,
+                        "format": s.format,
+                        "encoding": s.encoding,
+                        "delimiter": s.delimiter,
+                        "size": s.size,
+                        "sha256": s.sha256,
+                        "read": s.rows_read,
+                        "kept": s.rows_kept,
+                        "rejected": s.rows_rejected,
+                    })
+                })
+                .collect();
+            let sum =
+                |f: fn(&crate::model::SourceFile) -> u64| p.sources.iter().map(f).sum::<u64>();
+            (
+                serde_json::json!({
+                    "status": if errors > 0 { "errors" } else { "ok" },
+                    "errors": errors,
+                    "warnings": diags.len() - errors,
+                    "problems": diags,
+                    "files": files,
+                    "total": {
+                        "files": p.sources.len(),
+                        "read": sum(|s| s.rows_read),
+                        "kept": sum(|s| s.rows_kept),
+                        "rejected": sum(|s| s.rows_rejected),
+                    },
+                }),
+                if errors > 0 { 1 } else { 0 },
+            )
+        }
+    };
+    match serde_json::to_string_pretty(&value) {
+        Ok(s) => print_out(&(s + "\n")),
+        Err(_) => return 2,
+    }
+    code
+}
+
+/// Prints to standard output; a closed pipe (`check … | head`) is not a crash.
+fn print_out(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
 
 fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
@@ -42,6 +121,9 @@ pub fn report(p: &Period, diags: &[Diagnostic], lang: Lang) -> (String, i32) {
         for d in diags {
             let _ = writeln!(out, "{}", d.render(lang));
         }
+        // The per-file accounting is shown with the errors too: what was read, kept, rejected.
+        let _ = writeln!(out);
+        out.push_str(&table(p, lang));
         let _ = writeln!(
             out,
             "{}",
@@ -178,14 +260,7 @@ fn table(p: &Period, lang: Lang) -> String {
     }
     let total = [
         tr(lang, "Итого", "Total").to_string(),
-        match lang {
-            Lang::Ru => format!(
-                "{} {}",
-                p.sources.len(),
-                super::plural_ru(p.sources.len() as u64, "файл", "файла", "файлов")
-            ),
-            Lang::En => format!("{} files", p.sources.len()),
-        },
+        crate::l10n::nouns::FILE.count(lang, p.sources.len() as u64),
         String::new(),
         read.to_string(),
         kept.to_string(),

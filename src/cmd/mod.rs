@@ -37,6 +37,9 @@ pub enum Command {
         /// Язык сообщений: ru или en (language of messages)
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Вывести проблемы и таблицу файлов в JSON (problems and the per-file table as JSON)
+        #[arg(long)]
+        json: bool,
     },
     /// Собрать архив периода на два носителя (build the period's archive on two media)
     Build {
@@ -112,7 +115,7 @@ impl From<LangArg> for Lang {
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check { folder, lang } => check::run(&folder, lang.map(Lang::from)),
+        Command::Check { folder, lang, json } => check::run(&folder, lang.map(Lang::from), json),
         Command::Build {
             folder,
             out,
@@ -155,38 +158,5 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Retention(a) => retention::run(a),
         Command::Dispose(a) => dispose::run(a),
-    }
-}
-
-/// Russian plural form for a count: `plural_ru(22, "файл", "файла", "файлов")` → `файла`.
-pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    match (n % 10, n % 100) {
-        (_, 11..=14) => many,
-        (1, _) => one,
-        (2..=4, _) => few,
-        _ => many,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn russian_plurals() {
-        let f = |n| super::plural_ru(n, "файл", "файла", "файлов");
-        assert_eq!(
-            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(f),
-            [
-                "файл",
-                "файла",
-                "файлов",
-                "файлов",
-                "файлов",
-                "файл",
-                "файла",
-                "файлов",
-                "файлов",
-                "файл"
-            ]
-        );
     }
 }

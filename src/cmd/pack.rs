@@ -2,7 +2,6 @@
 
 use super::verify::{parse_lang, print_error};
 use crate::model::Lang;
-use crate::seal::pack;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,7 +17,7 @@ pub struct PackArgs {
 }
 
 pub fn run(args: PackArgs) -> i32 {
-    match pack::pack(&args.bag, &args.out) {
+    match crate::media::pack_verified(&args.bag, &args.out) {
         Ok(r) => {
             match args.lang {
                 Lang::Ru => println!(
@@ -44,7 +43,11 @@ pub fn run(args: PackArgs) -> i32 {
         }
         Err(e) => {
             print_error(&e.text(), args.lang);
-            2
+            if matches!(e, crate::media::MediaError::Refused(_)) {
+                1
+            } else {
+                2
+            }
         }
     }
 }

@@ -3,14 +3,14 @@
 //! selection of documents for destruction.
 
 use super::verify::{parse_lang, print_error};
-use crate::model::{Config, Lang, Text, slug};
-use crate::render::fmt::date;
+use crate::l10n::date;
+use crate::model::{Lang, Text, slug};
 use crate::retention::{self, Item, OnMedium, act, kind_label};
 use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct RetentionArgs {
@@ -283,40 +283,12 @@ fn by_kind<'a>(items: &[&'a Item]) -> Vec<(&'a str, Vec<&'a Item>)> {
 }
 
 /// Reads `letopis.yaml` (or the one in an input folder) for the act.
-fn read_config(path: &Path) -> Result<Config, Text> {
-    let file = if path.is_dir() {
-        path.join(crate::ingest::CONFIG_FILE)
-    } else {
-        path.to_path_buf()
-    };
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        Text::new(
-            format!("{}: {e}", file.display()),
-            format!("{}: {e}", file.display()),
-        )
-    })?;
-    serde_yaml::from_str::<Config>(&text).map_err(|e| {
-        if let Some((line, col, msg)) = crate::model::retention::locate_rule_error(&text, &e) {
-            let m = format!("{}:{line}:{col}: {msg}", file.display());
-            return Text::new(m.clone(), m);
-        }
-        let at = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        Text::new(
-            format!("{}{at}: {e}", file.display()),
-            format!("{}{at}: {e}", file.display()),
-        )
-    })
-}
-
 fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[OnMedium]) -> i32 {
     let lang = args.lang;
     let Some(cfg_path) = &args.config else {
         return 2;
     };
-    let config = match read_config(cfg_path) {
+    let config = match crate::ingest::read_config(cfg_path) {
         Ok(c) => c,
         Err(t) => {
             print_error(&t, lang);
@@ -343,8 +315,24 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| args.medium.display().to_string());
+    // The act is drawn up with the templates of the configuration (`templates:`, relative to
+    // its folder), as the archive's pages are.
+    let base = if cfg_path.is_dir() {
+        cfg_path.clone()
+    } else {
+        cfg_path.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let templates_dir = config.templates.as_ref().map(|t| base.join(t));
+    let templates = match crate::render::Templates::load(templates_dir.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = e.to_string();
+            print_error(&Text::new(m.clone(), m), lang);
+            return 2;
+        }
+    };
     let built = act::build(number, as_of, &config, commission, &medium_name, archives)
-        .and_then(|a| act::render(&a).map(|h| (a, h)));
+        .and_then(|a| act::render(&a, &templates).map(|h| (a, h)));
     let (a, html) = match built {
         Ok(x) => x,
         Err(e) => {

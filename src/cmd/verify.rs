@@ -42,6 +42,8 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
         ("medium", Lang::Ru) => "носитель",
         ("acts", Lang::Ru) => "акты об уничтожении",
         ("acts", Lang::En) => "disposal acts",
+        ("compare", Lang::Ru) => "сравнение копий",
+        ("compare", Lang::En) => "copies compared",
         (k, _) => k,
     };
     println!("{} ({kind})", c.path.display());
@@ -52,6 +54,15 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
     if c.kind == "medium" {
         return;
     }
+    if c.kind == "compare" {
+        match (c.ok(), lang) {
+            (true, Lang::Ru) => println!("  ✓ копии совпадают (одинаковые манифесты)"),
+            (true, Lang::En) => println!("  ✓ the copies are the same (identical manifests)"),
+            (false, Lang::Ru) => println!("  ✗ КОПИИ НЕ СОВПАДАЮТ"),
+            (false, Lang::En) => println!("  ✗ THE COPIES DIFFER"),
+        }
+        return;
+    }
     let real = c.problems.iter().filter(|p| !p.is_warning()).count();
     match (c.ok(), lang) {
         (true, Lang::Ru) => println!(
@@ -60,6 +71,14 @@ pub fn print_check(c: &BagCheck, lang: Lang) {
         ),
         (true, Lang::En) => println!(
             "  ✓ OK: {} files, {} bytes checked (read from the medium)",
+            c.files, c.bytes
+        ),
+        (false, Lang::Ru) if c.kind == "zip" => println!(
+            "  ✗ НЕ В ПОРЯДКЕ: проблем: {real}; проверено {} файлов, {} байт. Zip не восстанавливается: создайте его заново из исправной копии архива командой letopis pack",
+            c.files, c.bytes
+        ),
+        (false, Lang::En) if c.kind == "zip" => println!(
+            "  ✗ FAILED: {real} problems; {} files, {} bytes checked. A zip is not repaired: make it again from a good copy of the archive with letopis pack",
             c.files, c.bytes
         ),
         (false, Lang::Ru) => println!(

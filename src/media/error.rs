@@ -59,8 +59,8 @@ impl MediaError {
     ) -> Self {
         let m = medium.display();
         let what = file.display();
-        let (ru_hint, en_hint) = match e.raw_os_error() {
-            Some(libc::ENOSPC) | Some(libc::EDQUOT) => (
+        let (ru_hint, en_hint) = match IoCause::of(e) {
+            IoCause::Full => (
                 format!(
                     "на носителе не хватает места (архиву нужно {} байт): освободите место или возьмите другой носитель и повторите запись",
                     need
@@ -69,15 +69,15 @@ impl MediaError {
                     "the medium is full (the archive needs {need} bytes): free some space or use another medium and write again"
                 ),
             ),
-            Some(libc::EIO) | Some(libc::ENODEV) | Some(libc::ENXIO) | Some(libc::ENOENT) => (
+            IoCause::Gone => (
                 "носитель недоступен или неисправен (извлечён?): подключите его снова или возьмите другой и повторите запись".to_string(),
                 "the medium is unavailable or faulty (removed?): reconnect it or use another one and write again".to_string(),
             ),
-            Some(libc::EROFS) | Some(libc::EACCES) | Some(libc::EPERM) => (
+            IoCause::ReadOnly => (
                 "на носитель нельзя записывать: снимите защиту от записи или проверьте права".to_string(),
                 "the medium is not writable: remove write protection or check permissions".to_string(),
             ),
-            _ => (
+            IoCause::Other => (
                 "проверьте носитель и повторите запись".to_string(),
                 "check the medium and write again".to_string(),
             ),
@@ -86,5 +86,126 @@ impl MediaError {
             format!("носитель {m}: {what}: {e}; {ru_hint}"),
             format!("medium {m}: {what}: {e}; {en_hint}"),
         ))
+    }
+}
+
+/// What an I/O error on a medium means for the person at the computer, read from
+/// [`io::ErrorKind`] first and from the platform's own codes where the kind is too coarse
+/// (Unix `EIO`, Windows `ERROR_NOT_READY` are both "other" to std).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoCause {
+    /// No space left or quota exceeded.
+    Full,
+    /// The device is gone or faulty: removed stick, I/O error, missing folder.
+    Gone,
+    /// Write-protected or not permitted.
+    ReadOnly,
+    Other,
+}
+
+impl IoCause {
+    pub fn of(e: &io::Error) -> IoCause {
+        use io::ErrorKind as K;
+        match e.kind() {
+            K::StorageFull | K::QuotaExceeded => return IoCause::Full,
+            K::ReadOnlyFilesystem | K::PermissionDenied => return IoCause::ReadOnly,
+            K::NotFound | K::StaleNetworkFileHandle => return IoCause::Gone,
+            _ => {}
+        }
+        match e.raw_os_error() {
+            Some(code) => IoCause::of_code(code),
+            None => IoCause::Other,
+        }
+    }
+
+    #[cfg(unix)]
+    fn of_code(code: i32) -> IoCause {
+        match code {
+            libc::ENOSPC | libc::EDQUOT => IoCause::Full,
+            libc::EIO | libc::ENODEV | libc::ENXIO | libc::ENOENT => IoCause::Gone,
+            libc::EROFS | libc::EACCES | libc::EPERM => IoCause::ReadOnly,
+            _ => IoCause::Other,
+        }
+    }
+
+    #[cfg(windows)]
+    fn of_code(code: i32) -> IoCause {
+        use windows_sys::Win32::Foundation as w;
+        match code as u32 {
+            w::ERROR_DISK_FULL | w::ERROR_HANDLE_DISK_FULL | w::ERROR_DISK_QUOTA_EXCEEDED => {
+                IoCause::Full
+            }
+            w::ERROR_NOT_READY
+            | w::ERROR_DEVICE_NOT_CONNECTED
+            | w::ERROR_DEV_NOT_EXIST
+            | w::ERROR_CRC
+            | w::ERROR_GEN_FAILURE
+            | w::ERROR_IO_DEVICE
+            | w::ERROR_SECTOR_NOT_FOUND
+            | w::ERROR_READ_FAULT
+            | w::ERROR_WRITE_FAULT
+            | w::ERROR_DEVICE_REMOVED
+            | w::ERROR_FILE_NOT_FOUND
+            | w::ERROR_PATH_NOT_FOUND
+            | w::ERROR_INVALID_DRIVE => IoCause::Gone,
+            w::ERROR_WRITE_PROTECT | w::ERROR_ACCESS_DENIED => IoCause::ReadOnly,
+            _ => IoCause::Other,
+        }
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn of_code(_: i32) -> IoCause {
+        IoCause::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IoCause;
+    use std::io;
+
+    #[test]
+    fn causes_come_from_the_kind_and_the_platform_code() {
+        assert_eq!(
+            IoCause::of(&io::ErrorKind::StorageFull.into()),
+            IoCause::Full
+        );
+        assert_eq!(IoCause::of(&io::ErrorKind::NotFound.into()), IoCause::Gone);
+        assert_eq!(
+            IoCause::of(&io::ErrorKind::PermissionDenied.into()),
+            IoCause::ReadOnly
+        );
+        assert_eq!(IoCause::of(&io::Error::other("x")), IoCause::Other);
+        #[cfg(unix)]
+        {
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(libc::EIO)),
+                IoCause::Gone
+            );
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(libc::EDQUOT)),
+                IoCause::Full
+            );
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(libc::EROFS)),
+                IoCause::ReadOnly
+            );
+        }
+        #[cfg(windows)]
+        {
+            // Win32 code 5 is "access denied", not Unix EIO.
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(5)),
+                IoCause::ReadOnly
+            );
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(21)),
+                IoCause::Gone
+            );
+            assert_eq!(
+                IoCause::of(&io::Error::from_raw_os_error(112)),
+                IoCause::Full
+            );
+        }
     }
 }

@@ -4,13 +4,14 @@
 
 use super::error::MediaError;
 use super::verify::{self, BagCheck, Problem, Target};
-use super::{fsio, log};
+use super::{log, safe};
 use crate::model::Text;
 use crate::seal::bag::{self, MANIFEST, TAGMANIFEST};
 use crate::seal::hash::{self, CHUNK};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -33,44 +34,63 @@ impl RepairReport {
     }
 }
 
-/// Pairs the bags to repair: two bags, or two media (bags matched by folder name).
+/// Pairs the bags to repair: two bags, or two media (bags matched by folder name). A damaged copy
+/// that lost its `bagit.txt`, or a whole archive gone from the damaged medium, is repaired too.
 pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>, MediaError> {
-    let pairs: Vec<(PathBuf, PathBuf)> = match (
-        verify::classify(damaged)?,
-        verify::classify(healthy)?,
-    ) {
-        (Target::Bag(d), Target::Bag(h)) => vec![(d, h)],
-        (Target::Medium { bags, .. }, Target::Medium { medium: hm, .. }) => {
+    let healthy_t = verify::classify(healthy)?;
+    let pairs: Vec<(PathBuf, PathBuf)> = match &healthy_t {
+        Target::Bag(h) if damaged.is_dir() && !damaged.join(verify::LOG_MARK).is_file() => {
+            vec![(damaged.to_path_buf(), h.clone())]
+        }
+        Target::Medium { bags: hb, .. } if damaged.is_dir() => {
+            let Target::Medium { bags, links, .. } = verify::classify(damaged)? else {
+                return Err(usage());
+            };
             let mut v = Vec::new();
-            for d in bags {
+            let names: BTreeSet<_> = hb.iter().filter_map(|h| h.file_name()).collect();
+            for d in bags.iter().chain(&links) {
                 let name = d.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-                let h = hm.join(&name);
-                if !h.is_dir() {
+                if !names.contains(name.as_os_str()) {
                     return Err(MediaError::Refused(Text::new(
                         format!(
                             "на носителе {} нет архива {}: восстанавливать не из чего",
-                            hm.display(),
+                            healthy.display(),
                             name.to_string_lossy()
                         ),
                         format!(
                             "medium {} has no archive {}: nothing to repair from",
-                            hm.display(),
+                            healthy.display(),
                             name.to_string_lossy()
                         ),
                     )));
                 }
-                v.push((d, h));
+            }
+            for h in hb {
+                let name = h.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+                v.push((damaged.join(name), h.clone()));
             }
             v
         }
-        _ => {
-            return Err(MediaError::Usage(Text::new(
-                "укажите два архива (папки с bagit.txt) или два носителя; zip не восстанавливается — создайте его заново командой letopis pack",
-                "give two bags (folders with bagit.txt) or two media; a zip is not repaired — make it again with letopis pack",
-            )));
-        }
+        _ => return Err(usage()),
     };
+    // One writer per medium: the damaged copy's medium is locked while it is repaired.
+    let medium = match &healthy_t {
+        Target::Bag(_) => damaged
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        _ => damaged.to_path_buf(),
+    };
+    let _lock = super::medium::lock(&medium)?;
     pairs.iter().map(|(d, h)| repair_bag(d, h)).collect()
+}
+
+fn usage() -> MediaError {
+    MediaError::Usage(Text::new(
+        "укажите два архива (папки с bagit.txt) или два носителя; zip не восстанавливается — создайте его заново командой letopis pack",
+        "give two bags (folders with bagit.txt) or two media; a zip is not repaired — make it again with letopis pack",
+    ))
 }
 
 fn log_repair(damaged: &Path, outcome: &str, details: &str) {
@@ -82,65 +102,165 @@ fn log_repair(damaged: &Path, outcome: &str, details: &str) {
     }
 }
 
-/// Repairs one bag from another copy of it.
-pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaError> {
-    let read = |p: &Path| fs::read(p).ok();
-    let (dm, hm) = (read(&damaged.join(MANIFEST)), read(&healthy.join(MANIFEST)));
-    let (dt, ht) = (
-        read(&damaged.join(TAGMANIFEST)),
-        read(&healthy.join(TAGMANIFEST)),
-    );
-    let refuse = |ru: String, en: String| {
-        log_repair(damaged, "refused", &ru);
-        Err(MediaError::Refused(Text::new(ru, en)))
-    };
-    let Some(manifest_bytes) = hm else {
-        return refuse(
-            format!(
-                "в {} нет manifest-sha256.txt: эта копия не годится как источник",
-                healthy.display()
-            ),
-            format!(
-                "{} has no manifest-sha256.txt: it cannot serve as the source",
-                healthy.display()
-            ),
-        );
-    };
-    if dm.as_ref() != Some(&manifest_bytes) || dt != ht {
-        return refuse(
-            format!(
-                "манифесты {} и {} различаются (или один из них повреждён): это не копии одного архива, восстановление отменено, ничего не изменено",
-                damaged.display(),
-                healthy.display()
-            ),
-            format!(
-                "the manifests of {} and {} differ (or one is damaged): these are not copies of one archive; nothing was changed",
-                damaged.display(),
-                healthy.display()
-            ),
-        );
-    }
-    let text = String::from_utf8_lossy(&manifest_bytes).to_string();
-    let mut expected = bag::parse_manifest(&text).0;
-    if let Some(t) = &ht {
-        expected.extend(bag::parse_manifest(&String::from_utf8_lossy(t)).0);
-    }
-    expected.retain(|name, _| bag::is_safe_relative(name));
+/// Whether a copy's tag files verify: its tag manifest is there in its sealed form, every tag
+/// file it lists matches, and the payload manifest is in its sealed form. Returns the problems.
+fn tag_problems(bag: &Path) -> Vec<Problem> {
+    let c = verify::verify_bag(bag);
+    let tags: Vec<Problem> = c
+        .problems
+        .into_iter()
+        .filter(|p| match p {
+            Problem::NotABag { .. }
+            | Problem::NoManifest
+            | Problem::NotCanonical { .. }
+            | Problem::BadManifestLine { .. }
+            | Problem::Uncovered { .. }
+            | Problem::UnsafeEntry { .. } => true,
+            Problem::Symlink { file } => file.as_str() == bag.display().to_string(),
+            Problem::Missing { file }
+            | Problem::Changed { file }
+            | Problem::Unreadable { file, .. } => !file.starts_with("data/"),
+            _ => false,
+        })
+        .collect();
+    tags
+}
 
-    // Which files of the damaged copy do not hold their manifest bytes (read from the medium).
-    let bad: Vec<(&String, &String)> = expected
+fn refuse(damaged: &Path, ru: String, en: String) -> Result<RepairReport, MediaError> {
+    log_repair(damaged, "refused", &ru);
+    Err(MediaError::Refused(Text::new(ru, en)))
+}
+
+fn list(problems: &[Problem], lang: crate::model::Lang) -> String {
+    problems
+        .iter()
+        .take(5)
+        .map(|p| p.text(lang))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Repairs one bag from another copy of it: payload files and tag files alike, taken from the copy
+/// whose tag files verify, written only through [`safe`] (never through a link of the damaged
+/// copy; a link in place of a file or folder is replaced by the real one).
+pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaError> {
+    use crate::model::Lang;
+    // The source must be whole in its tag files; then its manifests say what every file must be.
+    let source_bad = tag_problems(healthy);
+    if !source_bad.is_empty() {
+        return refuse(
+            damaged,
+            format!(
+                "служебные файлы копии-источника {} повреждены ({}): восстанавливать из неё нельзя. Если цела копия {}, восстановите наоборот: letopis repair {} --from {}",
+                healthy.display(),
+                list(&source_bad, Lang::Ru),
+                damaged.display(),
+                healthy.display(),
+                damaged.display()
+            ),
+            format!(
+                "the tag files of the source copy {} are damaged ({}): it cannot be used. If {} is whole, repair the other way: letopis repair {} --from {}",
+                healthy.display(),
+                list(&source_bad, Lang::En),
+                damaged.display(),
+                healthy.display(),
+                damaged.display()
+            ),
+        );
+    }
+    let read = |p: &Path| fs::read(p).ok();
+    let Some(source_tm) = read(&healthy.join(TAGMANIFEST)) else {
+        return refuse(
+            damaged,
+            format!("в {} нет {TAGMANIFEST}", healthy.display()),
+            format!("{} has no {TAGMANIFEST}", healthy.display()),
+        );
+    };
+    // A damaged copy whose own tags verify but differ is another archive (or one sealed again):
+    // never overwritten.
+    let damaged_tm = read(&damaged.join(TAGMANIFEST));
+    if damaged_tm.as_ref() != Some(&source_tm) && tag_problems(damaged).is_empty() {
+        return refuse(
+            damaged,
+            format!(
+                "манифесты {} и {} различаются, а служебные файлы обеих копий целы: это не копии одного архива (или одна из них изменена и запечатана заново); восстановление отменено, ничего не изменено. Сравните копии: letopis verify {} {}",
+                damaged.display(),
+                healthy.display(),
+                damaged.display(),
+                healthy.display()
+            ),
+            format!(
+                "the manifests of {} and {} differ and the tag files of both are whole: these are not copies of one archive (or one was altered and sealed again); nothing was changed. Compare them: letopis verify {} {}",
+                damaged.display(),
+                healthy.display(),
+                damaged.display(),
+                healthy.display()
+            ),
+        );
+    }
+
+    let manifest = read(&healthy.join(MANIFEST)).unwrap_or_default();
+    let mut expected = bag::parse_manifest(&String::from_utf8_lossy(&manifest)).0;
+    let tags = bag::parse_manifest(&String::from_utf8_lossy(&source_tm)).0;
+    expected.retain(|name, _| name.starts_with("data/") && bag::is_safe_relative(name));
+    // Payload first, the tag files after, the tag manifest last: a copy interrupted half-way never
+    // has tags that verify over a payload that does not.
+    let mut order: Vec<(String, String)> = expected.into_iter().collect();
+    order.extend(
+        tags.into_iter()
+            .filter(|(n, _)| bag::is_safe_relative(n) && !n.contains('/')),
+    );
+    order.push((TAGMANIFEST.to_string(), hash::sha256_hex(&source_tm)));
+
+    // The damaged copy as it is (links never followed), and leftovers of an interrupted repair.
+    // A whole archive gone from the damaged medium is written anew (its folder made here).
+    if fs::symlink_metadata(damaged).is_err()
+        && let Err(e) = fs::create_dir(damaged)
+    {
+        return Err(MediaError::medium_io(damaged, damaged, &e, 0));
+    }
+    let root = match safe::Dir::open(damaged) {
+        Ok(d) => d,
+        Err(e) => {
+            return refuse(
+                damaged,
+                format!(
+                    "{} нельзя открыть как папку архива ({e}); если это символическая ссылка, удалите её (не то, на что она указывает) и повторите: восстановление запишет архив заново",
+                    damaged.display()
+                ),
+                format!(
+                    "{} cannot be opened as an archive folder ({e}); if it is a symbolic link, delete the link (not what it points to) and repair again: the archive will be written anew",
+                    damaged.display()
+                ),
+            );
+        }
+    };
+    let mut scratch = BagCheck::new(damaged, "bag");
+    let tree = verify::walk(damaged, &mut scratch);
+    for (name, _) in tree.files.iter().filter(|(n, _)| n.ends_with(TMP_SUFFIX)) {
+        if let Ok((dir, file)) = safe::parent_of(&root, name, safe::Links::Refuse) {
+            let _ = dir.unlink(file);
+        }
+    }
+    let bad: Vec<&(String, String)> = order
         .par_iter()
-        .filter(
-            |(name, h)| match hash::sha256_from_medium(&damaged.join(name)) {
-                Ok((got, _)) => &got != *h,
-                Err(_) => true,
-            },
-        )
+        .filter(|(name, h)| {
+            !tree.files.contains_key(name)
+                || match safe::open_file(damaged, name) {
+                    Ok(f) => {
+                        hash::drop_cache(&f);
+                        hash::sha256_reader(f)
+                            .map(|(got, _)| &got != h)
+                            .unwrap_or(true)
+                    }
+                    Err(_) => true,
+                }
+        })
         .collect();
     let mut restored = Vec::new();
     let mut failed = Vec::new();
     for (name, h) in bad {
-        match restore_one(&damaged.join(name), &healthy.join(name), h) {
+        match restore_one(&root, name, &healthy.join(name), h) {
             Ok(()) => restored.push(name.clone()),
             Err(reason) => failed.push((name.clone(), reason)),
         }
@@ -161,10 +281,8 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
     }
     if !failed.is_empty() {
         details.push_str(&format!(" not-restored={}", failed.len()));
-        for (f, _) in failed.iter().take(10) {
-            details.push(' ');
-            details.push_str(f);
-            details.push(';');
+        for (f, why) in failed.iter().take(10) {
+            details.push_str(&format!(" {f}: {};", why.ru));
         }
     }
     let extra = after
@@ -185,31 +303,27 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
     })
 }
 
-/// Copies `src` to a temporary file beside `dst` while hashing; only when the hash is `expected`
-/// (and the copy reads back the same from the medium) is it renamed over `dst`.
-fn restore_one(dst: &Path, src: &Path, expected: &str) -> Result<(), Text> {
-    let io_text = |p: &Path, e: io::Error| {
-        Text::new(
-            format!("{}: {e}", p.display()),
-            format!("{}: {e}", p.display()),
-        )
-    };
-    let dir = dst.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| io_text(dir, e))?;
-    let name = dst
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.letopis-repair"));
+/// Suffix of the temporary file a restored file is written to before it replaces the damaged one.
+const TMP_SUFFIX: &str = ".letopis-repair";
+
+/// Copies the healthy copy's file to a temporary file beside the damaged one (in the damaged copy,
+/// opened without following links) while hashing; only when the hash is `expected` and the copy
+/// reads back the same from the medium is it renamed over the damaged file (or link).
+fn restore_one(root: &safe::Dir, rel: &str, src: &Path, expected: &str) -> Result<(), Text> {
+    let io_text =
+        |what: &str, e: io::Error| Text::new(format!("{what}: {e}"), format!("{what}: {e}"));
+    let (dir, name) =
+        safe::parent_of(root, rel, safe::Links::Replace).map_err(|e| io_text(rel, e))?;
+    let tmp = format!(".{name}{TMP_SUFFIX}");
     let res = (|| -> Result<(), Text> {
         let mut input = File::open(src).map_err(|e| {
             Text::new(
-                format!("во второй копии файла тоже нет ({e})"),
-                format!("the other copy lacks it too ({e})"),
+                format!("во второй копии файла тоже нет ({e}); восстановите его из резервной копии вручную"),
+                format!("the other copy lacks it too ({e}); restore it from a backup by hand"),
             )
         })?;
         hash::drop_cache(&input);
-        let mut out = File::create(&tmp).map_err(|e| io_text(&tmp, e))?;
+        let mut out = dir.create(&tmp).map_err(|e| io_text(&tmp, e))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; CHUNK];
         loop {
@@ -217,32 +331,34 @@ fn restore_one(dst: &Path, src: &Path, expected: &str) -> Result<(), Text> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io_text(src, e)),
+                Err(e) => return Err(io_text(&src.display().to_string(), e)),
             };
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(|e| io_text(&tmp, e))?;
         }
         if hash::hex(&hasher.finalize()) != expected {
             return Err(Text::new(
-                "во второй копии этот файл тоже повреждён (не совпадает с манифестом); восстановите его из резервной копии вручную",
-                "this file is damaged in the other copy too (does not match the manifest); restore it from a backup by hand",
+                "в обеих копиях этот файл повреждён (не совпадает с манифестом): восстановить его не из чего; возьмите его из резервной копии или другого экземпляра архива",
+                "this file is damaged in both copies (does not match the manifest): there is nothing to restore it from; take it from a backup or another copy of the archive",
             ));
         }
         out.sync_data().map_err(|e| io_text(&tmp, e))?;
         hash::drop_cache(&out);
         drop(out);
-        let (back, _) = hash::sha256_from_medium(&tmp).map_err(|e| io_text(&tmp, e))?;
-        if back != expected {
+        let back = dir.open_file(&tmp).map_err(|e| io_text(&tmp, e))?;
+        hash::drop_cache(&back);
+        let (got, _) = hash::sha256_reader(back).map_err(|e| io_text(&tmp, e))?;
+        if got != expected {
             return Err(Text::new(
                 "восстановленный файл читается с носителя с ошибкой: носитель неисправен, замените его",
                 "the restored file reads back wrong from the medium: the medium is faulty, replace it",
             ));
         }
-        fs::rename(&tmp, dst).map_err(|e| io_text(dst, e))?;
-        fsio::sync_dir(dir).map_err(|e| io_text(dir, e))
+        dir.rename(&tmp, name).map_err(|e| io_text(rel, e))?;
+        dir.sync().map_err(|e| io_text(rel, e))
     })();
     if res.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = dir.unlink(&tmp);
     }
     res
 }

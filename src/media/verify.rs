@@ -3,16 +3,18 @@
 //! run tests the medium, not memory. Missing, changed and extra files are reported by name.
 
 use super::error::MediaError;
-use super::{STAGING_PREFIX, log};
+use super::{INDEX_HTML, compare, expected, log, zipcheck};
 use crate::model::{Lang, Text};
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
 use crate::seal::hash;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+
+pub use super::zipcheck::verify_zip;
 
 /// One thing wrong with a copy. Paths are bag-relative (`data/learners/l-001.html`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -26,6 +28,15 @@ pub enum Problem {
         file: String,
         line: usize,
     },
+    /// A manifest line naming a path outside `data/` or with `..`, `/…`, `\\`.
+    UnsafeEntry {
+        file: String,
+        path: String,
+    },
+    /// A manifest whose bytes are not the form it was sealed in (edited, a bit flipped).
+    NotCanonical {
+        file: String,
+    },
     Missing {
         file: String,
     },
@@ -33,6 +44,18 @@ pub enum Problem {
         file: String,
     },
     Extra {
+        file: String,
+    },
+    /// A tag file that the tag manifest does not cover.
+    Uncovered {
+        file: String,
+    },
+    /// A symbolic link (or junction) where a file or folder of the archive should be.
+    Symlink {
+        file: String,
+    },
+    /// A device, pipe or socket inside the archive.
+    NotRegular {
         file: String,
     },
     Unreadable {
@@ -43,6 +66,28 @@ pub enum Problem {
         expected: String,
         actual: String,
     },
+    /// The tag manifest's SHA-256 is not the one recorded at build (`source`: the log, `--digest`).
+    RootMismatch {
+        recorded: String,
+        actual: String,
+        source: String,
+    },
+    /// An archive the medium's log or index names, not on the medium.
+    ArchiveMissing {
+        name: String,
+        known_from: String,
+    },
+    /// Two copies of one archive that are not the same archive: the files that differ.
+    CopiesDiffer {
+        other: String,
+        files: Vec<String>,
+        more: usize,
+    },
+    /// An archive on this medium that the other copy given lacks.
+    AbsentOnTwin {
+        name: String,
+        other: String,
+    },
     ZipChecksum {
         expected: String,
         actual: String,
@@ -50,11 +95,32 @@ pub enum Problem {
     ZipError {
         error: String,
     },
+    ZipUnsafePath {
+        entry: String,
+    },
+    ZipOutside {
+        entry: String,
+    },
+    ZipDuplicate {
+        entry: String,
+    },
+    ZipOversize {
+        entry: String,
+        declared: u64,
+    },
     /// An unfinished archive left by an interrupted build (a warning: the next build removes it).
     Unfinished {
         folder: String,
     },
+    /// More problems than are listed.
+    More {
+        count: usize,
+    },
 }
+
+/// At most this many problems of one kind are listed per copy (a hostile zip can have millions);
+/// every kind found is listed, so a few hostile names are never hidden behind many extra files.
+pub const MAX_PER_KIND: usize = 200;
 
 impl Problem {
     pub fn is_warning(&self) -> bool {
@@ -75,6 +141,22 @@ impl Problem {
                 format!("{file}, строка {line}: строка не вида «<sha256>  <путь>»"),
                 format!("{file}, line {line}: not of the form `<sha256>  <path>`"),
             ),
+            Problem::UnsafeEntry { file, path } => Text::new(
+                format!(
+                    "{file}: недопустимый путь «{}» (вне папки архива)",
+                    path.escape_debug()
+                ),
+                format!(
+                    "{file}: unsafe path `{}` (outside the archive)",
+                    path.escape_debug()
+                ),
+            ),
+            Problem::NotCanonical { file } => Text::new(
+                format!(
+                    "{file} изменён после запечатывания (строки не в том виде, в каком записаны)"
+                ),
+                format!("{file} was altered after sealing (its lines are not as written)"),
+            ),
             Problem::Missing { file } => Text::new(
                 format!("отсутствует файл: {file}"),
                 format!("missing file: {file}"),
@@ -84,8 +166,29 @@ impl Problem {
                 format!("changed file (checksum mismatch): {file}"),
             ),
             Problem::Extra { file } => Text::new(
-                format!("лишний файл (нет в манифесте): {file}"),
-                format!("extra file (not in the manifest): {file}"),
+                format!("лишний файл (нет в манифесте): {}", file.escape_debug()),
+                format!("extra file (not in the manifest): {}", file.escape_debug()),
+            ),
+            Problem::Uncovered { file } => Text::new(
+                format!("служебный файл {file} не записан в tagmanifest-sha256.txt"),
+                format!("tag file {file} is not listed in tagmanifest-sha256.txt"),
+            ),
+            Problem::Symlink { file } => Text::new(
+                format!(
+                    "символическая ссылка вместо файла или папки архива: {}",
+                    file.escape_debug()
+                ),
+                format!(
+                    "a symbolic link instead of a file or folder of the archive: {}",
+                    file.escape_debug()
+                ),
+            ),
+            Problem::NotRegular { file } => Text::new(
+                format!(
+                    "не обычный файл (устройство, канал): {}",
+                    file.escape_debug()
+                ),
+                format!("not a regular file (device, pipe): {}", file.escape_debug()),
             ),
             Problem::Unreadable { file, error } => Text::new(
                 format!("не читается файл {file}: {error}"),
@@ -94,6 +197,47 @@ impl Problem {
             Problem::OxumMismatch { expected, actual } => Text::new(
                 format!("Payload-Oxum в bag-info.txt {expected}, а на носителе {actual}"),
                 format!("Payload-Oxum in bag-info.txt is {expected}, found {actual}"),
+            ),
+            Problem::RootMismatch {
+                recorded,
+                actual,
+                source,
+            } => Text::new(
+                format!(
+                    "SHA-256 файла tagmanifest-sha256.txt {actual}, а при записи было {recorded} ({source}): архив изменён и запечатан заново"
+                ),
+                format!(
+                    "the SHA-256 of tagmanifest-sha256.txt is {actual}, but {recorded} was recorded at build ({source}): the archive was altered and sealed again"
+                ),
+            ),
+            Problem::ArchiveMissing { name, known_from } => Text::new(
+                format!("архив {name} пропал с носителя (он указан в {known_from})"),
+                format!("archive {name} is gone from the medium (listed in {known_from})"),
+            ),
+            Problem::CopiesDiffer { other, files, more } => {
+                let list = files.join(", ");
+                let tail = if *more > 0 {
+                    format!(" и ещё {more}")
+                } else {
+                    String::new()
+                };
+                let tail_en = if *more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                Text::new(
+                    format!(
+                        "копия {other} — не тот же архив: различаются {list}{tail}; одна из копий изменена и запечатана заново"
+                    ),
+                    format!(
+                        "the copy {other} is not the same archive: {list}{tail_en} differ; one of the copies was altered and sealed again"
+                    ),
+                )
+            }
+            Problem::AbsentOnTwin { name, other } => Text::new(
+                format!("архива {name} нет на {other}"),
+                format!("archive {name} is not on {other}"),
             ),
             Problem::ZipChecksum { expected, actual } => Text::new(
                 format!(
@@ -105,6 +249,37 @@ impl Problem {
                 format!("zip не читается: {error}"),
                 format!("cannot read the zip: {error}"),
             ),
+            Problem::ZipUnsafePath { entry } => Text::new(
+                format!(
+                    "в zip запись с абсолютным путём или «..»: {}",
+                    entry.escape_debug()
+                ),
+                format!(
+                    "zip entry with an absolute or `..` path: {}",
+                    entry.escape_debug()
+                ),
+            ),
+            Problem::ZipOutside { entry } => Text::new(
+                format!("в zip запись вне папки архива: {}", entry.escape_debug()),
+                format!(
+                    "zip entry outside the archive's folder: {}",
+                    entry.escape_debug()
+                ),
+            ),
+            Problem::ZipDuplicate { entry } => Text::new(
+                format!(
+                    "в zip две записи с одним именем (распаковщики возьмут разные): {}",
+                    entry.escape_debug()
+                ),
+                format!(
+                    "two zip entries of one name (unzip tools pick different ones): {}",
+                    entry.escape_debug()
+                ),
+            ),
+            Problem::ZipOversize { entry, declared } => Text::new(
+                format!("запись zip {entry} распаковывается больше объявленных {declared} байт"),
+                format!("zip entry {entry} inflates beyond its declared {declared} bytes"),
+            ),
             Problem::Unfinished { folder } => Text::new(
                 format!(
                     "незавершённая запись {folder} (прерванная сборка); она не является архивом и будет удалена следующей сборкой"
@@ -112,6 +287,10 @@ impl Problem {
                 format!(
                     "unfinished write {folder} (an interrupted build); it is not an archive and the next build removes it"
                 ),
+            ),
+            Problem::More { count } => Text::new(
+                format!("… и ещё проблем: {count}"),
+                format!("… and {count} more problems"),
             ),
         };
         t.get(lang).to_string()
@@ -134,7 +313,35 @@ impl BagCheck {
     pub fn ok(&self) -> bool {
         self.problems.iter().all(Problem::is_warning)
     }
-    fn new(path: &Path, kind: &'static str) -> Self {
+    /// Sorts the problems and keeps the first [`MAX_PER_KIND`] of each kind.
+    pub(crate) fn finish(&mut self) {
+        self.problems.sort();
+        self.problems.dedup();
+        let mut more = 0;
+        let mut kept = Vec::with_capacity(self.problems.len().min(4 * MAX_PER_KIND));
+        let mut run = (None, 0usize);
+        for p in std::mem::take(&mut self.problems) {
+            if let Problem::More { count } = p {
+                more += count;
+                continue;
+            }
+            let kind = std::mem::discriminant(&p);
+            if run.0 != Some(kind) {
+                run = (Some(kind), 0);
+            }
+            run.1 += 1;
+            if run.1 <= MAX_PER_KIND {
+                kept.push(p);
+            } else {
+                more += 1;
+            }
+        }
+        if more > 0 {
+            kept.push(Problem::More { count: more });
+        }
+        self.problems = kept;
+    }
+    pub(crate) fn new(path: &Path, kind: &'static str) -> Self {
         BagCheck {
             path: path.to_path_buf(),
             kind,
@@ -144,6 +351,9 @@ impl BagCheck {
         }
     }
 }
+
+/// A file only a medium has at its root (so a folder holding it is a medium, not a bag).
+pub const LOG_MARK: &str = log::LOG_FILE;
 
 /// What a path given to `verify` is.
 pub enum Target {
@@ -156,7 +366,18 @@ pub enum Target {
         /// Zips written by `build --zip` / `pack` (with their `.sha256` beside them).
         zips: Vec<PathBuf>,
         unfinished: Vec<PathBuf>,
+        /// Entries of the medium that are symbolic links to folders (an archive replaced by a link).
+        links: Vec<PathBuf>,
     },
+}
+
+impl Target {
+    fn path(&self) -> &Path {
+        match self {
+            Target::Bag(p) | Target::Zip(p) => p,
+            Target::Medium { medium, .. } => medium,
+        }
+    }
 }
 
 pub fn classify(path: &Path) -> Result<Target, MediaError> {
@@ -172,24 +393,30 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
     if path.join(BAGIT_TXT).is_file() {
         return Ok(Target::Bag(path.to_path_buf()));
     }
-    let mut bags = Vec::new();
-    let mut zips = Vec::new();
-    let mut unfinished = Vec::new();
-    let rd = fs::read_dir(path).map_err(|e| MediaError::medium_io(path, path, &e, 0))?;
-    for entry in rd.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with(STAGING_PREFIX) {
-            unfinished.push(entry.path());
-        } else if !name.starts_with('.') && entry.path().join(BAGIT_TXT).is_file() {
-            bags.push(entry.path());
-        } else if name.ends_with(".zip") && path.join(format!("{name}.sha256")).is_file() {
-            zips.push(entry.path());
-        }
-    }
-    bags.sort();
-    zips.sort();
-    unfinished.sort();
-    if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() {
+    let listing = crate::layout::Medium::new(path)
+        .list()
+        .map_err(|e| MediaError::medium_io(path, path, &e, 0))?;
+    let bags: Vec<PathBuf> = listing
+        .bags
+        .iter()
+        .map(|b| b.root().to_path_buf())
+        .collect();
+    // Zips of archives carry their `.sha256` beside them (build --zip, pack); other zips on a
+    // stick are not ours to judge.
+    let zips: Vec<PathBuf> = listing
+        .zips
+        .into_iter()
+        .filter(|z| {
+            let name = z.file_name().unwrap_or_default().to_string_lossy();
+            ["sha256", "SHA256"]
+                .iter()
+                .any(|ext| z.with_file_name(format!("{name}.{ext}")).is_file())
+        })
+        .collect();
+    let unfinished = listing.unfinished;
+    let links = listing.links;
+    let letopis_medium = path.join(log::LOG_FILE).is_file() || path.join(INDEX_HTML).is_file();
+    if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() && !letopis_medium {
         return Err(MediaError::Usage(Text::new(
             format!(
                 "{}: архивов нет, есть только незавершённая запись {} (прерванная сборка); повторите сборку — она удалит эту папку",
@@ -205,8 +432,7 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
     }
     // A Letopis medium (it has the event log) whose archives were all disposed of by acts is still
     // a medium: its kept acts are checked, and an empty list of archives is no error.
-    let letopis_medium = path.join(log::LOG_FILE).is_file();
-    if bags.is_empty() && zips.is_empty() && !letopis_medium {
+    if bags.is_empty() && zips.is_empty() && links.is_empty() && !letopis_medium {
         return Err(MediaError::Usage(Text::new(
             format!(
                 "{}: здесь нет ни архива BagIt, ни архивов на носителе (папок с bagit.txt)",
@@ -223,11 +449,13 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
         bags,
         zips,
         unfinished,
+        links,
     })
 }
 
-/// Checks every path (medium, bag or zip); appends a `verify` line to the log of each medium whose
-/// bags were checked (a read-only medium gets a note instead).
+/// Checks every path (medium, bag or zip); when two or more copies are given, also compares them
+/// (`verify A B`). Appends a `verify` line to the log of each medium checked (a read-only medium
+/// gets a note instead).
 pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), MediaError> {
     let targets: Vec<Target> = paths
         .iter()
@@ -235,11 +463,11 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
         .collect::<Result<_, _>>()?;
     let mut checks = Vec::new();
     let mut notes = Vec::new();
-    for t in targets {
+    for t in &targets {
         match t {
-            Target::Zip(z) => checks.push(verify_zip(&z)),
+            Target::Zip(z) => checks.push(zipcheck::verify_zip(z)),
             Target::Bag(b) => {
-                let c = verify_bag(&b);
+                let c = verify_bag(b);
                 log_check(&c, &mut notes);
                 checks.push(c);
             }
@@ -248,37 +476,150 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
                 bags,
                 zips,
                 unfinished,
+                links,
             } => {
+                let expected = expected::expected_archives(medium);
                 for b in bags {
-                    let c = verify_bag(&b);
+                    let mut c = verify_bag(b);
+                    let name = b.file_name().unwrap_or_default().to_string_lossy();
+                    if let Some(root) = expected.get(name.as_ref()).and_then(|e| e.root.clone()) {
+                        check_root(b, &root, log::LOG_FILE, &mut c);
+                    }
                     log_check(&c, &mut notes);
                     checks.push(c);
                 }
                 for z in zips {
-                    let c = verify_zip(&z);
+                    let c = zipcheck::verify_zip(z);
                     log_check(&c, &mut notes);
                     checks.push(c);
                 }
-                if let Some(c) = verify_acts(&medium) {
+                if let Some(c) = verify_acts(medium) {
                     checks.push(c);
                 }
-                for u in unfinished {
-                    let mut c = BagCheck::new(&medium, "medium");
-                    c.problems.push(Problem::Unfinished {
-                        folder: u.display().to_string(),
-                    });
+                let c = verify_medium(medium, bags, zips, unfinished, links, &expected);
+                if !c.problems.is_empty() {
+                    if !c.ok() {
+                        log_medium(medium, "verify", "-", "failed", &summary(&c), &mut notes);
+                    }
                     checks.push(c);
                 }
+            }
+        }
+    }
+    let copies: Vec<&Target> = targets
+        .iter()
+        .filter(|t| !matches!(t, Target::Zip(_)))
+        .collect();
+    for (i, a) in copies.iter().enumerate() {
+        for b in &copies[i + 1..] {
+            for c in compare::compare(a.path(), b.path()) {
+                log_compare(&c, &mut notes);
+                checks.push(c);
             }
         }
     }
     Ok((checks, notes))
 }
 
+/// The tag manifest's SHA-256 against a recorded one (the log's `root=`, or `--digest`).
+pub fn check_root(bag: &Path, recorded: &str, source: &str, c: &mut BagCheck) {
+    if let Ok((actual, _)) = hash::sha256_from_medium(&bag.join(TAGMANIFEST))
+        && !actual.eq_ignore_ascii_case(recorded)
+    {
+        c.problems.push(Problem::RootMismatch {
+            recorded: recorded.to_ascii_lowercase(),
+            actual,
+            source: source.to_string(),
+        });
+        c.finish();
+    }
+}
+
+/// What belongs to the medium itself: archives its log and index name are all there, none is a
+/// link, its `index.html` matches `index.html.sha256`; unfinished writes are warnings.
+fn verify_medium(
+    medium: &Path,
+    bags: &[PathBuf],
+    zips: &[PathBuf],
+    unfinished: &[PathBuf],
+    links: &[PathBuf],
+    expected: &BTreeMap<String, expected::Expected>,
+) -> BagCheck {
+    let mut c = BagCheck::new(medium, "medium");
+    for u in unfinished {
+        c.problems.push(Problem::Unfinished {
+            folder: u.display().to_string(),
+        });
+    }
+    let name_of = |p: &PathBuf| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    };
+    for l in links {
+        c.problems.push(Problem::Symlink { file: name_of(l) });
+    }
+    let present: BTreeSet<String> = bags
+        .iter()
+        .chain(links)
+        .map(name_of)
+        .chain(
+            zips.iter()
+                .map(|z| name_of(z).trim_end_matches(".zip").to_string()),
+        )
+        .collect();
+    for (name, e) in expected {
+        if present.contains(name) {
+            continue;
+        }
+        let known_from = match (e.in_log, e.in_index) {
+            (true, true) => format!("{} и {INDEX_HTML}", log::LOG_FILE),
+            (true, false) => log::LOG_FILE.to_string(),
+            _ => INDEX_HTML.to_string(),
+        };
+        c.problems.push(Problem::ArchiveMissing {
+            name: name.clone(),
+            known_from,
+        });
+    }
+    let index = medium.join(INDEX_HTML);
+    let sums = medium.join(super::INDEX_SHA256);
+    match (fs::symlink_metadata(&index), fs::read_to_string(&sums)) {
+        (Err(_), _) if !bags.is_empty() || !expected.is_empty() => {
+            c.problems.push(Problem::Missing {
+                file: INDEX_HTML.into(),
+            })
+        }
+        (Err(_), _) => {}
+        (Ok(m), _) if m.file_type().is_symlink() => c.problems.push(Problem::Symlink {
+            file: INDEX_HTML.into(),
+        }),
+        (Ok(_), Err(_)) => c.problems.push(Problem::Missing {
+            file: super::INDEX_SHA256.into(),
+        }),
+        (Ok(_), Ok(t)) => {
+            let recorded = t.split_whitespace().next().unwrap_or("");
+            match hash::sha256_from_medium(&index) {
+                Ok((h, _)) if h.eq_ignore_ascii_case(recorded) => {}
+                Ok(_) => c.problems.push(Problem::Changed {
+                    file: INDEX_HTML.into(),
+                }),
+                Err(e) => c.problems.push(Problem::Unreadable {
+                    file: INDEX_HTML.into(),
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+    c.finish();
+    c
+}
+
 /// The disposal acts kept on a medium (`acts/<name>` with `acts/<name>.sha256` in `sha256sum`
 /// form): each is hashed against its `.sha256`. `None` when the medium keeps no acts.
 fn verify_acts(medium: &Path) -> Option<BagCheck> {
-    let dir = medium.join(crate::retention::dispose::ACTS_DIR);
+    let dir = medium.join(crate::layout::ACTS_DIR);
     let rd = fs::read_dir(&dir).ok()?;
     let mut sums: Vec<PathBuf> = rd
         .flatten()
@@ -288,7 +629,7 @@ fn verify_acts(medium: &Path) -> Option<BagCheck> {
     sums.sort();
     let mut c = BagCheck::new(&dir, "acts");
     for sum in sums {
-        let rel = |name: &str| format!("{}/{name}", crate::retention::dispose::ACTS_DIR);
+        let rel = |name: &str| format!("{}/{name}", crate::layout::ACTS_DIR);
         let text = match fs::read_to_string(&sum) {
             Ok(t) => t,
             Err(e) => {
@@ -335,13 +676,56 @@ fn verify_acts(medium: &Path) -> Option<BagCheck> {
 }
 
 fn log_check(c: &BagCheck, notes: &mut Vec<Text>) {
-    let abs = c.path.canonicalize().unwrap_or_else(|_| c.path.clone());
+    let abs = std::path::absolute(&c.path).unwrap_or_else(|_| c.path.clone());
     let (Some(medium), Some(name)) = (abs.parent(), abs.file_name()) else {
         return;
     };
-    let details = summary(c);
     let outcome = if c.ok() { "ok" } else { "failed" };
-    if let Err(e) = log::append(medium, "verify", &name.to_string_lossy(), outcome, &details) {
+    log_medium(
+        medium,
+        "verify",
+        &name.to_string_lossy(),
+        outcome,
+        &summary(c),
+        notes,
+    );
+}
+
+/// A comparison of two copies goes into the log of both media.
+fn log_compare(c: &BagCheck, notes: &mut Vec<Text>) {
+    let outcome = if c.ok() { "ok" } else { "failed" };
+    let other = c.problems.iter().find_map(|p| match p {
+        Problem::CopiesDiffer { other, .. } => Some(PathBuf::from(other)),
+        _ => None,
+    });
+    for bag in std::iter::once(c.path.clone()).chain(other) {
+        let abs = std::path::absolute(&bag).unwrap_or(bag);
+        if let (Some(medium), Some(name)) = (abs.parent(), abs.file_name()) {
+            let details = format!("{} {}", c.path.display(), summary(c));
+            log_medium(
+                medium,
+                "compare",
+                &name.to_string_lossy(),
+                outcome,
+                &details,
+                notes,
+            );
+        }
+    }
+}
+
+fn log_medium(
+    medium: &Path,
+    action: &str,
+    archive: &str,
+    outcome: &str,
+    details: &str,
+    notes: &mut Vec<Text>,
+) {
+    if !medium.join(log::LOG_FILE).is_file() {
+        return;
+    }
+    if let Err(e) = log::append(medium, action, archive, outcome, details) {
         notes.push(super::write::log_note(medium, &e));
     }
 }
@@ -365,7 +749,7 @@ pub fn summary(c: &BagCheck) -> String {
 }
 
 /// Reads and parses a manifest; `None` (with a problem recorded) when it cannot be read.
-fn load_manifest(text: &str, name: &str, c: &mut BagCheck) -> bag::Manifest {
+pub(crate) fn load_manifest(text: &str, name: &str, c: &mut BagCheck) -> bag::Manifest {
     let (m, bad) = bag::parse_manifest(text);
     for line in bad {
         c.problems.push(Problem::BadManifestLine {
@@ -376,7 +760,7 @@ fn load_manifest(text: &str, name: &str, c: &mut BagCheck) -> bag::Manifest {
     m
 }
 
-fn oxum_check(info: Option<String>, bytes: u64, files: u64, c: &mut BagCheck) {
+pub(crate) fn oxum_check(info: Option<String>, bytes: u64, files: u64, c: &mut BagCheck) {
     let Some(info) = info else { return };
     if let Some((_, v)) = bag::parse_bag_info(&info)
         .into_iter()
@@ -392,7 +776,7 @@ fn oxum_check(info: Option<String>, bytes: u64, files: u64, c: &mut BagCheck) {
     }
 }
 
-fn check_bagit_txt(text: Option<String>, c: &mut BagCheck) -> bool {
+pub(crate) fn check_bagit_txt(text: Option<String>, c: &mut BagCheck) -> bool {
     match text {
         None => {
             c.problems.push(Problem::NotABag {
@@ -414,66 +798,164 @@ fn check_bagit_txt(text: Option<String>, c: &mut BagCheck) -> bool {
     }
 }
 
-/// Checks a bag folder: tag files against the tag manifest, every payload file against the
-/// manifest (read from the medium), extra files under `data/`, Payload-Oxum.
-pub fn verify_bag(dir: &Path) -> BagCheck {
-    let mut c = BagCheck::new(dir, "bag");
-    if !check_bagit_txt(fs::read_to_string(dir.join(BAGIT_TXT)).ok(), &mut c) {
-        return c;
-    }
-    let Ok(manifest_text) = fs::read_to_string(dir.join(MANIFEST)) else {
-        c.problems.push(Problem::NoManifest);
-        return c;
-    };
-    let manifest = load_manifest(&manifest_text, MANIFEST, &mut c);
-    if let Ok(t) = fs::read_to_string(dir.join(TAGMANIFEST)) {
-        let tm = load_manifest(&t, TAGMANIFEST, &mut c);
-        for (name, expected) in &tm {
-            if !bag::is_safe_relative(name) {
-                continue;
+/// The files of a bag as they are on the medium, links never followed.
+#[derive(Default)]
+pub struct Tree {
+    /// Regular files: bag-relative path → size.
+    pub files: BTreeMap<String, u64>,
+    /// Symbolic links (to files or folders), bag-relative.
+    pub links: BTreeSet<String>,
+}
+
+impl Tree {
+    /// Whether `path` lies under (or is) a link: its absence is already reported as the link.
+    pub fn under_link(&self, path: &str) -> bool {
+        let mut p = path;
+        loop {
+            if self.links.contains(p) {
+                return true;
             }
-            match hash::sha256_from_medium(&dir.join(name)) {
-                Ok((h, _)) if &h == expected => {}
-                Ok(_) => c.problems.push(Problem::Changed { file: name.clone() }),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    c.problems.push(Problem::Missing { file: name.clone() })
-                }
-                Err(e) => c.problems.push(Problem::Unreadable {
-                    file: name.clone(),
-                    error: e.to_string(),
-                }),
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return false,
             }
         }
     }
+}
 
-    // Everything on the medium under data/.
-    let mut present: BTreeMap<String, u64> = BTreeMap::new();
-    let data = dir.join(DATA);
-    for entry in walkdir::WalkDir::new(&data).follow_links(true) {
+/// Walks a bag without following links; links and special files become problems.
+pub fn walk(dir: &Path, c: &mut BagCheck) -> Tree {
+    let mut tree = Tree::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let rel_of = |p: &Path| {
+            p.strip_prefix(dir)
+                .unwrap_or(p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
         match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(e.path())
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().to_string())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                present.insert(rel, e.metadata().map(|m| m.len()).unwrap_or(0));
+            Ok(e) => {
+                let rel = rel_of(e.path());
+                let t = e.file_type();
+                if t.is_symlink() {
+                    c.problems.push(Problem::Symlink { file: rel.clone() });
+                    tree.links.insert(rel);
+                } else if t.is_file() {
+                    tree.files
+                        .insert(rel, e.metadata().map(|m| m.len()).unwrap_or(0));
+                } else if !t.is_dir() {
+                    c.problems.push(Problem::NotRegular { file: rel });
+                }
             }
-            Ok(_) => {}
-            Err(e)
-                if e.io_error().map(|e| e.kind()) == Some(io::ErrorKind::NotFound)
-                    && e.depth() == 0 => {}
             Err(e) => c.problems.push(Problem::Unreadable {
-                file: e
-                    .path()
-                    .and_then(|p| p.strip_prefix(dir).ok())
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| DATA.to_string()),
+                file: e.path().map(rel_of).unwrap_or_default(),
                 error: e.to_string(),
             }),
+        }
+    }
+    tree
+}
+
+/// The tag files Letopis writes into every bag besides the tag manifest itself.
+pub const TAG_FILES: [&str; 4] = [BAGIT_TXT, BAG_INFO_TXT, MANIFEST, README_TXT];
+
+/// Checks a bag folder strictly: it is exactly what its manifests list. Tag files against the tag
+/// manifest, both manifests in the form they were sealed in, every payload file against the
+/// manifest (read from the medium); extra files anywhere, links, special files; Payload-Oxum.
+pub fn verify_bag(dir: &Path) -> BagCheck {
+    let mut c = BagCheck::new(dir, "bag");
+    verify_bag_into(dir, &mut c);
+    c.finish();
+    c
+}
+
+fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => {
+            c.problems.push(Problem::Symlink {
+                file: dir.display().to_string(),
+            });
+            return;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            c.problems.push(Problem::NotABag {
+                reason: e.to_string(),
+            });
+            return;
+        }
+    }
+    let tree = walk(dir, c);
+    let read_tag = |name: &str| {
+        tree.files
+            .contains_key(name)
+            .then(|| fs::read_to_string(dir.join(name)).ok())
+            .flatten()
+    };
+    if !check_bagit_txt(read_tag(BAGIT_TXT), c) {
+        return;
+    }
+    let Some(manifest_text) = read_tag(MANIFEST) else {
+        c.problems.push(Problem::NoManifest);
+        return;
+    };
+    let manifest = load_manifest(&manifest_text, MANIFEST, c);
+    if bag::canonical_manifest(&manifest) != manifest_text {
+        c.problems.push(Problem::NotCanonical {
+            file: MANIFEST.into(),
+        });
+    }
+    let tagmanifest = match read_tag(TAGMANIFEST) {
+        Some(t) => {
+            let tm = load_manifest(&t, TAGMANIFEST, c);
+            if bag::canonical_manifest(&tm) != t {
+                c.problems.push(Problem::NotCanonical {
+                    file: TAGMANIFEST.into(),
+                });
+            }
+            tm
+        }
+        None => {
+            if !tree.links.contains(TAGMANIFEST) {
+                c.problems.push(Problem::Missing {
+                    file: TAGMANIFEST.into(),
+                });
+            }
+            bag::Manifest::new()
+        }
+    };
+    for (name, expected) in &tagmanifest {
+        if !bag::is_safe_relative(name) || name.starts_with("data/") || name == TAGMANIFEST {
+            c.problems.push(Problem::UnsafeEntry {
+                file: TAGMANIFEST.into(),
+                path: name.clone(),
+            });
+            continue;
+        }
+        if !tree.files.contains_key(name) {
+            if !tree.under_link(name) {
+                c.problems.push(Problem::Missing { file: name.clone() });
+            }
+            continue;
+        }
+        match hash::sha256_from_medium(&dir.join(name)) {
+            Ok((h, _)) if &h == expected => {}
+            Ok(_) => c.problems.push(Problem::Changed { file: name.clone() }),
+            Err(e) => c.problems.push(Problem::Unreadable {
+                file: name.clone(),
+                error: e.to_string(),
+            }),
+        }
+    }
+    for name in TAG_FILES {
+        if !tagmanifest.contains_key(name) && !tagmanifest.is_empty() {
+            if tree.files.contains_key(name) {
+                c.problems.push(Problem::Uncovered { file: name.into() });
+            } else if !tree.under_link(name) {
+                c.problems.push(Problem::Missing { file: name.into() });
+            }
         }
     }
 
@@ -481,31 +963,29 @@ pub fn verify_bag(dir: &Path) -> BagCheck {
     let results: Vec<(Option<Problem>, u64)> = entries
         .par_iter()
         .map(|(name, expected)| {
-            if !bag::is_safe_relative(name) || !present.contains_key(name.as_str()) {
+            let name = (*name).clone();
+            if !name.starts_with("data/") || !bag::is_safe_relative(&name) {
                 return (
-                    Some(Problem::Missing {
-                        file: (*name).clone(),
+                    Some(Problem::UnsafeEntry {
+                        file: MANIFEST.into(),
+                        path: name,
                     }),
                     0,
                 );
             }
-            match hash::sha256_from_medium(&dir.join(name)) {
+            if !tree.files.contains_key(&name) {
+                let p = (!tree.under_link(&name)).then_some(Problem::Missing { file: name });
+                return (p, 0);
+            }
+            match hash::sha256_from_medium(&dir.join(&name)) {
                 Ok((h, n)) if &h == *expected => (None, n),
-                Ok((_, n)) => (
-                    Some(Problem::Changed {
-                        file: (*name).clone(),
-                    }),
-                    n,
-                ),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => (
-                    Some(Problem::Missing {
-                        file: (*name).clone(),
-                    }),
-                    0,
-                ),
+                Ok((_, n)) => (Some(Problem::Changed { file: name }), n),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    (Some(Problem::Missing { file: name }), 0)
+                }
                 Err(e) => (
                     Some(Problem::Unreadable {
-                        file: (*name).clone(),
+                        file: name,
                         error: e.to_string(),
                     }),
                     0,
@@ -516,7 +996,7 @@ pub fn verify_bag(dir: &Path) -> BagCheck {
     for (p, n) in results {
         c.bytes += n;
         match p {
-            Some(p @ Problem::Missing { .. }) => c.problems.push(p),
+            Some(p @ (Problem::Missing { .. } | Problem::UnsafeEntry { .. })) => c.problems.push(p),
             Some(p) => {
                 c.files += 1;
                 c.problems.push(p);
@@ -524,142 +1004,20 @@ pub fn verify_bag(dir: &Path) -> BagCheck {
             None => c.files += 1,
         }
     }
-    for name in present.keys() {
-        if !manifest.contains_key(name) {
+    let (mut bytes, mut files) = (0u64, 0u64);
+    for (name, size) in &tree.files {
+        if name.starts_with("data/") {
+            bytes += size;
+            files += 1;
+            if !manifest.contains_key(name) {
+                c.problems.push(Problem::Extra { file: name.clone() });
+            }
+        } else if name != TAGMANIFEST
+            && !tagmanifest.contains_key(name)
+            && !TAG_FILES.contains(&name.as_str())
+        {
             c.problems.push(Problem::Extra { file: name.clone() });
         }
     }
-    oxum_check(
-        fs::read_to_string(dir.join(BAG_INFO_TXT)).ok(),
-        present.values().sum(),
-        present.len() as u64,
-        &mut c,
-    );
-    c.problems.sort();
-    c
-}
-
-/// Checks a zip of a bag without extracting it: every entry named in the manifests is decompressed
-/// and hashed in a stream; extra entries under `data/` are reported; `<zip>.sha256`, when present,
-/// is checked against the whole file.
-pub fn verify_zip(path: &Path) -> BagCheck {
-    let mut c = BagCheck::new(path, "zip");
-    if let Err(e) = verify_zip_inner(path, &mut c) {
-        c.problems.push(Problem::ZipError {
-            error: e.to_string(),
-        });
-    }
-    c.problems.sort();
-    c
-}
-
-fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::ZipError> {
-    let sidecar = PathBuf::from(format!("{}.sha256", path.display()));
-    if let Ok(t) = fs::read_to_string(&sidecar) {
-        let expected = t
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let actual = hash::sha256_from_medium(path)?.0;
-        if expected != actual {
-            c.problems.push(Problem::ZipChecksum { expected, actual });
-        }
-    }
-    let file = File::open(path)?;
-    hash::drop_cache(&file);
-    let mut zip = zip::ZipArchive::new(BufReader::with_capacity(hash::CHUNK, file))?;
-    let names: Vec<String> = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .map(|n| n.to_string())
-        .collect();
-    // The bag's root inside the zip: the folder holding the shallowest bagit.txt.
-    let Some(prefix) = names
-        .iter()
-        .filter(|n| *n == BAGIT_TXT || n.ends_with("/bagit.txt"))
-        .min_by_key(|n| n.matches('/').count())
-        .map(|n| n[..n.len() - BAGIT_TXT.len()].to_string())
-    else {
-        c.problems.push(Problem::NotABag {
-            reason: "в zip нет bagit.txt".into(),
-        });
-        return Ok(());
-    };
-    let read_text = |zip: &mut zip::ZipArchive<BufReader<File>>, name: &str| -> Option<String> {
-        let mut f = zip.by_name(&format!("{prefix}{name}")).ok()?;
-        let mut s = String::new();
-        f.read_to_string(&mut s).ok()?;
-        Some(s)
-    };
-    if !check_bagit_txt(read_text(&mut zip, BAGIT_TXT), c) {
-        return Ok(());
-    }
-    let Some(manifest_text) = read_text(&mut zip, MANIFEST) else {
-        c.problems.push(Problem::NoManifest);
-        return Ok(());
-    };
-    let manifest = load_manifest(&manifest_text, MANIFEST, c);
-    let tagmanifest = read_text(&mut zip, TAGMANIFEST).map(|t| load_manifest(&t, TAGMANIFEST, c));
-    let info = read_text(&mut zip, BAG_INFO_TXT);
-
-    let check = |zip: &mut zip::ZipArchive<BufReader<File>>,
-                 name: &str,
-                 expected: &str,
-                 payload: bool,
-                 c: &mut BagCheck| {
-        match zip.by_name(&format!("{prefix}{name}")) {
-            Ok(f) => match hash::sha256_reader(f) {
-                Ok((h, n)) => {
-                    if payload {
-                        c.files += 1;
-                        c.bytes += n;
-                    }
-                    if h != expected {
-                        c.problems.push(Problem::Changed {
-                            file: name.to_string(),
-                        });
-                    }
-                }
-                Err(e) => c.problems.push(Problem::Unreadable {
-                    file: name.to_string(),
-                    error: e.to_string(),
-                }),
-            },
-            Err(zip::result::ZipError::FileNotFound) => c.problems.push(Problem::Missing {
-                file: name.to_string(),
-            }),
-            Err(e) => c.problems.push(Problem::Unreadable {
-                file: name.to_string(),
-                error: e.to_string(),
-            }),
-        }
-    };
-    for (name, expected) in tagmanifest.iter().flatten() {
-        check(&mut zip, name, expected, false, c);
-    }
-    for (name, expected) in &manifest {
-        check(&mut zip, name, expected, true, c);
-    }
-    let data_prefix = format!("{prefix}{DATA}/");
-    let mut seen = BTreeSet::new();
-    let (mut bytes, mut files) = (0u64, 0u64);
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i)?;
-        let name = f.name()?.to_string();
-        if f.is_dir() || !name.starts_with(&data_prefix) {
-            continue;
-        }
-        bytes += f.size();
-        files += 1;
-        let rel = name[prefix.len()..].to_string();
-        if !manifest.contains_key(&rel) {
-            seen.insert(rel);
-        }
-    }
-    for rel in seen {
-        c.problems.push(Problem::Extra { file: rel });
-    }
-    oxum_check(info, bytes, files, c);
-    Ok(())
+    oxum_check(read_tag(BAG_INFO_TXT), bytes, files, c);
 }

@@ -3,7 +3,7 @@
 use super::error::MediaError;
 use super::{INDEX_HTML, STAGING_PREFIX, fsio, log};
 use crate::model::Text;
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag::{self, BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
 use crate::seal::hash::{self, CHUNK};
 use crate::seal::{BagMeta, Payload};
 use rayon::prelude::*;
@@ -206,32 +206,15 @@ pub fn write_archive(
     }
     let mut decided = vec![false; media.len()];
 
-    // The media must exist (they are created if missing) and be distinct.
-    let mut devs: Vec<Option<(u64, PathBuf)>> = vec![None; media.len()];
-    for (i, m) in media.iter().enumerate() {
-        match fs::create_dir_all(m).and_then(|_| m.canonicalize()) {
-            Ok(canon) => {
-                use std::os::unix::fs::MetadataExt;
-                let dev = fs::metadata(&canon).map(|md| md.dev()).unwrap_or(0);
-                devs[i] = Some((dev, canon));
-            }
-            Err(e) => {
-                reports[i].outcome = MediumOutcome::Failed;
-                reports[i].error = Some(MediaError::medium_io(m, m, &e, total_bytes));
-                decided[i] = true;
-            }
-        }
-    }
-    for i in 0..media.len() {
-        for j in i + 1..media.len() {
-            if let (Some((di, ci)), Some((dj, cj))) = (&devs[i], &devs[j]) {
-                if ci == cj {
-                    return Err(MediaError::Usage(Text::new(
-                        format!("носитель {} указан дважды", media[j].display()),
-                        format!("medium {} is given twice", media[j].display()),
-                    )));
-                }
-                if di == dj {
+    // Every medium exists, is one medium, is writable and is ours alone (locked), before anything
+    // is written to any of them.
+    let _locks = super::medium::prepare(media)?;
+    {
+        // Device number on Unix, volume serial number on Windows.
+        let devs: Vec<Option<u64>> = media.iter().map(|m| fsio::device_id(m).ok()).collect();
+        for i in 0..media.len() {
+            for j in i + 1..media.len() {
+                if devs[i].is_some() && devs[i] == devs[j] {
                     warnings.push(Text::new(
                         format!(
                             "{} и {} находятся на одном устройстве: это не две независимые копии; для хранения нужны два разных носителя",
@@ -324,6 +307,16 @@ pub fn write_archive(
         prehash = Some(hashes);
     }
 
+    // Room for the archive on every medium it is written to, before writing to any.
+    let need: u64 = files.iter().map(|f| f.2.div_ceil(4096) * 4096).sum::<u64>() + (1 << 16);
+    for i in (0..media.len()).filter(|&i| !decided[i]) {
+        if let Some(free) = super::medium::free_bytes(&media[i])
+            && free < need
+        {
+            return Err(super::medium::no_room(&media[i], free, need));
+        }
+    }
+
     let targets: Vec<(usize, Target)> = (0..media.len())
         .filter(|&i| !decided[i])
         .map(|i| {
@@ -340,6 +333,10 @@ pub fn write_archive(
 
     if !targets.is_empty() {
         let ts: Vec<&Target> = targets.iter().map(|(_, t)| t).collect();
+        let _cleanup: Vec<super::interrupt::Guard> = ts
+            .iter()
+            .map(|t| super::interrupt::remove_on_signal(&t.staging))
+            .collect();
         let bar = progress_bar(opts.progress, total_bytes);
         let outcome = write_targets(
             &ts,
@@ -434,13 +431,18 @@ pub fn write_archive(
 
     // Log, then the medium's index.
     for r in &mut reports {
+        // The archive's root digest (SHA-256 of its tag manifest), so that a later `verify` of this
+        // medium notices an archive edited and sealed again.
+        let root = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
+            .map(|(h, _)| format!(" root={h}"))
+            .unwrap_or_default();
         let (outcome, details) = match r.outcome {
             MediumOutcome::Written => (
                 "ok",
                 match &r.zip {
-                    None => format!("files={} bytes={} read-back=ok", r.files, r.bytes),
+                    None => format!("files={} bytes={} read-back=ok{root}", r.files, r.bytes),
                     Some(z) => format!(
-                        "files={} bytes={} read-back=ok zip={} sha256={}",
+                        "files={} bytes={} read-back=ok{root} zip={} sha256={}",
                         r.files,
                         r.bytes,
                         z.zip.display(),
@@ -450,7 +452,7 @@ pub fn write_archive(
             ),
             MediumOutcome::Unchanged => (
                 "unchanged",
-                format!("files={} bytes={} verified=ok", r.files, r.bytes),
+                format!("files={} bytes={} verified=ok{root}", r.files, r.bytes),
             ),
             MediumOutcome::Refused => ("refused", error_ru(&r.error)),
             MediumOutcome::Failed => ("failed", error_ru(&r.error)),
@@ -466,10 +468,7 @@ pub fn write_archive(
             let res = list_archives(&r.medium)
                 .map_err(|e| e.to_string())
                 .and_then(|list| f(&r.medium, &list))
-                .and_then(|html| {
-                    fsio::write_atomic(&r.medium.join(INDEX_HTML), html.as_bytes())
-                        .map_err(|e| e.to_string())
-                });
+                .and_then(|html| super::write_index(&r.medium, &html).map_err(|e| e.to_string()));
             if let Err(e) = res {
                 r.notes.push(Text::new(
                     format!(
@@ -511,24 +510,19 @@ pub(crate) fn log_note(medium: &Path, e: &io::Error) -> Text {
     )
 }
 
-/// The sealed archives on a medium: folders (not hidden) with a `bagit.txt`, sorted by name.
+/// The sealed archives on a medium ([`crate::layout::Medium::list`]), with their `bag-info.txt`.
 pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(medium)? {
-        let entry = entry?;
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
-        if name.starts_with('.') || !entry.path().join(BAGIT_TXT).is_file() {
-            continue;
-        }
-        let info = fs::read_to_string(entry.path().join(BAG_INFO_TXT))
-            .map(|t| bag::parse_bag_info(&t))
-            .unwrap_or_default();
-        out.push(SealedArchive { name, info });
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+    let listing = crate::layout::Medium::new(medium).list()?;
+    Ok(listing
+        .bags
+        .iter()
+        .map(|bag| SealedArchive {
+            name: bag.name(),
+            info: fs::read_to_string(bag.tag(BAG_INFO_TXT))
+                .map(|t| bag::parse_bag_info(&t))
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// A minimal list of archives for a medium, used when the caller has no renderer of its own

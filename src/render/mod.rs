@@ -17,8 +17,9 @@ mod views;
 pub use error::RenderError;
 pub use templates::{EMBEDDED, STYLE, STYLE_NAME, Templates, write_default_templates};
 
+use crate::l10n;
+use crate::layout::Payload;
 use crate::model::{Lang, Period, paths};
-use crate::seal::Payload;
 use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -44,7 +45,7 @@ pub struct ArchiveInfo {
 }
 
 /// Path of [`ArchiveInfo`] inside `data/`.
-pub const ARCHIVE_INFO: &str = "archive.json";
+pub use crate::layout::paths::ARCHIVE_INFO;
 
 impl ArchiveInfo {
     pub fn of(period: &Period) -> Self {
@@ -130,19 +131,13 @@ pub fn page_count(p: &Period) -> usize {
     jobs(p).len() + 2
 }
 
-/// Checks that an input-relative path stays inside its folder: relative, `/` separators, no `.`,
-/// `..` or empty components, no drive letters or backslashes.
+/// Checks that an input-relative path stays inside its folder (the one rule:
+/// [`crate::layout::is_safe_relative`]).
 pub fn check_relative(path: &str) -> Result<(), RenderError> {
-    let bad = path.is_empty()
-        || path.starts_with('/')
-        || path.contains(['\\', ':', '\0'])
-        || path
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..");
-    if bad {
-        Err(RenderError::UnsafePath { path: path.into() })
-    } else {
+    if crate::layout::is_safe_relative(path) {
         Ok(())
+    } else {
+        Err(RenderError::UnsafePath { path: path.into() })
     }
 }
 
@@ -351,9 +346,9 @@ fn site_info(p: &Period) -> SiteInfo {
         address: c.organisation.address.clone(),
         archive_name: c.archive_name(),
         period_title: period_title(p),
-        period_start: fmt::date(c.period.start),
-        period_end: fmt::date(c.period.end),
-        build_date: fmt::date(c.build_date()),
+        period_start: l10n::date(c.period.start),
+        period_end: l10n::date(c.period.end),
+        build_date: l10n::date(c.build_date()),
         head_name: c.organisation.head.name.clone(),
         head_position: c.organisation.head.position.clone(),
         records: records_info(p),
@@ -505,18 +500,15 @@ fn build_page(
     (path, template, title, certify, kind, page)
 }
 
-/// Reads the [`ArchiveInfo`] of every archive on a medium (`<medium>/<name>/data/archive.json`),
-/// skipping folders that are not Letopis archives. A damaged `archive.json` is an error naming it.
+/// Reads the [`ArchiveInfo`] of every archive on a medium ([`crate::layout::Medium::list`]),
+/// skipping bags that are not Letopis archives. A damaged `archive.json` is an error naming it.
 pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
+    let listing = crate::layout::Medium::new(medium)
+        .list()
+        .map_err(|e| RenderError::io(medium, e))?;
     let mut out = Vec::new();
-    let entries = match std::fs::read_dir(medium) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(RenderError::io(medium, e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| RenderError::io(medium, e))?;
-        let info = entry.path().join("data").join(ARCHIVE_INFO);
+    for bag in &listing.bags {
+        let info = bag.archive_info();
         if !info.is_file() {
             continue;
         }
@@ -528,7 +520,7 @@ pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
             )
         })?;
         // The folder is authoritative (an archive may have been copied under another name).
-        a.name = entry.file_name().to_string_lossy().into_owned();
+        a.name = bag.name();
         out.push(a);
     }
     Ok(out)
@@ -547,10 +539,11 @@ struct MediumEntry {
     build_date: String,
 }
 
-/// The medium's `index.html`: every archive, newest period first (then by name).
+/// The medium's `index.html`: every archive, newest period first (then by name), in the
+/// language of the newest archive, so it reads the same whichever command rewrote it and
+/// whatever language that command spoke.
 pub fn medium_index(
     archives: &[ArchiveInfo],
-    lang: Lang,
     templates: &Templates,
 ) -> Result<String, RenderError> {
     let mut list: Vec<&ArchiveInfo> = archives.iter().collect();
@@ -559,6 +552,7 @@ pub fn medium_index(
             .cmp(&(a.period_end, a.period_start))
             .then_with(|| a.name.cmp(&b.name))
     });
+    let lang = list.first().map(|a| a.language).unwrap_or_default();
     let entries: Vec<MediumEntry> = list
         .iter()
         .map(|a| MediumEntry {
@@ -567,9 +561,9 @@ pub fn medium_index(
             name: a.name.clone(),
             organisation: a.organisation.clone(),
             period_title: a.period_title.clone(),
-            period_start: fmt::date(a.period_start),
-            period_end: fmt::date(a.period_end),
-            build_date: fmt::date(a.build_date),
+            period_start: l10n::date(a.period_start),
+            period_end: l10n::date(a.period_end),
+            build_date: l10n::date(a.build_date),
         })
         .collect();
     let mut ctx = Context::new();

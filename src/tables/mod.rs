@@ -17,9 +17,9 @@ pub mod package;
 pub mod rows;
 pub mod xlsx;
 
+use crate::layout::Payload;
 use crate::model::Period;
 use crate::model::tables::{self, TABLES};
-use crate::seal::Payload;
 use std::path::{Path, PathBuf};
 
 /// A file of `data/records/` that could not be written.

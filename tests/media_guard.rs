@@ -1,0 +1,222 @@
+//! A medium must exist and be ours: a missing mount point, a read-only or full medium, the same
+//! medium given twice, a second writer at once are errors before anything is written; a build
+//! stopped by SIGTERM leaves no work or staging folder. The real binary on real folders (tmpfs and
+//! bind mounts where the test may mount).
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{letopis, text};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NAME: &str = "umc-2025";
+
+fn source(root: &Path, bytes: usize) -> PathBuf {
+    let src = root.join("src");
+    fs::create_dir_all(src.join("files")).unwrap();
+    fs::write(src.join("index.html"), "<h1>Архив</h1>\n").unwrap();
+    let big: Vec<u8> = (0..bytes).map(|i| (i % 251) as u8).collect();
+    fs::write(src.join("files/video.mp4"), big).unwrap();
+    src
+}
+
+fn seal(root: &Path, out: &[&Path]) -> (i32, String) {
+    let mut args: Vec<String> = vec![
+        "seal-dir".into(),
+        "src".into(),
+        "--name".into(),
+        NAME.into(),
+    ];
+    for m in out {
+        args.push("--out".into());
+        args.push(m.display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = letopis(&args, root);
+    let (a, b) = text(&o);
+    (o.status.code().unwrap_or(-1), format!("{a}{b}"))
+}
+
+/// Entries of a folder (hidden ones too), sorted; empty when it does not exist.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|r| {
+            r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+struct Mount(PathBuf);
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn mount(args: &[&str], at: &Path) -> Option<Mount> {
+    fs::create_dir_all(at).unwrap();
+    let ok = Command::new("mount")
+        .args(args)
+        .arg(at)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        eprintln!("SKIPPED: cannot mount here (needs root)");
+    }
+    ok.then(|| Mount(at.to_path_buf()))
+}
+
+#[test]
+fn a_medium_that_is_not_mounted_is_an_error_and_nothing_is_created() {
+    let t = tempfile::tempdir().unwrap();
+    source(t.path(), 1000);
+    let b = t.path().join("B");
+    let missing = t.path().join("FLASH2/archive");
+    let (code, out) = seal(t.path(), &[&missing, &b]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("не подключён"), "{out}");
+    assert!(
+        out.contains("Ничего не записано ни на один носитель"),
+        "{out}"
+    );
+    assert!(!t.path().join("FLASH2").exists());
+    assert!(!b.exists(), "the other medium is not begun either");
+    // Where removable media are mounted, a folder is never made on the system disk.
+    if fs::metadata("/mnt").is_ok() {
+        let fake = PathBuf::from(format!("/mnt/letopis-test-{}", std::process::id()));
+        let (code, out) = seal(t.path(), &[&fake, &b]);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains("не подключён"), "{out}");
+        assert!(!fake.exists());
+    }
+}
+
+#[test]
+fn a_read_only_or_full_medium_is_an_error_before_any_writing() {
+    let t = tempfile::tempdir().unwrap();
+    source(t.path(), 3_000_000);
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    fs::create_dir_all(&b).unwrap();
+    let Some(ro) = mount(&["-t", "tmpfs", "-o", "ro,size=8m", "tmpfs"], &a) else {
+        return;
+    };
+    let (code, out) = seal(t.path(), &[&a, &b]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("на носитель нельзя записывать"), "{out}");
+    assert!(entries(&b).is_empty(), "{:?}", entries(&b));
+    drop(ro);
+    let Some(_full) = mount(&["-t", "tmpfs", "-o", "size=1m", "tmpfs"], &a) else {
+        return;
+    };
+    let (code, out) = seal(t.path(), &[&a, &b]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("не хватает места"), "{out}");
+    assert!(out.contains(&format!("носителе {}", a.display())), "{out}");
+    assert_eq!(entries(&a), vec![".letopis-lock"]);
+    assert_eq!(entries(&b), vec![".letopis-lock"]);
+}
+
+#[test]
+fn the_same_medium_given_twice_is_recognised_however_it_is_reached() {
+    let t = tempfile::tempdir().unwrap();
+    source(t.path(), 1000);
+    let a = t.path().join("A");
+    fs::create_dir_all(&a).unwrap();
+    std::os::unix::fs::symlink(&a, t.path().join("L")).unwrap();
+    let spelled = t.path().join("A/../A/.");
+    for other in [t.path().join("L"), spelled] {
+        let (code, out) = seal(t.path(), &[&a, &other]);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains("один и тот же носитель"), "{out}");
+        assert_eq!(entries(&a), Vec::<String>::new());
+    }
+    let Some(_bind) = mount(&["--bind", a.to_str().unwrap()], &t.path().join("A2")) else {
+        return;
+    };
+    let (code, out) = seal(t.path(), &[&a, &t.path().join("A2")]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("один и тот же носитель"), "{out}");
+}
+
+#[test]
+fn one_writer_per_medium_and_a_crashed_writer_leaves_no_stuck_lock() {
+    let t = tempfile::tempdir().unwrap();
+    source(t.path(), 1000);
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    fs::create_dir_all(&a).unwrap();
+    // Another process holds the medium's lock (flock, as letopis takes it).
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)",
+        ])
+        .arg(a.join(".letopis-lock"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+    let (code, out) = seal(t.path(), &[&a, &b]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("уже пишет другая команда letopis"), "{out}");
+    assert!(!a.join(NAME).exists() && !b.join(NAME).exists());
+    // The holder dies without any cleanup: the lock goes with it.
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let (code, out) = seal(t.path(), &[&a, &b]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn sigterm_during_a_build_removes_its_work_folder_and_staging_folders() {
+    let t = tempfile::tempdir().unwrap();
+    let tmp = t.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .arg("build")
+        .arg(&sample)
+        .args(["-q", "--out"])
+        .arg(&a)
+        .arg("--out")
+        .arg(&b)
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the work folder to fill a little, then stop the build.
+    let start = Instant::now();
+    while entries(&tmp).is_empty() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!entries(&tmp).is_empty(), "the build made no work folder");
+    std::thread::sleep(Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(entries(&tmp).is_empty(), "{:?}", entries(&tmp));
+    for m in [&a, &b] {
+        assert!(
+            !entries(m).iter().any(|n| n.starts_with(".letopis-staging")),
+            "{:?}",
+            entries(m)
+        );
+    }
+}
