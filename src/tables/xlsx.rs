@@ -1,7 +1,13 @@
 //! `records/<archive>.xlsx`: the tables for people. One sheet per table (Russian headers, real
-//! dates, frozen header row, autofilter), written in `rust_xlsxwriter`'s constant-memory mode, row
-//! by row. Codes are shown as their Russian labels (`completed` → «завершил обучение»), yes/no as
-//! «да»/«нет». A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
+//! dates, frozen header row, autofilter), written row by row. Codes are shown as their Russian
+//! labels (`completed` → «завершил обучение»), yes/no as «да»/«нет».
+//!
+//! Sheets are written in `rust_xlsxwriter`'s low-memory mode: rows go to a temporary file as they
+//! come, and only the table of distinct strings stays in memory (the ids of lessons and learners
+//! repeat on every attendance row: shared, they make the file several times smaller and faster to
+//! compress than inline strings).
+//!
+//! A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
 //! `Посещаемость (2)`, `(3)`… each with its own header. A cell holds at most 32,767 characters: a
 //! longer text (a long Markdown document) is cut with a note pointing at the CSV file, which has
 //! it whole. The document's creation time is the archive's build date, so builds are
@@ -58,7 +64,7 @@ fn add_sheet(
     rows: u32,
     head: &Format,
 ) -> Result<usize, XlsxError> {
-    let ws = wb.add_worksheet_with_constant_memory()?;
+    let ws = wb.add_worksheet_with_low_memory()?;
     ws.set_name(name)?;
     let mut last = 0u16;
     for (j, col) in t.columns().enumerate() {
