@@ -1,6 +1,3 @@
-use clap::Parser;
-
 fn main() {
-    let cli = letopis::cmd::Cli::parse();
-    std::process::exit(letopis::cmd::run(cli));
+    std::process::exit(letopis::cmd::main_with_args(std::env::args_os().collect()));
 }

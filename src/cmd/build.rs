@@ -20,6 +20,10 @@ pub struct Args {
     pub out: Vec<PathBuf>,
     pub draft: bool,
     pub quiet: bool,
+    /// `-v`: the stages with their times on standard error.
+    pub verbose: bool,
+    /// `--json`: one JSON document on standard output (problems, media, errors).
+    pub json: bool,
     pub templates: Option<PathBuf>,
     /// Also write a deterministic `<name>.zip` beside the archive on each medium.
     pub zip: bool,
@@ -30,25 +34,28 @@ fn say(lang: Lang, t: Text) -> String {
     t.get(lang).to_string()
 }
 
-pub fn run(args: Args) -> i32 {
+pub fn run(mut args: Args) -> i32 {
+    // A JSON document on standard output leaves no room for progress bars.
+    args.quiet |= args.json;
     let mut lang = args.lang.unwrap_or_default();
     if args.out.len() < 2 && !args.draft {
-        eprintln!(
-            "{}",
-            say(
+        super::print_error(
+            &say(
                 lang,
                 Text::new(
                     "ошибка: архив записывается на два независимых носителя: укажите --out дважды (или --draft для пробной сборки на один носитель)",
                     "error: the archive is written to two independent media: give --out twice (or --draft for a trial build on one medium)",
-                )
-            )
+                ),
+            ),
+            lang,
         );
         return 2;
     }
+    let started = std::time::Instant::now();
     let (period, diags) = match ingest::load(&args.folder) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("{}", e.text().get(lang));
+            super::print_error(e.text().get(lang), lang);
             return 2;
         }
     };
@@ -57,10 +64,23 @@ pub fn run(args: Args) -> i32 {
     }
     let mut diags: Vec<Diagnostic> = diags;
     diag::sort(&mut diags);
-    for d in &diags {
-        eprintln!("{}", d.render(lang));
+    if !args.json {
+        for d in &diags {
+            eprintln!("{}", d.render(lang));
+        }
     }
+    stage(
+        &args,
+        lang,
+        "чтение и проверка данных",
+        "reading and checking the data",
+        started,
+    );
     let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 && args.json {
+        println!("{}", json_refused(&diags, lang));
+        return 1;
+    }
     if errors > 0 {
         eprintln!(
             "{}",
@@ -78,16 +98,97 @@ pub fn run(args: Args) -> i32 {
         );
         return 1;
     }
-    match build(&args, &period, lang) {
+    match build(&args, &period, &diags, lang) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("{msg}");
+            super::print_error(&msg, lang);
             2
         }
     }
 }
 
-fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
+/// `-v`: one stage's time on standard error.
+fn stage(args: &Args, lang: Lang, ru: &str, en: &str, since: std::time::Instant) {
+    if args.verbose {
+        let secs = since.elapsed().as_secs_f64();
+        match lang {
+            Lang::Ru => eprintln!(
+                "letopis: {ru}: {}",
+                format!("{secs:.2} с").replace('.', ",")
+            ),
+            Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
+        }
+    }
+}
+
+fn json_diags(diags: &[Diagnostic], lang: Lang) -> Vec<serde_json::Value> {
+    diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity,
+                "message": d.message.get(lang),
+                "hint": d.hint.as_ref().map(|h| h.get(lang)),
+            })
+        })
+        .collect()
+}
+
+/// `--json` when the data has errors: nothing was written.
+fn json_refused(diags: &[Diagnostic], lang: Lang) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let v = serde_json::json!({
+        "ok": false,
+        "error": say(lang, Text::new(
+            format!("сборка отменена: ошибок в данных — {errors}"),
+            format!("build refused: {errors} data error(s)"),
+        )),
+        "diagnostics": json_diags(diags, lang),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// `--json` after writing: the archive, every medium's outcome, warnings and the data's warnings.
+fn json_written(
+    report: &media::WriteReport,
+    pages: usize,
+    diags: &[Diagnostic],
+    lang: Lang,
+) -> String {
+    let media: Vec<serde_json::Value> = report
+        .media
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "medium": m.medium,
+                "archive": m.archive,
+                "outcome": format!("{:?}", m.outcome).to_lowercase(),
+                "files": m.files,
+                "bytes": m.bytes,
+                "error": m.error.as_ref().map(|e| e.text().get(lang).to_string()),
+                "notes": m.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
+                "zip": m.zip.as_ref().map(|z| serde_json::json!({"path": z.zip, "sha256": z.sha256})),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "ok": report.ok(),
+        "archive": report.archive_name,
+        "pages": pages,
+        "files": report.files,
+        "bytes": report.bytes,
+        "media": media,
+        "warnings": report.warnings.iter().map(|w| w.get(lang)).collect::<Vec<_>>(),
+        "diagnostics": json_diags(diags, lang),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+fn build(args: &Args, period: &Period, diags: &[Diagnostic], lang: Lang) -> Result<i32, String> {
+    let started = std::time::Instant::now();
     let templates_dir: Option<PathBuf> = args.templates.clone().or_else(|| {
         period
             .config
@@ -112,9 +213,15 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
     let mut rendered =
         render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
+    stage(args, lang, "страницы", "pages", started);
+    let started = std::time::Instant::now();
     crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
+    stage(args, lang, "поисковый индекс", "search index", started);
+    let started = std::time::Instant::now();
     crate::retention::write_into(period, work.path(), &mut rendered.payload)
         .map_err(|e| e.text().get(lang).to_string())?;
+    stage(args, lang, "сроки хранения", "retention", started);
+    let started = std::time::Instant::now();
     let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
 
     let config = &period.config;
@@ -141,6 +248,17 @@ fn build(args: &Args, period: &Period, lang: Lang) -> Result<i32, String> {
     };
     let report = media::write_archive(&rendered.payload, &meta, &args.out, &name, opts)
         .map_err(|e| e.text().get(lang).to_string())?;
+    stage(
+        args,
+        lang,
+        "запись, чтение с носителей и проверка",
+        "writing, reading back and verifying",
+        started,
+    );
+    if args.json {
+        println!("{}", json_written(&report, rendered.pages, diags, lang));
+        return Ok(write_code(&report));
+    }
     if !args.quiet {
         println!(
             "{}",
@@ -191,4 +309,19 @@ fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
     let bar = ProgressBar::new(len).with_style(style);
     bar.set_message(label.to_string());
     bar
+}
+
+/// The exit code of a write: 0 every medium holds the archive, 1 one refused to overwrite another
+/// archive, 2 one failed.
+fn write_code(r: &media::WriteReport) -> i32 {
+    use media::MediumOutcome as O;
+    r.media
+        .iter()
+        .map(|m| match m.outcome {
+            O::Written | O::Unchanged => 0,
+            O::Refused => 1,
+            O::Failed => 2,
+        })
+        .max()
+        .unwrap_or(0)
 }

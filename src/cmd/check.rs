@@ -8,25 +8,78 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The report and exit code of a check (0 archivable, 1 data errors, 2 I/O or usage errors).
-pub fn run(folder: &Path, lang: Option<Lang>) -> i32 {
+/// With `--json` the report is one JSON document; with `-q` only the problems are printed.
+pub fn run(folder: &Path, lang: Option<Lang>, out: super::Output) -> i32 {
     match ingest::load(folder) {
         Err(e) => {
             let lang = lang.unwrap_or_default();
-            let label = if lang == Lang::Ru {
-                "ошибка"
-            } else {
-                "error"
-            };
-            eprintln!("letopis: {label}: {}", e.text().get(lang));
+            super::print_error(e.text().get(lang), lang);
             2
         }
         Ok((period, diags)) => {
             let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
-            print!("{text}");
+            if out.json {
+                println!("{}", json_report(&period, &diags, lang, code == 0));
+            } else if out.quiet {
+                for d in &diags {
+                    println!("{}", d.render(lang));
+                }
+            } else {
+                print!("{text}");
+            }
             code
         }
     }
+}
+
+/// The check as JSON: verdict, counts, every problem with its place and text in `lang`, and the
+/// table of input files.
+pub fn json_report(p: &Period, diags: &[Diagnostic], lang: Lang, ok: bool) -> String {
+    let c = &p.config;
+    let problems: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity,
+                "message": d.message.get(lang),
+                "hint": d.hint.as_ref().map(|h| h.get(lang)),
+            })
+        })
+        .collect();
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let v = serde_json::json!({
+        "ok": ok,
+        "errors": errors,
+        "warnings": diags.len() - errors,
+        "diagnostics": problems,
+        "organisation": c.organisation.name,
+        "period": {
+            "id": c.period.id,
+            "title": c.period.title,
+            "start": c.period.start,
+            "end": c.period.end,
+        },
+        "counts": {
+            "programmes": p.programmes.len(),
+            "groups": p.groups.len(),
+            "learners": p.learners.len(),
+            "enrolments": p.enrolments.len(),
+            "orders": p.orders.len(),
+            "lessons": p.lessons.len(),
+            "grades": p.grades.len(),
+            "attendance": p.attendance.len(),
+            "protocols": p.protocols.len(),
+            "issued_documents": p.issued_documents.len(),
+            "attachments": p.attachments.len(),
+            "documents": p.documents.len(),
+        },
+        "sources": p.sources,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {

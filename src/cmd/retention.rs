@@ -2,7 +2,7 @@
 //! and what is kept longer and why; with `--act N --as-of DATE --config letopis.yaml`, the act of
 //! selection of documents for destruction.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::model::{Config, Lang, Text, slug};
 use crate::render::fmt::date;
 use crate::retention::{self, Item, OnMedium, act, kind_label};
@@ -31,8 +31,8 @@ pub struct RetentionArgs {
     /// Куда записать акт (по умолчанию act-<номер>.html в текущей папке)
     #[arg(long, requires = "act")]
     pub out: Option<PathBuf>,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 
@@ -295,7 +295,7 @@ fn read_config(path: &Path) -> Result<Config, Text> {
             format!("{}: {e}", file.display()),
         )
     })?;
-    serde_yaml::from_str::<Config>(&text).map_err(|e| {
+    serde_norway::from_str::<Config>(&text).map_err(|e| {
         if let Some((line, col, msg)) = crate::model::retention::locate_rule_error(&text, &e) {
             let m = format!("{}:{line}:{col}: {msg}", file.display());
             return Text::new(m.clone(), m);

@@ -30,12 +30,12 @@ pub struct SearchArgs {
     /// Сколько результатов показать (всего, по всем архивам).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Результаты в JSON (для скриптов).
-    #[arg(long)]
+    /// From the global `--json`, set by `cmd::run`.
+    #[arg(skip)]
     pub json: bool,
-    /// Язык сообщений: ru или en (language of messages).
-    #[arg(long, value_enum)]
-    pub lang: Option<super::LangArg>,
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
+    pub lang: Option<Lang>,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -56,7 +56,7 @@ struct JsonHit<'a> {
 }
 
 pub fn run(args: SearchArgs) -> i32 {
-    let ru = args.lang.map(Lang::from).unwrap_or_default() == Lang::Ru;
+    let ru = args.lang.unwrap_or_default() == Lang::Ru;
     let found = match archives(&args.place) {
         Ok(a) => a,
         Err(e) => {
@@ -116,10 +116,12 @@ pub fn run(args: SearchArgs) -> i32 {
                 let page = h.page.split('#').next().unwrap_or("");
                 out.push(JsonHit {
                     location: &a.location,
-                    file: a
-                        .data_dir
-                        .as_ref()
-                        .map(|d| d.join(page).display().to_string()),
+                    file: a.data_dir.as_ref().map(|d| {
+                        page.split('/')
+                            .fold(d.clone(), |p, c| p.join(c))
+                            .display()
+                            .to_string()
+                    }),
                     hit: h,
                 });
             }

@@ -370,7 +370,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             continue;
         }
         let src = text::decode_all(&bytes, scan.encoding);
-        match serde_yaml::from_str::<Config>(&src) {
+        match serde_norway::from_str::<Config>(&src) {
             Ok(c) => {
                 if c.period.end < c.period.start {
                     diags.push(
@@ -1254,9 +1254,9 @@ fn find_tables(
 }
 
 /// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
-fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn config_error(file: &str, e: &serde_norway::Error) -> Diagnostic {
     let msg = e.to_string();
-    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    // serde_norway appends " at line L column C"; the position is already in the diagnostic.
     let msg = match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,
