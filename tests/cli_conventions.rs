@@ -258,3 +258,73 @@ fn completions_and_man_page() {
     let (_, man_en, _) = out(&run(&["manpage", "--lang", "en"], &[]));
     assert!(man_en.contains("Exit codes"), "{man_en}");
 }
+
+/// `letopis` with no arguments (a double-click) runs the Russian dialogue; answers come from a pipe.
+fn dialogue(args: &[&str], answers: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let (code, stdout, stderr) = out(&o);
+    (code, stdout + &stderr)
+}
+
+#[test]
+fn double_click_dialogue_checks_asks_for_two_media_and_builds() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = (t.path().join("флешка 1"), t.path().join("флешка 2"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let s = sample();
+    // A wrong folder first, then the sample in the quotes a dropped path gets; the same medium
+    // twice is refused; then Enter to close.
+    let answers = format!(
+        "/нет/такой\n\"{}\"\n{}\n{}\n'{}'\n\n",
+        s.display(),
+        a.display(),
+        a.display(),
+        b.display()
+    );
+    let (code, text) = dialogue(&[], &answers);
+    assert_eq!(code, 0, "{text}");
+    for line in [
+        "Папки «/нет/такой» нет. Попробуйте ещё раз.",
+        "Ошибок нет: данные готовы к архивированию.",
+        "Этот носитель уже выбран: нужен второй, другой.",
+        "Готово: архив записан на оба носителя и проверен чтением с них.",
+        "Нажмите Enter, чтобы закрыть окно.",
+    ] {
+        assert!(text.contains(line), "no «{line}» in\n{text}");
+    }
+    for m in [&a, &b] {
+        assert!(m.join("gorizont-2025/manifest-sha256.txt").is_file());
+    }
+    assert!(!text.contains("error") && !text.contains("Usage"), "{text}");
+}
+
+#[test]
+fn dropped_folder_with_errors_stops_after_the_check() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("learners.csv"), "id\n").unwrap();
+    let (code, text) = dialogue(&[t.path().to_str().unwrap()], "\n");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("нет файла letopis.yaml"), "{text}");
+    assert!(text.contains("Архив не собран: исправьте ошибки"), "{text}");
+    assert!(text.contains("Нажмите Enter"), "{text}");
+    // Nobody answering (input closed): the dialogue ends instead of waiting.
+    let (code, text) = dialogue(&[], "");
+    assert_eq!(code, 2, "{text}");
+}

@@ -372,8 +372,8 @@ pub fn print_clap_error(e: &clap::Error, lang: Lang, json: bool) -> i32 {
     2
 }
 
-/// `letopis` with no command: the help (the double-click dialogue takes over where a console
-/// window was opened for it).
+/// Options but no command (`letopis --lang en`): the help. With no arguments at all the
+/// dialogue runs instead (`cmd::dialogue`).
 pub fn no_command(lang: Lang) -> i32 {
     let _ = command(lang).print_help();
     0

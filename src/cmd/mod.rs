@@ -13,6 +13,7 @@ pub mod seal_dir;
 pub mod search;
 pub mod verify;
 
+pub mod dialogue;
 pub mod help;
 
 use crate::model::Lang;
@@ -190,6 +191,9 @@ pub struct Output {
 /// runs the command; returns the process exit code.
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
     let lang = help::lang_before_parsing(&args);
+    if let Some(dropped) = dialogue::wanted(&args) {
+        return dialogue::run(dropped, lang);
+    }
     let json = args.iter().any(|a| a == "--json");
     match help::parse(args, lang) {
         Ok(cli) => run(cli),

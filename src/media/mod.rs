@@ -6,6 +6,7 @@
 //! - [`verify`]: checks a medium, a bag or a zip; [`repair`]: mends one copy from the other.
 //! - [`log`]: the fixity log on each medium.
 
+pub mod drives;
 pub mod error;
 pub mod fsio;
 pub mod log;
