@@ -70,6 +70,10 @@ fn help_is_wholly_in_the_chosen_language_with_exit_codes() {
         let (_, en2, _) = out(&run(&[args, &["--lang", "en"]].concat(), &[]));
         assert_eq!(en, en2, "--lang en and LANG=en_US give the same help");
     }
+    assert_eq!(
+        out(&run(&["help", "build"], &[])).1,
+        out(&run(&["build", "--help"], &[])).1
+    );
     let (_, search, _) = out(&run(&["search", "--help"], &[]));
     let words = search.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(words.contains("[по умолчанию: 20]"), "{search}");

@@ -194,6 +194,12 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
     if let Some(dropped) = dialogue::wanted(&args) {
         return dialogue::run(dropped, lang);
     }
+    // `letopis help [COMMAND]` is `letopis [COMMAND] --help` (clap's own help command is English).
+    let mut args = args;
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
     let json = args.iter().any(|a| a == "--json");
     match help::parse(args, lang) {
         Ok(cli) => run(cli),
