@@ -1,17 +1,27 @@
 //! Letopis: a period's platform exports → a self-contained, checksummed, searchable static HTML
 //! archive on two media.
 //!
-//! One-way pipeline, one module per stage:
-//! [`ingest`] (files → rows with positions → validated model) → [`model`] (domain types) →
-//! [`render`] (tera pages) → [`search`] (indexes) → [`seal`] (manifests, zip) →
-//! [`media`] (write, read back, verify, repair). Commands in [`cmd`] are thin: they call the stages.
+//! One-way pipeline, one module per stage (see `docs/architecture.md`):
+//! [`ingest`] (files → rows with positions → validated model) → [`render`] (tera pages) →
+//! [`search`] (indexes) → [`seal`] (manifests, zip) → [`media`] (write, read back, verify,
+//! repair) → [`retention`] (terms, acts, disposal on a medium). [`build`] drives the stages as a
+//! library; commands in [`cmd`] only parse, call and print.
+//!
+//! Leaves every stage may use and that use no stage: [`l10n`] (plurals, dates, sizes, names of
+//! values in both languages), [`layout`] (where every file of a medium and an archive lives),
+//! [`model`] (the validated domain types), [`diag`] (problems with file, line and column).
+//! `tests/layering.rs` checks this order against the code.
 
+pub mod build;
 pub mod cmd;
 pub mod diag;
 pub mod ingest;
+pub mod l10n;
+pub mod layout;
 pub mod media;
 pub mod model;
 pub mod render;
 pub mod retention;
 pub mod seal;
 pub mod search;
+pub mod tables;

@@ -1,3 +1,7 @@
-fn main() {
-    std::process::exit(letopis::cmd::main_with_args(std::env::args_os().collect()));
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Exit codes are 0 (done), 1 (the data or the archive has problems), 2 (usage or I/O).
+    let code = letopis::cmd::main_with_args(std::env::args_os().collect());
+    ExitCode::from(u8::try_from(code).unwrap_or(2))
 }

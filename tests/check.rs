@@ -401,7 +401,12 @@ fn config_language_and_template_folder() {
         out.starts_with("grades.csv:3:2: error: unknown learner «ЛД-999»: not in learners\n"),
         "{out}"
     );
-    assert!(!out.contains("base.html"), "{out}");
+    // Listed in the table as a template, with no problem of its own.
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("moi-shablony/base.html:")),
+        "{out}"
+    );
     let (period, _) = letopis::ingest::load(dir.path()).unwrap();
     let s = period
         .sources
@@ -442,7 +447,8 @@ fn a_missing_kind_is_named_once_per_referring_file() {
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но этих записей в папке нет (нет файла lessons.csv или lessons.yaml, или он пуст)\n    подсказка: добавьте выгрузку lessons.csv"), "{out}");
-    assert_eq!(out.matches("attendance.csv").count(), 1, "{out}");
+    // One problem for the file (its other line is its row of the table).
+    assert_eq!(out.matches("attendance.csv:").count(), 1, "{out}");
     let dir = case("good");
     std::fs::remove_file(dir.path().join("enrolments.csv")).unwrap();
     let (code, out, _) = check(dir.path(), &[]);
@@ -529,6 +535,146 @@ fn an_empty_file_of_a_referenced_kind_is_summarised() {
         "{out}"
     );
     assert!(out.contains("attendance.csv: ошибка: строк отклонено: 5: они ссылаются на записи lessons («ПК-12-01», «ПК-12-02», «ПП-3-01»), но этих записей в папке нет (нет файла lessons.csv или lessons.yaml, или он пуст)\n"), "{out}");
+}
+
+fn has(out: &str, line: &str) {
+    assert!(
+        out.lines().any(|l| l == line),
+        "missing line\n{line}\nin\n{out}"
+    );
+}
+
+/// The per-file table is printed with the errors too, and `--json` gives the problems and the
+/// table to scripts; a YAML file that cannot be read is not taken for a missing one.
+#[test]
+fn the_table_is_printed_with_errors_and_as_json() {
+    let dir = case("good");
+    std::fs::remove_file(dir.path().join("orders.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("orders.yaml"),
+        "- id: 12-у\n  date: 29.08.2025\n\tkind: зачисление\n",
+    )
+    .unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders, отклонённые из-за ошибок выше («12-у»)",
+    );
+    let row = |cells: &[&str]| {
+        assert!(
+            out.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == cells),
+            "missing table row {cells:?} in\n{out}"
+        )
+    };
+    row(&["enrolments.csv", "зачисления", "utf-8", ",", "3", "1", "2"]);
+    row(&["Итого", "20", "файлов", "34", "31", "3"]);
+    assert!(out.ends_with(
+        "Данные не готовы к архивированию: исправьте ошибки и запустите проверку снова.\n"
+    ));
+
+    let (code, json, _) = check(dir.path(), &["--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["status"], "errors");
+    assert_eq!(v["errors"], 3);
+    let p = &v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["file"] == "orders.yaml")
+        .unwrap();
+    assert_eq!(
+        (p["line"].as_u64(), p["severity"].as_str()),
+        (Some(3), Some("error"))
+    );
+    let f = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "enrolments.csv")
+        .unwrap();
+    assert_eq!(
+        (
+            f["read"].as_u64(),
+            f["kept"].as_u64(),
+            f["rejected"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    assert_eq!(v["total"]["read"], 34);
+    // A clean folder: status ok, exit 0.
+    let (code, json, _) = check(case("good").path(), &["--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["errors"].as_u64()),
+        (Some("ok"), Some(0))
+    );
+}
+
+/// What `build` cannot write, `check` reports at its line: the archive's folder name, a page
+/// name too long for a file name, a file name that is not UTF-8.
+#[test]
+fn check_answers_for_build() {
+    let dir = case("good");
+    let yaml = std::fs::read_to_string(dir.path().join("letopis.yaml"))
+        .unwrap()
+        .replace("  slug: profil", "  slug: проф/иль")
+        .replace("  id: \"2025\"", "  id: \"../2025\"");
+    std::fs::write(dir.path().join("letopis.yaml"), yaml).unwrap();
+    let long = "Л".repeat(300);
+    for f in [
+        "learners.csv",
+        "enrolments.csv",
+        "attendance.csv",
+        "grades.csv",
+        "credit_transfers.csv",
+    ] {
+        let t = std::fs::read_to_string(dir.path().join(f)).unwrap();
+        std::fs::write(dir.path().join(f), t.replace("ЛД-003", &long)).unwrap();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"ph\xffoto.jpg");
+        std::fs::write(dir.path().join("scans").join(name), b"x").unwrap();
+    }
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has(
+        &out,
+        "letopis.yaml:4: ошибка: organisation.slug «проф/иль» не годится для имени папки архива: недопустимые знаки: «п», «р», «о», «ф», «/» (разделитель папок)",
+    );
+    has(
+        &out,
+        "letopis.yaml:10: ошибка: period.id «../2025» не годится для имени папки архива: недопустимые знаки: «/» (разделитель папок)",
+    );
+    has(
+        &out,
+        "learners.csv:4:1: ошибка: код слишком длинный (300 знаков, в латинице 300 знаков): имя страницы записи не поместится в имя файла на носителе",
+    );
+    has(
+        &out,
+        &format!(
+            "enrolments.csv: ошибка: строк отклонено: 1, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («{}…»)",
+            "Л".repeat(40)
+        ),
+    );
+    #[cfg(unix)]
+    has(
+        &out,
+        "scans/ph\u{FFFD}oto.jpg: ошибка: имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
+    );
+    // Only the Latin slug with dots and digits passes.
+    let dir = case("good");
+    let yaml = std::fs::read_to_string(dir.path().join("letopis.yaml"))
+        .unwrap()
+        .replace("  id: \"2025\"", "  id: \"2025.2_osen\"");
+    std::fs::write(dir.path().join("letopis.yaml"), yaml).unwrap();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
 }
 
 /// Names Windows and USB sticks cannot hold are errors of `check`, before a build would fail on

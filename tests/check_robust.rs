@@ -339,3 +339,125 @@ fn trailing_empty_column_of_spreadsheets_is_silent_and_kept() {
         Some("заметка")
     );
 }
+
+/// Values an administrator's data may hold that are legal for `check`'s readers but hard for
+/// the stages after it: slashes, dots, letters of other scripts, long ids, direction marks.
+const ODD_VALUES: &[&str] = &[
+    "a/b",
+    "..",
+    "../x",
+    "ПК/12",
+    "Ёлка ёж",
+    "ΑΒΓ-1",
+    "x\u{202E}y",
+    "<b>&amp;",
+    "\"q\"",
+    "CON",
+    "nul.txt",
+    "  ",
+    "0",
+    "-1",
+    "99999",
+    "01.01.2025",
+    "31.12.9999",
+    "зачтено",
+    "5",
+    "#",
+    "a\\b",
+    "名前",
+];
+
+/// Replaces one cell of a CSV line (the file's own separator) with `v`.
+fn replace_cell(text: &str, sep: char, line: usize, col: usize, v: &str) -> String {
+    let mut out = String::new();
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i != line {
+            out.push_str(l);
+            continue;
+        }
+        let (body, end) = match l.strip_suffix("\r\n") {
+            Some(b) => (b, "\r\n"),
+            None => match l.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (l, ""),
+            },
+        };
+        let mut cells: Vec<String> = body.split(sep).map(str::to_string).collect();
+        let c = col % cells.len();
+        cells[c] = if v.contains(sep) || v.contains('"') {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        };
+        out.push_str(&cells.join(&sep.to_string()));
+        out.push_str(end);
+    }
+    out
+}
+
+/// `check` answers for `build`: every fuzzed folder that `check` passes builds with
+/// `build --draft`, and its table adds up.
+#[test]
+fn every_folder_check_passes_also_builds() {
+    let mut rng = Rng(0xB01D_2026);
+    let files: Vec<String> = std::fs::read_dir(good())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    let mut long = "Л".repeat(300);
+    long.push_str("-1");
+    let mut built = 0;
+    for round in 0..120 {
+        let dir = copy_good();
+        // One to three cells of the folder's CSV files changed.
+        for _ in 0..1 + rng.below(3) {
+            let name = &files[rng.below(files.len())];
+            let path = dir.path().join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let sep = [';', '\t', ',']
+                .into_iter()
+                .find(|s| text.lines().next().unwrap_or("").contains(*s))
+                .unwrap_or(',');
+            let lines = text.lines().count().max(2);
+            let v = if rng.below(8) == 0 {
+                long.as_str()
+            } else {
+                ODD_VALUES[rng.below(ODD_VALUES.len())]
+            };
+            // Half the time the first column: the record's id.
+            let col = if rng.below(2) == 0 { 0 } else { rng.below(9) };
+            let changed = replace_cell(&text, sep, 1 + rng.below(lines - 1), col, v);
+            std::fs::write(&path, changed).unwrap();
+        }
+        let (p, diags) = letopis::ingest::load(dir.path()).unwrap();
+        assert_period_tally(&p);
+        if diags.iter().any(|d| d.is_error()) {
+            continue;
+        }
+        built += 1;
+        let out = tempfile::tempdir().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_letopis"))
+            .arg("build")
+            .arg(dir.path())
+            .arg("--draft")
+            .arg("--quiet")
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "round {round}: check passed but build failed\n{}{}\nfolder: {:?}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n---\n")
+        );
+    }
+    eprintln!("{built} of 120 fuzzed folders passed check and were built");
+    assert!(built >= 10, "only {built} folders passed check");
+}

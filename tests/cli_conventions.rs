@@ -134,22 +134,27 @@ fn json_reports_and_json_errors() {
     let o = run(&["check", s, "--json"], &[]);
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
-    assert_eq!(v["ok"], true);
+    assert_eq!(v["status"], "ok");
     assert_eq!(v["errors"], 0);
-    assert!(v["counts"]["learners"].as_u64().unwrap() > 10, "{v}");
     assert!(v["warnings"].as_u64().unwrap() >= 1);
-    assert_eq!(v["diagnostics"][0]["severity"], "warning");
-    assert!(v["sources"].as_array().unwrap().len() > 5);
+    assert_eq!(v["problems"][0]["severity"], "warning");
+    assert!(v["files"].as_array().unwrap().len() > 5);
 
     // An error is a JSON document on standard output too, with the exit code.
     let o = run(&["check", "/нет/такой/папки", "--json"], &[]);
     assert_eq!(o.status.code(), Some(2));
     let v = json(&o);
-    assert_eq!(v["ok"], false);
+    assert_eq!(v["status"], "failed");
     assert!(
-        v["error"].as_str().unwrap().contains("/нет/такой/папки"),
+        v["problems"][0]["message"]["ru"]
+            .as_str()
+            .unwrap()
+            .contains("/нет/такой/папки"),
         "{v}"
     );
+    let o = run(&["verify", "/нет/такой/папки", "--json"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(json(&o)["ok"], false);
     let o = run(&["search", "--json"], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -230,7 +235,8 @@ fn quiet_and_verbose_are_global() {
     assert_eq!(code, 0, "{err}");
     for stage in [
         "letopis: чтение и проверка данных: ",
-        "letopis: поисковый индекс: ",
+        "letopis: страницы: ",
+        "letopis: поисковый индекс и таблицы: ",
         "letopis: запись, чтение с носителей и проверка: ",
     ] {
         assert!(err.contains(stage), "no {stage}\n{err}");

@@ -583,3 +583,317 @@ fn a_gradebook_whose_group_cannot_be_told_is_an_error_with_the_fix() {
     let (p, _) = ingest::load(dir.path()).unwrap();
     assert_eq!(tally(&p, "course.csv"), ("moodle-grades", "utf-8", 2, 0, 2));
 }
+
+/// Builds a draft archive of `dir` into a new temporary folder; returns it and the archive's
+/// `data/` folder.
+fn build_draft(dir: &Path) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .arg("build")
+        .arg(dir)
+        .arg("--draft")
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let archive = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("data").is_dir())
+        .unwrap();
+    (out, archive.join("data"))
+}
+
+/// A Russian Moodle 4.x gradebook: the display types as its language pack names them
+/// («Значение», «Проценты», «Буква», «Отзыв»), several types of one item, decimal commas.
+const GRADEBOOK_RU: &str = "Имя,Фамилия,Индивидуальный номер,Учреждение,Отдел,Адрес электронной почты,Тест: Входной контроль (Значение),Тест: Входной контроль (Проценты),Тест: Входной контроль (Буква),Тест: Входной контроль (Отзыв),Задание: Отчёт (Проценты),Задание: Отчёт (Буква),Итоговая оценка за курс (Значение),Последняя загрузка из этого курса\n\
+Анна Сергеевна,Ёлкина,ЛД-001,,,a@example.ru,\"8,50\",\"85,00 %\",B,Хорошо,\"90,00 %\",A-,\"88,25\",1764495000\n\
+Пётр,Смирнов,,,,,\"7,00\",\"70,00 %\",C-,-,-,-,\"35,00\",1764495000\n";
+
+#[test]
+fn russian_moodle_gradebook_reads_every_display_type_in_csv_and_xlsx() {
+    let dir = good();
+    write(dir.path(), "Оценки ПК-12.csv", GRADEBOOK_RU);
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    // 3 items + 5 grades (Смирнов has no report grade); no column is left as extra fields.
+    table_row(
+        &out,
+        &[
+            "Оценки",
+            "ПК-12.csv",
+            "moodle-grades",
+            "utf-8",
+            ",",
+            "8",
+            "8",
+            "0",
+        ],
+    );
+    assert!(!out.contains("дополнительные поля"), "{out}");
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    let item = |t: &str| p.grade_items.iter().find(|i| i.title == t).unwrap();
+    assert_eq!(item("Входной контроль").scale, Scale::Points(100.0));
+    // Percentage and Letter without Real: the percentage is the grade.
+    assert_eq!(item("Отчёт").scale, Scale::Percent);
+    assert_eq!(item("Итоговая оценка за курс").control, Control::Final);
+    let grade = |it: &str, l: &str| {
+        p.grades
+            .iter()
+            .find(|g| g.item == format!("ПК-12: {it}") && g.learner == l)
+            .unwrap()
+    };
+    let g = grade("Входной контроль", "ЛД-001");
+    assert_eq!(g.value, GradeValue::Points(8.5));
+    assert_eq!(g.comment.as_deref(), Some("Хорошо"));
+    assert_eq!(g.extra["Тест: Входной контроль (Буква)"], "B");
+    assert_eq!(g.extra["Тест: Входной контроль (Проценты)"], "85,00 %");
+    let r = grade("Отчёт", "ЛД-001");
+    assert_eq!(r.value, GradeValue::Percent(90.0));
+    assert_eq!(r.extra["Задание: Отчёт (Буква)"], "A-");
+    assert_eq!(grade("Итоговая оценка за курс", "ЛД-002").raw, "35,00");
+
+    // The letters and percentages beside the grades are on the learner's page.
+    let (_out, data) = build_draft(dir.path());
+    let page = std::fs::read_to_string(data.join("learners/ld-001.html")).unwrap();
+    assert!(
+        page.contains("<td>Хорошо<br>Тест: Входной контроль (Буква): B<br>Тест: Входной контроль (Проценты): 85,00 %</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>Задание: Отчёт (Буква): A-</td>"),
+        "{page}"
+    );
+
+    // The same export as Moodle's Excel file.
+    let dir = good();
+    std::fs::copy(
+        fixtures().join("exports/moodle-ru.xlsx"),
+        dir.path().join("moodle-ru.xlsx"),
+    )
+    .unwrap();
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    // 2 items + 3 grades (Смирнов's course total is «-»).
+    table_row(&out, &["moodle-ru.xlsx", "moodle-grades", "5", "5", "0"]);
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    let g = p
+        .grades
+        .iter()
+        .find(|g| g.item == "ПК-12: Итоговая оценка за курс")
+        .unwrap();
+    assert_eq!(
+        (g.value, g.comment.as_deref()),
+        (GradeValue::Points(88.25), Some("Зачтено с отличием"))
+    );
+    let g = p
+        .grades
+        .iter()
+        .find(|g| g.item == "ПК-12: Входной контроль" && g.learner == "ЛД-002")
+        .unwrap();
+    assert_eq!(g.value, GradeValue::Points(7.0));
+    assert_eq!(g.extra["Тест: Входной контроль (Буква)"], "C-");
+}
+
+#[test]
+fn letters_alone_of_no_scale_fail_the_run_once_per_column() {
+    let dir = good();
+    // Moodle's default letters A–F with no Real or Percentage column to carry the grade.
+    write(
+        dir.path(),
+        "g.csv",
+        "First name;Last name;ID number;Quiz: Test 1 (Real);Assignment: Report (Letter);Last downloaded from this course\n\
+Анна;Ёлкина;ЛД-001;8.50;A-;1764495000\n\
+Пётр;Смирнов;ЛД-002;7.00;F;1764495000\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "g.csv:1:5: ошибка: буквенные оценки столбца «Assignment: Report (Letter)» (например «A-») не укладываются ни в шкалу 2–5, ни в зачёт/незачёт: оценки не прочитаны",
+    );
+    assert_eq!(out.matches("g.csv:").count(), 1, "{out}");
+    assert!(!out.contains("шкала): недопустимое значение"), "{out}");
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    // 1 item + 2 grades kept, the two letters rejected with their values.
+    assert_eq!(tally(&p, "g.csv"), ("moodle-grades", "utf-8", 5, 3, 2));
+    let r: Vec<&RejectedRow> = p
+        .rejected
+        .iter()
+        .filter(|r| &*r.origin.file == "g.csv")
+        .collect();
+    assert_eq!(r[1].values["Assignment: Report (Letter)"], "F");
+    assert_eq!(r[1].origin.line, 3);
+}
+
+#[test]
+fn cr_only_line_breaks_of_excel_for_mac_are_read_row_by_row() {
+    let dir = good();
+    write(
+        dir.path(),
+        "grades-pk12.csv",
+        GRADEBOOK_SEMICOLON.replace('\n', "\r"),
+    );
+    // Our own record file too, with a wrong SNILS in its 4th line.
+    let learners = std::fs::read_to_string(dir.path().join("learners.csv"))
+        .unwrap()
+        .replace(
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;;",
+            "ЛД-003;Кузнецова;Ольга;Ивановна;;ж;112-233-445 00;",
+        )
+        .replace("\r\n", "\r");
+    write(dir.path(), "learners.csv", learners);
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "learners.csv:4:7: ошибка: snils (снилс): СНИЛС 112-233-445 00 не проходит проверку контрольного числа (должно быть 95)",
+    );
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    assert_eq!(
+        tally(&p, "grades-pk12.csv"),
+        ("moodle-grades", "utf-8", 8, 8, 0)
+    );
+    assert_eq!(tally(&p, "learners.csv").2, 3);
+}
+
+#[test]
+fn a_blank_line_does_not_shift_the_line_numbers_after_it() {
+    let dir = good();
+    let learners = std::fs::read_to_string(dir.path().join("learners.csv"))
+        .unwrap()
+        .replace("\r\nЛД-002", "\r\n\r\nЛД-002")
+        .replace(
+            "ЛД-002;Смирнов;Пётр;;1985-07-01;м;;",
+            "ЛД-002;Смирнов;Пётр;;1985-07-01;м;112-233-445 00;",
+        );
+    write(dir.path(), "learners.csv", learners);
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "learners.csv:4:7: ошибка: snils (снилс): СНИЛС 112-233-445 00 не проходит проверку контрольного числа (должно быть 95)",
+    );
+}
+
+#[test]
+fn moodle_rows_shorter_than_the_header_or_cut_are_errors_and_kept_whole() {
+    let dir = good();
+    // Row 3 lost its last fields; the file ends in the middle of row 4.
+    write(
+        dir.path(),
+        "g.csv",
+        "First name;Last name;ID number;Quiz: Test 1 (Real);Course total (Real);Last downloaded from this course\n\
+Анна;Ёлкина;ЛД-001;8.50;88.25;1764495000\n\
+Пётр;Смирнов;ЛД-002;7.00\n\
+Ольга;Кузнецова;ЛД-003;6.00;60.0",
+    );
+    write(
+        dir.path(),
+        "att.txt",
+        "Course\tОхрана труда\nGroup\tПК-12\n\n\
+ID number\tLast name\tFirst name\t08 Sep 2025 10.00AM Common\t\tTaken sessions\tPoints\tPercentage\n\
+ЛД-001\tЁлкина\tАнна\tП\t\t1\t2 / 2\t100.0%\n\
+ЛД-002\tСмирнов\tПётр\tН\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "g.csv:3:5: ошибка: в строке 4 полей, а в заголовке 6: строка обрывается перед столбцом 5 («Course total (Real)»)",
+    );
+    has_line(
+        &out,
+        "g.csv:4:6: ошибка: в строке 5 полей, а в заголовке 6: строка обрывается перед столбцом 6 («Last downloaded from this course»)",
+    );
+    has_line(
+        &out,
+        "att.txt:6:5: ошибка: в строке 4 полей, а в заголовке 8: строка обрывается перед столбцом 5",
+    );
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    // 2 items + Ёлкина's 2 grades kept; the two broken rows rejected whole.
+    assert_eq!(tally(&p, "g.csv"), ("moodle-grades", "utf-8", 6, 4, 2));
+    let cut = p
+        .rejected
+        .iter()
+        .find(|r| &*r.origin.file == "g.csv" && r.origin.line == 4)
+        .unwrap();
+    assert_eq!(cut.values["Course total (Real)"], "60.0");
+    assert_eq!(
+        tally(&p, "att.txt"),
+        ("moodle-attendance", "utf-8", 3, 2, 1)
+    );
+}
+
+#[test]
+fn an_attendance_session_with_an_impossible_date_fails_the_run() {
+    let dir = good();
+    write(
+        dir.path(),
+        "att.txt",
+        "Course\tОхрана труда\nGroup\tПК-12\n\n\
+ID number\tLast name\tFirst name\t08 Sep 2025 10.00AM Common\t\t31 Feb 2025 7.00PM Common\t\tTaken sessions\tPoints\tPercentage\n\
+ЛД-001\tЁлкина\tАнна\tП\t\tН\tболела\t2\t2 / 4\t50.0%\n\
+ЛД-002\tСмирнов\tПётр\tН\t\tП\t\t2\t2 / 4\t50.0%\n",
+    );
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    has_line(
+        &out,
+        "att.txt:4:6: ошибка: занятие «31 Feb 2025 7.00PM Common»: такой даты или времени не бывает; занятие и его отметки не прочитаны",
+    );
+    // The export's own totals still add up with the refused session's marks: no warnings.
+    assert!(!out.contains("предупреждение"), "{out}");
+    let (p, _) = ingest::load(dir.path()).unwrap();
+    // 1 lesson + 2 marks kept; both rows' marks of 31 Feb rejected with the remark.
+    assert_eq!(
+        tally(&p, "att.txt"),
+        ("moodle-attendance", "utf-8", 5, 3, 2)
+    );
+    let r = p
+        .rejected
+        .iter()
+        .find(|r| &*r.origin.file == "att.txt" && r.origin.line == 5)
+        .unwrap();
+    assert_eq!(r.values["31 Feb 2025 7.00PM Common"], "Н");
+    assert_eq!(r.values[""], "болела");
+}
+
+#[test]
+fn frdo_columns_kept_as_extra_fields_are_shown_on_the_documents_page() {
+    let dir = good();
+    let doc = "Диплом о профессиональной переподготовке";
+    let row = frdo_row(&[
+        (1, doc),
+        (2, "Оригинал"),
+        (7, "000200"),
+        (8, "20.12.2025"),
+        (9, "ПП-2025-001"),
+        (14, "Бухгалтер"),
+        (21, "256"),
+        (22, "Кузнецова"),
+        (23, "Ольга"),
+        (24, "Ивановна"),
+        (25, "05.05.1992"),
+    ]);
+    write(dir.path(), "frdo.csv", format!("{FRDO_HEADER}\n{row}\n"));
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let (_out, data) = build_draft(dir.path());
+    let page = std::fs::read_to_string(data.join("issued.html")).unwrap();
+    let tr = page
+        .lines()
+        .find(|l| l.contains("ПП-2025-001"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        tr.contains("Наименование квалификации, профессии, специальности: Бухгалтер"),
+        "{tr}"
+    );
+    assert!(tr.contains("Срок обучения, часов: 256"), "{tr}");
+}

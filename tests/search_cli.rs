@@ -12,6 +12,8 @@ fn archive(root: &Path, p: &model::Period) -> PathBuf {
     let bag = root.join(p.config.archive_name());
     let mut payload = letopis::seal::Payload::default();
     letopis::search::build(p, &bag.join("data"), &mut payload).expect("search build");
+    // A medium's archives are its bags (folders with `bagit.txt`).
+    std::fs::write(bag.join("bagit.txt"), letopis::seal::bag::BAGIT_CONTENT).expect("bagit.txt");
     bag
 }
 
@@ -44,8 +46,10 @@ fn json(place: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = args.to_vec();
     all.push("--json");
     let (code, out, err) = search(place, &all);
-    assert_eq!(code, 0, "{err}");
-    serde_json::from_str::<Vec<serde_json::Value>>(&out).expect("--json parses")
+    let list = serde_json::from_str::<Vec<serde_json::Value>>(&out).expect("--json parses");
+    // 0 when something is found, 1 when nothing is.
+    assert_eq!(code, i32::from(list.is_empty()), "{err}");
+    list
 }
 
 fn titles(place: &Path, args: &[&str]) -> Vec<String> {
@@ -94,7 +98,10 @@ fn surname_in_three_cases_prints_who_group_year_snippet_and_page() {
         )
     );
     assert_eq!(lines.next(), Some("   [Смирнова] Анна Петровна"));
-    assert_eq!(lines.next(), Some("   data/issued.html#doc-2025-017"));
+    // The page as an absolute path with its anchor: a browser opens it as it is.
+    let page = format!("{}#doc-2025-017", bag.join("data/issued.html").display());
+    assert_eq!(lines.next(), Some(format!("   {page}").as_str()));
+    assert_eq!(lines.next(), Some("Найден 1 результат."));
 }
 
 #[test]
@@ -156,21 +163,48 @@ fn filters_narrow_results() {
         titles(&bag, &["Смирнов", "--kind", "learner", "--group", "ПП-3"]),
         ["Смирнов Олег Иванович"]
     );
+    // Смирнов's group ПП-3 runs from 01.02.2024 to 30.06.2025: he is of both years.
     assert_eq!(
         titles(&bag, &["Смирнов", "--kind", "learner", "--year", "2025"]),
-        ["Смирнова Анна Петровна"]
+        ["Смирнов Олег Иванович", "Смирнова Анна Петровна"]
+    );
+    assert_eq!(
+        titles(&bag, &["Смирнов", "--kind", "learner", "--year", "2024"]),
+        ["Смирнов Олег Иванович"]
     );
     assert_eq!(
         titles(&bag, &["занятие", "--year", "2024"]).len(),
         0,
         "no lesson word «занятие» in 2024"
     );
-    let (code, out, _) = search(&bag, &["Смирнов", "--group", "ПК-99"]);
-    assert_eq!(code, 0);
-    assert_eq!(out.trim(), "Ничего не найдено по запросу «Смирнов».");
-    let (code, out, _) = search(&bag, &["Смирнов", "--group", "ПК-99", "--lang", "en"]);
-    assert_eq!(code, 0);
-    assert_eq!(out.trim(), "Nothing found for 'Смирнов'.");
+    // Nothing found: said, exit 1 (as grep).
+    let (code, out, _) = search(&bag, &["Жуковский"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.trim(), "Ничего не найдено по запросу «Жуковский».");
+    let (code, out, _) = search(&bag, &["Жуковский", "--lang", "en"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.trim(), "Nothing found for 'Жуковский'.");
+    // A group in any case or without its dash; an unknown one is an error naming the groups.
+    assert_eq!(
+        titles(&bag, &["Смирнов", "--group", "пп-3", "--kind", "learner"]),
+        ["Смирнов Олег Иванович"]
+    );
+    assert_eq!(
+        titles(&bag, &["Смирнов", "--group", "ПП3", "--kind", "слушатель"]),
+        ["Смирнов Олег Иванович"]
+    );
+    let (code, out, err) = search(&bag, &["Смирнов", "--group", "ПК-99"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err.trim(),
+        "ошибка: в архиве нет группы «ПК-99»; группы архива: ПК-12, ПП-3"
+    );
+    // Kinds in Russian too.
+    assert_eq!(titles(&bag, &["ПК-12", "--kind", "Группа"]), ["ПК-12"]);
+    assert_eq!(
+        titles(&bag, &["Смирнова", "--kind", "удостоверение"]).len(),
+        1
+    );
     let (code, _, err) = search(&bag, &["Смирнов", "--kind", "teacher"]);
     assert_eq!(code, 2);
     assert!(err.contains("неизвестный вид «teacher»"), "{err}");
@@ -234,4 +268,45 @@ fn a_medium_is_searched_newest_first_and_zips_too() {
     let (code, _, err) = search(&tmp.path().join("nothing"), &["x"]);
     assert_eq!(code, 2);
     assert!(err.starts_with("ошибка: "), "{err}");
+}
+
+/// `letopis search … | head -2`: the reader goes away; the search ends quietly, no panic.
+#[test]
+fn a_closed_pipe_ends_the_search_quietly() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bag = archive(tmp.path(), &period::period());
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+            .arg("search")
+            .arg(&bag)
+            .arg("Смирнова")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run letopis");
+        // The read end closed before the search writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(err.is_empty(), "{err}");
+    }
+}
+
+/// The results not shown are counted, with the way to see them.
+#[test]
+fn the_results_not_shown_are_counted() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bag = archive(tmp.path(), &period::period());
+    let (code, out, _) = search(&bag, &["Смирнова", "--limit", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().last(),
+        Some("Найдено 3 результата, показано 1; ещё 2 — уточните запрос или укажите --limit 3.")
+    );
+    let (_, out, _) = search(&bag, &["Смирнова", "--limit", "1", "--lang", "en"]);
+    assert_eq!(
+        out.lines().last(),
+        Some("Found 3 results, 1 shown; 2 more: refine the query or give --limit 3.")
+    );
 }

@@ -1,19 +1,13 @@
-//! `letopis build <folder> --out A --out B`: load and validate the input folder, render the archive
-//! pages, and write `<medium>/<archive-name>/data/…` plus the medium's `index.html` on every medium.
-//!
-//! Thin on purpose: loading is `ingest::load`, pages are `render::render`, indexes `search::build`,
-//! and `media::write_archive` seals the payload as a BagIt bag on every medium in one pass, reads it
-//! back from the medium and renames it into place.
+//! `letopis build <folder> --out A --out B`: parse, call [`crate::build`] step by step, print.
 
+use crate::build::{self, Build, BuildError, Options};
 use crate::cmd::seal_dir::print_write_report;
-use crate::diag::{self, Diagnostic};
-use crate::ingest;
-use crate::media::{self, WriteOptions};
-use crate::model::{Lang, Period, Text};
-use crate::render::{self, RenderOptions, Templates};
-use crate::seal::BagMeta;
+use crate::diag::Diagnostic;
+use crate::media::{MediumOutcome, WriteReport};
+use crate::model::{Lang, Text};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Instant;
 
 pub struct Args {
     pub folder: PathBuf,
@@ -30,95 +24,135 @@ pub struct Args {
     pub lang: Option<Lang>,
 }
 
-fn say(lang: Lang, t: Text) -> String {
-    t.get(lang).to_string()
-}
-
 pub fn run(mut args: Args) -> i32 {
     // A JSON document on standard output leaves no room for progress bars.
     args.quiet |= args.json;
-    let mut lang = args.lang.unwrap_or_default();
-    if args.out.len() < 2 && !args.draft {
-        super::print_error(
-            &say(
-                lang,
-                Text::new(
-                    "ошибка: архив записывается на два независимых носителя: укажите --out дважды (или --draft для пробной сборки на один носитель)",
-                    "error: the archive is written to two independent media: give --out twice (or --draft for a trial build on one medium)",
-                ),
-            ),
-            lang,
-        );
-        return 2;
+    let lang = args.lang.unwrap_or_default();
+    if let Err(e) = build::check_media(&args.out, args.draft) {
+        return fail(&e, lang);
     }
-    let started = std::time::Instant::now();
-    let (period, diags) = match ingest::load(&args.folder) {
-        Ok(x) => x,
-        Err(e) => {
-            super::print_error(e.text().get(lang), lang);
-            return 2;
-        }
+    let started = Instant::now();
+    let loaded = match Build::load(&args.folder) {
+        Ok(b) => b,
+        Err(e) => return fail(&e, lang),
     };
-    if args.lang.is_none() {
-        lang = period.config.language;
-    }
-    let mut diags: Vec<Diagnostic> = diags;
-    diag::sort(&mut diags);
+    // Messages in the language asked for, else in the archive's own.
+    let lang = args.lang.unwrap_or(loaded.lang());
     if !args.json {
-        for d in &diags {
+        for d in &loaded.diagnostics {
             eprintln!("{}", d.render(lang));
         }
     }
+    let stage = |ru: &str, en: &str, since: Instant| {
+        if args.verbose {
+            let secs = since.elapsed().as_secs_f64();
+            match lang {
+                Lang::Ru => eprintln!(
+                    "letopis: {ru}: {} с",
+                    format!("{secs:.2}").replace('.', ",")
+                ),
+                Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
+            }
+        }
+    };
     stage(
-        &args,
-        lang,
         "чтение и проверка данных",
         "reading and checking the data",
         started,
     );
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    if errors > 0 && args.json {
-        println!("{}", json_refused(&diags, lang));
-        return 1;
+    let diagnostics = loaded.diagnostics.clone();
+    if args.json && loaded.errors() > 0 {
+        let e = BuildError::Data {
+            errors: loaded.errors(),
+        };
+        println!("{}", json_failed(&e, &diagnostics, lang));
+        return i32::from(e.exit_code());
     }
-    if errors > 0 {
-        eprintln!(
-            "{}",
-            say(
-                lang,
-                Text::new(
-                    format!(
-                        "сборка отменена: ошибок в данных — {errors}; исправьте их и повторите (проверка: letopis check)"
-                    ),
-                    format!(
-                        "build refused: {errors} data error(s); fix them and run again (see letopis check)"
-                    ),
+    let bar = progress(
+        args.quiet,
+        loaded.page_count() as u64,
+        Text::new("страницы", "pages").get(lang),
+    );
+    let opts = Options {
+        templates: args.templates.clone(),
+        zip: args.zip,
+        progress: !args.quiet,
+        page_progress: Some(&bar),
+    };
+    let t = Instant::now();
+    let report = loaded
+        .render(&opts)
+        .inspect(|_| bar.finish_and_clear())
+        .inspect(|_| stage("страницы", "pages", t))
+        .and_then(|r| {
+            let t = Instant::now();
+            r.index()
+                .inspect(|_| stage("поисковый индекс и таблицы", "search index and tables", t))
+        })
+        .and_then(|r| {
+            let t = Instant::now();
+            r.write(&args.out, args.draft, &opts).inspect(|_| {
+                stage(
+                    "запись, чтение с носителей и проверка",
+                    "writing, reading back and verifying",
+                    t,
                 )
-            )
-        );
-        return 1;
+            })
+        });
+    let report = match report {
+        Ok(r) => r,
+        Err(e) if args.json => {
+            println!("{}", json_failed(&e, &diagnostics, lang));
+            return i32::from(e.exit_code());
+        }
+        Err(e) => return fail(&e, lang),
+    };
+    if args.json {
+        println!("{}", json_written(&report, &diagnostics, lang));
+        return write_code(&report.write);
     }
-    match build(&args, &period, &diags, lang) {
-        Ok(code) => code,
-        Err(msg) => {
-            super::print_error(&msg, lang);
-            2
+    if !args.quiet {
+        println!(
+            "{}",
+            Text::new(
+                format!(
+                    "архив {}: страниц {}, файлов {}, {}",
+                    report.name,
+                    report.pages,
+                    report.write.files,
+                    crate::l10n::size(Lang::Ru, report.write.bytes)
+                ),
+                format!(
+                    "archive {}: {} pages, {} files, {}",
+                    report.name,
+                    report.pages,
+                    report.write.files,
+                    crate::l10n::size(Lang::En, report.write.bytes)
+                ),
+            )
+            .get(lang)
+        );
+    }
+    let code = print_write_report(&report.write, lang, args.quiet);
+    if code == 0 && !args.quiet {
+        for out in &args.out {
+            let index = out.join(crate::layout::MEDIUM_INDEX);
+            println!(
+                "{}",
+                Text::new(
+                    format!("откройте {}", index.display()),
+                    format!("open {}", index.display()),
+                )
+                .get(lang)
+            );
         }
     }
+    code
 }
 
-/// `-v`: one stage's time on standard error.
-fn stage(args: &Args, lang: Lang, ru: &str, en: &str, since: std::time::Instant) {
-    if args.verbose {
-        let secs = since.elapsed().as_secs_f64();
-        match lang {
-            Lang::Ru => eprintln!(
-                "letopis: {ru}: {}",
-                format!("{secs:.2} с").replace('.', ",")
-            ),
-            Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
-        }
-    }
+fn fail(e: &BuildError, lang: Lang) -> i32 {
+    super::print_error(e.text().get(lang), lang);
+    i32::from(e.exit_code())
 }
 
 fn json_diags(diags: &[Diagnostic], lang: Lang) -> Vec<serde_json::Value> {
@@ -137,28 +171,20 @@ fn json_diags(diags: &[Diagnostic], lang: Lang) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// `--json` when the data has errors: nothing was written.
-fn json_refused(diags: &[Diagnostic], lang: Lang) -> String {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
+/// `--json` when nothing was written: the reason and the data's problems.
+fn json_failed(e: &BuildError, diags: &[Diagnostic], lang: Lang) -> String {
     let v = serde_json::json!({
         "ok": false,
-        "error": say(lang, Text::new(
-            format!("сборка отменена: ошибок в данных — {errors}"),
-            format!("build refused: {errors} data error(s)"),
-        )),
+        "error": e.text().get(lang),
         "diagnostics": json_diags(diags, lang),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 /// `--json` after writing: the archive, every medium's outcome, warnings and the data's warnings.
-fn json_written(
-    report: &media::WriteReport,
-    pages: usize,
-    diags: &[Diagnostic],
-    lang: Lang,
-) -> String {
-    let media: Vec<serde_json::Value> = report
+fn json_written(report: &build::Report, diags: &[Diagnostic], lang: Lang) -> String {
+    let w = &report.write;
+    let media: Vec<serde_json::Value> = w
         .media
         .iter()
         .map(|m| {
@@ -175,128 +201,30 @@ fn json_written(
         })
         .collect();
     let v = serde_json::json!({
-        "ok": report.ok(),
-        "archive": report.archive_name,
-        "pages": pages,
-        "files": report.files,
-        "bytes": report.bytes,
+        "ok": w.ok(),
+        "archive": report.name,
+        "pages": report.pages,
+        "files": w.files,
+        "bytes": w.bytes,
         "media": media,
-        "warnings": report.warnings.iter().map(|w| w.get(lang)).collect::<Vec<_>>(),
+        "warnings": w.warnings.iter().map(|x| x.get(lang)).collect::<Vec<_>>(),
         "diagnostics": json_diags(diags, lang),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
-fn build(args: &Args, period: &Period, diags: &[Diagnostic], lang: Lang) -> Result<i32, String> {
-    let started = std::time::Instant::now();
-    let templates_dir: Option<PathBuf> = args.templates.clone().or_else(|| {
-        period
-            .config
-            .templates
-            .as_ref()
-            .map(|t| args.folder.join(t))
-    });
-    let work = tempfile::Builder::new()
-        .prefix("letopis-build-")
-        .tempdir()
-        .map_err(|e| format!("{}: {e}", std::env::temp_dir().display()))?;
-    let pages = render::page_count(period) as u64;
-    let bar = progress(
-        args.quiet,
-        pages,
-        &say(lang, Text::new("страницы", "pages")),
-    );
-    let opts = RenderOptions {
-        templates: templates_dir.as_deref(),
-        progress: Some(&bar),
-    };
-    let mut rendered =
-        render::render(period, &args.folder, work.path(), &opts).map_err(|e| e.to_string())?;
-    bar.finish_and_clear();
-    stage(args, lang, "страницы", "pages", started);
-    let started = std::time::Instant::now();
-    crate::search::build(period, work.path(), &mut rendered.payload).map_err(|e| e.to_string())?;
-    stage(args, lang, "поисковый индекс", "search index", started);
-    let started = std::time::Instant::now();
-    crate::retention::write_into(period, work.path(), &mut rendered.payload)
-        .map_err(|e| e.text().get(lang).to_string())?;
-    stage(args, lang, "сроки хранения", "retention", started);
-    let started = std::time::Instant::now();
-    let medium_templates = Templates::load(templates_dir.as_deref()).map_err(|e| e.to_string())?;
-
-    let config = &period.config;
-    let name = config.archive_name();
-    let meta = BagMeta {
-        source_organization: config.organisation.name.clone(),
-        organization_address: config.organisation.address.clone(),
-        external_identifier: name.clone(),
-        bagging_date: config.build_date(),
-        period: config.period.id.clone(),
-        period_title: config.period.title.clone(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-    };
-    // The medium's list of periods is rendered from every archive found on it, after this one is
-    // in place; `media` writes it atomically.
-    let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
-        let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
-        render::medium_index(&archives, lang, &medium_templates).map_err(|e| e.to_string())
-    };
-    let opts = WriteOptions {
-        index_html: Some(&index),
-        zip: args.zip,
-        progress: !args.quiet,
-    };
-    let report = media::write_archive(&rendered.payload, &meta, &args.out, &name, opts)
-        .map_err(|e| e.text().get(lang).to_string())?;
-    stage(
-        args,
-        lang,
-        "запись, чтение с носителей и проверка",
-        "writing, reading back and verifying",
-        started,
-    );
-    if args.json {
-        println!("{}", json_written(&report, rendered.pages, diags, lang));
-        return Ok(write_code(&report));
-    }
-    if !args.quiet {
-        println!(
-            "{}",
-            say(
-                lang,
-                Text::new(
-                    format!(
-                        "архив {name}: страниц {}, файлов {}, {}",
-                        rendered.pages,
-                        report.files,
-                        render::fmt::size(Lang::Ru, report.bytes)
-                    ),
-                    format!(
-                        "archive {name}: {} pages, {} files, {}",
-                        rendered.pages,
-                        report.files,
-                        render::fmt::size(Lang::En, report.bytes)
-                    ),
-                )
-            )
-        );
-    }
-    let code = print_write_report(&report, lang, args.quiet);
-    if code == 0 && !args.quiet {
-        for out in &args.out {
-            println!(
-                "{}",
-                say(
-                    lang,
-                    Text::new(
-                        format!("откройте {}", out.join("index.html").display()),
-                        format!("open {}", out.join("index.html").display()),
-                    )
-                )
-            );
-        }
-    }
-    Ok(code)
+/// The exit code of a write: 0 every medium holds the archive, 1 one refused to overwrite another
+/// archive, 2 one failed.
+fn write_code(r: &WriteReport) -> i32 {
+    r.media
+        .iter()
+        .map(|m| match m.outcome {
+            MediumOutcome::Written | MediumOutcome::Unchanged => 0,
+            MediumOutcome::Refused => 1,
+            MediumOutcome::Failed => 2,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
@@ -309,19 +237,4 @@ fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {
     let bar = ProgressBar::new(len).with_style(style);
     bar.set_message(label.to_string());
     bar
-}
-
-/// The exit code of a write: 0 every medium holds the archive, 1 one refused to overwrite another
-/// archive, 2 one failed.
-fn write_code(r: &media::WriteReport) -> i32 {
-    use media::MediumOutcome as O;
-    r.media
-        .iter()
-        .map(|m| match m.outcome {
-            O::Written | O::Unchanged => 0,
-            O::Refused => 1,
-            O::Failed => 2,
-        })
-        .max()
-        .unwrap_or(0)
 }

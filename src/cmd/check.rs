@@ -8,8 +8,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The report and exit code of a check (0 archivable, 1 data errors, 2 I/O or usage errors).
-/// With `--json` the report is one JSON document; with `-q` only the problems are printed.
+/// With `--json`, the problems and the per-file table go to standard output as one JSON object;
+/// with `-q` only the problems are printed.
 pub fn run(folder: &Path, lang: Option<Lang>, out: super::Output) -> i32 {
+    if out.json {
+        return run_json(folder);
+    }
     match ingest::load(folder) {
         Err(e) => {
             let lang = lang.unwrap_or_default();
@@ -19,67 +23,91 @@ pub fn run(folder: &Path, lang: Option<Lang>, out: super::Output) -> i32 {
         Ok((period, diags)) => {
             let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
-            if out.json {
-                println!("{}", json_report(&period, &diags, lang, code == 0));
-            } else if out.quiet {
+            if out.quiet {
                 for d in &diags {
-                    println!("{}", d.render(lang));
+                    print_out(&format!("{}\n", d.render(lang)));
                 }
             } else {
-                print!("{text}");
+                print_out(&text);
             }
             code
         }
     }
 }
 
-/// The check as JSON: verdict, counts, every problem with its place and text in `lang`, and the
-/// table of input files.
-pub fn json_report(p: &Period, diags: &[Diagnostic], lang: Lang, ok: bool) -> String {
-    let c = &p.config;
-    let problems: Vec<serde_json::Value> = diags
-        .iter()
-        .map(|d| {
+/// `check --json`: `{"status": "ok"|"errors"|"failed", "errors": n, "warnings": n,
+/// "problems": [...], "files": [...], "total": {...}}`; every problem has its file, line,
+/// column, severity and the message and hint in both languages.
+fn run_json(folder: &Path) -> i32 {
+    let (value, code) = match ingest::load(folder) {
+        Err(e) => (
             serde_json::json!({
-                "file": d.file,
-                "line": d.line,
-                "column": d.column,
-                "severity": d.severity,
-                "message": d.message.get(lang),
-                "hint": d.hint.as_ref().map(|h| h.get(lang)),
-            })
-        })
-        .collect();
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let v = serde_json::json!({
-        "ok": ok,
-        "errors": errors,
-        "warnings": diags.len() - errors,
-        "diagnostics": problems,
-        "organisation": c.organisation.name,
-        "period": {
-            "id": c.period.id,
-            "title": c.period.title,
-            "start": c.period.start,
-            "end": c.period.end,
-        },
-        "counts": {
-            "programmes": p.programmes.len(),
-            "groups": p.groups.len(),
-            "learners": p.learners.len(),
-            "enrolments": p.enrolments.len(),
-            "orders": p.orders.len(),
-            "lessons": p.lessons.len(),
-            "grades": p.grades.len(),
-            "attendance": p.attendance.len(),
-            "protocols": p.protocols.len(),
-            "issued_documents": p.issued_documents.len(),
-            "attachments": p.attachments.len(),
-            "documents": p.documents.len(),
-        },
-        "sources": p.sources,
-    });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+                "status": "failed",
+                "errors": 1,
+                "warnings": 0,
+                "problems": [{
+                    "file": folder.display().to_string(),
+                    "line": null,
+                    "column": null,
+                    "severity": "error",
+                    "message": e.text(),
+                    "hint": null,
+                }],
+                "files": [],
+            }),
+            2,
+        ),
+        Ok((p, diags)) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let files: Vec<serde_json::Value> = p
+                .sources
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "path": s.path,
+                        "kind": s.kind,
+                        "format": s.format,
+                        "encoding": s.encoding,
+                        "delimiter": s.delimiter,
+                        "size": s.size,
+                        "sha256": s.sha256,
+                        "read": s.rows_read,
+                        "kept": s.rows_kept,
+                        "rejected": s.rows_rejected,
+                    })
+                })
+                .collect();
+            let sum =
+                |f: fn(&crate::model::SourceFile) -> u64| p.sources.iter().map(f).sum::<u64>();
+            (
+                serde_json::json!({
+                    "status": if errors > 0 { "errors" } else { "ok" },
+                    "errors": errors,
+                    "warnings": diags.len() - errors,
+                    "problems": diags,
+                    "files": files,
+                    "total": {
+                        "files": p.sources.len(),
+                        "read": sum(|s| s.rows_read),
+                        "kept": sum(|s| s.rows_kept),
+                        "rejected": sum(|s| s.rows_rejected),
+                    },
+                }),
+                if errors > 0 { 1 } else { 0 },
+            )
+        }
+    };
+    match serde_json::to_string_pretty(&value) {
+        Ok(s) => print_out(&(s + "\n")),
+        Err(_) => return 2,
+    }
+    code
+}
+
+/// Prints to standard output; a closed pipe (`check … | head`) is not a crash.
+fn print_out(s: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }
 
 fn tr(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
@@ -95,6 +123,9 @@ pub fn report(p: &Period, diags: &[Diagnostic], lang: Lang) -> (String, i32) {
         for d in diags {
             let _ = writeln!(out, "{}", d.render(lang));
         }
+        // The per-file accounting is shown with the errors too: what was read, kept, rejected.
+        let _ = writeln!(out);
+        out.push_str(&table(p, lang));
         let _ = writeln!(
             out,
             "{}",
@@ -231,14 +262,7 @@ fn table(p: &Period, lang: Lang) -> String {
     }
     let total = [
         tr(lang, "Итого", "Total").to_string(),
-        match lang {
-            Lang::Ru => format!(
-                "{} {}",
-                p.sources.len(),
-                super::plural_ru(p.sources.len() as u64, "файл", "файла", "файлов")
-            ),
-            Lang::En => format!("{} files", p.sources.len()),
-        },
+        crate::l10n::nouns::FILE.count(lang, p.sources.len() as u64),
         String::new(),
         read.to_string(),
         kept.to_string(),

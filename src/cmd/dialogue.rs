@@ -73,7 +73,7 @@ fn unquote(s: &str) -> &str {
 }
 
 fn size(lang: Lang, bytes: u64) -> String {
-    crate::render::fmt::size(lang, bytes)
+    crate::l10n::size(lang, bytes)
 }
 
 /// How a drive is listed: `E:\  ФЛЕШКА, съёмный, свободно 14,2 ГБ`.

@@ -14,6 +14,9 @@ pub struct DisposeArgs {
     /// Акт о выделении к уничтожению, составленный командой letopis retention --act
     #[arg(long)]
     pub act: PathBuf,
+    /// Папка своих шаблонов, по которым составлен акт (по умолчанию встроенные)
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
     /// From the global `--lang` (or `LANG`), set by `cmd::run`.
     #[arg(skip)]
     pub lang: Lang,
@@ -22,7 +25,15 @@ pub struct DisposeArgs {
 pub fn run(args: DisposeArgs) -> i32 {
     let lang = args.lang;
     let today = chrono::Local::now().date_naive();
-    match dispose::dispose(&args.medium, &args.act, today, lang) {
+    let templates = match crate::render::Templates::load(args.templates.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = e.to_string();
+            print_error(&Text::new(m.clone(), m), lang);
+            return 2;
+        }
+    };
+    match dispose::dispose(&args.medium, &args.act, today, &templates) {
         Err(e) => {
             print_error(&e.text(), lang);
             2

@@ -13,15 +13,16 @@ pub fn run(folder: &Path, lang: Lang) -> i32 {
             let shown = folder.display();
             match lang {
                 Lang::Ru => println!(
-                    "Создана папка выгрузки {shown} ({n} {}, образец вымышленного центра).\n\
+                    "Создана папка выгрузки {shown} ({}, образец вымышленного центра).\n\
                      Дальше: впишите свою организацию и период в {shown}/letopis.yaml, замените файлы \
                      записей выгрузками с платформы и запустите\n    letopis check {shown}",
-                    super::plural_ru(n as u64, "файл", "файла", "файлов")
+                    crate::l10n::nouns::FILE.count(Lang::Ru, n as u64)
                 ),
                 Lang::En => println!(
-                    "Created the input folder {shown} ({n} files, a fictional centre as a sample).\n\
+                    "Created the input folder {shown} ({}, a fictional centre as a sample).\n\
                      Next: put your organisation and period into {shown}/letopis.yaml, replace the \
-                     record files with your platform's exports and run\n    letopis check {shown}"
+                     record files with your platform's exports and run\n    letopis check {shown}",
+                    crate::l10n::nouns::FILE.count(Lang::En, n as u64)
                 ),
             }
             0

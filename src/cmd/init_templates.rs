@@ -12,17 +12,16 @@ pub fn run(dir: &Path, lang: Lang) -> i32 {
             let shown = dir.display();
             let msg = Text::new(
                 format!(
-                    "Шаблоны записаны в {shown} ({} {}). Измените нужные (остальные можно удалить: \
+                    "Шаблоны записаны в {shown} ({}). Измените нужные (остальные можно удалить: \
                      для них возьмутся встроенные) и соберите архив с --templates {shown} \
                      или укажите templates: в letopis.yaml.",
-                    files.len(),
-                    super::plural_ru(files.len() as u64, "файл", "файла", "файлов")
+                    crate::l10n::nouns::FILE.count(Lang::Ru, files.len() as u64)
                 ),
                 format!(
-                    "Templates written to {shown} ({} files). Edit the ones you need (delete the \
+                    "Templates written to {shown} ({}). Edit the ones you need (delete the \
                      others: the built-in ones are used for them) and build with --templates {shown} \
                      or set templates: in letopis.yaml.",
-                    files.len()
+                    crate::l10n::nouns::FILE.count(Lang::En, files.len() as u64)
                 ),
             );
             println!("{}", msg.get(lang));

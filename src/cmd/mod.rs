@@ -288,36 +288,3 @@ pub fn run(cli: Cli) -> i32 {
         Command::Manpage => help::manpage(lang.unwrap_or_default()),
     }
 }
-
-/// Russian plural form for a count: `plural_ru(22, "файл", "файла", "файлов")` → `файла`.
-pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    match (n % 10, n % 100) {
-        (_, 11..=14) => many,
-        (1, _) => one,
-        (2..=4, _) => few,
-        _ => many,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn russian_plurals() {
-        let f = |n| super::plural_ru(n, "файл", "файла", "файлов");
-        assert_eq!(
-            [1, 2, 5, 11, 12, 21, 22, 25, 111, 101].map(f),
-            [
-                "файл",
-                "файла",
-                "файлов",
-                "файлов",
-                "файлов",
-                "файл",
-                "файла",
-                "файлов",
-                "файлов",
-                "файл"
-            ]
-        );
-    }
-}

@@ -3,8 +3,8 @@
 //! selection of documents for destruction.
 
 use super::verify::print_error;
+use crate::l10n::date;
 use crate::model::{Config, Lang, Text, slug};
-use crate::render::fmt::date;
 use crate::retention::{self, Item, OnMedium, act, kind_label};
 use chrono::NaiveDate;
 use clap::Args;
@@ -343,8 +343,24 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| args.medium.display().to_string());
+    // The act is drawn up with the templates of the configuration (`templates:`, relative to
+    // its folder), as the archive's pages are.
+    let base = if cfg_path.is_dir() {
+        cfg_path.clone()
+    } else {
+        cfg_path.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let templates_dir = config.templates.as_ref().map(|t| base.join(t));
+    let templates = match crate::render::Templates::load(templates_dir.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = e.to_string();
+            print_error(&Text::new(m.clone(), m), lang);
+            return 2;
+        }
+    };
     let built = act::build(number, as_of, &config, commission, &medium_name, archives)
-        .and_then(|a| act::render(&a).map(|h| (a, h)));
+        .and_then(|a| act::render(&a, &templates).map(|h| (a, h)));
     let (a, html) = match built {
         Ok(x) => x,
         Err(e) => {

@@ -64,6 +64,13 @@ const MONTHS: &[(&str, u32)] = &[
 
 /// `08 Sep 2025 10.00AM Common` → (date, `10:00`, `Common`).
 fn session(h: &str) -> Option<(NaiveDate, String, String)> {
+    session_title(h)?.ok()
+}
+
+/// A header that is written as a session title (day, month, year, time...): `None` when it is
+/// not one, `Some(Err(()))` when it is one with an impossible date or time (`31 Feb 2025`,
+/// `25.99PM`), which must not pass for an unknown column.
+fn session_title(h: &str) -> Option<Result<(NaiveDate, String, String), ()>> {
     let mut t = h.split_whitespace();
     let day: u32 = t.next()?.parse().ok()?;
     let mon = norm(t.next()?.trim_end_matches('.'));
@@ -72,7 +79,6 @@ fn session(h: &str) -> Option<(NaiveDate, String, String)> {
         .find(|(m, _)| mon.starts_with(m))
         .map(|(_, n)| *n)?;
     let year: i32 = t.next()?.parse().ok()?;
-    let date = NaiveDate::from_ymd_opt(year, month, day)?;
     let mut time = t.next()?.to_uppercase();
     let rest: Vec<&str> = t.collect();
     let mut rest = rest.as_slice();
@@ -86,7 +92,13 @@ fn session(h: &str) -> Option<(NaiveDate, String, String)> {
     let hm = time.trim_end_matches("AM").trim_end_matches("PM");
     let (hh, mm) = hm.split_once(['.', ':'])?;
     let (mut hh, mm): (u32, u32) = (hh.parse().ok()?, mm.parse().ok()?);
+    let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
+        return Some(Err(()));
+    };
     if time.ends_with('M') {
+        if hh == 0 || hh > 12 {
+            return Some(Err(()));
+        }
         if hh == 12 {
             hh = 0;
         }
@@ -95,9 +107,9 @@ fn session(h: &str) -> Option<(NaiveDate, String, String)> {
         }
     }
     if hh > 23 || mm > 59 {
-        return None;
+        return Some(Err(()));
     }
-    Some((date, format!("{hh:02}:{mm:02}"), rest.join(" ")))
+    Some(Ok((date, format!("{hh:02}:{mm:02}"), rest.join(" "))))
 }
 
 /// The header row: the first one with both name columns.
@@ -158,7 +170,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let c_taken = exports::find_col(&header, TAKEN);
     let c_points = exports::find_col(&header, POINTS);
     let c_percent = exports::find_col(&header, PERCENT);
-    let body: Vec<&(u64, Vec<String>)> = t.rows[hi + 1..].iter().collect();
+    let body = exports::full_rows(file, &label, t, hi, sink);
 
     let matched: Vec<exports::Matched> =
         exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
@@ -199,13 +211,38 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
 
     // Sessions → lessons.
     let mut sessions: Vec<Session> = Vec::new();
+    // Columns titled as sessions whose date or time cannot be: their marks are refused.
+    let mut impossible: Vec<usize> = Vec::new();
+    let mut impossible_sessions: Vec<usize> = Vec::new();
     let mut other: Vec<usize> = Vec::new();
     let known = [c_first, c_last, c_id, c_email, c_taken, c_points, c_percent];
     for (i, h) in header.iter().enumerate() {
         if known.contains(&Some(i)) {
             continue;
         }
-        if let Some((date, time, title)) = session(h) {
+        if let Some(Err(())) = session_title(h) {
+            sink.diags.push(
+                Diagnostic::error(
+                    &label,
+                    Text::new(
+                        format!("занятие «{h}»: такой даты или времени не бывает; занятие и его отметки не прочитаны"),
+                        format!("session «{h}»: no such date or time; the session and its marks were not read"),
+                    ),
+                )
+                .at(hline, Some(i as u64 + 1))
+                .hint(Text::new(
+                    "исправьте дату занятия в Moodle (модуль «Посещаемость») и выгрузите журнал заново",
+                    "correct the session's date in Moodle (the Attendance activity) and export the journal again",
+                )),
+            );
+            impossible.push(i);
+            impossible_sessions.push(i);
+            if header.get(i + 1).is_some_and(|h| h.trim().is_empty()) {
+                // Its remarks column goes with it.
+                impossible.push(i + 1);
+            }
+        } else if impossible.contains(&i) {
+        } else if let Some((date, time, title)) = session(h) {
             let id = format!(
                 "{group}-{}-{}",
                 date.format("%Y-%m-%d"),
@@ -287,8 +324,34 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         };
         let learner = sink.st.learners[idx].id.clone();
         let extra = exports::extras(&header, cells, &unmapped);
+        let lost = exports::extras(&header, cells, &impossible);
+        if !lost.is_empty() {
+            sink.reject_raw(
+                file,
+                *line,
+                lost,
+                Text::new(
+                    "отметки занятия с невозможной датой",
+                    "marks of a session with an impossible date",
+                ),
+            );
+        }
         let (mut taken, mut points) = (0u32, 0u32);
         let mut per_mark: Vec<(Mark, u32)> = Vec::new();
+        let mut count = |m: Mark| {
+            taken += 1;
+            points += status_weight(m);
+            match per_mark.iter_mut().find(|(k, _)| *k == m) {
+                Some((_, n)) => *n += 1,
+                None => per_mark.push((m, 1)),
+            }
+        };
+        // The marks of a refused session still count in the export's own totals.
+        for &c in &impossible_sessions {
+            if let Some(m) = cells.get(c).and_then(|v| fields::mark(v).ok()) {
+                count(m);
+            }
+        }
         for s in &sessions {
             let v = cells.get(s.col).cloned().unwrap_or_default();
             if v.is_empty() || v == "?" {
@@ -316,12 +379,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             if sink.feed(Kind::Attendance, file, &label, row)
                 && let Some(m) = mark
             {
-                taken += 1;
-                points += status_weight(m);
-                match per_mark.iter_mut().find(|(k, _)| *k == m) {
-                    Some((_, n)) => *n += 1,
-                    None => per_mark.push((m, 1)),
-                }
+                count(m);
             }
         }
         // The summary columns against the marks.

@@ -488,3 +488,79 @@ pub fn unmapped(
         })
         .collect()
 }
+
+/// The body rows of a text export that have as many fields as its header. A shorter row (a
+/// field lost, or the file cut in the middle of the row) or a longer one is an error at its
+/// first missing or extra field, and the row is kept whole among the rejected: its values are
+/// never spread over the wrong columns or dropped. Workbooks leave trailing empty cells out, so
+/// only text files are checked.
+pub fn full_rows<'t>(
+    file: &str,
+    label: &str,
+    t: &'t Table,
+    header_at: usize,
+    sink: &mut Sink,
+) -> Vec<&'t (u64, Vec<String>)> {
+    let width = t.rows[header_at].1.len();
+    let header = &t.rows[header_at].1;
+    let mut out = Vec::new();
+    for r in &t.rows[header_at + 1..] {
+        let (line, cells) = r;
+        if t.delimiter.is_none() || cells.len() == width {
+            out.push(r);
+            continue;
+        }
+        let sep = match t.delimiter {
+            Some(b'\t') => "TAB".to_string(),
+            Some(d) => (d as char).to_string(),
+            None => String::new(),
+        };
+        let (ru, en) = if cells.len() < width {
+            let at = cells.len() + 1;
+            let (ru, en) = match header[cells.len()].trim() {
+                "" => (format!("{at}"), format!("{at}")),
+                h => (format!("{at} («{h}»)"), format!("{at} («{h}»)")),
+            };
+            (
+                format!(
+                    "в строке {} полей, а в заголовке {width}: строка обрывается перед столбцом {ru}",
+                    cells.len()
+                ),
+                format!(
+                    "the row has {} fields but the header has {width}: the row ends before column {en}",
+                    cells.len()
+                ),
+            )
+        } else {
+            (
+                format!("в строке {} полей, а в заголовке {width}", cells.len()),
+                format!(
+                    "the row has {} fields but the header has {width}",
+                    cells.len()
+                ),
+            )
+        };
+        let col = cells.len().min(width) as u64 + 1;
+        sink.diags.push(
+            Diagnostic::error(label, Text::new(ru.clone(), en.clone()))
+                .at(*line, Some(col))
+                .hint(Text::new(
+                    format!("проверьте разделители «{sep}» и кавычки в этой строке; если файл обрезан, выгрузите его из платформы заново"),
+                    format!("check the «{sep}» separators and quotes in this row; if the file was cut short, download it from the platform again"),
+                )),
+        );
+        let mut values = BTreeMap::new();
+        for (i, v) in cells.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let key = match header.get(i) {
+                Some(h) if !h.is_empty() => h.clone(),
+                _ => format!("поле {}", i + 1),
+            };
+            values.insert(key, v.clone());
+        }
+        sink.reject_raw(file, *line, values, Text::new(ru, en));
+    }
+    out
+}

@@ -22,6 +22,7 @@ pub mod attendance_export;
 pub mod exports;
 pub mod fields;
 pub mod frdo;
+pub mod from_records;
 pub mod moodle;
 pub mod names;
 pub mod records;
@@ -44,7 +45,7 @@ use std::path::{Path, PathBuf};
 use validate::{PathStatus, Validator};
 
 /// The name of the configuration file in an input folder.
-pub const CONFIG_FILE: &str = "letopis.yaml";
+pub use crate::layout::CONFIG_FILE;
 
 /// Failures of the machine or of usage, not of the data (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -217,12 +218,16 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     if !meta.is_dir() {
         return Err(Error::NotADirectory(input_dir.to_path_buf()));
     }
+    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
+        return from_records::load(input_dir, &data);
+    }
     let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     // 1. Walk the folder: every file, and the status of every path for attachment checks.
     let mut entries: Vec<Entry> = Vec::new();
     let mut statuses: BTreeMap<String, PathStatus> = BTreeMap::new();
+    let mut skip_under: Vec<PathBuf> = Vec::new();
     for e in walkdir::WalkDir::new(&root)
         .min_depth(1)
         .sort_by_file_name()
@@ -248,6 +253,30 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                 .join("/"),
             Err(_) => continue,
         };
+        // A name that is not valid Unicode cannot be kept under the same name in the archive
+        // (its manifest, pages and the medium's file system name files in UTF-8).
+        if e.file_name().to_str().is_none() {
+            diags.push(
+                Diagnostic::error(
+                    rel.clone(),
+                    Text::new(
+                        "имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
+                        "the file or folder name is not valid UTF-8 (shown with «�» for the bad bytes): the archive cannot keep it under this name",
+                    ),
+                )
+                .hint(Text::new(
+                    "переименуйте файл (имя могло испортиться при распаковке архива, созданного в другой кодировке)",
+                    "rename the file (the name may have been damaged when unpacking an archive made in another encoding)",
+                )),
+            );
+            if e.file_type().is_dir() {
+                skip_under.push(e.path().to_path_buf());
+            }
+            continue;
+        }
+        if skip_under.iter().any(|d| e.path().starts_with(d)) {
+            continue;
+        }
         let ft = e.file_type();
         if ft.is_dir() {
             statuses.insert(rel, PathStatus::Folder);
@@ -387,7 +416,12 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                         )),
                     );
                 } else {
-                    config = Some(c);
+                    let bad = archive_name_problems(&e.rel, &src, &c);
+                    if bad.is_empty() {
+                        config = Some(c);
+                    } else {
+                        diags.extend(bad);
+                    }
                 }
             }
             Err(err) if crate::model::retention::locate_rule_error(&src, &err).is_some() => {
@@ -1022,7 +1056,9 @@ impl Reading {
                 row_diags.iter_mut().for_each(|d| d.file = label.clone());
             }
             diags.append(&mut row_diags);
-            if count == 0 {
+            // A file that could not be read is not an empty one: references to it are then
+            // reported as to an unreadable file, not as to a missing one.
+            if count == 0 && !unavailable.contains(&kind) {
                 empty.insert(kind);
             }
             *rows_read.entry(e.rel.clone()).or_default() += count;
@@ -1254,6 +1290,103 @@ fn find_tables(
 }
 
 /// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.
+/// The longest organisation slug or period id: the archive's folder name `<slug>-<id>` stays a
+/// short file name on every medium.
+const NAME_MAX: usize = 40;
+
+/// `organisation.slug` and `period.id` name the archive's folder (`<slug>-<id>`) on every medium:
+/// Latin letters, digits, `-`, `_` and `.` (not first), at most [`NAME_MAX`] characters. Each
+/// problem points at its line of `letopis.yaml`.
+fn archive_name_problems(file: &str, src: &str, c: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (key, section, value) in [
+        ("slug", "organisation", &c.organisation.slug),
+        ("id", "period", &c.period.id),
+    ] {
+        let chars: Vec<char> = value.chars().collect();
+        let wrong: Vec<char> = {
+            let mut w: Vec<char> = chars
+                .iter()
+                .copied()
+                .filter(|ch| !(ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')))
+                .collect();
+            w.dedup();
+            w
+        };
+        let why = if value.trim().is_empty() {
+            Some(Text::new("пусто", "it is empty"))
+        } else if !wrong.is_empty() {
+            let shown: String = wrong
+                .iter()
+                .take(5)
+                .map(|ch| match ch {
+                    ' ' => "пробел".to_string(),
+                    '/' | '\\' => format!("«{ch}» (разделитель папок)"),
+                    c if c.is_control() => format!("U+{:04X}", *c as u32),
+                    c => format!("«{c}»"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(Text::new(
+                format!("недопустимые знаки: {shown}"),
+                format!("characters not allowed: {shown}"),
+            ))
+        } else if value.starts_with('.') || value.contains("..") {
+            Some(Text::new(
+                "точка в начале или две точки подряд",
+                "a leading dot or two dots in a row",
+            ))
+        } else if chars.len() > NAME_MAX {
+            Some(Text::new(
+                format!("{} знаков, допустимо до {NAME_MAX}", chars.len()),
+                format!("{} characters, at most {NAME_MAX} allowed", chars.len()),
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            let line = yaml_key_line(src, section, key);
+            let mut d = Diagnostic::error(
+                file,
+                Text::new(
+                    format!("{section}.{key} «{value}» не годится для имени папки архива: {}", why.ru),
+                    format!("{section}.{key} «{value}» cannot name the archive's folder: {}", why.en),
+                ),
+            )
+            .hint(Text::new(
+                "только латинские буквы, цифры, «-», «_» и «.»; архив называется <organisation.slug>-<period.id>, например gorizont-2025",
+                "Latin letters, digits, «-», «_» and «.» only; the archive is named <organisation.slug>-<period.id>, e.g. gorizont-2025",
+            ));
+            if let Some(l) = line {
+                d = d.at(l, None);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The 1-based line of `key:` inside the top-level mapping `section:` of a YAML text.
+fn yaml_key_line(src: &str, section: &str, key: &str) -> Option<u64> {
+    let mut inside = false;
+    for (i, l) in src.lines().enumerate() {
+        let t = l.trim_start();
+        if !l.starts_with([' ', '\t']) && !t.is_empty() && !t.starts_with('#') {
+            inside = t
+                .strip_prefix(section)
+                .is_some_and(|r| r.trim_start().starts_with(':'));
+            continue;
+        }
+        if inside
+            && t.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            return Some(i as u64 + 1);
+        }
+    }
+    None
+}
+
 fn config_error(file: &str, e: &serde_norway::Error) -> Diagnostic {
     let msg = e.to_string();
     // serde_norway appends " at line L column C"; the position is already in the diagnostic.

@@ -61,9 +61,13 @@ enum Type {
     Feedback,
 }
 
+/// The display type of a column, as Moodle's `gradeexportcolumntype` writes it: `<item> (<type>)`
+/// with `real`, `percentage`, `letter` of the `grades` strings and the core `feedback` string.
+/// Russian language pack (Moodle 4.x): Значение, Проценты, Буква, Отзыв; older packs wrote
+/// «Действительное значение» and «Процент».
 fn grade_type(s: &str) -> Option<Type> {
     match norm(s).as_str() {
-        "real" | "действительное значение" | "действительное" | "балл" | "баллы" => {
+        "real" | "значение" | "действительное значение" | "действительное" | "балл" | "баллы" => {
             Some(Type::Real)
         }
         "percentage" | "процент" | "проценты" => Some(Type::Percentage),
@@ -101,13 +105,39 @@ pub fn recognise(t: &Table) -> bool {
         && (exports::find_col(h, EXPORTED).is_some() || h.iter().any(|c| item_column(c).is_some()))
 }
 
+/// One grade item of the export: its columns by display type (Moodle writes one column per
+/// chosen type: Real, Percentage, Letter, and Feedback if asked).
 struct Item {
-    col: usize,
     module: Option<String>,
     title: String,
-    ty: Type,
+    real: Option<usize>,
+    percent: Option<usize>,
+    letter: Option<usize>,
     feedback: Option<usize>,
     id: String,
+}
+
+impl Item {
+    /// The column that carries the grade: the points (Real) if exported, else the percentage,
+    /// else the letter.
+    fn value(&self) -> (usize, Type) {
+        match (self.real, self.percent, self.letter) {
+            (Some(c), _, _) => (c, Type::Real),
+            (None, Some(c), _) => (c, Type::Percentage),
+            (None, None, Some(c)) => (c, Type::Letter),
+            (None, None, None) => unreachable!("an item has a grade column"),
+        }
+    }
+
+    /// The other display columns of the same grade: kept with the grade and shown beside it.
+    fn shown(&self) -> Vec<usize> {
+        let v = self.value().0;
+        [self.real, self.percent, self.letter]
+            .into_iter()
+            .flatten()
+            .filter(|&c| c != v)
+            .collect()
+    }
 }
 
 /// Reads one gradebook export into grade items and grades.
@@ -116,7 +146,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let Some((hline, header)) = t.first().cloned() else {
         return;
     };
-    let body: Vec<&(u64, Vec<String>)> = t.rows.iter().skip(1).collect();
+    let body = exports::full_rows(file, &label, t, 0, sink);
     let c_first = exports::find_col(&header, FIRST);
     let c_last = exports::find_col(&header, LAST);
     let c_id = exports::find_col(&header, ID_NUMBER);
@@ -131,21 +161,45 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         }
         match item_column(h) {
             Some((m, title, Type::Feedback)) => feedback.push((i, title, m)),
-            Some((module, title, ty)) => items.push(Item {
-                col: i,
-                module,
-                title,
-                ty,
-                feedback: None,
-                id: String::new(),
-            }),
+            Some((module, title, ty)) => {
+                let pos = match items
+                    .iter()
+                    .position(|it| it.title == title && it.module == module)
+                {
+                    Some(p) => p,
+                    None => {
+                        items.push(Item {
+                            module,
+                            title,
+                            real: None,
+                            percent: None,
+                            letter: None,
+                            feedback: None,
+                            id: String::new(),
+                        });
+                        items.len() - 1
+                    }
+                };
+                let it = &mut items[pos];
+                let slot = match ty {
+                    Type::Real => &mut it.real,
+                    Type::Percentage => &mut it.percent,
+                    _ => &mut it.letter,
+                };
+                if slot.is_some() {
+                    // The same item and type twice: the second column is kept as extra fields.
+                    other.push(i);
+                } else {
+                    *slot = Some(i);
+                }
+            }
             None => other.push(i),
         }
     }
     for (i, title, m) in &feedback {
         match items
             .iter_mut()
-            .find(|it| &it.title == title && &it.module == m)
+            .find(|it| &it.title == title && &it.module == m && it.feedback.is_none())
         {
             Some(it) => it.feedback = Some(*i),
             None => other.push(*i),
@@ -213,15 +267,19 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         })
         .collect();
 
-    for it in &mut items {
+    // Items whose only grade column holds letters of no scale we keep (Moodle's default A–F):
+    // their grades cannot be stored, so the run fails with one error per column.
+    let mut refused: Vec<usize> = Vec::new();
+    for (n, it) in items.iter_mut().enumerate() {
         it.id = format!("{group}: {}", it.title);
+        let (col, ty) = it.value();
         let total = COURSE_TOTAL.iter().any(|n| norm(n) == norm(&it.title)) && it.module.is_none();
         let values: Vec<&str> = matched
             .iter()
-            .filter_map(|(_, cells, _, _)| cells.get(it.col).map(String::as_str))
+            .filter_map(|(_, cells, _, _)| cells.get(col).map(String::as_str))
             .filter(|v| !v.is_empty() && *v != "-")
             .collect();
-        let scale = match it.ty {
+        let scale = match ty {
             Type::Real => {
                 let max = values
                     .iter()
@@ -239,32 +297,41 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                 "pass".into()
             }
             _ => {
+                let bad = values
+                    .iter()
+                    .find(|v| {
+                        fields::grade(v, Scale::Five).is_err()
+                            && fields::grade(v, Scale::PassFail).is_err()
+                    })
+                    .copied()
+                    .unwrap_or_default();
                 sink.diags.push(
                     Diagnostic::error(
                         &label,
                         Text::new(
-                            format!("буквенные оценки столбца «{}» не укладываются ни в шкалу 2–5, ни в зачёт/незачёт", header[it.col]),
-                            format!("the letter grades of column «{}» fit neither the 2–5 nor the pass/fail scale", header[it.col]),
+                            format!("буквенные оценки столбца «{}» (например «{bad}») не укладываются ни в шкалу 2–5, ни в зачёт/незачёт: оценки не прочитаны", header[col]),
+                            format!("the letter grades of column «{}» (e.g. «{bad}») fit neither the 2–5 nor the pass/fail scale: the grades were not read", header[col]),
                         ),
                     )
-                    .at(hline, Some(it.col as u64 + 1))
+                    .at(hline, Some(col as u64 + 1))
                     .hint(Text::new(
-                        "выгрузите оценки как Real или Percentage, или настройте буквы в Moodle как отлично/хорошо/удовлетворительно/неудовлетворительно",
-                        "export the grades as Real or Percentage, or set the Moodle letters to отлично/хорошо/удовлетворительно/неудовлетворительно",
+                        "выгрузите оценки ещё и как «Значение» (Real) или «Проценты» (Percentage): тогда буква сохранится рядом с оценкой; или настройте буквы в Moodle как отлично/хорошо/удовлетворительно/неудовлетворительно",
+                        "export the grades as Real or Percentage too (the letter is then kept beside the grade), or set the Moodle letters to отлично/хорошо/удовлетворительно/неудовлетворительно",
                     )),
                 );
-                "letter".into()
+                refused.push(n);
+                continue;
             }
         };
         let mut extra = Extra::new();
-        extra.insert("moodle_column".into(), header[it.col].clone());
+        extra.insert("moodle_column".into(), header[col].clone());
         if let Some(m) = &it.module {
             extra.insert("moodle_module".into(), m.clone());
         }
         if !exported_shown.is_empty() {
             extra.insert("moodle_exported".into(), exported_shown.join("; "));
         }
-        let pos = (hline, it.col as u64 + 1);
+        let pos = (hline, col as u64 + 1);
         let control = if total { "final" } else { "current" };
         let row = exports::row(
             Kind::GradeItems,
@@ -295,15 +362,34 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         };
         let learner = sink.st.learners[idx].id.clone();
         let extra = exports::extras(&header, cells, &extra_cols);
-        for it in &items {
-            let value = cells.get(it.col).cloned().unwrap_or_default();
+        for (n, it) in items.iter().enumerate() {
+            let (col, _) = it.value();
+            let value = cells.get(col).cloned().unwrap_or_default();
             let comment = it
                 .feedback
                 .and_then(|f| cells.get(f))
                 .cloned()
                 .unwrap_or_default();
-            if value.is_empty() || value == "-" {
-                if !comment.is_empty() && comment != "-" {
+            let given = |v: &str| !v.is_empty() && v != "-";
+            if refused.contains(&n) {
+                if given(&value) || given(&comment) {
+                    let mut cols = vec![col];
+                    cols.extend(it.shown());
+                    cols.extend(it.feedback);
+                    sink.reject_raw(
+                        file,
+                        *line,
+                        exports::extras(&header, cells, &cols),
+                        Text::new(
+                            format!("буквенная оценка «{value}» вне шкал Letopis"),
+                            format!("letter grade «{value}» fits no Letopis scale"),
+                        ),
+                    );
+                }
+                continue;
+            }
+            if !given(&value) {
+                if given(&comment) {
                     sink.diags.push(
                         Diagnostic::warning(
                             &label,
@@ -323,7 +409,13 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                 }
                 continue;
             }
-            let pos = (*line, it.col as u64 + 1);
+            let mut extra = extra.clone();
+            for c in it.shown() {
+                if let Some(v) = cells.get(c).filter(|v| given(v)) {
+                    extra.insert(header[c].clone(), v.clone());
+                }
+            }
+            let pos = (*line, col as u64 + 1);
             let fpos = (*line, it.feedback.map(|f| f as u64 + 1).unwrap_or(0));
             let row = exports::row(
                 Kind::Grades,
@@ -342,7 +434,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                         fpos,
                     ),
                 ],
-                extra.clone(),
+                extra,
             );
             sink.feed(Kind::Grades, file, &label, row);
         }

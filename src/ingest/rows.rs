@@ -185,7 +185,10 @@ pub fn read_csv(
             _ => (text::detect_delimiter(&head), false),
         }
     };
-    let reader = DecodeReader::new(BufReader::new(File::open(path)?), scan.encoding);
+    let reader = text::LineIndex::new(DecodeReader::new(
+        BufReader::new(File::open(path)?),
+        scan.encoding,
+    ));
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -196,7 +199,7 @@ pub fn read_csv(
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
     let read = |csv: &mut csv::Reader<_>, rec: &mut csv::StringRecord| -> io::Result<bool> {
-        match csv.read_record(rec) {
+        match text::read_record(csv, rec) {
             Ok(more) => Ok(more),
             Err(e) => match e.into_kind() {
                 csv::ErrorKind::Io(e) => Err(e),

@@ -104,7 +104,10 @@ pub fn peek_text(path: &Path, n: usize) -> io::Result<Table> {
 fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<Table> {
     let head = text::head(DecodeReader::new(File::open(path)?, encoding), 64 * 1024)?;
     let d = delimiter(&head);
-    let reader = DecodeReader::new(BufReader::new(File::open(path)?), encoding);
+    let reader = text::LineIndex::new(DecodeReader::new(
+        BufReader::new(File::open(path)?),
+        encoding,
+    ));
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(d)
         .has_headers(false)
@@ -114,7 +117,7 @@ fn read_text_rows(path: &Path, encoding: Encoding, limit: usize) -> io::Result<T
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     while rows.len() < limit {
-        match csv.read_record(&mut rec) {
+        match text::read_record(&mut csv, &mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {

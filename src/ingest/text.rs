@@ -154,11 +154,15 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// A reader that yields UTF-8 whatever the file's encoding: strips a UTF-8 BOM, decodes
-/// Windows-1251 chunk by chunk.
+/// Windows-1251 chunk by chunk. A file whose line breaks are CR alone (Excel for Mac's
+/// «CSV (Macintosh)») comes out with LF line breaks, so its rows and line numbers are those a
+/// user sees: told from the first chunk, which then holds a CR and no LF.
 pub struct DecodeReader<R> {
     inner: R,
     decoder: Option<Decoder>,
     skip_bom: bool,
+    /// `None` until the first chunk is read; then whether CRs are turned into LFs.
+    cr_only: Option<bool>,
     raw: Vec<u8>,
     out: Vec<u8>,
     pos: usize,
@@ -172,6 +176,7 @@ impl<R: Read> DecodeReader<R> {
             decoder: (encoding == Encoding::Windows1251)
                 .then(|| WINDOWS_1251.new_decoder_without_bom_handling()),
             skip_bom: encoding == Encoding::Utf8Bom,
+            cr_only: None,
             raw: vec![0u8; 64 * 1024],
             out: Vec::with_capacity(3 * 64 * 1024 + 16),
             pos: 0,
@@ -206,6 +211,14 @@ impl<R: Read> DecodeReader<R> {
                     self.out.truncate(written);
                 }
             }
+            if self.cr_only.is_none() && !self.out.is_empty() {
+                self.cr_only = Some(self.out.contains(&b'\r') && !self.out.contains(&b'\n'));
+            }
+            if self.cr_only == Some(true) {
+                for b in self.out.iter_mut().filter(|b| **b == b'\r') {
+                    *b = b'\n';
+                }
+            }
         }
         Ok(())
     }
@@ -224,6 +237,64 @@ impl<R: Read> Read for DecodeReader<R> {
         self.pos += n;
         Ok(n)
     }
+}
+
+/// A reader of decoded text that remembers where its line feeds are. The csv reader skips blank
+/// lines and then gives the next record the position of the first blank line it skipped; with
+/// this index the record's own line is told ([`LineIndex::line_at`]).
+pub struct LineIndex<R> {
+    inner: R,
+    offset: u64,
+    /// Byte offsets of every LF read so far, ascending.
+    breaks: Vec<u64>,
+}
+
+impl<R: Read> LineIndex<R> {
+    pub fn new(inner: R) -> Self {
+        LineIndex {
+            inner,
+            offset: 0,
+            breaks: Vec::new(),
+        }
+    }
+
+    /// The 1-based line of the first character at or after `byte` that is not a line feed.
+    pub fn line_at(&self, byte: u64) -> u64 {
+        let mut i = self.breaks.partition_point(|&b| b < byte);
+        let mut at = byte;
+        while self.breaks.get(i) == Some(&at) {
+            i += 1;
+            at += 1;
+        }
+        i as u64 + 1
+    }
+}
+
+impl<R: Read> Read for LineIndex<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                self.breaks.push(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads the next record of `csv`, its position set to the line where the record's text begins.
+pub fn read_record<R: Read>(
+    csv: &mut csv::Reader<LineIndex<R>>,
+    rec: &mut csv::StringRecord,
+) -> csv::Result<bool> {
+    let more = csv.read_record(rec)?;
+    if more && let Some(p) = rec.position() {
+        let mut fixed = p.clone();
+        fixed.set_line(csv.get_ref().line_at(p.byte()));
+        rec.set_position(Some(fixed));
+    }
+    Ok(more)
 }
 
 /// Decodes a whole (small) text file: YAML and Markdown.
@@ -313,6 +384,12 @@ mod tests {
         let text = "Смирнова;Ёж;\"в кавычках\"\n".repeat(20_000);
         let cp = WINDOWS_1251.encode(&text).0.into_owned();
         assert_eq!(decode(&cp), (Encoding::Windows1251, text));
+    }
+
+    #[test]
+    fn cr_only_line_breaks_become_lf() {
+        assert_eq!(decode(b"a;b\r1;2\r").1, "a;b\n1;2\n");
+        assert_eq!(decode(b"a;b\r\n1;2\r\n").1, "a;b\r\n1;2\r\n");
     }
 
     #[test]

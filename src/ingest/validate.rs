@@ -124,6 +124,17 @@ fn values_of<T: Serialize>(r: &T) -> BTreeMap<String, String> {
     out
 }
 
+/// An id as a list shows it: at most 40 characters, then «…».
+fn shorten(id: &str) -> String {
+    match id.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &id[..i]),
+        None => id.to_string(),
+    }
+}
+
+/// The longest page name (a slug, without `.html`) of a learner, group or programme.
+pub const SLUG_MAX: usize = 120;
+
 impl Validator<'_> {
     fn col(&self, file: &str, kind: Kind, field: &str) -> Option<u64> {
         self.header_cols
@@ -226,7 +237,7 @@ impl Validator<'_> {
             let list = ids
                 .iter()
                 .take(5)
-                .map(|i| format!("«{i}»"))
+                .map(|i| format!("«{}»", shorten(i)))
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = if ids.len() > 5 { ", …" } else { "" };
@@ -351,7 +362,8 @@ impl Validator<'_> {
         }
     }
 
-    /// Rejects records whose ids differ but give the same page name (`model::slug`).
+    /// Rejects records whose ids differ but give the same page name (`model::slug`), and ids of
+    /// records with pages whose page name would be longer than [`SLUG_MAX`].
     pub fn slugs<T: Rec>(
         &mut self,
         kind: Kind,
@@ -361,8 +373,34 @@ impl Validator<'_> {
     ) {
         let mut seen: HashMap<String, (String, u64)> = HashMap::new();
         let old = std::mem::take(v);
+        // Records with a page of their own: the page's file name must stay short on every file
+        // system (255 bytes a name; Windows paths of 260 characters).
+        let paged = matches!(kind, Kind::Programmes | Kind::Groups | Kind::Learners);
         for r in old {
             let s = slug(id(&r));
+            if paged && s.len() > SLUG_MAX {
+                let n = id(&r).chars().count();
+                let p = Problem {
+                    field,
+                    msg: Text::new(
+                        format!(
+                            "код слишком длинный ({n} знаков, в латинице {} знаков): имя страницы записи не поместится в имя файла на носителе",
+                            s.len()
+                        ),
+                        format!(
+                            "the id is too long ({n} characters, {} in Latin letters): the record's page name would not fit a file name on the medium",
+                            s.len()
+                        ),
+                    ),
+                    hint: Text::new(
+                        format!("сократите код: до {SLUG_MAX} знаков после перевода в латиницу"),
+                        format!("shorten the id: at most {SLUG_MAX} characters in Latin letters"),
+                    ),
+                    cascade: None,
+                };
+                self.report(kind, &r, vec![p]);
+                continue;
+            }
             match seen.get(&s) {
                 Some((other, line)) if other != id(&r) => {
                     let p = Problem {

@@ -8,7 +8,7 @@
 
 pub mod drives;
 pub mod error;
-pub mod fsio;
+pub use crate::layout::fsio;
 pub mod log;
 pub mod repair;
 pub mod verify;
@@ -20,7 +20,7 @@ pub use write::{
     list_archives, write_archive,
 };
 
-/// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
-pub const STAGING_PREFIX: &str = ".letopis-staging-";
 /// The medium's list of archives, replaced atomically after each build.
-pub const INDEX_HTML: &str = "index.html";
+pub use crate::layout::MEDIUM_INDEX as INDEX_HTML;
+/// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
+pub use crate::layout::STAGING_PREFIX;

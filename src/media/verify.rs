@@ -3,7 +3,7 @@
 //! run tests the medium, not memory. Missing, changed and extra files are reported by name.
 
 use super::error::MediaError;
-use super::{STAGING_PREFIX, log};
+use super::log;
 use crate::model::{Lang, Text};
 use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
 use crate::seal::hash;
@@ -172,23 +172,27 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
     if path.join(BAGIT_TXT).is_file() {
         return Ok(Target::Bag(path.to_path_buf()));
     }
-    let mut bags = Vec::new();
-    let mut zips = Vec::new();
-    let mut unfinished = Vec::new();
-    let rd = fs::read_dir(path).map_err(|e| MediaError::medium_io(path, path, &e, 0))?;
-    for entry in rd.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with(STAGING_PREFIX) {
-            unfinished.push(entry.path());
-        } else if !name.starts_with('.') && entry.path().join(BAGIT_TXT).is_file() {
-            bags.push(entry.path());
-        } else if name.ends_with(".zip") && path.join(format!("{name}.sha256")).is_file() {
-            zips.push(entry.path());
-        }
-    }
-    bags.sort();
-    zips.sort();
-    unfinished.sort();
+    let listing = crate::layout::Medium::new(path)
+        .list()
+        .map_err(|e| MediaError::medium_io(path, path, &e, 0))?;
+    let bags: Vec<PathBuf> = listing
+        .bags
+        .iter()
+        .map(|b| b.root().to_path_buf())
+        .collect();
+    // Zips of archives carry their `.sha256` beside them (build --zip, pack); other zips on a
+    // stick are not ours to judge.
+    let zips: Vec<PathBuf> = listing
+        .zips
+        .into_iter()
+        .filter(|z| {
+            let name = z.file_name().unwrap_or_default().to_string_lossy();
+            ["sha256", "SHA256"]
+                .iter()
+                .any(|ext| z.with_file_name(format!("{name}.{ext}")).is_file())
+        })
+        .collect();
+    let unfinished = listing.unfinished;
     if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() {
         return Err(MediaError::Usage(Text::new(
             format!(
@@ -278,7 +282,7 @@ pub fn verify_paths(paths: &[PathBuf]) -> Result<(Vec<BagCheck>, Vec<Text>), Med
 /// The disposal acts kept on a medium (`acts/<name>` with `acts/<name>.sha256` in `sha256sum`
 /// form): each is hashed against its `.sha256`. `None` when the medium keeps no acts.
 fn verify_acts(medium: &Path) -> Option<BagCheck> {
-    let dir = medium.join(crate::retention::dispose::ACTS_DIR);
+    let dir = medium.join(crate::layout::ACTS_DIR);
     let rd = fs::read_dir(&dir).ok()?;
     let mut sums: Vec<PathBuf> = rd
         .flatten()
@@ -288,7 +292,7 @@ fn verify_acts(medium: &Path) -> Option<BagCheck> {
     sums.sort();
     let mut c = BagCheck::new(&dir, "acts");
     for sum in sums {
-        let rel = |name: &str| format!("{}/{name}", crate::retention::dispose::ACTS_DIR);
+        let rel = |name: &str| format!("{}/{name}", crate::layout::ACTS_DIR);
         let text = match fs::read_to_string(&sum) {
             Ok(t) => t,
             Err(e) => {

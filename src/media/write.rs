@@ -3,7 +3,7 @@
 use super::error::MediaError;
 use super::{INDEX_HTML, STAGING_PREFIX, fsio, log};
 use crate::model::Text;
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag::{self, BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
 use crate::seal::hash::{self, CHUNK};
 use crate::seal::{BagMeta, Payload};
 use rayon::prelude::*;
@@ -511,24 +511,19 @@ pub(crate) fn log_note(medium: &Path, e: &io::Error) -> Text {
     )
 }
 
-/// The sealed archives on a medium: folders (not hidden) with a `bagit.txt`, sorted by name.
+/// The sealed archives on a medium ([`crate::layout::Medium::list`]), with their `bag-info.txt`.
 pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(medium)? {
-        let entry = entry?;
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            continue;
-        };
-        if name.starts_with('.') || !entry.path().join(BAGIT_TXT).is_file() {
-            continue;
-        }
-        let info = fs::read_to_string(entry.path().join(BAG_INFO_TXT))
-            .map(|t| bag::parse_bag_info(&t))
-            .unwrap_or_default();
-        out.push(SealedArchive { name, info });
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+    let listing = crate::layout::Medium::new(medium).list()?;
+    Ok(listing
+        .bags
+        .iter()
+        .map(|bag| SealedArchive {
+            name: bag.name(),
+            info: fs::read_to_string(bag.tag(BAG_INFO_TXT))
+                .map(|t| bag::parse_bag_info(&t))
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// A minimal list of archives for a medium, used when the caller has no renderer of its own

@@ -8,60 +8,23 @@
 
 pub mod config;
 pub mod retention;
-pub mod slug;
+pub mod tables;
 pub mod types;
 
+pub use crate::layout::slug::slug;
 pub use config::*;
-pub use slug::slug;
 pub use types::*;
 
-/// Page paths inside an archive's `data/` folder, relative, `/` separators. Render writes these
-/// pages; search links to them. Anchors inside pages: `#lesson-<slug>` on a group page,
-/// `#order-<slug>`, `#doc-<slug>`, `#protocol-<slug>`, `#transfer-<slug>` on the registers.
-pub mod paths {
-    use super::slug;
+pub use crate::layout::paths;
 
-    pub const INDEX: &str = "index.html";
-    pub const LEARNERS: &str = "learners/index.html";
-    pub const ORDERS: &str = "orders.html";
-    pub const ISSUED: &str = "issued.html";
-    pub const PROTOCOLS: &str = "protocols.html";
-    pub const TRANSFERS: &str = "transfers.html";
-    pub const DOCUMENTS: &str = "documents/index.html";
-    pub const ATTACHMENTS: &str = "attachments.html";
-    pub const ABOUT: &str = "about.html";
-    pub const SEARCH: &str = "search.html";
-    pub const STYLE: &str = "assets/style.css";
-    /// Folder of the browser search shards and runtime (`search/search.js`).
-    pub const SEARCH_DIR: &str = "search";
-    /// Folder of the tantivy index used by `letopis search`.
-    pub const INDEX_DIR: &str = "index";
-    /// Folder of the verbatim input files.
-    pub const RAW_DIR: &str = "raw";
-    /// Folder of the attachment files (their input-relative paths are kept below it).
-    pub const FILES_DIR: &str = "files";
-
-    pub fn learner(id: &str) -> String {
-        format!("learners/{}.html", slug(id))
-    }
-    pub fn group(id: &str) -> String {
-        format!("groups/{}.html", slug(id))
-    }
-    pub fn programme(id: &str) -> String {
-        format!("programmes/{}.html", slug(id))
-    }
-    pub fn document(id: &str) -> String {
-        format!("documents/{}.html", slug(id))
-    }
-    /// An input file kept verbatim: `raw/<input-relative path>`.
-    pub fn raw(input_path: &str) -> String {
-        format!("{RAW_DIR}/{input_path}")
-    }
-    /// An attachment file: `files/<input-relative path>`.
-    pub fn file(input_path: &str) -> String {
-        format!("{FILES_DIR}/{input_path}")
-    }
-    pub fn anchor(prefix: &str, id: &str) -> String {
-        format!("{prefix}-{}", slug(id))
-    }
+/// Every input file the pages link under `files/`: attachments and the files of orders, awards
+/// and portfolio items. Sorted, without duplicates.
+pub fn linked_files(p: &Period) -> Vec<&str> {
+    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
+    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
+    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
+    v.sort_unstable();
+    v.dedup();
+    v
 }

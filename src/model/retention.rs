@@ -82,39 +82,6 @@ impl Term {
             Term::Months { months, .. } => event.checked_add_months(Months::new(months)),
         }
     }
-
-    /// `5 лет`, `1 год 6 месяцев`, `постоянно`.
-    pub fn label(self, lang: super::Lang) -> String {
-        match self {
-            Term::Permanent => match lang {
-                super::Lang::Ru => "постоянно".into(),
-                super::Lang::En => "permanent".into(),
-            },
-            Term::Months { months, .. } => {
-                let (y, m) = (months / 12, months % 12);
-                let mut parts = Vec::new();
-                if y > 0 {
-                    parts.push(match lang {
-                        super::Lang::Ru => format!(
-                            "{y} {}",
-                            crate::cmd::plural_ru(y as u64, "год", "года", "лет")
-                        ),
-                        super::Lang::En => format!("{y} year{}", if y == 1 { "" } else { "s" }),
-                    });
-                }
-                if m > 0 || y == 0 {
-                    parts.push(match lang {
-                        super::Lang::Ru => format!(
-                            "{m} {}",
-                            crate::cmd::plural_ru(m as u64, "месяц", "месяца", "месяцев")
-                        ),
-                        super::Lang::En => format!("{m} month{}", if m == 1 { "" } else { "s" }),
-                    });
-                }
-                parts.join(" ")
-            }
-        }
-    }
 }
 
 /// One rule as written in `letopis.yaml`.

@@ -1,7 +1,7 @@
 //! Every UI string of the archive in one table, Russian and English. Templates see the table as
-//! `t` (`{{ t.learners }}`); labels of enum values are looked up here too.
+//! `t` (`{{ t.learners }}`). Names of domain values are in [`crate::l10n`].
 
-use crate::model::{Control, Lang, Mark, OrderKind, Outcome, ProgrammeKind, Scale, Sex};
+use crate::model::{Lang, Mark};
 use std::collections::BTreeMap;
 
 /// (key, Russian, English).
@@ -58,6 +58,25 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("documents", "Документы", "Documents"),
     ("attachments", "Вложения", "Attachments"),
     ("about", "Об архиве", "About this archive"),
+    ("records", "Записи в виде таблиц", "The records as tables"),
+    (
+        "records_nav",
+        "Записи в виде таблиц (Excel, CSV)",
+        "The records as tables (Excel, CSV)",
+    ),
+    (
+        "records_text",
+        "Все записи архива есть и в виде таблиц: книга Excel для просмотра и по файлу CSV на каждую таблицу для обработки программами (кодировка UTF-8, разделитель — запятая, даты в виде ГГГГ-ММ-ДД, десятичная точка). Таблицы связаны кодами (номер личного дела, группа, занятие); у каждой записи указаны исходный файл выгрузки и его строка, столбцы выгрузки без поля в архиве сохранены в столбце «Прочие поля». Столбцы, их типы и связи описаны в datapackage.json (формат Frictionless Data Package). Лист книги вмещает 1 048 575 строк: более длинная таблица продолжается на листах «(2)», «(3)»…",
+        "Every record of the archive is also in tables: an Excel workbook to read and one CSV file per table for programs (UTF-8, comma separated, dates as YYYY-MM-DD, decimal point). The tables are joined by their codes (personal file number, group, lesson); every record names its export file and line, and export columns without a field of their own are kept in the column «extra». The columns, their types and links are described in datapackage.json (a Frictionless Data Package). A sheet holds 1,048,575 rows: a longer table continues on sheets «(2)», «(3)»…",
+    ),
+    ("records_workbook", "Книга Excel", "Excel workbook"),
+    (
+        "records_package",
+        "Описание таблиц (datapackage.json)",
+        "Description of the tables (datapackage.json)",
+    ),
+    ("records_table", "Таблица", "Table"),
+    ("records_what", "Что в ней", "What it holds"),
     ("search", "Поиск", "Search"),
     (
         "search_placeholder",
@@ -254,93 +273,6 @@ pub fn strings(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         .map(|&(k, ru, en)| (k, if lang == Lang::Ru { ru } else { en }))
         .collect()
 }
-
-fn pick(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Ru { ru } else { en }
-}
-
-pub fn programme_kind(lang: Lang, k: ProgrammeKind) -> &'static str {
-    match k {
-        ProgrammeKind::Advanced => pick(lang, "Повышение квалификации", "Advanced training"),
-        ProgrammeKind::Retraining => pick(
-            lang,
-            "Профессиональная переподготовка",
-            "Professional retraining",
-        ),
-        ProgrammeKind::General => pick(
-            lang,
-            "Общеразвивающая программа",
-            "General development programme",
-        ),
-    }
-}
-
-pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
-    match o {
-        Outcome::Studying => pick(lang, "обучается", "studying"),
-        Outcome::Completed => pick(lang, "завершил обучение", "completed"),
-        Outcome::Expelled => pick(lang, "отчислен", "expelled"),
-    }
-}
-
-pub fn order_kind(lang: Lang, k: OrderKind) -> &'static str {
-    match k {
-        OrderKind::Enrolment => pick(lang, "о зачислении", "enrolment"),
-        OrderKind::Completion => pick(lang, "о завершении обучения", "completion"),
-        OrderKind::Expulsion => pick(lang, "об отчислении", "expulsion"),
-        OrderKind::Other => pick(lang, "прочее", "other"),
-    }
-}
-
-pub fn control(lang: Lang, c: Control) -> &'static str {
-    match c {
-        Control::Current => pick(lang, "текущий", "current"),
-        Control::Intermediate => pick(lang, "промежуточная", "intermediate"),
-        Control::Final => pick(lang, "итоговая", "final"),
-    }
-}
-
-pub fn sex(lang: Lang, s: Sex) -> &'static str {
-    match s {
-        Sex::Male => pick(lang, "муж.", "male"),
-        Sex::Female => pick(lang, "жен.", "female"),
-    }
-}
-
-pub fn scale(lang: Lang, s: Scale) -> String {
-    match s {
-        Scale::Five => pick(lang, "2–5", "2–5").to_string(),
-        Scale::PassFail => pick(lang, "зачёт / незачёт", "pass / fail").to_string(),
-        Scale::Points(max) => format!(
-            "{} {}",
-            pick(lang, "баллы, до", "points, up to"),
-            super::fmt::number(max)
-        ),
-        Scale::Percent => "%".to_string(),
-    }
-}
-
-/// Short symbol of an attendance mark for the journal grid, and its full name for the legend.
-pub fn mark(lang: Lang, m: Mark) -> (&'static str, &'static str) {
-    match m {
-        Mark::Present => (pick(lang, "п", "P"), pick(lang, "присутствовал", "present")),
-        Mark::Absent => (pick(lang, "н", "A"), pick(lang, "отсутствовал", "absent")),
-        Mark::Late => (pick(lang, "о", "L"), pick(lang, "опоздал", "late")),
-        Mark::Excused => (
-            pick(lang, "у", "E"),
-            pick(lang, "уважительная причина", "excused"),
-        ),
-        Mark::Sick => (pick(lang, "б", "S"), pick(lang, "болезнь", "sick")),
-    }
-}
-
-pub const MARKS: [Mark; 5] = [
-    Mark::Present,
-    Mark::Absent,
-    Mark::Late,
-    Mark::Excused,
-    Mark::Sick,
-];
 
 pub fn mark_class(m: Mark) -> &'static str {
     match m {

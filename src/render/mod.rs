@@ -17,8 +17,9 @@ mod views;
 pub use error::RenderError;
 pub use templates::{EMBEDDED, STYLE, STYLE_NAME, Templates, write_default_templates};
 
+use crate::l10n;
+use crate::layout::Payload;
 use crate::model::{Lang, Period, paths};
-use crate::seal::Payload;
 use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -44,7 +45,7 @@ pub struct ArchiveInfo {
 }
 
 /// Path of [`ArchiveInfo`] inside `data/`.
-pub const ARCHIVE_INFO: &str = "archive.json";
+pub use crate::layout::paths::ARCHIVE_INFO;
 
 impl ArchiveInfo {
     pub fn of(period: &Period) -> Self {
@@ -130,19 +131,13 @@ pub fn page_count(p: &Period) -> usize {
     jobs(p).len() + 2
 }
 
-/// Checks that an input-relative path stays inside its folder: relative, `/` separators, no `.`,
-/// `..` or empty components, no drive letters or backslashes.
+/// Checks that an input-relative path stays inside its folder (the one rule:
+/// [`crate::layout::is_safe_relative`]).
 pub fn check_relative(path: &str) -> Result<(), RenderError> {
-    let bad = path.is_empty()
-        || path.starts_with('/')
-        || path.contains(['\\', ':', '\0'])
-        || path
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..");
-    if bad {
-        Err(RenderError::UnsafePath { path: path.into() })
-    } else {
+    if crate::layout::is_safe_relative(path) {
         Ok(())
+    } else {
+        Err(RenderError::UnsafePath { path: path.into() })
     }
 }
 
@@ -224,12 +219,20 @@ pub fn render(
     // (exports, config, documents, unreferenced files) is kept verbatim under raw/. No file is
     // stored twice.
     let linked = linked_files(period);
+    let rebuild = crate::model::tables::rebuild_root(input_dir);
+    let rebuild = rebuild.as_deref();
     for f in &linked {
-        add_input(&mut payload, input_dir, f, paths::file(f))?;
+        add_input(&mut payload, input_dir, rebuild, f, paths::file(f))?;
     }
     for s in &period.sources {
         if linked.binary_search(&s.path.as_str()).is_err() {
-            add_input(&mut payload, input_dir, &s.path, paths::raw(&s.path))?;
+            add_input(
+                &mut payload,
+                input_dir,
+                rebuild,
+                &s.path,
+                paths::raw(&s.path),
+            )?;
         }
     }
     Ok(Rendered {
@@ -239,26 +242,22 @@ pub fn render(
     })
 }
 
-/// Every input file the pages link under `files/`: attachments and the files of orders, awards
-/// and portfolio items. Sorted, without duplicates.
-pub fn linked_files(p: &Period) -> Vec<&str> {
-    let mut v: Vec<&str> = p.attachments.iter().map(|a| a.path.as_str()).collect();
-    v.extend(p.orders.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.awards.iter().filter_map(|o| o.file.as_deref()));
-    v.extend(p.portfolio.iter().filter_map(|o| o.file.as_deref()));
-    v.sort_unstable();
-    v.dedup();
-    v
-}
+pub use crate::model::linked_files;
 
 fn add_input(
     payload: &mut Payload,
     input_dir: &Path,
+    rebuild: Option<&Path>,
     rel: &str,
     data_path: String,
 ) -> Result<(), RenderError> {
     check_relative(rel)?;
-    let src: PathBuf = input_dir.join(rel);
+    // Rebuilding from an archive's own `data/records/`: the input files are the archive's, kept
+    // under `raw/` and `files/` beside it.
+    let src: PathBuf = match rebuild {
+        Some(data) => data.join(&data_path),
+        None => input_dir.join(rel),
+    };
     if !src.is_file() {
         return Err(RenderError::io(
             &src,
@@ -288,6 +287,47 @@ struct SiteInfo {
     build_date: String,
     head_name: String,
     head_position: String,
+    records: RecordsInfo,
+}
+
+/// The records as tables (`data/records/`, written by [`crate::tables`]): links for the pages.
+#[derive(Serialize)]
+struct RecordsInfo {
+    /// `records/<archive>.xlsx`, relative to `data/`.
+    workbook: String,
+    workbook_name: String,
+    package: String,
+    tables: Vec<RecordsTable>,
+}
+
+#[derive(Serialize)]
+struct RecordsTable {
+    href: String,
+    file: String,
+    title: &'static str,
+    description: &'static str,
+    rows: usize,
+}
+
+fn records_info(p: &Period) -> RecordsInfo {
+    use crate::model::tables::{self, TABLES};
+    let en = p.config.language == Lang::En;
+    let book = tables::workbook(&p.config.archive_name());
+    RecordsInfo {
+        workbook: fmt::href(&book),
+        workbook_name: book.rsplit('/').next().unwrap_or(&book).to_string(),
+        package: fmt::href(&format!("{}/{}", tables::DIR, tables::PACKAGE)),
+        tables: TABLES
+            .iter()
+            .map(|t| RecordsTable {
+                href: fmt::href(&format!("{}/{}", tables::DIR, t.file())),
+                file: t.file(),
+                title: if en { t.title_en } else { t.title },
+                description: if en { t.description_en } else { t.description },
+                rows: tables::row_count(p, t),
+            })
+            .collect(),
+    }
 }
 
 fn site_info(p: &Period) -> SiteInfo {
@@ -306,11 +346,12 @@ fn site_info(p: &Period) -> SiteInfo {
         address: c.organisation.address.clone(),
         archive_name: c.archive_name(),
         period_title: period_title(p),
-        period_start: fmt::date(c.period.start),
-        period_end: fmt::date(c.period.end),
-        build_date: fmt::date(c.build_date()),
+        period_start: l10n::date(c.period.start),
+        period_end: l10n::date(c.period.end),
+        build_date: l10n::date(c.build_date()),
         head_name: c.organisation.head.name.clone(),
         head_position: c.organisation.head.position.clone(),
+        records: records_info(p),
     }
 }
 
@@ -459,18 +500,15 @@ fn build_page(
     (path, template, title, certify, kind, page)
 }
 
-/// Reads the [`ArchiveInfo`] of every archive on a medium (`<medium>/<name>/data/archive.json`),
-/// skipping folders that are not Letopis archives. A damaged `archive.json` is an error naming it.
+/// Reads the [`ArchiveInfo`] of every archive on a medium ([`crate::layout::Medium::list`]),
+/// skipping bags that are not Letopis archives. A damaged `archive.json` is an error naming it.
 pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
+    let listing = crate::layout::Medium::new(medium)
+        .list()
+        .map_err(|e| RenderError::io(medium, e))?;
     let mut out = Vec::new();
-    let entries = match std::fs::read_dir(medium) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(RenderError::io(medium, e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| RenderError::io(medium, e))?;
-        let info = entry.path().join("data").join(ARCHIVE_INFO);
+    for bag in &listing.bags {
+        let info = bag.archive_info();
         if !info.is_file() {
             continue;
         }
@@ -482,7 +520,7 @@ pub fn scan_medium(medium: &Path) -> Result<Vec<ArchiveInfo>, RenderError> {
             )
         })?;
         // The folder is authoritative (an archive may have been copied under another name).
-        a.name = entry.file_name().to_string_lossy().into_owned();
+        a.name = bag.name();
         out.push(a);
     }
     Ok(out)
@@ -501,10 +539,11 @@ struct MediumEntry {
     build_date: String,
 }
 
-/// The medium's `index.html`: every archive, newest period first (then by name).
+/// The medium's `index.html`: every archive, newest period first (then by name), in the
+/// language of the newest archive, so it reads the same whichever command rewrote it and
+/// whatever language that command spoke.
 pub fn medium_index(
     archives: &[ArchiveInfo],
-    lang: Lang,
     templates: &Templates,
 ) -> Result<String, RenderError> {
     let mut list: Vec<&ArchiveInfo> = archives.iter().collect();
@@ -513,6 +552,7 @@ pub fn medium_index(
             .cmp(&(a.period_end, a.period_start))
             .then_with(|| a.name.cmp(&b.name))
     });
+    let lang = list.first().map(|a| a.language).unwrap_or_default();
     let entries: Vec<MediumEntry> = list
         .iter()
         .map(|a| MediumEntry {
@@ -521,9 +561,9 @@ pub fn medium_index(
             name: a.name.clone(),
             organisation: a.organisation.clone(),
             period_title: a.period_title.clone(),
-            period_start: fmt::date(a.period_start),
-            period_end: fmt::date(a.period_end),
-            build_date: fmt::date(a.build_date),
+            period_start: l10n::date(a.period_start),
+            period_end: l10n::date(a.period_end),
+            build_date: l10n::date(a.build_date),
         })
         .collect();
     let mut ctx = Context::new();

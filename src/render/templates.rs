@@ -61,10 +61,25 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "protocol_block.html",
         include_str!("../../templates/protocol_block.html"),
     ),
+    // The retention page, rendered in parts so a large period's list is streamed.
+    (
+        "retention.html",
+        include_str!("../../templates/retention.html"),
+    ),
+    (
+        "retention_rows.html",
+        include_str!("../../templates/retention_rows.html"),
+    ),
+    (
+        "retention_end.html",
+        include_str!("../../templates/retention_end.html"),
+    ),
+    // The act of selection of records for destruction (`letopis retention --act`).
+    ("act.html", include_str!("../../templates/act.html")),
 ];
 
 /// The stylesheet's name inside a templates folder (and its path inside the archive).
-pub const STYLE_NAME: &str = "assets/style.css";
+pub use crate::layout::paths::STYLE as STYLE_NAME;
 pub const STYLE: &str = include_str!("../../templates/assets/style.css");
 
 /// Loaded templates: tera with HTML autoescaping for `.html`, plus the stylesheet.
@@ -74,6 +89,30 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// Renders one template of the set into `out` (for pages written by later stages: the
+    /// retention page, the act). The error names the template and says what is wrong.
+    pub fn render_to(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        out: &mut impl std::io::Write,
+    ) -> Result<(), RenderError> {
+        self.tera
+            .render_to(name, ctx, out)
+            .map_err(|e| RenderError::Page {
+                page: name.into(),
+                template: name.into(),
+                message: super::error::tera_message(&e),
+            })
+    }
+
+    /// Renders one template of the set into a string.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, RenderError> {
+        let mut out = Vec::new();
+        self.render_to(name, ctx, &mut out)?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
     /// The embedded templates, each replaced by the file of the same name in `overrides` if any.
     /// Extra `.html` files in `overrides` are added too (for `{% include %}`). A file that does not
     /// parse is an error naming that file, never a silent fallback.

@@ -428,9 +428,13 @@ fn medium_index_lists_archives_newest_first() {
     )
     .unwrap();
     std::fs::create_dir_all(medium.join("other")).unwrap();
+    // Only sealed archives (bags) are listed.
+    for a in ["umc-2025", "umc-2024"] {
+        std::fs::write(medium.join(a).join("bagit.txt"), "").unwrap();
+    }
     let found = scan_medium(&medium).unwrap();
     assert_eq!(found.len(), 2);
-    let html = medium_index(&found, Lang::Ru, &Templates::load(None).unwrap()).unwrap();
+    let html = medium_index(&found, &Templates::load(None).unwrap()).unwrap();
     let a = html.find("umc-2025/data/index.html").unwrap();
     let b = html.find("umc-2024/data/index.html").unwrap();
     assert!(a < b, "newest first");

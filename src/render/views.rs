@@ -2,9 +2,10 @@
 //! `dd.mm.yyyy`, labels in the interface language, links relative to the page). Templates only lay
 //! them out, so an administrator's override template cannot get formatting wrong.
 
-use super::fmt::{self, href};
+use super::fmt::href;
 use super::i18n;
 use super::index::{Lookup, name_key};
+use crate::l10n;
 use crate::model::*;
 use chrono::Datelike;
 use serde::Serialize;
@@ -56,7 +57,7 @@ impl<'a> Ctx<'a> {
     }
     fn order_link(&self, id: &str) -> Link {
         let text = match self.l.order.get(id) {
-            Some(o) => format!("№ {} от {}", o.id, fmt::date(o.date)),
+            Some(o) => format!("№ {} от {}", o.id, l10n::date(o.date)),
             None => id.to_string(),
         };
         let text = if self.lang == Lang::En {
@@ -82,14 +83,14 @@ impl<'a> Ctx<'a> {
         self.link(&paths::file(input_path), name)
     }
     fn num(&self, x: f64) -> String {
-        fmt::number_lang(self.lang, x)
+        l10n::number_lang(self.lang, x)
     }
     fn attachment(&self, a: &Attachment) -> AttachmentView {
         AttachmentView {
             title: a.title.clone(),
             kind: a.kind.clone(),
             file: self.file_link(&a.path),
-            size: fmt::size(self.lang, a.size),
+            size: l10n::size(self.lang, a.size),
             bytes: a.size,
             sha256: a.sha256.clone(),
             belongs: self.belongs(a),
@@ -106,7 +107,7 @@ impl<'a> Ctx<'a> {
         if let Some(les) = a.lesson.as_deref().and_then(|x| self.l.lesson.get(x)) {
             v.push(Link {
                 href: self.lesson_href(les),
-                text: format!("{} {}", fmt::date(les.date), les.topic),
+                text: format!("{} {}", l10n::date(les.date), les.topic),
             });
         }
         if let Some(x) = &a.order {
@@ -209,7 +210,7 @@ pub fn start(c: &Ctx) -> StartPage {
                         .l
                         .programme
                         .get(pid.as_str())
-                        .map(|x| i18n::programme_kind(c.lang, x.kind).to_string())
+                        .map(|x| l10n::programme_kind(c.lang, x.kind).to_string())
                         .unwrap_or_default(),
                     programme: c.programme_link(&pid),
                     groups: groups.iter().map(|g| group_summary(c, g)).collect(),
@@ -232,8 +233,8 @@ pub fn start(c: &Ctx) -> StartPage {
 fn group_summary(c: &Ctx, g: &Group) -> GroupSummary {
     GroupSummary {
         group: c.group_link(&g.id),
-        start: fmt::date(g.start),
-        end: fmt::date(g.end),
+        start: l10n::date(g.start),
+        end: l10n::date(g.end),
         learners: c
             .l
             .enrolments_of_group
@@ -305,7 +306,7 @@ pub fn learners_index(c: &Ctx) -> LearnersIndex {
             last.learners.push(LearnerEntry {
                 learner: c.link(&paths::learner(&x.id), x.full_name()),
                 id: x.id.clone(),
-                birth_date: fmt::opt_date(x.birth_date),
+                birth_date: l10n::opt_date(x.birth_date),
                 groups,
             });
         }
@@ -382,6 +383,8 @@ pub struct GradeRow {
     pub value: String,
     pub date: String,
     pub comment: Option<String>,
+    /// The export's other values of the grade (Moodle's letter or percentage beside the points).
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -407,6 +410,8 @@ pub struct IssuedView {
     pub issue_date: String,
     pub duplicate: bool,
     pub received_by: Option<String>,
+    /// Columns of the source (the FRDO register's own) that have no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -454,6 +459,10 @@ fn outcome_class(o: Outcome) -> &'static str {
     }
 }
 
+fn sex_of(c: &Ctx, learner: &str) -> Option<Sex> {
+    c.l.learner.get(learner).and_then(|x| x.sex)
+}
+
 fn enrolment_view(c: &Ctx, e: &Enrolment) -> EnrolmentView {
     EnrolmentView {
         group: c.group_link(&e.group),
@@ -462,11 +471,11 @@ fn enrolment_view(c: &Ctx, e: &Enrolment) -> EnrolmentView {
             .group
             .get(e.group.as_str())
             .map(|g| c.programme_link(&g.programme)),
-        date: fmt::date(e.date),
+        date: l10n::date(e.date),
         order: e.order.as_deref().map(|o| c.order_link(o)),
-        outcome: i18n::outcome(c.lang, e.outcome).to_string(),
+        outcome: l10n::outcome(c.lang, e.outcome, sex_of(c, &e.learner)).to_string(),
         outcome_class: outcome_class(e.outcome).to_string(),
-        outcome_date: fmt::opt_date(e.outcome_date),
+        outcome_date: l10n::opt_date(e.outcome_date),
         outcome_order: e.outcome_order.as_deref().map(|o| c.order_link(o)),
         reason: e.reason.clone(),
     }
@@ -483,9 +492,10 @@ fn issued_view(c: &Ctx, d: &IssuedDocument) -> IssuedView {
         kind: d.kind.clone(),
         series: d.series.clone().unwrap_or_default(),
         number: d.number.clone(),
-        issue_date: fmt::date(d.issue_date),
+        issue_date: l10n::date(d.issue_date),
         duplicate: d.duplicate,
         received_by: d.received_by.clone(),
+        extra: extra(&d.extra),
     }
 }
 
@@ -497,7 +507,7 @@ fn transfer_view(c: &Ctx, x: &CreditTransfer) -> TransferView {
         id: x.id.clone(),
         learner: c.learner_link(&x.learner),
         group: c.group_link(&x.group),
-        application_date: fmt::date(x.application_date),
+        application_date: l10n::date(x.application_date),
         source_organisation: x.source_organisation.clone(),
         source_document: x.source_document.clone(),
         course: x.course.clone(),
@@ -506,7 +516,7 @@ fn transfer_view(c: &Ctx, x: &CreditTransfer) -> TransferView {
         result: x.result.clone(),
         accepted: x.accepted,
         reason: x.reason.clone(),
-        decision_date: fmt::date(x.decision_date),
+        decision_date: l10n::date(x.decision_date),
     }
 }
 
@@ -573,13 +583,13 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             let attendance = rows
                 .iter()
                 .map(|(les, a)| AttendanceRow {
-                    date: fmt::date(les.date),
+                    date: l10n::date(les.date),
                     lesson: Link {
                         href: c.lesson_href(les),
                         text: les.topic.clone(),
                     },
                     hours: c.num(les.hours),
-                    mark: i18n::mark(c.lang, a.mark).1.to_string(),
+                    mark: l10n::mark(c.lang, a.mark).1.to_string(),
                     mark_class: i18n::mark_class(a.mark).to_string(),
                     remark: a.remark.clone(),
                 })
@@ -619,11 +629,12 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                     .iter()
                     .map(|(it, g)| GradeRow {
                         item: it.title.clone(),
-                        control: i18n::control(c.lang, it.control).to_string(),
-                        scale: i18n::scale(c.lang, it.scale),
-                        value: fmt::grade(c.lang, g.value),
-                        date: fmt::opt_date(g.date.or(it.date)),
+                        control: l10n::control(c.lang, it.control).to_string(),
+                        scale: l10n::scale(c.lang, it.scale),
+                        value: l10n::grade(c.lang, g.value),
+                        date: l10n::opt_date(g.date.or(it.date)),
                         comment: g.comment.clone(),
+                        extra: extra(&g.extra),
                     })
                     .collect(),
             }
@@ -640,8 +651,8 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                     &format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &pr.id)),
                     format!("№ {}", pr.id),
                 ),
-                date: fmt::date(pr.date),
-                kind: i18n::control(c.lang, pr.kind).to_string(),
+                date: l10n::date(pr.date),
+                kind: l10n::control(c.lang, pr.kind).to_string(),
                 result: r.result.clone(),
                 work: r.work.clone(),
                 comment: r.comment.clone(),
@@ -651,10 +662,10 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
     LearnerPage {
         id: x.id.clone(),
         full_name: x.full_name(),
-        birth_date: fmt::opt_date(x.birth_date),
+        birth_date: l10n::opt_date(x.birth_date),
         sex: x
             .sex
-            .map(|s| i18n::sex(c.lang, s).to_string())
+            .map(|s| l10n::sex(c.lang, s).to_string())
             .unwrap_or_default(),
         snils: x.snils.clone().unwrap_or_default(),
         email: x.email.clone().unwrap_or_default(),
@@ -679,7 +690,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             .flatten()
             .map(|a| AwardView {
                 title: a.title.clone(),
-                date: fmt::date(a.date),
+                date: l10n::date(a.date),
                 issuer: a.issuer.clone(),
                 level: a.level.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
@@ -693,7 +704,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             .map(|a| PortfolioView {
                 title: a.title.clone(),
                 kind: a.kind.clone(),
-                date: fmt::opt_date(a.date),
+                date: l10n::opt_date(a.date),
                 description: a.description.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
             })
@@ -880,9 +891,9 @@ fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
         ),
         anchor,
         id: pr.id.clone(),
-        date: fmt::date(pr.date),
+        date: l10n::date(pr.date),
         group: c.group_link(&pr.group),
-        kind: i18n::control(c.lang, pr.kind).to_string(),
+        kind: l10n::control(c.lang, pr.kind).to_string(),
         chair: pr.chair.clone(),
         members: pr.members.join("; "),
         secretary: pr.secretary.clone(),
@@ -896,8 +907,8 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
         link: c.order_link(&o.id),
         anchor,
         id: o.id.clone(),
-        date: fmt::date(o.date),
-        kind: i18n::order_kind(c.lang, o.kind).to_string(),
+        date: l10n::date(o.date),
+        kind: l10n::order_kind(c.lang, o.kind).to_string(),
         group: o.group.as_deref().map(|g| c.group_link(g)),
         title: o.title.clone(),
         text: o.text.clone(),
@@ -965,9 +976,9 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 n: i + 1,
                 learner: c.learner_link(id),
                 id: id.to_string(),
-                enrolled: e.map(|e| fmt::date(e.date)).unwrap_or_default(),
+                enrolled: e.map(|e| l10n::date(e.date)).unwrap_or_default(),
                 outcome: e
-                    .map(|e| i18n::outcome(c.lang, e.outcome).to_string())
+                    .map(|e| l10n::outcome(c.lang, e.outcome, sex_of(c, &e.learner)).to_string())
                     .unwrap_or_default(),
                 outcome_class: e
                     .map(|e| outcome_class(e.outcome).to_string())
@@ -1000,7 +1011,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             .flatten()
         {
             if let Some(&i) = row_of.get(a.learner.as_str()) {
-                let (sym, name) = i18n::mark(c.lang, a.mark);
+                let (sym, name) = l10n::mark(c.lang, a.mark);
                 let cell = &mut cells[i][j];
                 cell.t = sym.to_string();
                 cell.c = i18n::mark_class(a.mark);
@@ -1018,7 +1029,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
                 if let Some(&i) = row_of.get(gr.learner.as_str()) {
                     let cell = &mut cells[i][j];
-                    let v = fmt::grade_short(c.lang, gr.value);
+                    let v = l10n::grade_short(c.lang, gr.value);
                     if cell.t.is_empty() {
                         cell.t = v.clone();
                     } else {
@@ -1030,8 +1041,11 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                     if !cell.title.is_empty() {
                         cell.title.push_str("; ");
                     }
-                    cell.title
-                        .push_str(&format!("{}: {}", it.title, fmt::grade(c.lang, gr.value)));
+                    cell.title.push_str(&format!(
+                        "{}: {}",
+                        it.title,
+                        l10n::grade(c.lang, gr.value)
+                    ));
                 }
             }
         }
@@ -1053,7 +1067,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 n: j + 1,
                 day: les.date.format("%d.%m").to_string(),
                 href: format!("#{}", paths::anchor("lesson", &les.id)),
-                title: format!("{} — {}", fmt::date(les.date), les.topic),
+                title: format!("{} — {}", l10n::date(les.date), les.topic),
             })
             .collect(),
         rows: cells
@@ -1068,10 +1082,10 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             })
             .collect(),
     };
-    let legend = i18n::MARKS
+    let legend = l10n::MARKS
         .iter()
         .map(|&m| {
-            let (s, n) = i18n::mark(c.lang, m);
+            let (s, n) = l10n::mark(c.lang, m);
             (
                 s.to_string(),
                 n.to_string(),
@@ -1084,7 +1098,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
     for (j, it) in items.iter().enumerate() {
         for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
             if let Some(&i) = row_of.get(gr.learner.as_str()) {
-                grade_cells[i][j] = fmt::grade(c.lang, gr.value);
+                grade_cells[i][j] = l10n::grade(c.lang, gr.value);
             }
         }
     }
@@ -1093,14 +1107,14 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             .iter()
             .map(|it| GradeHead {
                 title: it.title.clone(),
-                control: i18n::control(c.lang, it.control).to_string(),
+                control: l10n::control(c.lang, it.control).to_string(),
                 control_class: match it.control {
                     Control::Current => "c-current",
                     Control::Intermediate => "c-intermediate",
                     Control::Final => "c-final",
                 },
-                scale: i18n::scale(c.lang, it.scale),
-                date: fmt::opt_date(it.date),
+                scale: l10n::scale(c.lang, it.scale),
+                date: l10n::opt_date(it.date),
             })
             .collect(),
         rows: grade_cells
@@ -1119,11 +1133,11 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         id: g.id.clone(),
         programme: Some(c.programme_link(&g.programme)),
         programme_kind: programme
-            .map(|p| i18n::programme_kind(c.lang, p.kind).to_string())
+            .map(|p| l10n::programme_kind(c.lang, p.kind).to_string())
             .unwrap_or_default(),
         programme_hours: programme.map(|p| p.hours.to_string()).unwrap_or_default(),
-        start: fmt::date(g.start),
-        end: fmt::date(g.end),
+        start: l10n::date(g.start),
+        end: l10n::date(g.end),
         curator: g.curator.clone(),
         source: origin(&g.origin),
         extra: extra(&g.extra),
@@ -1135,7 +1149,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             .map(|(j, les)| LessonView {
                 n: j + 1,
                 anchor: paths::anchor("lesson", &les.id),
-                date: fmt::date(les.date),
+                date: l10n::date(les.date),
                 time: les.time.clone().unwrap_or_default(),
                 hours: c.num(les.hours),
                 topic: les.topic.clone(),
@@ -1196,7 +1210,7 @@ pub fn programme(c: &Ctx, p: &Programme) -> ProgrammePage {
     ProgrammePage {
         id: p.id.clone(),
         title: p.title.clone(),
-        kind: i18n::programme_kind(c.lang, p.kind).to_string(),
+        kind: l10n::programme_kind(c.lang, p.kind).to_string(),
         hours: p.hours,
         form: p.form.clone(),
         source: origin(&p.origin),
@@ -1379,7 +1393,7 @@ pub fn about(c: &Ctx) -> AboutPage {
                 kind: s.kind.clone(),
                 format: s.format.clone(),
                 encoding: s.encoding.clone(),
-                size: fmt::size(c.lang, s.size),
+                size: l10n::size(c.lang, s.size),
                 bytes: s.size,
                 sha256: s.sha256.clone(),
                 rows_read: s.rows_read,

@@ -16,9 +16,9 @@
 //! (a renumbered learner or a renamed group).
 
 use super::{Facts, OnMedium, Stay};
+use crate::l10n::date;
 use crate::model::retention::{Event, Term};
 use crate::model::{Lang, Outcome};
-use crate::render::fmt::date;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

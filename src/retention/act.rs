@@ -5,18 +5,18 @@
 //! takes the JSON back, checks its SHA-256 and renders the act again: the file must be byte for
 //! byte what Letopis wrote, so any change to the printed table or to the list is detected.
 
-use super::page::{render_one, span};
+use super::page::span;
 use super::{Facts, Item, OnMedium, RetentionError, kind_label};
+use crate::l10n::date;
 use crate::model::retention::Commission;
 use crate::model::{Lang, Person};
-use crate::render::fmt::date;
+use crate::render::Templates;
 use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-pub const TEMPLATE: &str = include_str!("../../templates/act.html");
 const MARK: &str = "<script type=\"application/json\" id=\"letopis-act\" data-sha256=\"";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ pub enum ActError {
     #[error("перечень акта повреждён: {0}")]
     BadList(String),
     #[error(
-        "акт изменён после составления: контрольная сумма перечня или текст акта не совпадают с тем, что записала Летопись"
+        "акт изменён после составления: контрольная сумма перечня или текст акта не совпадают с тем, что записала Летопись (акт, составленный по своим шаблонам, проверяется с теми же: --templates)"
     )]
     Tampered,
 }
@@ -73,7 +73,7 @@ impl ActError {
             }
             ActError::Tampered => Text::new(
                 self.to_string(),
-                "the act was changed after it was drawn up: its list checksum or its text differ from what Letopis wrote",
+                "the act was changed after it was drawn up: its list checksum or its text differ from what Letopis wrote (an act drawn up with your own templates is checked with the same ones: --templates)",
             ),
         }
     }
@@ -201,7 +201,7 @@ fn embedded_json(act: &Act) -> String {
 }
 
 /// The act's HTML.
-pub fn render(act: &Act) -> Result<String, RetentionError> {
+pub fn render(act: &Act, templates: &Templates) -> Result<String, RetentionError> {
     let json = embedded_json(act);
     let sha = hex(&Sha256::digest(json.as_bytes()));
     let mut n = 0;
@@ -213,48 +213,42 @@ pub fn render(act: &Act) -> Result<String, RetentionError> {
         .filter(|a| a.whole)
         .map(|a| a.name.as_str())
         .collect();
-    let p = |k: usize, a, b, c| crate::cmd::plural_ru(k as u64, a, b, c);
+    use crate::l10n::nouns::{ITEM, RECORD};
+    let ru = crate::model::Lang::Ru;
     let mut ctx = tera::Context::new();
     ctx.insert("a", act);
     ctx.insert("act_date", &date(act.date));
     ctx.insert("order_date", &date(act.commission.order.date));
-    ctx.insert(
-        "whole_items",
-        p(whole.len(), "позиция", "позиции", "позиций"),
-    );
-    ctx.insert(
-        "partial_items",
-        p(partial.len(), "позиция", "позиции", "позиций"),
-    );
+    ctx.insert("whole_items", ITEM.word(ru, whole.len() as u64));
+    ctx.insert("partial_items", ITEM.word(ru, partial.len() as u64));
     ctx.insert("whole", &whole);
     ctx.insert("partial", &partial);
     ctx.insert("whole_count", &whole_count);
     ctx.insert("partial_count", &partial_count);
-    ctx.insert(
-        "whole_records",
-        p(whole_count as usize, "запись", "записи", "записей"),
-    );
-    ctx.insert(
-        "partial_records",
-        p(partial_count as usize, "запись", "записи", "записей"),
-    );
+    ctx.insert("whole_records", RECORD.word(ru, whole_count));
+    ctx.insert("partial_records", RECORD.word(ru, partial_count));
     ctx.insert(
         "whole_archives",
         &format!(
             "{} {}",
             whole_names.len(),
-            p(whole_names.len(), "архиве", "архивах", "архивах")
+            crate::l10n::plural_ru(whole_names.len() as u64, "архиве", "архивах", "архивах")
         ),
     );
     ctx.insert("whole_names", &whole_names.join(", "));
     ctx.insert("sha256", &sha);
     ctx.insert("json", &json);
-    render_one("act.html", TEMPLATE, &ctx)
+    templates
+        .render("act.html", &ctx)
+        .map_err(|e| RetentionError::Template {
+            template: "act.html".into(),
+            message: e.to_string(),
+        })
 }
 
 /// Reads an act file back: its list, checked against its SHA-256 and against the act rendered
 /// again from it.
-pub fn read(path: &Path) -> Result<Act, ActError> {
+pub fn read(path: &Path, templates: &Templates) -> Result<Act, ActError> {
     let html = std::fs::read_to_string(path).map_err(|e| RetentionError::io(path, e))?;
     let start = html.find(MARK).ok_or(ActError::NoList)?;
     let rest = &html[start + MARK.len()..];
@@ -267,7 +261,7 @@ pub fn read(path: &Path) -> Result<Act, ActError> {
         return Err(ActError::Tampered);
     }
     let act: Act = serde_json::from_str(json).map_err(|e| ActError::BadList(e.to_string()))?;
-    if render(&act)? != html {
+    if render(&act, templates)? != html {
         return Err(ActError::Tampered);
     }
     Ok(act)

@@ -9,16 +9,16 @@
 
 use super::act::{self, Act, ActError};
 use super::{RetentionError, scan};
+use crate::l10n::date;
 use crate::media::{INDEX_HTML, log};
 use crate::model::{Lang, Text, slug};
-use crate::render::fmt::date;
 use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// Folder on a medium where acts are kept.
-pub const ACTS_DIR: &str = "acts";
-const DISPOSING_PREFIX: &str = ".letopis-disposing-";
+pub use crate::layout::ACTS_DIR;
+use crate::layout::DISPOSING_PREFIX;
 
 #[derive(Debug)]
 pub struct Disposed {
@@ -45,7 +45,7 @@ pub fn dispose(
     medium: &Path,
     act_path: &Path,
     today: NaiveDate,
-    lang: Lang,
+    templates: &crate::render::Templates,
 ) -> Result<Outcome, RetentionError> {
     let refuse = |reasons: Vec<Text>, what: &str| -> Result<Outcome, RetentionError> {
         let details = reasons
@@ -66,7 +66,7 @@ pub fn dispose(
             ),
         ));
     }
-    let act = match act::read(act_path) {
+    let act = match act::read(act_path, templates) {
         Ok(a) => a,
         Err(ActError::Retention(e)) => return Err(e),
         Err(e) => {
@@ -210,7 +210,7 @@ pub fn dispose(
         &acts.join(format!("{name}.sha256")),
         format!("{sha}  {name}\n").as_bytes(),
     )?;
-    crate::media::fsio::sync_dir(&acts).map_err(|e| RetentionError::io(&acts, e))?;
+    crate::layout::fsio::sync_dir(&acts).map_err(|e| RetentionError::io(&acts, e))?;
 
     let mut removed = Vec::new();
     for entry in &whole {
@@ -218,7 +218,7 @@ pub fn dispose(
         let to = medium.join(format!("{DISPOSING_PREFIX}{}", entry.name));
         // Renamed first, so an interrupted removal never leaves a half archive that looks whole.
         std::fs::rename(&from, &to).map_err(|e| RetentionError::io(&from, e))?;
-        crate::media::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+        crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
         std::fs::remove_dir_all(&to).map_err(|e| RetentionError::io(&to, e))?;
         for z in [
             format!("{}.zip", entry.name),
@@ -244,9 +244,9 @@ pub fn dispose(
         .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
         removed.push(entry.name.clone());
     }
-    crate::media::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+    crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
     let mut notes = Vec::new();
-    if let Err(e) = rewrite_index(medium, lang) {
+    if let Err(e) = rewrite_index(medium, templates) {
         notes.push(Text::new(
             format!(
                 "список архивов {} не обновлён: {e}",
@@ -286,22 +286,14 @@ pub fn dispose(
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {
-    use std::io::Write;
-    let mut f = std::fs::File::create(path).map_err(|e| RetentionError::io(path, e))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| RetentionError::io(path, e))
+    crate::layout::fsio::write_atomic(path, bytes).map_err(|e| RetentionError::io(path, e))
 }
 
 /// Rewrites the medium's `index.html` from the archives left on it, as `build` does.
-fn rewrite_index(medium: &Path, lang: Lang) -> Result<(), String> {
+fn rewrite_index(medium: &Path, templates: &crate::render::Templates) -> Result<(), String> {
     let archives = crate::render::scan_medium(medium).map_err(|e| e.to_string())?;
-    let templates = crate::render::Templates::load(None).map_err(|e| e.to_string())?;
-    let html =
-        crate::render::medium_index(&archives, lang, &templates).map_err(|e| e.to_string())?;
-    let tmp = medium.join(format!(".{INDEX_HTML}.tmp"));
-    write_synced(&tmp, html.as_bytes()).map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, medium.join(INDEX_HTML)).map_err(|e| e.to_string())
+    let html = crate::render::medium_index(&archives, templates).map_err(|e| e.to_string())?;
+    write_synced(&medium.join(INDEX_HTML), html.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// `Приказы «Приказ № 01-В», Иванов И. И., группа ПК-12`: a record as named in a refusal.

@@ -30,9 +30,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Path of [`Facts`] inside an archive's `data/`.
-pub const FACTS_JSON: &str = "retention.json";
+pub use crate::layout::paths::FACTS_JSON;
 /// Path of the retention page inside an archive's `data/`.
-pub const FACTS_PAGE: &str = "retention.html";
+pub use crate::layout::paths::FACTS_PAGE;
 
 /// Errors of the retention stage.
 #[derive(Debug, thiserror::Error)]
@@ -167,15 +167,15 @@ impl Item {
                 s
             }
             (_, Some(end)) => match (lang, &self.event_source) {
-                (Lang::Ru, None) => format!("срок истекает {}", crate::render::fmt::date(end)),
-                (Lang::En, None) => format!("term ends {}", crate::render::fmt::date(end)),
+                (Lang::Ru, None) => format!("срок истекает {}", crate::l10n::date(end)),
+                (Lang::En, None) => format!("term ends {}", crate::l10n::date(end)),
                 (Lang::Ru, Some(a)) => format!(
                     "срок истекает {} (дата окончания обучения или отчисления из архива {a})",
-                    crate::render::fmt::date(end)
+                    crate::l10n::date(end)
                 ),
                 (Lang::En, Some(a)) => format!(
                     "term ends {} (completion or expulsion date from archive {a})",
-                    crate::render::fmt::date(end)
+                    crate::l10n::date(end)
                 ),
             },
         })
@@ -332,7 +332,7 @@ pub fn facts<'a>(p: &'a Period) -> Facts {
             it.last_date = Some(it.last_date.map_or(dt, |l| l.max(dt)));
         }
     };
-    let d = crate::render::fmt::date;
+    let d = crate::l10n::date;
     let row = |kind, learner, group, date| Raw {
         kind,
         title: String::new(),
@@ -538,6 +538,7 @@ pub fn write_into(
     period: &Period,
     work_dir: &Path,
     payload: &mut Payload,
+    templates: &crate::render::Templates,
 ) -> Result<(), RetentionError> {
     let f = facts(period);
     // Both files are written as they are produced: on a large period they are tens of MB each.
@@ -551,7 +552,7 @@ pub fn write_into(
     let path = work_dir.join(FACTS_PAGE);
     let io = |e| RetentionError::io(&path, e);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-    page::render_to(&f, period.config.language, &mut out)?;
+    page::render_to(&f, period.config.language, templates, &mut out)?;
     out.into_inner().map_err(|e| io(e.into_error()))?;
     payload.add(FACTS_PAGE, path.clone());
     Ok(())

@@ -1,18 +1,16 @@
 //! The archive's page of retention terms (`data/retention.html`), from its [`Facts`].
 
 use super::{Facts, Item, RetentionError, kind_label};
+use crate::l10n::date;
 use crate::model::Lang;
 use crate::model::retention::Term;
-use crate::render::fmt::date;
+use crate::render::Templates;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The page in three templates, so that the list of records (one row per item, 124,000 on a
 /// 20,000-learner period) is rendered a chunk at a time: the page up to the list's `<tbody>`,
 /// the rows, and the end of the page.
-pub const TEMPLATE: &str = include_str!("../../templates/retention.html");
-pub const TEMPLATE_ROWS: &str = include_str!("../../templates/retention_rows.html");
-pub const TEMPLATE_END: &str = include_str!("../../templates/retention_end.html");
 /// Items rendered at once.
 const ROWS_CHUNK: usize = 4096;
 
@@ -118,6 +116,7 @@ struct Head<'a> {
 pub fn render_to(
     f: &Facts,
     lang: Lang,
+    templates: &Templates,
     out: &mut impl std::io::Write,
 ) -> Result<(), RetentionError> {
     let rules: Vec<RuleRow> = f
@@ -154,20 +153,13 @@ pub fn render_to(
         &format!("{}–{}", date(f.period_start), date(f.period_end)),
     );
     ctx.insert("rules", &rules);
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on([".html"]);
-    let parts = [
-        ("retention.html", TEMPLATE),
-        ("retention_rows.html", TEMPLATE_ROWS),
-        ("retention_end.html", TEMPLATE_END),
-    ];
-    for (name, text) in parts {
-        tera.add_raw_template(name, text)
-            .map_err(|e| template_error(name, e))?;
-    }
     let render = |name: &str, ctx: &tera::Context, out: &mut _| {
-        tera.render_to(name, ctx, out)
-            .map_err(|e| template_error(name, e))
+        templates
+            .render_to(name, ctx, out)
+            .map_err(|e| RetentionError::Template {
+                template: name.to_string(),
+                message: e.to_string(),
+            })
     };
     render("retention.html", &ctx, &mut *out)?;
     for chunk in f.items.chunks(ROWS_CHUNK) {
@@ -177,27 +169,4 @@ pub fn render_to(
         render("retention_rows.html", &rows, &mut *out)?;
     }
     render("retention_end.html", &ctx, out)
-}
-
-fn template_error(name: &str, e: tera::Error) -> RetentionError {
-    RetentionError::Template {
-        template: name.to_string(),
-        message: format!("{e:?}"),
-    }
-}
-
-/// Renders one embedded template with HTML autoescaping.
-pub(crate) fn render_one(
-    name: &str,
-    text: &str,
-    ctx: &tera::Context,
-) -> Result<String, RetentionError> {
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on([".html"]);
-    let err = |e: tera::Error| RetentionError::Template {
-        template: name.to_string(),
-        message: format!("{e:?}"),
-    };
-    tera.add_raw_template(name, text).map_err(err)?;
-    tera.render(name, ctx).map_err(err)
 }

@@ -125,3 +125,26 @@ fn defaults_apply_without_a_retention_section() {
     assert_eq!(find(&f, "orders", None).term, Term::Permanent);
     assert_eq!(f.rules, crate::model::retention::default_rules());
 }
+
+#[test]
+fn the_retention_page_comes_from_the_template_set_so_it_can_be_overridden() {
+    let p = period(RULES);
+    let work = tempfile::tempdir().unwrap();
+    let own = tempfile::tempdir().unwrap();
+    std::fs::write(
+        own.path().join("retention.html"),
+        "<!DOCTYPE html><title>СВОЙ ШАБЛОН {{ f.archive }}</title><table>",
+    )
+    .unwrap();
+    let templates = crate::render::Templates::load(Some(own.path())).unwrap();
+    let mut payload = crate::layout::Payload::default();
+    write_into(&p, work.path(), &mut payload, &templates).unwrap();
+    let html = std::fs::read_to_string(work.path().join(FACTS_PAGE)).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html><title>СВОЙ ШАБЛОН "),
+        "{html}"
+    );
+    // The parts not overridden are the embedded ones: the rows still follow.
+    assert!(html.contains("</table>"), "{html}");
+    assert!(payload.files.contains_key(FACTS_PAGE));
+}

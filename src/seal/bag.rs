@@ -4,13 +4,10 @@ use super::hash::sha256_hex;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-pub const BAGIT_TXT: &str = "bagit.txt";
-pub const BAG_INFO_TXT: &str = "bag-info.txt";
-pub const MANIFEST: &str = "manifest-sha256.txt";
-pub const TAGMANIFEST: &str = "tagmanifest-sha256.txt";
-pub const README_TXT: &str = "README.txt";
-/// The payload folder of a bag.
-pub const DATA: &str = "data";
+pub use crate::layout::DATA;
+pub use crate::layout::{
+    BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST, is_safe_relative,
+};
 
 /// The exact content of `bagit.txt` (no BOM).
 pub const BAGIT_CONTENT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
@@ -266,15 +263,6 @@ pub fn parse_bag_info(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// A relative `/`-separated path without empty, `.`, `..` components or backslashes.
-pub fn is_safe_relative(p: &str) -> bool {
-    !p.is_empty()
-        && !p.starts_with('/')
-        && !p.contains('\\')
-        && !p.contains('\0')
-        && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,13 +323,5 @@ mod tests {
         assert_eq!(m["data/x\ny"], "a".repeat(64));
         assert_eq!(m["data/z"], "b".repeat(64));
         assert_eq!(bad, vec![3]);
-    }
-
-    #[test]
-    fn safe_paths() {
-        assert!(is_safe_relative("files/a b.pdf"));
-        for p in ["", "/etc", "a/../b", "a//b", "./a", "a\\b"] {
-            assert!(!is_safe_relative(p), "{p}");
-        }
     }
 }

@@ -44,6 +44,9 @@ pub fn sha256_reader(mut reader: impl Read) -> io::Result<(String, u64)> {
 /// Asks the kernel to drop the file's cached pages (`posix_fadvise(DONTNEED)`). Dirty pages are
 /// not dropped, so call it after `sync_data`. Advisory: failure is ignored.
 pub fn drop_cache(file: &File) {
+    if crate::layout::fsio::skip_sync() {
+        return;
+    }
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;

@@ -12,24 +12,12 @@ pub mod pack;
 
 pub use bag::{BagMeta, TagFiles};
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Everything that goes under a bag's `data/`: path inside `data/` (`/` separators, e.g.
-/// `learners/l-001.html`, `files/scans/order-12.pdf`, `raw/learners.csv`) → the file on disk to take
-/// the bytes from. Generated pages point into a work folder; attachments and raw exports point
-/// straight at the input folder, so large files are read only once, when they are written to the
-/// media and hashed in the same pass. Sorted, so manifests are deterministic.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Payload {
-    pub files: BTreeMap<String, PathBuf>,
-}
+pub use crate::layout::Payload;
 
+/// Sealing's view of a payload: read from a folder, checked to stay inside `data/`.
 impl Payload {
-    pub fn add(&mut self, data_path: impl Into<String>, source: impl Into<PathBuf>) {
-        self.files.insert(data_path.into(), source.into());
-    }
-
     /// Every regular file under `dir` (symbolic links followed), keyed by its `/`-separated path
     /// relative to `dir`. Used to seal a folder that is already laid out as an archive's `data/`.
     pub fn from_dir(dir: &Path) -> Result<Payload, SealError> {

@@ -91,17 +91,8 @@ pub fn pack(bag_dir: &Path, out: &Path) -> Result<PackReport, SealError> {
 
     let (sha256, zip_bytes) = hash::sha256_from_medium(out).map_err(|e| SealError::io(out, e))?;
     let sha_path = out.with_file_name(format!("{file_name}.sha256"));
-    let sha_tmp = out_parent.join(format!(".{file_name}.sha256.letopis-tmp"));
-    let write_sha = || -> io::Result<()> {
-        let mut f = File::create(&sha_tmp)?;
-        f.write_all(format!("{sha256}  {file_name}\n").as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&sha_tmp, &sha_path)
-    };
-    write_sha().map_err(|e| {
-        let _ = fs::remove_file(&sha_tmp);
-        SealError::io(&sha_path, e)
-    })?;
+    crate::layout::fsio::write_atomic(&sha_path, format!("{sha256}  {file_name}\n").as_bytes())
+        .map_err(|e| SealError::io(&sha_path, e))?;
     sync_dir(&out_parent);
     Ok(PackReport {
         zip: out.to_path_buf(),
@@ -191,10 +182,10 @@ fn bag_time(root: &Path) -> DateTime {
     .unwrap_or_default()
 }
 
+/// Best effort: the zip is complete and renamed either way; a failed folder sync only weakens
+/// durability of the rename, which the `.sha256` written after it checks.
 fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    let _ = crate::layout::fsio::sync_dir(dir);
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! works from `file://` (no fetch, no modules, no workers).
 //!
 //! - `meta.js`: `letopisMeta(archive, {period, title, docs, per, years, splits, short})`.
-//! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`shard_key`]):
-//!   `letopisShard(archive, key, [[word, stemLen, inName, [postings]], ...])`, a posting being
-//!   `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when shorter.
+//! - `s-<key>.js`: the words whose transliteration starts with `key` (see [`engine::key`]):
+//!   `letopisShard(archive, key, [[word, inName, [postings], group?, heads?], ...])`, a posting
+//!   being `gap * 2 + inTitleOrNames` over the sorted doc numbers, or a base64 bitmap when
+//!   shorter (then `heads`: the documents that have the word in their title or names).
 //! - `d-<n>.js`: documents `n*per .. (n+1)*per`: `letopisDocs(archive, n, [[kind, title, url,
 //!   groups, years, snippet], ...])`.
 //! - `g-<slug>.js`: one group: `letopisGroup(archive, slug, [doc numbers], [[n, row], ...])`, with
@@ -19,7 +20,7 @@
 
 use super::SearchError;
 use super::docs::{Kind, SearchDoc};
-use super::text::{self, Stems};
+use super::engine;
 use crate::model::slug;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,7 +28,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// The search runtime, written as `search/search.js`.
-pub const RUNTIME: &str = include_str!("search.js");
+/// The engine ([`super::engine`]'s rules) and the page code, one classic script.
+pub const RUNTIME: &str = concat!(include_str!("engine.js"), include_str!("search.js"));
 /// Documents per `d-<n>.js` file.
 pub const DOCS_PER_FILE: usize = 32;
 /// A `d-<n>.js` file holding at least this many of a group's documents counts as one of the
@@ -38,34 +40,15 @@ const GROUP_CLUSTER: usize = 3;
 const WORDS_CHUNK: usize = 4096;
 /// Longest snippet kept for the browser, in characters.
 const SNIPPET: usize = 120;
+/// Longest snippet kept for a protocol (every learner's result, one segment each).
+const PROTOCOL_SNIPPET: usize = 4000;
 
-/// What the browser index knows of a word: its stem length, whether it occurs in a name, and
-/// its postings (doc number, in that doc's title or names), in increasing doc order.
-type WordEntry = (usize, bool, Vec<(u32, bool)>);
+/// What the browser index knows of a word: whether it occurs in a title or a name, and its
+/// postings (doc number, in that doc's title or names), in increasing doc order.
+type WordEntry = (bool, Vec<(u32, bool)>);
 
 /// Shards larger than this (bytes) are split by one more letter of their words.
 const SHARD_MAX: usize = 24_000;
-
-/// The transliterated form of a normalised word that shard keys are cut from (`смирнова` →
-/// `smirnova`); the runtime computes the same with the same table.
-pub fn translit(word: &str) -> String {
-    slug(word)
-}
-
-/// The key of the shard holding `word`: the first three letters of its transliteration, one more
-/// letter while the shard of the shorter key was split (`splits`), as the runtime resolves it.
-pub fn shard_key(word: &str, splits: &BTreeSet<String>) -> String {
-    key_of(&translit(word), splits).to_string()
-}
-
-fn key_of<'a>(t: &'a str, splits: &BTreeSet<String>) -> &'a str {
-    // `t` is ASCII (a slug), so byte offsets are letters.
-    let mut n = t.len().min(3);
-    while splits.contains(&t[..n]) && t.len() > n {
-        n += 1;
-    }
-    &t[..n]
-}
 
 /// Base64 (standard alphabet, padded), for bitmaps of postings.
 fn base64(bytes: &[u8]) -> String {
@@ -88,7 +71,7 @@ fn base64(bytes: &[u8]) -> String {
 
 /// Postings of one word: delta-coded (`gap * 2 + in title or names`) when that is shorter,
 /// otherwise a base64 bitmap over all documents (common words such as `группа`).
-fn postings(docs: &[(u32, bool)], total: usize) -> Result<String, SearchError> {
+fn postings(docs: &[(u32, bool)], total: usize) -> Result<(String, bool), SearchError> {
     let mut prev = 0u32;
     let deltas: Vec<u32> = docs
         .iter()
@@ -101,13 +84,13 @@ fn postings(docs: &[(u32, bool)], total: usize) -> Result<String, SearchError> {
     let list = json(&deltas)?;
     let bitmap_len = total.div_ceil(8).div_ceil(3) * 4 + 2;
     if list.len() <= bitmap_len {
-        return Ok(list);
+        return Ok((list, false));
     }
     let mut bits = vec![0u8; total.div_ceil(8)];
     for &(d, _) in docs {
         bits[d as usize / 8] |= 1 << (d % 8);
     }
-    json(&base64(&bits))
+    Ok((json(&base64(&bits))?, true))
 }
 
 fn js_call(func: &str, args: &[String]) -> String {
@@ -118,11 +101,11 @@ fn json<T: Serialize>(v: &T) -> Result<String, SearchError> {
     serde_json::to_string(v).map_err(|e| SearchError::Index(e.to_string()))
 }
 
-fn short(s: &str) -> String {
-    if s.chars().count() <= SNIPPET {
+fn cap(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(SNIPPET).collect();
+    let mut out: String = s.chars().take(max).collect();
     out.push('…');
     out
 }
@@ -137,68 +120,37 @@ pub fn write(
     dir: &Path,
 ) -> Result<Vec<String>, SearchError> {
     std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-    // Documents clustered by kind then by who or what they are (the holder's name for
-    // certificates), so that the records found by one surname sit in a few `d-<n>.js` files.
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let d = &docs[i];
-        let key = match d.kind {
-            Kind::Certificate | Kind::Transfer => d.names.join(" "),
-            _ => d.title.clone(),
-        };
-        (d.kind, text::words(&key), i)
-    });
-    let mut stems = Stems::new();
-    // word → (stem length, in a name somewhere, (doc number, in that doc's title or names) in
+    // Documents are numbered in the order [`super::docs::collect`] gives them (kind, then who the
+    // record is about), the tantivy index's order too, so equal scores rank alike on both sides.
+    // word → (in a title or name somewhere, (doc number, in that doc's title or names) in
     // increasing doc order)
     let mut words: HashMap<String, WordEntry> = HashMap::new();
     let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     // group slug → its code, for the words that name one group only
     let mut codes: BTreeMap<String, String> = BTreeMap::new();
     let mut years: BTreeSet<i32> = BTreeSet::new();
-    // The words of each document (sorted, each with whether it is in the title or names), on
-    // every core, a chunk of documents at a time to bound memory; merged in doc order, so the
-    // postings come out sorted.
-    for (c, chunk) in order.chunks(WORDS_CHUNK).enumerate() {
+    // The tokens of each document, on every core, a chunk of documents at a time to bound
+    // memory; merged in doc order, so the postings come out sorted.
+    for (c, chunk) in docs.chunks(WORDS_CHUNK).enumerate() {
         let doc_words: Vec<Vec<(String, bool)>> = chunk
             .par_iter()
-            .map(|&i| {
-                let d = &docs[i];
-                let mut names: Vec<String> = d
-                    .names
-                    .iter()
-                    .chain(std::iter::once(&d.title))
-                    .flat_map(|s| text::words(s))
-                    .collect();
-                names.sort_unstable();
-                let mut all: Vec<String> = text::words(&d.all_text());
-                for c in &d.codes {
-                    all.extend(text::compact(c));
-                    all.extend(text::digits(c));
-                }
-                all.sort_unstable();
-                all.dedup();
-                all.into_iter()
+            .map(|d| {
+                let t = engine::doc_tokens(d);
+                t.all
+                    .into_iter()
                     .map(|w| {
-                        let in_name = names.binary_search(&w).is_ok();
-                        (w, in_name)
+                        let in_head = t.head.binary_search(&w).is_ok();
+                        (w, in_head)
                     })
                     .collect()
             })
             .collect();
-        for (k, (&i, dw)) in chunk.iter().zip(doc_words).enumerate() {
-            let d = &docs[i];
+        for (k, (d, dw)) in chunk.iter().zip(doc_words).enumerate() {
             let n = (c * WORDS_CHUNK + k) as u32;
-            for (w, in_name) in dw {
-                let entry = match words.get_mut(&w) {
-                    Some(e) => e,
-                    None => {
-                        let stem_len = stems.stem_len(&w);
-                        words.entry(w).or_insert((stem_len, false, Vec::new()))
-                    }
-                };
-                entry.1 |= in_name;
-                entry.2.push((n, in_name));
+            for (w, in_head) in dw {
+                let entry = words.entry(w).or_insert((false, Vec::new()));
+                entry.0 |= in_head;
+                entry.1.push((n, in_head));
             }
             for g in &d.groups {
                 let gs = slug(g);
@@ -223,44 +175,53 @@ pub fn write(
     let archive_js = json(&archive)?;
 
     // Words of group codes that belong to one group only → that group's slug.
-    let mut code_words: HashMap<String, Option<&str>> = HashMap::new();
-    for (gs, code) in &codes {
-        let mut ws = text::words(code);
-        ws.extend(text::compact(code));
-        ws.extend(text::digits(code));
-        ws.sort_unstable();
-        ws.dedup();
-        for w in ws {
-            code_words
-                .entry(w)
-                .and_modify(|g| *g = None)
-                .or_insert(Some(gs.as_str()));
-        }
+    let code_words: HashMap<String, String> =
+        engine::group_code_words(codes.values().map(String::as_str))
+            .into_iter()
+            .map(|(w, code)| (w, slug(code)))
+            .collect();
+
+    // Every word of a group's code has an entry naming the group, even when no record holds
+    // it (the whole query `гр0007` identifies the group as on the command line).
+    for w in code_words.keys() {
+        words.entry(w.clone()).or_insert((false, Vec::new()));
     }
 
     // Word shards: keyed by the first letters of the word, split while too large.
     let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
-    for (w, (stem_len, in_name, docs)) in sorted {
-        let group = match code_words.get(w) {
-            Some(Some(g)) => format!(",{}", json(g)?),
-            _ => String::new(),
+    for (w, (in_name, postings_of)) in sorted {
+        let (list, bitmap) = postings(postings_of, docs.len())?;
+        // A bitmap has no title flags: those documents follow as postings of their own.
+        let heads: Vec<(u32, bool)> = if bitmap {
+            postings_of
+                .iter()
+                .filter(|p| p.1)
+                .map(|&(d, _)| (d, false))
+                .collect()
+        } else {
+            Vec::new()
         };
-        let entry = format!(
-            "[{},{},{},{}{group}]",
-            json(w)?,
-            stem_len,
-            u8::from(*in_name),
-            postings(docs, order.len())?
-        );
-        entries.push((translit(w), entry));
+        let mut tail = match code_words.get(w) {
+            Some(g) => format!(",{}", json(g)?),
+            None if !heads.is_empty() => ",0".to_string(),
+            None => String::new(),
+        };
+        if !heads.is_empty() {
+            tail.push(',');
+            tail.push_str(&postings(&heads, docs.len())?.0);
+        }
+        let entry = format!("[{},{},{list}{tail}]", json(w)?, u8::from(*in_name));
+        entries.push((engine::translit(w), entry));
     }
     let mut splits: BTreeSet<String> = BTreeSet::new();
     let shards = loop {
         let mut shards: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
         for (i, (t, e)) in entries.iter().enumerate() {
-            let shard = shards.entry(key_of(t, &splits).to_string()).or_default();
+            let shard = shards
+                .entry(engine::key_of(t, &splits).to_string())
+                .or_default();
             shard.0 += e.len() + 2;
             shard.1.push(i);
         }
@@ -291,10 +252,9 @@ pub fn write(
     }
 
     // Documents: one display row each, in doc-number order.
-    let rows: Vec<String> = order
+    let rows: Vec<String> = docs
         .par_iter()
-        .map(|&i| {
-            let d = &docs[i];
+        .map(|d| {
             let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
             json(&(
                 d.kind.code(),
@@ -302,7 +262,13 @@ pub fn write(
                 &d.url,
                 d.groups.join(", "),
                 years.join(", "),
-                short(&d.text),
+                // A protocol's snippet is about the searched person: the page picks the
+                // segment (one learner's result) with the most matched words from all of them.
+                if d.kind == Kind::Protocol {
+                    cap(&d.text, PROTOCOL_SNIPPET)
+                } else {
+                    cap(&d.text, SNIPPET)
+                },
             ))
         })
         .collect::<Result<_, _>>()?;

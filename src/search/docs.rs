@@ -1,7 +1,7 @@
 //! What is searchable: one [`SearchDoc`] per record worth finding, with the page it lives on.
 
+use crate::l10n;
 use crate::model::{Control, GradeValue, Lang, Period, paths};
-use crate::render::i18n;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,6 +54,31 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// A kind named by its code or its Russian or English label, in any case, `ё` or `е`
+    /// (`learner`, `слушатель`, `Приказ`, `зачет результатов`), or by a short Russian word
+    /// staff use (`удостоверение`, `диплом`, `зачёт`).
+    pub fn parse(name: &str) -> Option<Kind> {
+        let norm = |s: &str| super::text::words(s).join(" ");
+        let n = norm(name);
+        if n.is_empty() {
+            return None;
+        }
+        Kind::ALL
+            .into_iter()
+            .find(|k| {
+                [k.code(), k.label_ru(), k.label_en()]
+                    .iter()
+                    .any(|l| norm(l) == n)
+            })
+            .or(match n.as_str() {
+                "удостоверение" | "диплом" | "свидетельство" | "сертификат" => {
+                    Some(Kind::Certificate)
+                }
+                "зачет" => Some(Kind::Transfer),
+                _ => None,
+            })
+    }
+
     /// Russian label shown in results.
     pub fn label_ru(self) -> &'static str {
         match self {
@@ -104,6 +129,10 @@ pub struct SearchDoc {
     pub names: Vec<String>,
     /// Codes and numbers, also matched without their separators.
     pub codes: Vec<String>,
+    /// Identifiers of this record (a learner's personal file number and SNILS, a certificate's
+    /// registration number and series + number, a group's code): a query that is one of them,
+    /// in any spelling, puts this record first.
+    pub ids: Vec<String>,
     /// The rest of the searchable text, in reading order; also the source of snippets.
     pub text: String,
 }
@@ -119,6 +148,7 @@ impl SearchDoc {
             years: Vec::new(),
             names: Vec::new(),
             codes: Vec::new(),
+            ids: Vec::new(),
             text: String::new(),
         }
     }
@@ -143,6 +173,8 @@ impl SearchDoc {
         self.years.dedup();
         self.names.dedup();
         self.codes.dedup();
+        self.ids.sort();
+        self.ids.dedup();
         self
     }
 
@@ -245,7 +277,18 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     let w = Words(period.config.language);
     let name_of = |id: &str| learners.get(id).map(|l| l.full_name());
     let programme_of = |group: &str| groups.get(group).map(|g| g.programme.clone());
-    let group_year = |group: &str| groups.get(group).map(|g| year(g.start));
+    let period_end = year(period.config.period.end).max(period_year);
+    // Every year a group spans, up to the end of the period (a group that started the year
+    // before is of both years; one that ends after the period, of the period's years only).
+    let group_years = |group: &str| -> Vec<i32> {
+        groups
+            .get(group)
+            .map(|g| {
+                let from = year(g.start);
+                (from..=year(g.end).min(period_end).max(from)).collect()
+            })
+            .unwrap_or_default()
+    };
 
     let mut docs = Vec::new();
 
@@ -255,18 +298,33 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         let mut d = SearchDoc::new(Kind::Learner, l.full_name(), paths::learner(&l.id));
         d.names.push(l.full_name());
         d.codes.push(l.id.clone());
+        d.ids.push(l.id.clone());
         if let Some(s) = &l.snils {
             d.codes.push(s.clone());
+            d.ids.push(s.clone());
         }
         d.codes.extend(l.platform_ids.iter().cloned());
         by_learner.insert(&l.id, d);
     }
+    let sex: BTreeMap<&str, Option<crate::model::Sex>> = period
+        .learners
+        .iter()
+        .map(|l| (l.id.as_str(), l.sex))
+        .collect();
     for e in &period.enrolments {
         if let Some(d) = by_learner.get_mut(e.learner.as_str()) {
             d.groups.push(e.group.clone());
             d.programmes.extend(programme_of(&e.group));
-            d.years.push(group_year(&e.group).unwrap_or(period_year));
-            let outcome = i18n::outcome(w.0, e.outcome);
+            let years = group_years(&e.group);
+            if years.is_empty() {
+                d.years.push(period_year);
+            }
+            d.years.extend(years);
+            let outcome = l10n::outcome(
+                w.0,
+                e.outcome,
+                sex.get(e.learner.as_str()).copied().flatten(),
+            );
             d.say(format!(
                 "{} {}: {outcome}",
                 w.pick("группа", "group"),
@@ -336,10 +394,10 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
     for g in &period.groups {
         let mut d = SearchDoc::new(Kind::Group, g.id.clone(), paths::group(&g.id));
         d.codes.push(g.id.clone());
+        d.ids.push(g.id.clone());
         d.groups.push(g.id.clone());
         d.programmes.push(g.programme.clone());
-        d.years.push(year(g.start));
-        d.years.push(year(g.end));
+        d.years.extend(group_years(&g.id));
         if let Some(p) = programmes.get(g.programme.as_str()) {
             d.say(&p.title);
         }
@@ -379,6 +437,10 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         d.codes.push(c.number.clone());
         d.codes.push(c.reg_number.clone());
+        d.ids.push(c.reg_number.clone());
+        if let Some(s) = &c.series {
+            d.ids.push(format!("{s} {}", c.number));
+        }
         if let Some(l) = learners.get(c.learner.as_str())
             && let Some(s) = &l.snils
         {
@@ -528,7 +590,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         for g in &gs {
             d.programmes.extend(programme_of(g));
-            d.years.extend(group_year(g));
+            d.years.extend(group_years(g));
         }
         d.groups.extend(gs);
         if d.years.is_empty() {
@@ -543,6 +605,16 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         docs.push(d.finish());
     }
+    // Document order, which is also the order of equal scores: by kind, then by who or what the
+    // record is (the holder's name for certificates), so that the records found by one surname
+    // sit together (few browser files to load) and a group's learners come in name order.
+    docs.sort_by_cached_key(|d| {
+        let key = match d.kind {
+            Kind::Certificate | Kind::Transfer => d.names.join(" "),
+            _ => d.title.clone(),
+        };
+        (d.kind, crate::search::text::words(&key))
+    });
     docs
 }
 

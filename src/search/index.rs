@@ -11,7 +11,7 @@
 
 use super::SearchError;
 use super::docs::SearchDoc;
-use super::text::{self, Stems};
+use super::engine;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -33,24 +33,17 @@ pub struct Fields {
     pub period: Field,
     pub archive: Field,
     pub text: Field,
+    /// Every token the record is found by ([`engine::doc_tokens`]).
     pub words: Field,
-    pub stems: Field,
-    pub names: Field,
-    pub codes: Field,
-    /// Words of the title (who or what the record is): a match there ranks first.
+    /// The tokens of its title and names: a match there adds [`engine::HEAD`].
     pub head: Field,
 }
 
-fn indexed(freqs: bool) -> TextOptions {
-    let opt = if freqs {
-        IndexRecordOption::WithFreqs
-    } else {
-        IndexRecordOption::Basic
-    };
+fn indexed() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("whitespace")
-            .set_index_option(opt),
+            .set_index_option(IndexRecordOption::Basic),
     )
 }
 
@@ -66,11 +59,8 @@ pub fn schema() -> (Schema, Fields) {
         period: b.add_text_field("period", STORED),
         archive: b.add_text_field("archive", STORED),
         text: b.add_text_field("text", STORED),
-        words: b.add_text_field("words", indexed(true)),
-        stems: b.add_text_field("stems", indexed(true)),
-        names: b.add_text_field("names", indexed(false)),
-        codes: b.add_text_field("codes", indexed(false)),
-        head: b.add_text_field("head", indexed(false)),
+        words: b.add_text_field("words", indexed()),
+        head: b.add_text_field("head", indexed()),
     };
     (b.build(), f)
 }
@@ -89,20 +79,11 @@ pub fn fields_of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
         archive: g("archive")?,
         text: g("text")?,
         words: g("words")?,
-        stems: g("stems")?,
-        names: g("names")?,
-        codes: g("codes")?,
         head: g("head")?,
     })
 }
 
-fn document(
-    d: &SearchDoc,
-    f: &Fields,
-    period: &str,
-    archive: &str,
-    stems: &mut Stems,
-) -> TantivyDocument {
+fn document(d: &SearchDoc, f: &Fields, period: &str, archive: &str) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.kind, d.kind.code());
     doc.add_text(f.title, &d.title);
@@ -119,20 +100,9 @@ fn document(
     doc.add_text(f.period, period);
     doc.add_text(f.archive, archive);
     doc.add_text(f.text, d.snippet_source());
-    doc.add_text(f.head, text::words(&d.title).join(" "));
-    let words = text::words(&d.all_text());
-    let stemmed: Vec<String> = words.iter().map(|w| stems.stem(w)).collect();
-    doc.add_text(f.words, words.join(" "));
-    doc.add_text(f.stems, stemmed.join(" "));
-    let names: Vec<String> = d.names.iter().flat_map(|n| text::words(n)).collect();
-    doc.add_text(f.names, names.join(" "));
-    let mut codes: Vec<String> = Vec::new();
-    for c in &d.codes {
-        codes.extend(text::words(c));
-        codes.extend(text::compact(c));
-        codes.extend(text::digits(c));
-    }
-    doc.add_text(f.codes, codes.join(" "));
+    let tokens = engine::doc_tokens(d);
+    doc.add_text(f.words, tokens.all.join(" "));
+    doc.add_text(f.head, tokens.head.join(" "));
     doc
 }
 
@@ -154,9 +124,7 @@ pub fn write(
     for chunk in docs.chunks(4096) {
         let prepared: Vec<TantivyDocument> = chunk
             .par_iter()
-            .map_init(Stems::new, |stems, d| {
-                document(d, &f, period, archive, stems)
-            })
+            .map(|d| document(d, &f, period, archive))
             .collect();
         for doc in prepared {
             writer.add_document(doc)?;

@@ -2,14 +2,15 @@
 
 pub mod browser;
 pub mod docs;
+pub mod engine;
 pub mod index;
 pub mod open;
 pub mod query;
 pub mod readonly;
 pub mod text;
 
+use crate::layout::Payload;
 use crate::model::{Period, paths};
-use crate::seal::Payload;
 use std::path::{Path, PathBuf};
 
 /// What [`build`] wrote.
@@ -77,6 +78,12 @@ impl SearchError {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Index(e.to_string())
     }
 }
 

@@ -2,8 +2,8 @@
 //! or its `data/` folder), or a zip of an archive; opening their tantivy indexes read-only.
 
 use super::SearchError;
-use super::query::Searcher;
-use crate::model::paths::INDEX_DIR;
+use super::query::{Searcher, splits_of_meta};
+use crate::model::paths::{INDEX_DIR, SEARCH_DIR};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tantivy::Directory;
@@ -34,22 +34,17 @@ pub fn archives(place: &Path) -> Result<Vec<Archive>, SearchError> {
     } else if is_index(&place.join(INDEX_DIR)) {
         found.push(dir_archive(place, place)?);
     } else {
-        let mut entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(place)
-            .max_depth(3)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
-        entries.sort_by(|a, b| a.path().cmp(b.path()));
-        for e in entries {
-            let p = e.path();
-            if e.file_type().is_dir() && is_index(&p.join("data").join(INDEX_DIR)) {
-                found.push(dir_archive(p, &p.join("data"))?);
-            } else if e.file_type().is_file()
-                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip"))
-            {
-                found.extend(zip_archives(p)?);
+        // A medium: its archives from the one listing, without walking their files.
+        let listing = crate::layout::Medium::new(place)
+            .list()
+            .map_err(|e| SearchError::io(place, e))?;
+        for bag in &listing.bags {
+            if is_index(&bag.payload(INDEX_DIR)) {
+                found.push(dir_archive(bag.root(), &bag.data())?);
             }
+        }
+        for zip in &listing.zips {
+            found.extend(zip_archives(zip)?);
         }
     }
     found.sort_by(|a, b| {
@@ -102,12 +97,20 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
             ram.atomic_write(Path::new(rel), &bytes)
                 .map_err(|e| SearchError::io(path, e))?;
         }
-        let searcher = Searcher::open(tantivy::Index::open(super::readonly::ReadOnly(ram))?)?;
         let data_prefix = prefix.trim_end_matches('/');
         let data_prefix = data_prefix
             .strip_suffix(INDEX_DIR)
             .unwrap_or(data_prefix)
             .trim_end_matches('/');
+        let mut meta = String::new();
+        if let Ok(mut m) = zip.by_name(&format!("{data_prefix}/{SEARCH_DIR}/meta.js")) {
+            m.read_to_string(&mut meta)
+                .map_err(|e| SearchError::io(path, e))?;
+        }
+        let searcher = Searcher::open(
+            tantivy::Index::open(super::readonly::ReadOnly(ram))?,
+            splits_of_meta(&meta),
+        )?;
         out.push(Archive {
             location: format!("{}!{}", path.display(), data_prefix),
             data_dir: None,
@@ -116,4 +119,24 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
         });
     }
     Ok(out)
+}
+
+/// The group `name` as the archives spell it: found in any case and with or without its
+/// separators (`пп-бу-25-1`, `ППБУ251` → `ПП-БУ-25-1`). `Err` with every group of the archives,
+/// sorted, when none is.
+pub fn resolve_group(found: &[Archive], name: &str) -> Result<String, Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    for a in found {
+        all.extend(a.searcher.groups().unwrap_or_default());
+    }
+    all.sort();
+    all.dedup();
+    let key = super::text::words(name).concat();
+    match all
+        .iter()
+        .find(|g| super::text::words(g).concat() == key && !key.is_empty())
+    {
+        Some(g) => Ok(g.clone()),
+        None => Err(all),
+    }
 }

@@ -2,13 +2,13 @@
 
 use super::SearchError;
 use super::docs::Kind;
+use super::engine;
 use super::index::{Fields, fields_of};
-use super::text::{self, MIN_PREFIX, Stems};
+use super::text;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use std::collections::{BTreeMap, BTreeSet};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocSet, Index, ReloadPolicy, TERMINATED, TantivyDocument};
 
 /// Filters of a query.
 #[derive(Debug, Clone, Default)]
@@ -37,148 +37,17 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// A parsed query: its normalised words and their stems.
-pub struct Parsed {
-    pub words: Vec<String>,
-    pub stems: Vec<String>,
-}
-
-pub fn parse(query: &str) -> Parsed {
-    let words = text::words(query);
-    let mut s = Stems::new();
-    let stems = words.iter().map(|w| s.stem(w)).collect();
-    Parsed { words, stems }
-}
-
-fn term(f: tantivy::schema::Field, s: &str) -> Term {
-    Term::from_field_text(f, s)
-}
-
-fn boosted(q: Box<dyn Query>, b: f32) -> (Occur, Box<dyn Query>) {
-    (Occur::Should, Box::new(BoostQuery::new(q, b)))
-}
-
-fn word_query(f: &Fields, word: &str, stem: &str) -> Box<dyn Query> {
-    let exact = |field| {
-        Box::new(TermQuery::new(
-            term(field, word),
-            IndexRecordOption::WithFreqs,
-        ))
-    };
-    let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![
-        boosted(exact(f.words), 3.0),
-        boosted(
-            Box::new(TermQuery::new(
-                term(f.stems, stem),
-                IndexRecordOption::WithFreqs,
-            )),
-            2.0,
-        ),
-        boosted(exact(f.codes), 4.0),
-    ];
-    alts.push(boosted(
-        Box::new(TermQuery::new(term(f.head, word), IndexRecordOption::Basic)),
-        4.0,
-    ));
-    let letters = word.chars().all(char::is_alphabetic);
-    if letters && stem.chars().count() >= MIN_PREFIX {
-        alts.push(boosted(
-            Box::new(FuzzyTermQuery::new_prefix(term(f.head, stem), 0, true)),
-            4.0,
-        ));
-        // Names in any case form: the query's stem is a prefix of the indexed surface form.
-        alts.push(boosted(
-            Box::new(FuzzyTermQuery::new_prefix(term(f.names, stem), 0, true)),
-            2.5,
-        ));
-    }
-    if letters && word.chars().count() >= 4 {
-        // A one-letter typo in a name.
-        alts.push(boosted(
-            Box::new(FuzzyTermQuery::new(term(f.names, word), 1, true)),
-            1.0,
-        ));
-    }
-    Box::new(BooleanQuery::new(alts))
-}
-
-/// Builds the tantivy query: every word must match (in any of its ways), and every filter.
-pub fn build_query(f: &Fields, parsed: &Parsed, filters: &Filters) -> Box<dyn Query> {
-    let mut must: Vec<(Occur, Box<dyn Query>)> = parsed
-        .words
-        .iter()
-        .zip(&parsed.stems)
-        .map(|(w, s)| (Occur::Must, word_query(f, w, s)))
-        .collect();
-    let mut filter = |field, value: &str| {
-        must.push((
-            Occur::Must,
-            Box::new(TermQuery::new(term(field, value), IndexRecordOption::Basic)),
-        ))
-    };
-    if let Some(y) = filters.year {
-        filter(f.year, &y.to_string());
-    }
-    if let Some(g) = &filters.group {
-        filter(f.group, g);
-    }
-    if let Some(p) = &filters.programme {
-        filter(f.programme, p);
-    }
-    if let Some(k) = filters.kind {
-        filter(f.kind, k.code());
-    }
-    Box::new(BooleanQuery::new(must))
-}
-
-/// Whether an indexed word is found by the query word (`word`, `stem`): the same rules as the
-/// query, applied to the words of a snippet to show what matched.
-pub fn word_matches(word: &str, q: &str, q_stem: &str, stems: &mut Stems) -> bool {
-    if word == q {
-        return true;
-    }
-    let letters = q.chars().all(char::is_alphabetic);
-    if !letters {
-        return false;
-    }
-    if q_stem.chars().count() >= MIN_PREFIX && word.starts_with(q_stem) {
-        return true;
-    }
-    if stems.stem(word) == q_stem {
-        return true;
-    }
-    let wl = word.chars().count();
-    q.chars().count() >= 4 && wl + 1 >= q.chars().count() && levenshtein1(word, q)
-}
-
-/// Edit distance (with transpositions) at most 1.
-pub fn levenshtein1(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (&a[p..], &b[p..]);
-    ra.len() <= 1 && rb.len() <= 1
-        || ra.get(1..) == rb.get(1..)
-        || ra.get(1..) == Some(rb)
-        || Some(ra) == rb.get(1..)
-        || (ra.len() >= 2
-            && rb.len() >= 2
-            && ra[0] == rb[1]
-            && ra[1] == rb[0]
-            && ra[2..] == rb[2..])
+/// Whether the word `word` of a text is one the query `q` found (to show what matched).
+pub fn word_matches(word: &str, q: &engine::Query) -> bool {
+    q.tokens.iter().any(|t| {
+        let t = t.split_once(':').map_or(t.as_str(), |(s, _)| s);
+        engine::score(t, word, true) > 0
+    }) || (q.whole.chars().count() > 1 && q.whole == word)
 }
 
 /// The best part of `text` (segments separated by ` · ` or new lines) for the query, and the
 /// words that matched.
-pub fn snippet(
-    title: &str,
-    text: &str,
-    parsed: &Parsed,
-    stems: &mut Stems,
-) -> (String, Vec<String>) {
+pub fn snippet(title: &str, text: &str, parsed: &engine::Query) -> (String, Vec<String>) {
     let mut matched: Vec<String> = Vec::new();
     let mut best: Option<(usize, usize, &str)> = None;
     let segments: Vec<&str> = text
@@ -193,12 +62,7 @@ pub fn snippet(
                 continue;
             }
             for w in text::words(raw) {
-                if parsed
-                    .words
-                    .iter()
-                    .zip(&parsed.stems)
-                    .any(|(q, s)| word_matches(&w, q, s, stems))
-                {
+                if word_matches(&w, parsed) {
                     hits += 1;
                     if !matched.iter().any(|m| m == raw) {
                         matched.push(raw.to_string());
@@ -212,13 +76,7 @@ pub fn snippet(
     }
     for raw in title.split(|c: char| !c.is_alphanumeric()) {
         if !raw.is_empty()
-            && text::words(raw).iter().any(|w| {
-                parsed
-                    .words
-                    .iter()
-                    .zip(&parsed.stems)
-                    .any(|(q, s)| word_matches(w, q, s, stems))
-            })
+            && text::words(raw).iter().any(|w| word_matches(w, parsed))
             && !matched.iter().any(|m| m == raw)
         {
             matched.push(raw.to_string());
@@ -270,22 +128,77 @@ fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// What a search found in one archive: the first results and how many there are in all.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
 /// An opened archive index.
 pub struct Searcher {
     index: Index,
     fields: Fields,
+    /// The browser index's split shard keys: a query word's candidates are the words of its
+    /// shard, as in the browser ([`engine::key`]).
+    splits: BTreeSet<String>,
+}
+
+/// The split shard keys listed in a browser index's `meta.js` (`letopisMeta(archive, {…})`);
+/// none when it cannot be read.
+pub fn splits_of_meta(meta_js: &str) -> BTreeSet<String> {
+    let inner = meta_js
+        .trim()
+        .strip_prefix("letopisMeta(")
+        .and_then(|s| s.strip_suffix(");"));
+    let Some(inner) = inner else {
+        return BTreeSet::new();
+    };
+    let v: serde_json::Value = serde_json::from_str(&format!("[{inner}]")).unwrap_or_default();
+    v[1]["splits"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The characters a word may start with when its transliteration starts with `c`.
+fn first_chars(c: char) -> Vec<char> {
+    let mut out = vec![c];
+    out.extend(
+        ('а'..='я')
+            .chain(['ё'])
+            .filter(|&r| crate::model::slug(&r.to_string()).starts_with(c)),
+    );
+    out
 }
 
 impl Searcher {
-    pub fn open(index: Index) -> Result<Searcher, SearchError> {
+    pub fn open(index: Index, splits: BTreeSet<String>) -> Result<Searcher, SearchError> {
         let fields = fields_of(&index.schema())?;
-        Ok(Searcher { index, fields })
+        Ok(Searcher {
+            index,
+            fields,
+            splits,
+        })
     }
 
+    /// Opens the index in `dir` (an archive's `data/index/`), with the shard splits of the
+    /// browser index beside it (`data/search/meta.js`).
     pub fn open_dir(dir: &std::path::Path) -> Result<Searcher, SearchError> {
         let dir_ = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| SearchError::Index(format!("{}: {e}", dir.display())))?;
-        Searcher::open(Index::open(super::readonly::ReadOnly(dir_))?)
+        let meta = dir
+            .parent()
+            .map(|d| d.join(crate::model::paths::SEARCH_DIR).join("meta.js"));
+        let splits = meta
+            .and_then(|m| std::fs::read_to_string(m).ok())
+            .map(|m| splits_of_meta(&m))
+            .unwrap_or_default();
+        Searcher::open(Index::open(super::readonly::ReadOnly(dir_))?, splits)
     }
 
     /// Period id of the archive (from its first record), for ordering archives newest first.
@@ -312,24 +225,102 @@ impl Searcher {
             .try_into()?)
     }
 
+    /// The codes of the archive's groups, sorted.
+    pub fn groups(&self) -> Result<Vec<String>, SearchError> {
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let mut out = BTreeSet::new();
+        for seg in searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.group)?;
+            let mut s = inv.terms().range().into_stream()?;
+            while s.advance() {
+                out.insert(String::from_utf8_lossy(s.key()).into_owned());
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
     pub fn search(
         &self,
         query: &str,
         filters: &Filters,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let parsed = parse(query);
-        if parsed.words.is_empty() {
-            return Ok(Vec::new());
+        Ok(self.find(query, filters, limit)?.hits)
+    }
+
+    /// The first `limit` results of `query` and how many there are, by the rules of
+    /// [`engine`].
+    pub fn find(&self, query: &str, filters: &Filters, limit: usize) -> Result<Found, SearchError> {
+        let parsed = engine::parse(query);
+        if parsed.tokens.is_empty() {
+            return Ok(Found::default());
         }
-        let q = build_query(&self.fields, &parsed, filters);
         let reader = self.reader()?;
         let searcher = reader.searcher();
-        let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let mut stems = Stems::new();
         let f = &self.fields;
+        // Global document numbers: segments one after another (the index has one).
+        let mut bases = Vec::new();
+        let mut next = 0u32;
+        for seg in searcher.segment_readers() {
+            bases.push(next);
+            next += seg.max_doc();
+        }
+        let postings = |field, term: &[u8]| -> Result<Vec<u32>, SearchError> {
+            let mut out = Vec::new();
+            for (seg, &base) in searcher.segment_readers().iter().zip(&bases) {
+                let inv = seg.inverted_index(field)?;
+                if let Some(ti) = inv.terms().get(term)? {
+                    let mut p = inv.read_postings_from_terminfo(&ti, IndexRecordOption::Basic)?;
+                    let mut d = p.doc();
+                    while d != TERMINATED {
+                        out.push(base + d);
+                        d = p.advance();
+                    }
+                }
+            }
+            Ok(out)
+        };
+        // Each token: the best score of its matching words in each document.
+        let mut tokens: Vec<BTreeMap<u32, u32>> = Vec::new();
+        for t in &parsed.tokens {
+            let mut best: BTreeMap<u32, u32> = BTreeMap::new();
+            for (w, score) in self.candidates(&searcher, t)? {
+                let head = postings(f.head, w.as_bytes())?;
+                for (doc, in_head) in merge(postings(f.words, w.as_bytes())?, &head) {
+                    let s = score + if in_head { engine::HEAD } else { 0 };
+                    let e = best.entry(doc).or_default();
+                    *e = (*e).max(s);
+                }
+            }
+            tokens.push(best);
+        }
+        let identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
+        let codes = self.groups()?;
+        let members =
+            match engine::group_code_words(codes.iter().map(String::as_str)).get(&parsed.whole) {
+                Some(code) => Some(postings(f.group, str::as_bytes(code))?),
+                None => None,
+            };
+        let mut keep: Vec<BTreeSet<u32>> = Vec::new();
+        let year = filters.year.map(|y| y.to_string());
+        for (field, value) in [
+            (f.year, year.as_deref()),
+            (f.group, filters.group.as_deref()),
+            (f.programme, filters.programme.as_deref()),
+            (f.kind, filters.kind.map(|k| k.code())),
+        ] {
+            if let Some(v) = value {
+                keep.push(postings(field, v.as_bytes())?.into_iter().collect());
+            }
+        }
+        let ranked = engine::rank(&tokens, &identity, members.as_deref(), |d| {
+            keep.iter().all(|k| k.contains(&d))
+        });
         let mut hits = Vec::new();
-        for (score, addr) in top {
+        for &(n, score) in ranked.iter().take(limit) {
+            let seg = bases.partition_point(|&b| b <= n) - 1;
+            let addr = tantivy::DocAddress::new(seg as u32, n - bases[seg]);
             let doc: TantivyDocument = searcher.doc(addr)?;
             let one = |field| {
                 doc.get_first(field)
@@ -343,7 +334,7 @@ impl Searcher {
                     .collect::<Vec<_>>()
             };
             let title = one(f.title);
-            let (snippet, matched) = snippet(&title, &one(f.text), &parsed, &mut stems);
+            let (snippet, matched) = snippet(&title, &one(f.text), &parsed);
             hits.push(Hit {
                 archive: one(f.archive),
                 period: one(f.period),
@@ -354,9 +345,70 @@ impl Searcher {
                 page: one(f.url),
                 snippet,
                 matched,
-                score,
+                score: score as f32,
             });
         }
-        Ok(hits)
+        Ok(Found {
+            hits,
+            total: ranked.len(),
+        })
     }
+
+    /// The indexed words query token `t` finds, with their scores: the words of its browser
+    /// shard ([`engine::key`]) that [`engine::score`] accepts.
+    fn candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        t: &str,
+    ) -> Result<Vec<(String, u32)>, SearchError> {
+        let key = engine::key(t, &self.splits);
+        let Some(first) = key.chars().next() else {
+            return Ok(Vec::new());
+        };
+        let mut found: BTreeMap<String, bool> = BTreeMap::new();
+        for seg in searcher.segment_readers() {
+            let inv = seg.inverted_index(self.fields.words)?;
+            for c in first_chars(first) {
+                let from = c.to_string();
+                let to = char::from_u32(c as u32 + 1).map(|n| n.to_string());
+                let range = inv.terms().range().ge(from.as_bytes());
+                let range = match &to {
+                    Some(to) => range.lt(to.as_bytes()),
+                    None => range,
+                };
+                let mut s = range.into_stream()?;
+                while s.advance() {
+                    let Ok(w) = std::str::from_utf8(s.key()) else {
+                        continue;
+                    };
+                    if !found.contains_key(w) && engine::key(w, &self.splits) == key {
+                        found.insert(w.to_string(), false);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (w, _) in found {
+            let mut in_name = false;
+            for seg in searcher.segment_readers() {
+                in_name |= seg
+                    .inverted_index(self.fields.head)?
+                    .terms()
+                    .get(w.as_bytes())?
+                    .is_some();
+            }
+            let s = engine::score(t, &w, in_name);
+            if s > 0 {
+                out.push((w, s));
+            }
+        }
+        engine::no_typos_beside_better(&mut out);
+        Ok(out)
+    }
+}
+
+/// The documents of `docs` (sorted), each with whether it is in `head` (sorted).
+fn merge(docs: Vec<u32>, head: &[u32]) -> impl Iterator<Item = (u32, bool)> + '_ {
+    docs.into_iter()
+        .map(move |d| (d, head.binary_search(&d).is_ok()))
 }

@@ -11,6 +11,19 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The environment variable that turns the folder and file-system flushes and the dropping of
+/// cached pages before reading back into no-ops, for test suites that do not test durability.
+/// Everything else — writing, hashing, reading back — is unchanged. Never set it for a real
+/// archive: a power loss could then leave a copy that looks complete and is not.
+pub const SKIP_SYNC_ENV: &str = "LETOPIS_TEST_SKIP_SYNC";
+
+/// Whether [`SKIP_SYNC_ENV`] is set: flushes and cache drops (reading back from the device
+/// rather than from memory) are skipped.
+pub fn skip_sync() -> bool {
+    static SKIP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SKIP.get_or_init(|| std::env::var_os(SKIP_SYNC_ENV).is_some_and(|v| v == "1"))
+}
+
 /// Opens a folder so that it can be synced (and its volume asked about).
 fn open_dir(dir: &Path, write: bool) -> io::Result<File> {
     #[cfg(windows)]
@@ -37,6 +50,9 @@ fn open_dir(dir: &Path, write: bool) -> io::Result<File> {
 /// function") keep their folder entries with the files' own flushes, so that answer is not an
 /// error there.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    if skip_sync() {
+        return Ok(());
+    }
     #[cfg(windows)]
     {
         match open_dir(dir, true).and_then(|d| d.sync_all()) {
@@ -62,6 +78,9 @@ fn dir_flush_unsupported(e: &io::Error) -> bool {
 /// Linux: one `syncfs` on the file system holding `path`. Elsewhere: every file and folder under
 /// `path` is flushed on its own (Windows flushes a whole volume only for administrators).
 pub fn sync_fs(path: &Path) -> io::Result<()> {
+    if skip_sync() {
+        return Ok(());
+    }
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;

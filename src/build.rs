@@ -1,0 +1,243 @@
+//! The pipeline as a library, one step per stage:
+//!
+//! ```text
+//! Build::load(folder)            ingest: files → validated Period + diagnostics
+//!   .render(&options)            render: pages into a work folder → Payload
+//!   .index()                     search (tantivy + browser shards), retention facts
+//!   .write(&media, &options)     seal + media: the bag on every medium, read back, verified
+//! ```
+//!
+//! Commands (`letopis build`, tests, benchmarks) call these steps and print what they return;
+//! nothing here prints. Every step's error is a [`BuildError`] with the stage's own message.
+
+use crate::diag::{self, Diagnostic};
+use crate::ingest;
+use crate::layout::Payload;
+use crate::media::{self, WriteOptions, WriteReport};
+use crate::model::{Lang, Period, Text};
+use crate::render::{self, RenderOptions, Templates};
+use crate::seal::BagMeta;
+use std::path::{Path, PathBuf};
+
+/// What a caller may choose about a build.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Templates overriding the embedded ones (else `templates:` of `letopis.yaml`).
+    pub templates: Option<PathBuf>,
+    /// Also write a deterministic `<name>.zip` beside the archive on each medium.
+    pub zip: bool,
+    /// Show the media progress bar (drawn only on a terminal).
+    pub progress: bool,
+    /// Advanced once per page rendered.
+    pub page_progress: Option<&'a indicatif::ProgressBar>,
+}
+
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The input folder could not be read (I/O, a missing `letopis.yaml`).
+    Load(ingest::Error),
+    /// The data has errors: the archive is not built. The diagnostics say which.
+    Data { errors: usize },
+    /// Fewer than two media without `--draft`.
+    OneMedium,
+    /// A stage failed; the message is the stage's own, in both languages.
+    Stage(Text),
+}
+
+impl BuildError {
+    pub fn text(&self) -> Text {
+        match self {
+            BuildError::Load(e) => e.text(),
+            BuildError::Data { errors } => Text::new(
+                format!(
+                    "сборка отменена: ошибок в данных — {errors}; исправьте их и повторите (проверка: letopis check)"
+                ),
+                format!(
+                    "build refused: {errors} data error(s); fix them and run again (see letopis check)"
+                ),
+            ),
+            BuildError::OneMedium => Text::new(
+                "ошибка: архив записывается на два независимых носителя: укажите --out дважды (или --draft для пробной сборки на один носитель)",
+                "error: the archive is written to two independent media: give --out twice (or --draft for a trial build on one medium)",
+            ),
+            BuildError::Stage(t) => t.clone(),
+        }
+    }
+
+    /// The exit code a command returns for it: 1 for data errors, 2 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BuildError::Data { .. } => 1,
+            _ => 2,
+        }
+    }
+}
+
+fn stage(e: impl std::fmt::Display) -> BuildError {
+    let s = e.to_string();
+    BuildError::Stage(Text::new(s.clone(), s))
+}
+
+/// Two media, or one with `draft`: checked before anything is read.
+pub fn check_media(media: &[PathBuf], draft: bool) -> Result<(), BuildError> {
+    if media.len() < 2 && !draft {
+        return Err(BuildError::OneMedium);
+    }
+    Ok(())
+}
+
+/// A loaded and validated period.
+pub struct Build {
+    folder: PathBuf,
+    pub period: Period,
+    /// Every problem found, sorted; errors stop [`Build::render`].
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Build {
+    /// Reads and validates the input folder.
+    pub fn load(folder: &Path) -> Result<Build, BuildError> {
+        let (period, mut diagnostics) = ingest::load(folder).map_err(BuildError::Load)?;
+        diag::sort(&mut diagnostics);
+        Ok(Build {
+            folder: folder.to_path_buf(),
+            period,
+            diagnostics,
+        })
+    }
+
+    /// The archive's own language (`language:` of `letopis.yaml`).
+    pub fn lang(&self) -> Lang {
+        self.period.config.language
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of pages [`Build::render`] writes (for a progress bar).
+    pub fn page_count(&self) -> usize {
+        render::page_count(&self.period)
+    }
+
+    fn templates_dir(&self, opts: &Options) -> Option<PathBuf> {
+        opts.templates.clone().or_else(|| {
+            self.period
+                .config
+                .templates
+                .as_ref()
+                .map(|t| self.folder.join(t))
+        })
+    }
+
+    /// Renders every page into a fresh work folder. Refuses a period with data errors.
+    pub fn render(self, opts: &Options) -> Result<Rendered, BuildError> {
+        let errors = self.errors();
+        if errors > 0 {
+            return Err(BuildError::Data { errors });
+        }
+        let templates = self.templates_dir(opts);
+        let work = tempfile::Builder::new()
+            .prefix("letopis-build-")
+            .tempdir()
+            .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))?;
+        let ropts = RenderOptions {
+            templates: templates.as_deref(),
+            progress: opts.page_progress,
+        };
+        let rendered =
+            render::render(&self.period, &self.folder, work.path(), &ropts).map_err(stage)?;
+        let templates = Templates::load(templates.as_deref()).map_err(stage)?;
+        Ok(Rendered {
+            period: self.period,
+            work,
+            payload: rendered.payload,
+            pages: rendered.pages,
+            templates,
+        })
+    }
+}
+
+/// The rendered pages of a period, in a work folder removed when this is dropped.
+pub struct Rendered {
+    pub period: Period,
+    work: tempfile::TempDir,
+    pub payload: Payload,
+    pub pages: usize,
+    templates: Templates,
+}
+
+impl Rendered {
+    /// The work folder the pages are in.
+    pub fn work_dir(&self) -> &Path {
+        self.work.path()
+    }
+
+    /// Adds the records as open data (`records/`), the search indexes (tantivy for
+    /// `letopis search`, shards for the browser) and the retention facts and page.
+    pub fn index(mut self) -> Result<Rendered, BuildError> {
+        crate::tables::write_into(&self.period, self.work.path(), &mut self.payload)
+            .map_err(stage)?;
+        crate::search::build(&self.period, self.work.path(), &mut self.payload).map_err(stage)?;
+        crate::retention::write_into(
+            &self.period,
+            self.work.path(),
+            &mut self.payload,
+            &self.templates,
+        )
+        .map_err(|e| BuildError::Stage(e.text()))?;
+        Ok(self)
+    }
+
+    /// The bag's `bag-info.txt` facts.
+    pub fn bag_meta(&self) -> BagMeta {
+        let config = &self.period.config;
+        BagMeta {
+            source_organization: config.organisation.name.clone(),
+            organization_address: config.organisation.address.clone(),
+            external_identifier: config.archive_name(),
+            bagging_date: config.build_date(),
+            period: config.period.id.clone(),
+            period_title: config.period.title.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// Seals the payload as a bag and writes it to every medium (read back and verified there),
+    /// then rewrites each medium's `index.html` from the archives found on it.
+    pub fn write(
+        self,
+        media: &[PathBuf],
+        draft: bool,
+        opts: &Options,
+    ) -> Result<Report, BuildError> {
+        check_media(media, draft)?;
+        let name = self.period.config.archive_name();
+        let meta = self.bag_meta();
+        let templates = &self.templates;
+        let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
+            let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
+            render::medium_index(&archives, templates).map_err(|e| e.to_string())
+        };
+        let wopts = WriteOptions {
+            index_html: Some(&index),
+            zip: opts.zip,
+            progress: opts.progress,
+        };
+        let write = media::write_archive(&self.payload, &meta, media, &name, wopts)
+            .map_err(|e| BuildError::Stage(e.text()))?;
+        Ok(Report {
+            name,
+            pages: self.pages,
+            write,
+        })
+    }
+}
+
+/// What a build wrote.
+pub struct Report {
+    pub name: String,
+    pub pages: usize,
+    pub write: WriteReport,
+}

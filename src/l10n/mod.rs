@@ -1,0 +1,33 @@
+//! The language leaf: how Letopis writes numbers, dates, sizes, counted nouns and the names of
+//! domain values in Russian and English. Every stage may use it; it uses nothing of the crate but
+//! the value types of [`crate::model`] whose names it gives.
+//!
+//! Russian is written as a clerk writes it: «3 программы», «121 занятие», «проверено 944 файла»,
+//! «завершила обучение»; dates `dd.mm.yyyy`, decimal comma.
+
+mod format;
+mod labels;
+mod plural;
+
+pub use format::{date, number, number_lang, opt_date, size};
+pub use labels::{
+    MARKS, control, grade, grade_short, mark, order_kind, outcome, programme_kind, scale, sex,
+};
+pub use plural::nouns;
+pub use plural::{Noun, agree, plural_ru};
+
+use crate::model::{Lang, Sex};
+
+/// Picks the text of the language.
+pub fn pick(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Ru { ru } else { en }
+}
+
+/// A Russian word agreed with a person's sex: `gendered(sex, "отчислен", "отчислена")`. When the
+/// sex is unknown, the masculine form, as in the forms of documents.
+pub fn gendered<'a>(sex: Option<Sex>, masculine: &'a str, feminine: &'a str) -> &'a str {
+    match sex {
+        Some(Sex::Female) => feminine,
+        _ => masculine,
+    }
+}

@@ -1,0 +1,179 @@
+//! `records/<archive>.xlsx`: the tables for people. One sheet per table (Russian headers, real
+//! dates, frozen header row, autofilter), written in `rust_xlsxwriter`'s constant-memory mode, row
+//! by row. Codes are shown as their Russian labels (`completed` → «завершил обучение»), yes/no as
+//! «да»/«нет». A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
+//! `Посещаемость (2)`, `(3)`… each with its own header. A cell holds at most 32,767 characters: a
+//! longer text (a long Markdown document) is cut with a note pointing at the CSV file, which has
+//! it whole. The document's creation time is the archive's build date, so builds are
+//! byte-identical.
+
+use super::TablesError;
+use super::rows::{self, Cell};
+use crate::model::Period;
+use crate::model::tables::{Field, TABLES, Table, Type};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use std::path::Path;
+
+/// Data rows per sheet: Excel's 1,048,576 rows less the header.
+pub const SHEET_ROWS: usize = 1_048_575;
+/// Longest text of a cell, in UTF-16 units (Excel's limit).
+const CELL_MAX: usize = 32_767;
+
+fn date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+/// The sheet names of a table with `rows` rows.
+pub fn sheet_names(t: &Table, rows: usize, per_sheet: usize) -> Vec<String> {
+    let n = rows.div_ceil(per_sheet).max(1);
+    (1..=n)
+        .map(|i| {
+            if i == 1 {
+                t.title.to_string()
+            } else {
+                format!("{} ({i})", t.title)
+            }
+        })
+        .collect()
+}
+
+fn clip<'a>(s: &'a str, file: &str) -> std::borrow::Cow<'a, str> {
+    let mut units = 0;
+    for (i, ch) in s.char_indices() {
+        units += ch.len_utf16();
+        if units > CELL_MAX - 200 {
+            return format!("{}… [текст обрезан: полностью — в файле {file}]", &s[..i]).into();
+        }
+    }
+    s.into()
+}
+
+/// Adds a sheet with its header row, widths, frozen header and autofilter over `rows` data rows;
+/// returns its index in the workbook.
+fn add_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    t: &Table,
+    rows: u32,
+    head: &Format,
+) -> Result<usize, XlsxError> {
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(name)?;
+    let mut last = 0u16;
+    for (j, col) in t.columns().enumerate() {
+        let j = j as u16;
+        last = j;
+        ws.write_string_with_format(0, j, col.title, head)?;
+        let width = match col.ty {
+            Type::Date => 11.0,
+            Type::Integer | Type::Number | Type::Boolean => 10.0,
+            _ => 22.0,
+        };
+        ws.set_column_width(j, width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, rows.max(1), last)?;
+    Ok(wb.worksheets().len() - 1)
+}
+
+/// Writes one cell: codes as their Russian labels, yes/no as «да»/«нет», dates as dates.
+fn write_cell(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    cell: &Cell,
+    field: &Field,
+    day: &Format,
+    file: &str,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Empty => {}
+        Cell::Str(s) => {
+            let label = field.values.iter().find(|(code, _)| code == s);
+            match label {
+                Some((_, label)) => ws.write_string(row, col, *label)?,
+                None => ws.write_string(row, col, clip(s, file))?,
+            };
+        }
+        Cell::Text(s) => {
+            ws.write_string(row, col, clip(s, file))?;
+        }
+        Cell::Int(i) => {
+            ws.write_number(row, col, *i as f64)?;
+        }
+        Cell::Num(x) => {
+            ws.write_number(row, col, *x)?;
+        }
+        Cell::Bool(b) => {
+            ws.write_string(row, col, if *b { "да" } else { "нет" })?;
+        }
+        Cell::Date(d) => {
+            ws.write_datetime_with_format(row, col, date(*d)?, day)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
+    write_split(p, path, SHEET_ROWS)
+}
+
+/// [`write`] with at most `per_sheet` data rows on a sheet (smaller in tests of the split).
+pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), TablesError> {
+    let per_sheet = per_sheet.clamp(1, SHEET_ROWS);
+    let err = |e: &dyn std::fmt::Display| TablesError::new(path, e);
+    let c = &p.config;
+    let mut wb = Workbook::new();
+    let created = date(c.build_date()).map_err(|e| err(&e))?;
+    let props = DocProperties::new()
+        .set_title(format!(
+            "Записи за период «{}»",
+            c.period.title.as_deref().unwrap_or(&c.period.id)
+        ))
+        .set_company(&c.organisation.name)
+        .set_author("Летопись")
+        .set_comment("Таблицы data/records/ архива; описание столбцов — в datapackage.json")
+        .set_creation_datetime(&created);
+    wb.set_properties(&props);
+    let head = Format::new().set_bold();
+    let day = Format::new().set_num_format("dd.mm.yyyy");
+    for t in &TABLES {
+        let total = crate::model::tables::row_count(p, t);
+        let names = sheet_names(t, total, per_sheet);
+        let file = t.file();
+        let fields: Vec<&Field> = t.columns().collect();
+        let rows_of = |i: usize| (total - i * per_sheet).min(per_sheet) as u32;
+        let mut sheet = add_sheet(&mut wb, &names[0], t, rows_of(0), &head).map_err(|e| err(&e))?;
+        let mut part = 0usize;
+        let mut row: u32 = 0;
+        let mut failure: Option<XlsxError> = None;
+        let each = rows::each(p, t, &mut |cells| {
+            let res = (|| -> Result<(), XlsxError> {
+                if row as usize == per_sheet {
+                    part += 1;
+                    sheet = add_sheet(&mut wb, &names[part], t, rows_of(part), &head)?;
+                    row = 0;
+                }
+                row += 1;
+                let ws = wb.worksheet_from_index(sheet)?;
+                for (j, cell) in cells.iter().enumerate() {
+                    write_cell(ws, (row, j as u16), cell, fields[j], &day, &file)?;
+                }
+                Ok(())
+            })();
+            res.map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                failure = Some(e);
+                io
+            })
+        });
+        if let Err(e) = each {
+            return Err(match failure {
+                Some(x) => err(&x),
+                None => err(&e),
+            });
+        }
+    }
+    wb.save(path).map_err(|e| err(&e))?;
+    Ok(())
+}
