@@ -95,7 +95,7 @@ mod tests {
             z.start_file(name, opts).unwrap();
             z.write_all(body.as_bytes()).unwrap();
         }
-        z.set_comment("комментарий");
+        z.set_comment("комментарий").unwrap();
         z.finish().unwrap();
         super::set_dos_host(&path).unwrap();
         let mut r = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
