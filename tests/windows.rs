@@ -126,6 +126,23 @@ impl Wine {
             .output()
             .expect("run wine")
     }
+
+    /// Runs with `answers` on standard input (the double-click dialogue).
+    fn answer(&self, exe: &Path, answers: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command("wine")
+            .arg(exe)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run wine");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answers.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    }
 }
 
 impl Drop for Wine {
@@ -292,4 +309,25 @@ fn windows_build_under_wine_matches_linux() {
     assert!(!w.is_empty(), "no results under wine");
     assert_eq!(w, lx, "search finds differently on Windows");
     assert_eq!(w[0].2, "Смирнова Гульнара Алексеевна");
+
+    // The double-click dialogue: wine's drives are listed (its C: is the system drive and left
+    // out, Z: is the Linux root), the answers build the archive to two more folders.
+    let (c, d) = (tmp.path().join("c"), tmp.path().join("d"));
+    let answers = format!("\"{}\"\n{}\n{}\n\n", win(&sample), win(&c), win(&d));
+    let talk = ok(&wine.answer(&exe, &answers), "wine dialogue");
+    assert!(
+        talk.contains("Носители на этом компьютере:\n  1) Z:\\"),
+        "{talk}"
+    );
+    assert!(!talk.contains(") C:\\"), "{talk}");
+    assert!(
+        talk.contains("Готово: архив записан на оба носителя"),
+        "{talk}"
+    );
+    assert!(
+        talk.contains("Нажмите Enter, чтобы закрыть окно."),
+        "{talk}"
+    );
+    assert_same_tree(&l, &c);
+    assert_same_tree(&l, &d);
 }

@@ -2,15 +2,22 @@
 
 use crate::build::{self, Build, BuildError, Options};
 use crate::cmd::seal_dir::print_write_report;
+use crate::diag::Diagnostic;
+use crate::media::{MediumOutcome, WriteReport};
 use crate::model::{Lang, Text};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
+use std::time::Instant;
 
 pub struct Args {
     pub folder: PathBuf,
     pub out: Vec<PathBuf>,
     pub draft: bool,
     pub quiet: bool,
+    /// `-v`: the stages with their times on standard error.
+    pub verbose: bool,
+    /// `--json`: one JSON document on standard output (problems, media, errors).
+    pub json: bool,
     pub templates: Option<PathBuf>,
     /// Also write a deterministic `<name>.zip` beside the archive on each medium.
     pub zip: bool,
@@ -19,19 +26,49 @@ pub struct Args {
     pub lang: Option<Lang>,
 }
 
-pub fn run(args: Args) -> i32 {
+pub fn run(mut args: Args) -> i32 {
+    // A JSON document on standard output leaves no room for progress bars.
+    args.quiet |= args.json;
     let lang = args.lang.unwrap_or_default();
     if let Err(e) = build::check_media(&args.out, args.draft) {
         return fail(&e, lang);
     }
+    let started = Instant::now();
     let loaded = match Build::load(&args.folder) {
         Ok(b) => b,
         Err(e) => return fail(&e, lang),
     };
     // Messages in the language asked for, else in the archive's own.
     let lang = args.lang.unwrap_or(loaded.lang());
-    for d in &loaded.diagnostics {
-        eprintln!("{}", d.render(lang));
+    if !args.json {
+        for d in &loaded.diagnostics {
+            eprintln!("{}", d.render(lang));
+        }
+    }
+    let stage = |ru: &str, en: &str, since: Instant| {
+        if args.verbose {
+            let secs = since.elapsed().as_secs_f64();
+            match lang {
+                Lang::Ru => eprintln!(
+                    "letopis: {ru}: {} с",
+                    format!("{secs:.2}").replace('.', ",")
+                ),
+                Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
+            }
+        }
+    };
+    stage(
+        "чтение и проверка данных",
+        "reading and checking the data",
+        started,
+    );
+    let diagnostics = loaded.diagnostics.clone();
+    if args.json && loaded.errors() > 0 {
+        let e = BuildError::Data {
+            errors: loaded.errors(),
+        };
+        println!("{}", json_failed(&e, &diagnostics, lang));
+        return i32::from(e.exit_code());
     }
     // The signing key is loaded before any work, so a wrong passphrase costs nothing.
     let signer = match loaded.signer(args.sign.as_deref(), &args.out) {
@@ -50,15 +87,38 @@ pub fn run(args: Args) -> i32 {
         page_progress: Some(&bar),
         signer,
     };
+    let t = Instant::now();
     let report = loaded
         .render(&opts)
         .inspect(|_| bar.finish_and_clear())
-        .and_then(|r| r.index())
-        .and_then(|r| r.write(&args.out, args.draft, &opts));
+        .inspect(|_| stage("страницы", "pages", t))
+        .and_then(|r| {
+            let t = Instant::now();
+            r.index()
+                .inspect(|_| stage("поисковый индекс и таблицы", "search index and tables", t))
+        })
+        .and_then(|r| {
+            let t = Instant::now();
+            r.write(&args.out, args.draft, &opts).inspect(|_| {
+                stage(
+                    "запись, чтение с носителей и проверка",
+                    "writing, reading back and verifying",
+                    t,
+                )
+            })
+        });
     let report = match report {
         Ok(r) => r,
+        Err(e) if args.json => {
+            println!("{}", json_failed(&e, &diagnostics, lang));
+            return i32::from(e.exit_code());
+        }
         Err(e) => return fail(&e, lang),
     };
+    if args.json {
+        println!("{}", json_written(&report, &diagnostics, lang));
+        return write_code(&report.write);
+    }
     if !args.quiet {
         println!(
             "{}",
@@ -99,8 +159,80 @@ pub fn run(args: Args) -> i32 {
 }
 
 fn fail(e: &BuildError, lang: Lang) -> i32 {
-    eprintln!("{}", e.text().get(lang));
+    super::print_error(e.text().get(lang), lang);
     i32::from(e.exit_code())
+}
+
+fn json_diags(diags: &[Diagnostic], lang: Lang) -> Vec<serde_json::Value> {
+    diags
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "severity": d.severity,
+                "message": d.message.get(lang),
+                "hint": d.hint.as_ref().map(|h| h.get(lang)),
+            })
+        })
+        .collect()
+}
+
+/// `--json` when nothing was written: the reason and the data's problems.
+fn json_failed(e: &BuildError, diags: &[Diagnostic], lang: Lang) -> String {
+    let v = serde_json::json!({
+        "ok": false,
+        "error": e.text().get(lang),
+        "diagnostics": json_diags(diags, lang),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// `--json` after writing: the archive, every medium's outcome, warnings and the data's warnings.
+fn json_written(report: &build::Report, diags: &[Diagnostic], lang: Lang) -> String {
+    let w = &report.write;
+    let media: Vec<serde_json::Value> = w
+        .media
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "medium": m.medium,
+                "archive": m.archive,
+                "outcome": format!("{:?}", m.outcome).to_lowercase(),
+                "files": m.files,
+                "bytes": m.bytes,
+                "error": m.error.as_ref().map(|e| e.text().get(lang).to_string()),
+                "notes": m.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
+                "zip": m.zip.as_ref().map(|z| serde_json::json!({"path": z.zip, "sha256": z.sha256})),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "ok": w.ok(),
+        "archive": report.name,
+        "pages": report.pages,
+        "files": w.files,
+        "bytes": w.bytes,
+        "media": media,
+        "warnings": w.warnings.iter().map(|x| x.get(lang)).collect::<Vec<_>>(),
+        "diagnostics": json_diags(diags, lang),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// The exit code of a write: 0 every medium holds the archive, 1 one refused to overwrite another
+/// archive, 2 one failed.
+fn write_code(r: &WriteReport) -> i32 {
+    r.media
+        .iter()
+        .map(|m| match m.outcome {
+            MediumOutcome::Written | MediumOutcome::Unchanged => 0,
+            MediumOutcome::Refused => 1,
+            MediumOutcome::Failed => 2,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn progress(quiet: bool, len: u64, label: &str) -> ProgressBar {

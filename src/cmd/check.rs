@@ -8,26 +8,28 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The report and exit code of a check (0 archivable, 1 data errors, 2 I/O or usage errors).
-/// With `json`, the problems and the per-file table go to standard output as one JSON object.
-pub fn run(folder: &Path, lang: Option<Lang>, json: bool) -> i32 {
-    if json {
+/// With `--json`, the problems and the per-file table go to standard output as one JSON object;
+/// with `-q` only the problems are printed.
+pub fn run(folder: &Path, lang: Option<Lang>, out: super::Output) -> i32 {
+    if out.json {
         return run_json(folder);
     }
     match ingest::load(folder) {
         Err(e) => {
             let lang = lang.unwrap_or_default();
-            let label = if lang == Lang::Ru {
-                "ошибка"
-            } else {
-                "error"
-            };
-            eprintln!("letopis: {label}: {}", e.text().get(lang));
+            super::print_error(e.text().get(lang), lang);
             2
         }
         Ok((period, diags)) => {
             let lang = lang.unwrap_or(period.config.language);
             let (text, code) = report(&period, &diags, lang);
-            print_out(&text);
+            if out.quiet {
+                for d in &diags {
+                    print_out(&format!("{}\n", d.render(lang)));
+                }
+            } else {
+                print_out(&text);
+            }
             code
         }
     }

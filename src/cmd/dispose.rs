@@ -1,7 +1,7 @@
 //! `letopis dispose MEDIUM --act FILE`: removes whole period archives under an act of selection for
 //! destruction (see [`crate::retention::dispose`]).
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::model::{Lang, Text};
 use crate::retention::dispose::{self, Outcome};
 use clap::Args;
@@ -17,8 +17,8 @@ pub struct DisposeArgs {
     /// Папка своих шаблонов, по которым составлен акт (по умолчанию встроенные)
     #[arg(long)]
     pub templates: Option<PathBuf>,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

@@ -2,7 +2,7 @@
 //! format): `KEY` (private, mode 0600) and `KEY.pub`. With `LETOPIS_KEY_PASSPHRASE` set (or
 //! `--passphrase-file`), the private key is encrypted with that passphrase.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::model::Lang;
 use clap::Args;
 use std::path::PathBuf;
@@ -17,8 +17,8 @@ pub struct KeygenArgs {
     /// Файл, первая строка которого — пароль ключа (иначе переменная LETOPIS_KEY_PASSPHRASE)
     #[arg(long)]
     pub passphrase_file: Option<PathBuf>,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

@@ -1,6 +1,6 @@
 //! `letopis log MEDIUM [--html]`: the medium's fixity log as a report.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::media::log;
 use crate::model::{Lang, Text};
 use clap::Args;
@@ -13,15 +13,37 @@ pub struct LogArgs {
     /// Отчёт в HTML (для печати) вместо текста
     #[arg(long)]
     pub html: bool,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--json`, set by `cmd::run`.
+    #[arg(skip)]
+    pub json: bool,
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 
 pub fn run(args: LogArgs) -> i32 {
     match log::read(&args.medium) {
         Ok(lines) => {
-            let out = if args.html {
+            let out = if args.json {
+                let v: Vec<serde_json::Value> = lines
+                    .iter()
+                    .map(|l| {
+                        serde_json::json!({
+                            "time": l.time,
+                            "action": l.action,
+                            "archive": l.archive,
+                            "outcome": l.outcome,
+                            "details": l.details,
+                        })
+                    })
+                    .collect();
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "medium": args.medium,
+                    "entries": v,
+                }))
+                .unwrap_or_default()
+                    + "\n"
+            } else if args.html {
                 log::report_html(&args.medium, &lines, args.lang)
             } else {
                 log::report_text(&args.medium, &lines, args.lang)

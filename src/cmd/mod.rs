@@ -1,6 +1,5 @@
 //! Command-line interface: thin commands that call the pipeline stages.
 
-pub mod args;
 pub mod build;
 pub mod check;
 pub mod dispose;
@@ -15,60 +14,73 @@ pub mod seal_dir;
 pub mod search;
 pub mod verify;
 
+pub mod dialogue;
+pub mod help;
+
 use crate::model::Lang;
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "letopis",
     version,
-    about = "Архив учебных записей: проверка, сборка, поиск"
+    about = "Архив учебных записей: проверка, сборка, поиск",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Язык сообщений и справки: ru или en (без параметра — из LC_ALL, LC_MESSAGES, LANG)
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+    /// Результат и ошибки в JSON (для скриптов)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Без индикаторов и сводок: только ошибки
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Подробнее: этапы сборки с их временем, все файлы носителей
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Показать справку
+    #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// Показать версию
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Проверить папку выгрузки: сводка или полный список ошибок (check an input folder)
+    /// Проверить папку выгрузки: сводка или полный список ошибок
     Check {
-        /// Папка выгрузки (input folder)
+        /// Папка выгрузки
         folder: PathBuf,
-        /// Язык сообщений: ru или en (language of messages)
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
-        /// Вывести проблемы и таблицу файлов в JSON (problems and the per-file table as JSON)
-        #[arg(long)]
-        json: bool,
     },
-    /// Собрать архив периода на два носителя (build the period's archive on two media)
+    /// Собрать архив периода на два носителя
     Build {
-        /// Папка выгрузки (input folder)
+        /// Папка выгрузки
         folder: PathBuf,
-        /// Носитель: папка, в которую записывается архив; дважды — для двух носителей (medium)
+        /// Носитель: папка, в которую записывается архив; дважды — для двух носителей
         #[arg(long, required = true)]
         out: Vec<PathBuf>,
-        /// Пробная сборка: разрешает один носитель (trial build: allows one medium)
+        /// Пробная сборка: разрешает один носитель
         #[arg(long)]
         draft: bool,
-        /// Без индикаторов и сводки, только ошибки (no progress bars or summary)
-        #[arg(long, short)]
-        quiet: bool,
-        /// Папка собственных шаблонов вместо встроенных (folder of override templates)
+        /// Папка собственных шаблонов вместо встроенных
         #[arg(long)]
         templates: Option<PathBuf>,
-        /// Записать рядом с архивом ещё и воспроизводимый zip с файлом .sha256 (also write a zip)
+        /// Записать рядом с архивом ещё и воспроизводимый zip с файлом .sha256
         #[arg(long)]
         zip: bool,
         /// Подписать архив закрытым ключом организации (letopis keygen); иначе signing_key: из
-        /// letopis.yaml (sign the archive with this private key)
+        /// letopis.yaml
         #[arg(long, value_name = "KEY")]
         sign: Option<PathBuf>,
-        /// Язык сообщений: ru или en (language of messages)
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
     },
     /// Проверить архивы: носитель, папку архива или zip (все контрольные суммы, чтением с носителя)
     Verify(verify::VerifyArgs),
@@ -83,25 +95,29 @@ pub enum Command {
     /// Запечатать готовую папку как архив на носители (служебная команда)
     #[command(hide = true)]
     SealDir(seal_dir::SealDirArgs),
-    /// Создать папку выгрузки по образцу вымышленного центра (write a sample input folder)
+    /// Создать папку выгрузки по образцу вымышленного центра
     #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["folder", "templates"])))]
     Init {
-        /// Новая или пустая папка (a new or empty folder)
+        /// Новая или пустая папка
         folder: Option<PathBuf>,
         /// Записать встроенные шаблоны страниц архива в эту папку, чтобы изменить их
-        /// (write the built-in page templates into this folder to customise them)
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
-        /// Язык сообщений: ru или en (language of messages)
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
     },
-    /// Найти записи в архивах носителя, в папке архива или в zip-файле (search archives)
+    /// Найти записи в архивах носителя, в папке архива или в zip-файле
     Search(search::SearchArgs),
     /// Сроки хранения: что истекает к дате, что хранится дальше; акт о выделении к уничтожению
     Retention(retention::RetentionArgs),
     /// Уничтожить архивы периодов по акту экспертной комиссии (только целиком истёкшие)
     Dispose(dispose::DisposeArgs),
+    /// Напечатать сценарий дополнения команд для оболочки (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// Оболочка
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Напечатать страницу руководства man (roff)
+    Manpage,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -119,43 +135,149 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// The language of the environment: the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and
+/// not empty, when it names Russian or English (`en_US.UTF-8` → English). `C`, `POSIX` and other
+/// languages give `None`: the period's own language or Russian is used then.
+pub fn env_lang() -> Option<Lang> {
+    let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())?;
+    lang_of_locale(&value)
+}
+
+/// `ru_RU.UTF-8` → Russian, `en_GB` → English, anything else `None`.
+pub fn lang_of_locale(locale: &str) -> Option<Lang> {
+    let code = locale
+        .split(['_', '.', '@', '-'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match code.as_str() {
+        "ru" => Some(Lang::Ru),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+static JSON: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--json` was given: errors are printed as JSON documents too.
+pub fn json_mode() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
+/// Prints an error: `letopis: ошибка: …` on standard error, or with `--json` the document
+/// `{"ok": false, "error": "…"}` on standard output (where a script reads the result).
+pub fn print_error(message: &str, lang: Lang) {
+    if json_mode() {
+        let v = serde_json::json!({ "ok": false, "error": message });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        let label = match lang {
+            Lang::Ru => "ошибка",
+            Lang::En => "error",
+        };
+        let message = message
+            .strip_prefix("ошибка: ")
+            .or_else(|| message.strip_prefix("error: "))
+            .unwrap_or(message);
+        eprintln!("letopis: {label}: {message}");
+    }
+}
+
+/// How much the commands print besides their result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// Parses the command line (help and errors in the language of `--lang` or the environment) and
+/// runs the command; returns the process exit code.
+pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
+    let lang = help::lang_before_parsing(&args);
+    if let Some(dropped) = dialogue::wanted(&args) {
+        return dialogue::run(dropped, lang);
+    }
+    // `letopis help [COMMAND]` is `letopis [COMMAND] --help` (clap's own help command is English).
+    let mut args = args;
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    let json = args.iter().any(|a| a == "--json");
+    match help::parse(args, lang) {
+        Ok(cli) => run(cli),
+        Err(e) => help::print_clap_error(&e, lang, json),
+    }
+}
+
 /// Runs the command and returns the process exit code:
 /// 0 success, 1 data errors (or failed verification), 2 usage or I/O errors.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
-        Command::Check { folder, lang, json } => check::run(&folder, lang.map(Lang::from), json),
+    let lang = cli.lang.map(Lang::from).or_else(env_lang);
+    JSON.store(cli.json, Ordering::Relaxed);
+    let out = Output {
+        json: cli.json,
+        quiet: cli.quiet,
+        verbose: cli.verbose > 0,
+    };
+    let Some(command) = cli.command else {
+        return help::no_command(lang.unwrap_or_default());
+    };
+    match command {
+        Command::Check { folder } => check::run(&folder, lang, out),
         Command::Build {
             folder,
-            out,
+            out: media,
             draft,
-            quiet,
             templates,
             zip,
             sign,
-            lang,
         } => build::run(build::Args {
             folder,
-            out,
+            out: media,
             draft,
-            quiet,
+            sign,
+            quiet: out.quiet,
+            verbose: out.verbose,
+            json: out.json,
             templates,
             zip,
-            sign,
-            lang: lang.map(Lang::from),
-        }),
-        Command::Verify(a) => verify::run(a),
-        Command::Repair(a) => repair::run(a),
-        Command::Pack(a) => pack::run(a),
-        Command::Log(a) => log::run(a),
-        Command::Keygen(a) => keygen::run(a),
-        Command::SealDir(a) => seal_dir::run(a),
-        Command::Search(a) => search::run(a),
-        Command::Init {
-            folder,
-            templates,
             lang,
-        } => {
-            let lang = lang.map(Lang::from).unwrap_or_default();
+        }),
+        Command::Verify(mut a) => {
+            (a.lang, a.json) = (lang.unwrap_or_default(), out.json);
+            verify::run(a)
+        }
+        Command::Repair(mut a) => {
+            a.lang = lang.unwrap_or_default();
+            repair::run(a)
+        }
+        Command::Pack(mut a) => {
+            a.lang = lang.unwrap_or_default();
+            pack::run(a)
+        }
+        Command::Log(mut a) => {
+            (a.lang, a.json) = (lang.unwrap_or_default(), out.json);
+            log::run(a)
+        }
+        Command::Keygen(mut a) => {
+            a.lang = lang.unwrap_or_default();
+            keygen::run(a)
+        }
+        Command::SealDir(mut a) => {
+            a.lang = lang.unwrap_or_default();
+            seal_dir::run(a)
+        }
+        Command::Search(mut a) => {
+            (a.lang, a.json) = (lang, out.json);
+            search::run(a)
+        }
+        Command::Init { folder, templates } => {
+            let lang = lang.unwrap_or_default();
             if let Some(dir) = templates {
                 let code = init_templates::run(&dir, lang);
                 if code != 0 {
@@ -167,7 +289,15 @@ pub fn run(cli: Cli) -> i32 {
                 None => 0,
             }
         }
-        Command::Retention(a) => retention::run(a),
-        Command::Dispose(a) => dispose::run(a),
+        Command::Retention(mut a) => {
+            (a.lang, a.json) = (lang.unwrap_or_default(), out.json);
+            retention::run(a)
+        }
+        Command::Dispose(mut a) => {
+            a.lang = lang.unwrap_or_default();
+            dispose::run(a)
+        }
+        Command::Completions { shell } => help::completions(shell, lang.unwrap_or_default()),
+        Command::Manpage => help::manpage(lang.unwrap_or_default()),
     }
 }

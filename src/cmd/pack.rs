@@ -1,6 +1,6 @@
 //! `letopis pack BAG OUT.zip`: a deterministic zip of a sealed archive, with `OUT.zip.sha256`.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::model::Lang;
 use clap::Args;
 use std::path::PathBuf;
@@ -11,8 +11,8 @@ pub struct PackArgs {
     pub bag: PathBuf,
     /// Zip-файл, который нужно записать (рядом появится <файл>.sha256)
     pub out: PathBuf,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

@@ -1,6 +1,6 @@
 //! `letopis repair DAMAGED --from HEALTHY`.
 
-use super::verify::{parse_lang, print_check, print_error};
+use super::verify::{print_check, print_error};
 use crate::media::MediaError;
 use crate::media::repair;
 use crate::model::Lang;
@@ -14,8 +14,8 @@ pub struct RepairArgs {
     /// Исправная копия того же архива (или носитель) на другом носителе
     #[arg(long = "from")]
     pub healthy: PathBuf,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

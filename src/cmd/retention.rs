@@ -2,7 +2,7 @@
 //! and what is kept longer and why; with `--act N --as-of DATE --config letopis.yaml`, the act of
 //! selection of documents for destruction.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::l10n::date;
 use crate::model::{Lang, Text, slug};
 use crate::retention::{self, Item, OnMedium, act, kind_label};
@@ -31,8 +31,8 @@ pub struct RetentionArgs {
     /// Куда записать акт (по умолчанию act-<номер>.html в текущей папке)
     #[arg(long, requires = "act")]
     pub out: Option<PathBuf>,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

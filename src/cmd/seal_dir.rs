@@ -2,7 +2,7 @@
 //! out as an archive's `data/` onto media, through the same [`media::write_archive`] that `build`
 //! uses. For tests and for re-sealing by hand; `build` is the command for users.
 
-use super::verify::{parse_lang, print_error};
+use super::verify::print_error;
 use crate::media::{self, MediumOutcome, WriteOptions, WriteReport};
 use crate::model::{Lang, Text};
 use crate::seal::{BagMeta, Payload};
@@ -38,7 +38,8 @@ pub struct SealDirArgs {
     /// Подписать архив этим закрытым ключом (sign with this private key)
     #[arg(long)]
     pub sign: Option<PathBuf>,
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 

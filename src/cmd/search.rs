@@ -33,12 +33,12 @@ pub struct SearchArgs {
     /// Сколько результатов показать (всего, по всем архивам).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Результаты в JSON (для скриптов).
-    #[arg(long)]
+    /// From the global `--json`, set by `cmd::run`.
+    #[arg(skip)]
     pub json: bool,
-    /// Язык сообщений: ru или en (language of messages).
-    #[arg(long, value_enum)]
-    pub lang: Option<super::LangArg>,
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
+    pub lang: Option<Lang>,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -67,7 +67,8 @@ fn opens(a: &Archive, page: &str) -> (String, Option<String>) {
     };
     match &a.data_dir {
         Some(d) => {
-            let path = d.join(file);
+            // Native separators on Windows too (`data\\learners\\…`, not `data\\learners/…`).
+            let path = file.split('/').fold(d.clone(), |p, c| p.join(c));
             let path = std::path::absolute(&path).unwrap_or(path);
             let shown = match anchor {
                 Some(x) => format!("{}#{x}", path.display()),
@@ -80,7 +81,7 @@ fn opens(a: &Archive, page: &str) -> (String, Option<String>) {
 }
 
 pub fn run(args: SearchArgs) -> i32 {
-    let ru = args.lang.map(Lang::from).unwrap_or_default() == Lang::Ru;
+    let ru = args.lang.unwrap_or_default() == Lang::Ru;
     let error = if ru { "ошибка" } else { "error" };
     let found = match archives(&args.place) {
         Ok(a) => a,

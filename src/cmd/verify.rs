@@ -11,8 +11,8 @@ pub struct VerifyArgs {
     /// Носитель (все архивы на нём), папка архива или zip-файл архива
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Вывести результат в JSON (для скриптов)
-    #[arg(long)]
+    /// From the global `--json`, set by `cmd::run`.
+    #[arg(skip)]
     pub json: bool,
     /// Файл allowed_signers (OpenSSH): каждый архив должен быть подписан одним из его ключей
     #[arg(long, value_name = "ALLOWED_SIGNERS")]
@@ -20,25 +20,15 @@ pub struct VerifyArgs {
     /// SHA-256 файла tagmanifest-sha256.txt из бумажного акта: архив должен совпасть с ним
     #[arg(long, value_name = "HEX")]
     pub digest: Option<String>,
-    /// Язык сообщений: ru или en
-    #[arg(long, default_value = "ru", value_parser = parse_lang)]
+    /// From the global `--lang` (or `LANG`), set by `cmd::run`.
+    #[arg(skip)]
     pub lang: Lang,
 }
 
-pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
-    match s {
-        "ru" => Ok(Lang::Ru),
-        "en" => Ok(Lang::En),
-        _ => Err("ru или en / ru or en".into()),
-    }
-}
-
+/// Prints an error as the user asked for it: `letopis: ошибка: …` on standard error, or a JSON
+/// document on standard output with `--json`.
 pub(crate) fn print_error(t: &Text, lang: Lang) {
-    let label = match lang {
-        Lang::Ru => "ошибка",
-        Lang::En => "error",
-    };
-    eprintln!("letopis: {label}: {}", t.get(lang));
+    super::print_error(t.get(lang), lang);
 }
 
 /// Prints one check as a user reads it: the path, every problem, the verdict.

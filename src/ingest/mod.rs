@@ -272,7 +272,7 @@ pub fn read_config(path: &Path) -> Result<crate::model::Config, Text> {
             format!("{}: {e}", file.display()),
         )
     })?;
-    serde_yaml::from_str::<crate::model::Config>(&text).map_err(|e| {
+    serde_norway::from_str::<crate::model::Config>(&text).map_err(|e| {
         if let Some((line, col, msg)) = crate::model::retention::locate_rule_error(&text, &e) {
             let m = format!("{}:{line}:{col}: {msg}", file.display());
             return Text::new(m.clone(), m);
@@ -551,7 +551,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             diags.push(d);
             continue;
         }
-        match serde_yaml::from_str::<Config>(&src) {
+        match serde_norway::from_str::<Config>(&src) {
             Ok(c) => {
                 if c.period.end < c.period.start {
                     diags.push(
@@ -1572,9 +1572,9 @@ fn yaml_key_line(src: &str, section: &str, key: &str) -> Option<u64> {
     None
 }
 
-fn config_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn config_error(file: &str, e: &serde_norway::Error) -> Diagnostic {
     let msg = e.to_string();
-    // serde_yaml appends " at line L column C"; the position is already in the diagnostic.
+    // serde_norway appends " at line L column C"; the position is already in the diagnostic.
     let msg = match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,

@@ -381,7 +381,7 @@ pub fn read_yaml(
         diags.push(d);
         return false;
     }
-    let value: serde_yaml::Value = match serde_yaml::from_str(&src) {
+    let value: serde_norway::Value = match serde_norway::from_str(&src) {
         Ok(v) => v,
         Err(e) => {
             diags.push(yaml_error(file, &e));
@@ -389,8 +389,8 @@ pub fn read_yaml(
         }
     };
     let items = match value {
-        serde_yaml::Value::Null => Vec::new(),
-        serde_yaml::Value::Sequence(s) => s,
+        serde_norway::Value::Null => Vec::new(),
+        serde_norway::Value::Sequence(s) => s,
         _ => {
             diags.push(
                 Diagnostic::error(
@@ -411,7 +411,7 @@ pub fn read_yaml(
     let mut keys: Vec<String> = Vec::new();
     let mut key_pos: Vec<(u64, u64)> = Vec::new();
     for (n, item) in items.iter().enumerate() {
-        if let serde_yaml::Value::Mapping(m) = item {
+        if let serde_norway::Value::Mapping(m) = item {
             for k in m.keys() {
                 let k = scalar(k).unwrap_or_default();
                 if !keys.contains(&k) {
@@ -428,7 +428,7 @@ pub fn read_yaml(
     let ncols = kind.columns().len();
     for (n, item) in items.into_iter().enumerate() {
         let line = starts.get(n).copied().unwrap_or(1);
-        let serde_yaml::Value::Mapping(m) = item else {
+        let serde_norway::Value::Mapping(m) = item else {
             let diag = Diagnostic::error(
                 file,
                 Text::new(
@@ -455,12 +455,12 @@ pub fn read_yaml(
             let k = scalar(&k).unwrap_or_default();
             let (l, c) = key_position(&lines, &starts, n, &k);
             let value = match &v {
-                serde_yaml::Value::Sequence(s) => {
+                serde_norway::Value::Sequence(s) => {
                     let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
                     parts.map(|p| p.join("; "))
                 }
                 // A number is taken as written (`id: 001` stays `001`, `hours: 1.50` stays `1.50`).
-                serde_yaml::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
+                serde_norway::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
                 other => scalar(other),
             };
             let Some(value) = value else {
@@ -520,13 +520,13 @@ fn raw_scalar(lines: &[&str], line: u64, col: u64) -> Option<String> {
 }
 
 /// A YAML scalar as text; `None` for mappings; empty for null.
-fn scalar(v: &serde_yaml::Value) -> Option<String> {
+fn scalar(v: &serde_norway::Value) -> Option<String> {
     match v {
-        serde_yaml::Value::Null => Some(String::new()),
-        serde_yaml::Value::Bool(b) => Some(if *b { "да" } else { "нет" }.to_string()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Tagged(t) => scalar(&t.value),
+        serde_norway::Value::Null => Some(String::new()),
+        serde_norway::Value::Bool(b) => Some(if *b { "да" } else { "нет" }.to_string()),
+        serde_norway::Value::Number(n) => Some(n.to_string()),
+        serde_norway::Value::String(s) => Some(s.clone()),
+        serde_norway::Value::Tagged(t) => scalar(&t.value),
         _ => None,
     }
 }
@@ -596,7 +596,7 @@ pub fn read_table(
     }
 }
 
-pub fn yaml_error(file: &str, e: &serde_yaml::Error) -> Diagnostic {
+pub fn yaml_error(file: &str, e: &serde_norway::Error) -> Diagnostic {
     let original = e.to_string();
     // The position is in the diagnostic already.
     let original = match original.find(" at line ") {

@@ -8,6 +8,7 @@
 
 pub mod act;
 pub mod compare;
+pub mod drives;
 pub mod error;
 pub use crate::layout::fsio;
 pub mod expected;

@@ -221,9 +221,9 @@ impl TryFrom<Vec<RawRule>> for Rules {
 }
 
 /// For a `letopis.yaml` error in the N-th retention rule: the rule's line and column and the bare
-/// message. serde_yaml does not place such errors on the rule, so the rule's own `- ` line is found
+/// message. serde_norway does not place such errors on the rule, so the rule's own `- ` line is found
 /// by counting the items of the top-level `retention:` list.
-pub fn locate_rule_error(src: &str, err: &serde_yaml::Error) -> Option<(u64, u64, String)> {
+pub fn locate_rule_error(src: &str, err: &serde_norway::Error) -> Option<(u64, u64, String)> {
     let text = err.to_string();
     let at = text.find(RULE_NO)?;
     let msg = text[at..]
@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_exactly_one_rule_in_force() {
-        let rules: Rules = serde_yaml::from_str(
+        let rules: Rules = serde_norway::from_str(
             "- records: [orders]\n  years: 75\n  from: document_date\n  basis: п. 3.2\n",
         )
         .unwrap();
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn bad_rules_are_errors_with_a_line() {
-        let e = serde_yaml::from_str::<Rules>(
+        let e = serde_norway::from_str::<Rules>(
             "- records: [orders]\n  years: 5\n  from: document_date\n- records: [lesons]\n  years: 5\n  from: group_end\n",
         )
         .unwrap_err();
@@ -431,16 +431,16 @@ mod tests {
             retention: Rules,
             language: String,
         }
-        let e = serde_yaml::from_str::<C>(src).unwrap_err();
+        let e = serde_norway::from_str::<C>(src).unwrap_err();
         let (line, col, msg) = locate_rule_error(src, &e).unwrap();
         assert_eq!((line, col), (7, 3), "{msg}");
         assert!(
             msg.starts_with("правило хранения № 2: неизвестный вид записей «lesons»"),
             "{msg}"
         );
-        let e = serde_yaml::from_str::<Rules>("- records: [orders]\n  years: 5\n").unwrap_err();
+        let e = serde_norway::from_str::<Rules>("- records: [orders]\n  years: 5\n").unwrap_err();
         assert!(e.to_string().contains("укажите from"), "{e}");
-        let e = serde_yaml::from_str::<Rules>(
+        let e = serde_norway::from_str::<Rules>(
             "- records: [orders]\n  permanent: true\n- records: [orders]\n  permanent: true\n",
         )
         .unwrap_err();

@@ -16,6 +16,7 @@ pub mod csv;
 pub mod package;
 pub mod rows;
 pub mod xlsx;
+mod zip_host;
 
 use crate::layout::Payload;
 use crate::model::Period;

@@ -181,5 +181,6 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
         }
     }
     wb.save(path).map_err(|e| err(&e))?;
-    Ok(())
+    // The same bytes on Windows and Linux (see zip_host).
+    super::zip_host::set_dos_host(path).map_err(|e| err(&e))
 }

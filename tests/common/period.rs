@@ -64,7 +64,7 @@ fn lesson(id: &str, group: &str, date: NaiveDate, topic: &str) -> Lesson {
 
 pub fn period() -> Period {
     let yaml = "organisation:\n  name: Учебный центр\n  slug: umc\n  head:\n    name: Иванов И. И.\n    position: Директор\nperiod:\n  id: '2025'\n  start: 2025-01-01\n  end: 2025-12-31\n";
-    let config: Config = serde_yaml::from_str(yaml).expect("config");
+    let config: Config = serde_norway::from_str(yaml).expect("config");
     let group = |id: &str, prog: &str, start: NaiveDate, end: NaiveDate| Group {
         id: id.into(),
         programme: prog.into(),
