@@ -175,13 +175,17 @@ impl Build {
             return Err(BuildError::Data { errors });
         }
         let templates = self.templates_dir(opts);
-        let work = tempfile::Builder::new()
-            .prefix("letopis-build-")
-            .tempdir()
-            .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))?;
         // Ctrl+C or SIGTERM during the build removes the work folder (and the media's staging
-        // folders, which `media` registers itself).
-        let cleanup = media::interrupt::remove_on_signal(work.path());
+        // folders, which `media` registers itself); the folder is registered as it is made.
+        let (work, cleanup) = media::interrupt::make_registered(
+            || {
+                tempfile::Builder::new()
+                    .prefix("letopis-build-")
+                    .tempdir()
+                    .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))
+            },
+            |w| w.path(),
+        )?;
         let ropts = RenderOptions {
             templates: templates.as_deref(),
             progress: opts.page_progress,

@@ -34,17 +34,20 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let paths: Vec<PathBuf> = PATHS.lock().map(|p| p.clone()).unwrap_or_default();
-        // Writers may still be adding files for a moment: a few tries.
-        for _ in 0..20 {
-            let mut left = false;
+        // Writers on other threads may still be adding files, or making a folder again, for a
+        // moment: removed until two passes 50 ms apart find nothing left (at most about 2 s).
+        let mut clean_passes = 0;
+        for _ in 0..40 {
+            let mut found = false;
             for p in &paths {
                 match std::fs::remove_dir_all(p) {
-                    Ok(()) => {}
+                    Ok(()) => found = true,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(_) => left = true,
+                    Err(_) => found = true,
                 }
             }
-            if !left {
+            clean_passes = if found { 0 } else { clean_passes + 1 };
+            if clean_passes == 2 {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
@@ -67,6 +70,21 @@ impl Drop for Guard {
             p.remove(i);
         }
     }
+}
+
+/// Makes a folder and registers it in one step: a signal arriving while the folder is being made
+/// waits (the handler takes the same lock) and then finds it registered, so no moment leaves an
+/// unregistered folder behind.
+pub fn make_registered<T, E>(
+    make: impl FnOnce() -> Result<T, E>,
+    path: impl Fn(&T) -> &Path,
+) -> Result<(T, Guard), E> {
+    install();
+    let mut list = PATHS.lock().unwrap_or_else(|p| p.into_inner());
+    let made = make()?;
+    let p = path(&made).to_path_buf();
+    list.push(p.clone());
+    Ok((made, Guard(p)))
 }
 
 pub fn remove_on_signal(path: &Path) -> Guard {
