@@ -271,6 +271,7 @@ impl Rendered {
             index_html: Some(&index),
             zip: opts.zip,
             progress: opts.progress,
+            templates: Some(templates),
         };
         let write = media::write_archive(&self.payload, &meta, media, &name, wopts)
             .map_err(|e| BuildError::Stage(e.text()))?;

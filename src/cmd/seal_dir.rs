@@ -205,6 +205,7 @@ pub fn run(args: SealDirArgs) -> i32 {
         index_html: Some(&index),
         zip: args.zip,
         progress: true,
+        templates: Some(&templates),
     };
     match media::write_archive(&payload, &meta, &args.out, &args.name, opts) {
         Ok(r) => print_write_report(&r, lang, false),

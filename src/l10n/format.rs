@@ -23,6 +23,20 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// A whole number with its thousands grouped by no-break spaces, as clerks write long numbers:
+/// `1 234 567`.
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A number as written in the language: decimal comma in Russian.
 pub fn number_lang(lang: Lang, x: f64) -> String {
     let s = number(x);

@@ -48,6 +48,9 @@ pub struct WriteOptions<'a> {
     pub zip: bool,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// The template set of the paper act beside the archive (`building_act.html`); `None`: the
+    /// embedded one.
+    pub templates: Option<&'a crate::render::Templates>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -444,8 +447,15 @@ pub fn write_archive(
         if let (Some(h), MediumOutcome::Written | MediumOutcome::Unchanged) = (&root_hex, r.outcome)
         {
             let path = r.medium.join(super::act::file_name(archive_name));
-            let page = super::act::html(meta, r.files, r.bytes, h);
-            if let Err(e) = fsio::write_atomic(&path, page.as_bytes()) {
+            let page = match opts.templates {
+                Some(t) => super::act::html(meta, r.files, r.bytes, h, t),
+                None => crate::render::Templates::load(None)
+                    .and_then(|t| super::act::html(meta, r.files, r.bytes, h, &t)),
+            };
+            let written = page
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|p| fsio::write_atomic(&path, p.as_bytes()));
+            if let Err(e) = written {
                 r.notes.push(Text::new(
                     format!("акт {} не записан: {e}", path.display()),
                     format!("the act {} was not written: {e}", path.display()),

@@ -97,6 +97,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     // The act of selection of records for destruction (`letopis retention --act`).
     ("act.html", include_str!("../../templates/act.html")),
+    // The paper anchor beside each archive on a medium: «Акт о формировании электронного архива».
+    (
+        "building_act.html",
+        include_str!("../../templates/building_act.html"),
+    ),
 ];
 
 /// The stylesheet's name inside a templates folder (and its path inside the archive).
