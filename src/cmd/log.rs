@@ -44,7 +44,16 @@ pub fn run(args: LogArgs) -> i32 {
                 .unwrap_or_default()
                     + "\n"
             } else if args.html {
-                log::report_html(&args.medium, &lines, args.lang)
+                let page = crate::render::Templates::load(None)
+                    .and_then(|t| log::report_html(&args.medium, &lines, args.lang, &t));
+                match page {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let m = e.to_string();
+                        print_error(&Text::new(m.clone(), m), args.lang);
+                        return 2;
+                    }
+                }
             } else {
                 log::report_text(&args.medium, &lines, args.lang)
             };

@@ -139,42 +139,34 @@ pub fn report_text(medium: &Path, lines: &[LogLine], lang: Lang) -> String {
     s
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A printable HTML report (self-contained, no scripts).
-pub fn report_html(medium: &Path, lines: &[LogLine], lang: Lang) -> String {
+/// A printable HTML report (self-contained, no scripts): the template `log.html` of the set.
+pub fn report_html(
+    medium: &Path,
+    lines: &[LogLine],
+    lang: Lang,
+    templates: &crate::render::Templates,
+) -> Result<String, crate::render::RenderError> {
     let title = match lang {
         Lang::Ru => format!("Журнал проверок носителя {}", medium.display()),
         Lang::En => format!("Fixity log of medium {}", medium.display()),
     };
-    let mut s = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #888;padding:2px 6px;text-align:left}}\
-         .failed,.refused{{color:#a00;font-weight:bold}}</style></head><body>\n<h1>{t}</h1>\n<table>\n<tr>",
-        lang.code(),
-        t = esc(&title)
-    );
-    for h in headings(lang) {
-        s.push_str(&format!("<th>{h}</th>"));
-    }
-    s.push_str("</tr>\n");
-    for l in lines {
-        s.push_str(&format!(
-            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&l.outcome),
-            esc(&l.time),
-            esc(action_name(&l.action, lang)),
-            esc(&l.archive),
-            esc(outcome_name(&l.outcome, lang)),
-            esc(&crate::l10n::log_details(lang, &l.details))
-        ));
-    }
-    s.push_str("</table>\n</body></html>\n");
-    s
+    let rows: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "outcome_code": l.outcome,
+                "time": l.time,
+                "action": action_name(&l.action, lang),
+                "archive": l.archive,
+                "outcome": outcome_name(&l.outcome, lang),
+                "details": crate::l10n::log_details(lang, &l.details),
+            })
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", lang.code());
+    ctx.insert("title", &title);
+    ctx.insert("headings", &headings(lang));
+    ctx.insert("lines", &rows);
+    templates.render("log.html", &ctx)
 }

@@ -97,6 +97,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     // The act of selection of records for destruction (`letopis retention --act`).
     ("act.html", include_str!("../../templates/act.html")),
+    // `letopis log --html`: the medium's fixity log as a printable page.
+    ("log.html", include_str!("../../templates/log.html")),
     // The paper anchor beside each archive on a medium: «Акт о формировании электронного архива».
     (
         "building_act.html",
