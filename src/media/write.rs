@@ -556,9 +556,32 @@ fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
+    // Sizes, speed and time in Russian words (`1,2 МБ из 4,4 МБ, 35,0 МБ/с, осталось 3 с`), not
+    // indicatif's English units.
+    use crate::l10n::size;
+    use crate::model::Lang;
+    use indicatif::ProgressState;
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "запись и проверка {bar:40} {bytes}/{total_bytes} {bytes_per_sec} осталось {eta}",
+        "запись и проверка {bar:40} {done} из {total}, {speed}, осталось {left}",
     ) {
+        let style = style
+            .with_key("done", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", size(Lang::Ru, s.pos()));
+            })
+            .with_key("total", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", size(Lang::Ru, s.len().unwrap_or(0)));
+            })
+            .with_key("speed", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/с", size(Lang::Ru, s.per_sec() as u64));
+            })
+            .with_key("left", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let secs = s.eta().as_secs();
+                let _ = if secs < 60 {
+                    write!(w, "{secs} с")
+                } else {
+                    write!(w, "{} мин {} с", secs / 60, secs % 60)
+                };
+            });
         bar.set_style(style);
     }
     bar
