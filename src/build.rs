@@ -186,9 +186,17 @@ impl Build {
             },
             |w| w.path(),
         )?;
+        let signature = opts.signer.as_ref().map(|k| render::Signature {
+            fingerprint: k.fingerprint(),
+            public_key: k.public_openssh(),
+            principal: crate::seal::sign::PRINCIPAL.to_string(),
+            namespace: crate::seal::sign::NAMESPACE.to_string(),
+            file: crate::seal::sign::SIGNATURE_FILE.to_string(),
+        });
         let ropts = RenderOptions {
             templates: templates.as_deref(),
             progress: opts.page_progress,
+            signature,
         };
         let rendered =
             render::render(&self.period, &self.folder, work.path(), &ropts).map_err(stage)?;

@@ -425,6 +425,20 @@ fn build_signs_with_the_key_of_letopis_yaml_and_never_takes_a_key_from_the_input
     );
     assert!(o.status.success(), "{}", both(&o));
     assert!(both(&o).contains("подпись верна"), "{}", both(&o));
+    // «Об архиве» shows the public key and its fingerprint as ssh-keygen prints it, and the check.
+    let about = fs::read_to_string(t.path().join("A/gorizont-2025/data/about.html")).unwrap();
+    let key_b64 = public.split_whitespace().nth(1).unwrap();
+    assert!(about.contains(key_b64), "no public key on about.html");
+    let fp = std::process::Command::new("ssh-keygen")
+        .args(["-l", "-E", "sha256", "-f"])
+        .arg(t.path().join("keys/org.pub"))
+        .output()
+        .unwrap();
+    let fp = String::from_utf8_lossy(&fp.stdout).to_string();
+    let fp = fp.split_whitespace().nth(1).unwrap();
+    assert!(fp.starts_with("SHA256:"), "{fp}");
+    assert!(about.contains(fp), "no fingerprint {fp} on about.html");
+    assert!(about.contains("ssh-keygen -Y verify -f allowed_signers -I letopis -n letopis"));
     // A key inside the input folder would be archived with the records: refused.
     fs::copy(t.path().join("keys/org"), input.join("org")).unwrap();
     let o = letopis(

@@ -230,6 +230,28 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "или средствами Letopis:",
         "or with Letopis:",
     ),
+    ("signature", "Электронная подпись", "Signature"),
+    (
+        "signature_text",
+        "Архив подписан ключом организации: подпись удостоверяет файл tagmanifest-sha256.txt, а через него — контрольные суммы всех файлов архива. Копия, изменённая и запечатанная заново без этого ключа, проверку подписи не пройдёт.",
+        "The archive is signed with the organisation's key: the signature vouches for tagmanifest-sha256.txt and through it for the checksums of every file. A copy changed and sealed again without this key fails the signature check.",
+    ),
+    (
+        "signature_fingerprint",
+        "Отпечаток ключа (SHA-256)",
+        "Key fingerprint (SHA-256)",
+    ),
+    ("signature_key", "Открытый ключ", "Public key"),
+    (
+        "signature_check",
+        "Проверка подписи средствами OpenSSH (Linux, macOS, Windows 10 и новее), без Letopis; должно быть выведено «Good \"letopis\" signature»:",
+        "To check the signature with OpenSSH (Linux, macOS, Windows 10 and later), without Letopis; it must print “Good \"letopis\" signature”:",
+    ),
+    (
+        "signature_none",
+        "Архив не подписан: его целостность проверяется контрольными суммами, подлинность — сверкой с копией на другом носителе и с бумажным актом о формировании архива.",
+        "The archive is not signed: its integrity is checked by checksums, its authenticity against the copy on the other medium and the paper act of its making.",
+    ),
     (
         "attachment_files",
         "Файлы вложений — в папке files/, там, куда ведут ссылки со страниц.",

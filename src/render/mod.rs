@@ -79,6 +79,21 @@ pub struct RenderOptions<'a> {
     pub templates: Option<&'a Path>,
     /// Advanced by one per page written.
     pub progress: Option<&'a ProgressBar>,
+    /// The organisation's signing key, when the archive is signed: shown on «Об архиве».
+    pub signature: Option<Signature>,
+}
+
+/// What «Об архиве» says of the archive's signature: the public key and its fingerprint, and the
+/// names the OpenSSH check uses (see [`crate::seal::sign`]), so that anyone can check it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// `ssh-ed25519 AAAA… comment`.
+    pub public_key: String,
+    pub principal: String,
+    pub namespace: String,
+    pub file: String,
 }
 
 #[derive(Debug)]
@@ -165,6 +180,10 @@ pub fn render(
         .global_context()
         .insert("t", &i18n::strings(lang));
     templates.tera.global_context().insert("site", &site);
+    templates
+        .tera
+        .global_context()
+        .insert("signature", &opts.signature);
     let tera = &templates.tera;
 
     for dir in [

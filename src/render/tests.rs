@@ -392,7 +392,7 @@ fn override_templates_and_broken_override() {
     .unwrap();
     let opts = RenderOptions {
         templates: Some(&tpl),
-        progress: None,
+        ..Default::default()
     };
     render(&p, &input, &tmp.path().join("w"), &opts).unwrap();
     assert!(read(&tmp.path().join("w"), "about.html").contains("СВОЙ ШАБЛОН"));
