@@ -251,6 +251,34 @@ fn act_then_dispose_removes_only_whole_expired_archives() {
     assert_eq!(r.status.code(), Some(1));
     assert!(text(&r).1.contains("удалять нечего"));
 
+    // A build or repair writing to medium A (holding its lock) keeps its archives: refused.
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)",
+        ])
+        .arg(root.join("A/.letopis-lock"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "locked");
+    let r = letopis(&["dispose", "A", "--act", "act.html"], root);
+    assert_eq!(r.status.code(), Some(1), "{:?}", text(&r));
+    assert!(
+        text(&r).1.contains("уже пишет другая команда letopis"),
+        "{:?}",
+        text(&r)
+    );
+    assert!(root.join("A/gorizont-2025/bagit.txt").is_file());
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+
     // The real disposal on both media A and B.
     for m in ["A", "B"] {
         let out = ok(&letopis(&["dispose", m, "--act", "act.html"], root));

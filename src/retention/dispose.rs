@@ -66,6 +66,11 @@ pub fn dispose(
             ),
         ));
     }
+    // One writer at a time on a medium: a build or a repair in progress keeps its archives.
+    let _lock = match crate::media::medium::lock(medium) {
+        Ok(l) => l,
+        Err(e) => return Ok(Outcome::Refused(vec![e.text()])),
+    };
     let act = match act::read(act_path, templates) {
         Ok(a) => a,
         Err(ActError::Retention(e)) => return Err(e),
