@@ -244,3 +244,42 @@ fn an_archive_gone_from_a_medium_or_without_bagit_txt_is_written_anew_from_the_t
     assert!(out.contains("восстановлен: bagit.txt"), "{out}");
     verify_ok(t.path(), "A");
 }
+
+/// The medium's own list of archives is mended too: changed, deleted or replaced by a link, it is
+/// restored from the twin (same archives, same bytes) and the medium verifies again.
+#[test]
+fn the_medium_index_is_mended_from_the_twin() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = two_media(t.path());
+    let good = fs::read(b.join("index.html")).unwrap();
+    let damage: [&dyn Fn(); 3] = [
+        &|| {
+            let mut page = fs::read(a.join("index.html")).unwrap();
+            page.extend_from_slice(b"<p>forged</p>");
+            fs::write(a.join("index.html"), page).unwrap();
+        },
+        &|| fs::remove_file(a.join("index.html")).unwrap(),
+        &|| {
+            fs::remove_file(a.join("index.html")).unwrap();
+            symlink(b.join("index.html"), a.join("index.html")).unwrap();
+        },
+    ];
+    for hurt in damage {
+        hurt();
+        let o = letopis(&["verify", "A"], t.path());
+        assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+        let (code, out) = repair(t.path(), "A", "B");
+        assert_eq!(code, 0, "{out}");
+        verify_ok(t.path(), "A");
+        let meta = fs::symlink_metadata(a.join("index.html")).unwrap();
+        assert!(meta.file_type().is_file());
+        assert_eq!(fs::read(a.join("index.html")).unwrap(), good);
+        // The twin was never written through the link.
+        assert_eq!(fs::read(b.join("index.html")).unwrap(), good);
+    }
+    let log = fs::read_to_string(a.join("letopis-log.tsv")).unwrap();
+    assert!(
+        log.contains("\trepair\tindex.html\tok\tindex.html restored"),
+        "{log}"
+    );
+}

@@ -84,7 +84,57 @@ pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>,
         _ => damaged.to_path_buf(),
     };
     let _lock = super::medium::lock(&medium)?;
-    pairs.iter().map(|(d, h)| repair_bag(d, h)).collect()
+    let reports: Vec<RepairReport> = pairs
+        .iter()
+        .map(|(d, h)| repair_bag(d, h))
+        .collect::<Result<_, _>>()?;
+    if let Target::Medium { .. } = healthy_t {
+        mend_index(damaged, healthy);
+    }
+    Ok(reports)
+}
+
+/// Whether a medium's `index.html` is a file that matches its `index.html.sha256`.
+fn index_whole(medium: &Path) -> Option<String> {
+    let index = medium.join(super::INDEX_HTML);
+    let meta = std::fs::symlink_metadata(&index).ok()?;
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    let recorded = std::fs::read_to_string(medium.join(super::INDEX_SHA256)).ok()?;
+    let recorded = recorded.split_whitespace().next()?.to_ascii_lowercase();
+    let (h, _) = hash::sha256_from_medium(&index).ok()?;
+    (h == recorded).then(|| std::fs::read_to_string(&index).ok())?
+}
+
+/// The medium's list of archives, once its archives are whole: the twin's page when it is whole
+/// and both media hold the same archives (the same bytes `build` wrote to both), else made anew
+/// from the archives on the medium, as `build` makes it. Logged either way.
+fn mend_index(damaged: &Path, healthy: &Path) {
+    if index_whole(damaged).is_some() {
+        return;
+    }
+    let names = |m: &Path| {
+        crate::layout::Medium::new(m)
+            .list()
+            .map(|l| l.bags.iter().map(|b| b.name()).collect::<Vec<_>>())
+            .ok()
+    };
+    let html = match index_whole(healthy) {
+        Some(h) if names(damaged) == names(healthy) => Ok(h),
+        _ => crate::render::scan_medium(damaged)
+            .and_then(|a| {
+                let t = crate::render::Templates::load(None)?;
+                crate::render::medium_index(&a, &t)
+            })
+            .map_err(|e| e.to_string()),
+    };
+    let done = html.and_then(|h| super::write_index(damaged, &h).map_err(|e| e.to_string()));
+    let (outcome, details) = match &done {
+        Ok(()) => ("ok", "index.html restored".to_string()),
+        Err(e) => ("failed", format!("index.html not restored: {e}")),
+    };
+    let _ = log::append(damaged, "repair", super::INDEX_HTML, outcome, &details);
 }
 
 fn usage() -> MediaError {
