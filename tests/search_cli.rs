@@ -310,3 +310,28 @@ fn the_results_not_shown_are_counted() {
         Some("Found 3 results, 1 shown; 2 more: refine the query or give --limit 3.")
     );
 }
+
+/// A hostile zip whose index file inflates far beyond any real one is refused at once, not read
+/// into memory.
+#[test]
+fn a_zip_with_an_inflating_index_file_is_refused_quickly() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let zip_path = tmp.path().join("forged.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).expect("zip"));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("forged-2025/data/index/meta.json", opts)
+        .expect("entry");
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..40 {
+        zip.write_all(&zeros).expect("write");
+    }
+    zip.finish().expect("finish");
+    assert!(std::fs::metadata(&zip_path).unwrap().len() < 1 << 20);
+    let start = std::time::Instant::now();
+    let (code, out, err) = search(&zip_path, &["Смирнова"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("слишком велик"), "{err}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+}

@@ -90,10 +90,25 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
             if rel.is_empty() || rel.contains('/') {
                 continue;
             }
+            // A hostile zip may declare or inflate to any size: the index is read only up to a
+            // bound (its JSON files are small; segments of the largest periods are far below
+            // 1 GiB), and an entry over it is refused rather than filling memory.
+            let limit: u64 = if rel.ends_with(".json") {
+                16 << 20
+            } else {
+                1 << 30
+            };
+            if entry.size() > limit {
+                return Err(oversized(path, &name, entry.size()));
+            }
             let mut bytes = Vec::with_capacity(entry.size() as usize);
-            entry
+            (&mut entry)
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| SearchError::io(path, e))?;
+            if bytes.len() as u64 > limit {
+                return Err(oversized(path, &name, bytes.len() as u64));
+            }
             ram.atomic_write(Path::new(rel), &bytes)
                 .map_err(|e| SearchError::io(path, e))?;
         }
@@ -104,7 +119,9 @@ fn zip_archives(path: &Path) -> Result<Vec<Archive>, SearchError> {
             .trim_end_matches('/');
         let mut meta = String::new();
         if let Ok(mut m) = zip.by_name(&format!("{data_prefix}/{SEARCH_DIR}/meta.js")) {
-            m.read_to_string(&mut meta)
+            (&mut m)
+                .take(64 << 20)
+                .read_to_string(&mut meta)
                 .map_err(|e| SearchError::io(path, e))?;
         }
         let searcher = Searcher::open(
@@ -139,4 +156,11 @@ pub fn resolve_group(found: &[Archive], name: &str) -> Result<String, Vec<String
         Some(g) => Ok(g.clone()),
         None => Err(all),
     }
+}
+
+fn oversized(zip: &Path, entry: &str, size: u64) -> SearchError {
+    SearchError::Index(format!(
+        "{}: файл индекса {entry} слишком велик ({size} байт) для архива Letopis: zip повреждён или подделан; проверьте его командой letopis verify",
+        zip.display()
+    ))
 }
