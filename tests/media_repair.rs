@@ -4,42 +4,14 @@
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/media.rs"]
+mod media;
 
 use cli::{letopis, text};
+use media::{NAME, two_media};
 use std::fs;
 use std::os::unix::fs::symlink;
-use std::path::{Path, PathBuf};
-
-const NAME: &str = "umc-2025";
-
-fn two_media(root: &Path) -> (PathBuf, PathBuf) {
-    let src = root.join("src");
-    fs::create_dir_all(src.join("files")).unwrap();
-    fs::create_dir_all(src.join("learners")).unwrap();
-    fs::write(src.join("index.html"), "<h1>Архив 2025</h1>\n").unwrap();
-    fs::write(src.join("learners/l-001.html"), "<p>Смирнова Анна: 5</p>\n").unwrap();
-    let pdf: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 256) as u8).collect();
-    fs::write(src.join("files/scan.pdf"), pdf).unwrap();
-    let o = letopis(
-        &[
-            "seal-dir",
-            "src",
-            "--name",
-            NAME,
-            "--org",
-            "АНО ДПО",
-            "--period",
-            "2025",
-            "--out",
-            "A",
-            "--out",
-            "B",
-        ],
-        root,
-    );
-    assert!(o.status.success(), "{:?}", text(&o));
-    (root.join("A"), root.join("B"))
-}
+use std::path::Path;
 
 fn repair(root: &Path, damaged: &str, from: &str) -> (i32, String) {
     let o = letopis(&["repair", damaged, "--from", from], root);
