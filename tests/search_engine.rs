@@ -24,24 +24,7 @@ fn vectors_path() -> PathBuf {
 fn data() -> &'static Path {
     static DATA: OnceLock<PathBuf> = OnceLock::new();
     DATA.get_or_init(|| {
-        let medium = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search_engine_medium");
-        if medium.exists() {
-            std::fs::remove_dir_all(&medium).expect("old medium");
-        }
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-        let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
-            .arg("build")
-            .arg(&sample)
-            .arg("--out")
-            .arg(&medium)
-            .args(["--draft", "-q"])
-            .output()
-            .expect("letopis build");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let medium = sample::draft_medium("search_engine_medium");
         let archive = std::fs::read_dir(&medium)
             .expect("medium")
             .filter_map(Result::ok)
@@ -111,6 +94,8 @@ fn the_browser_engine_gives_the_orders_of_the_vectors() {
 
 #[path = "common/chromium.rs"]
 mod chromium;
+#[path = "common/sample.rs"]
+mod sample;
 
 /// The sample's own search page (as `build` renders it) with `?q=query`, through
 /// `tests/browser/more.cjs`: every result shown by «Показать ещё», the year choices counted.

@@ -20,28 +20,7 @@ fn bin() -> Command {
 /// The medium written by `letopis build sample-data --out <medium> --draft` (built once).
 fn medium() -> &'static Path {
     static MEDIUM: OnceLock<PathBuf> = OnceLock::new();
-    MEDIUM.get_or_init(|| {
-        // Shared by the tests of this file; under Cargo's scratch folder, replaced on each run.
-        let medium = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search_sample_medium");
-        if medium.exists() {
-            std::fs::remove_dir_all(&medium).expect("old medium");
-        }
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-        let out = bin()
-            .arg("build")
-            .arg(&sample)
-            .arg("--out")
-            .arg(&medium)
-            .args(["--draft", "-q"])
-            .output()
-            .expect("letopis build");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        medium
-    })
+    MEDIUM.get_or_init(|| sample::draft_medium("search_sample_medium"))
 }
 
 fn search(args: &[&str]) -> Vec<Value> {

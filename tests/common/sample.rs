@@ -34,3 +34,26 @@ pub fn previous_period(dir: &Path) -> PathBuf {
     std::fs::write(dir.join("letopis.yaml"), config).expect("config");
     dir.to_path_buf()
 }
+
+/// `letopis build sample-data --out <scratch>/<name> --draft -q`: a medium holding the sample's
+/// archive, under Cargo's scratch folder, replaced on each run. For tests that only read it.
+pub fn draft_medium(name: &str) -> PathBuf {
+    let medium = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if medium.exists() {
+        std::fs::remove_dir_all(&medium).expect("old medium");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_letopis"))
+        .arg("build")
+        .arg(sample())
+        .arg("--out")
+        .arg(&medium)
+        .args(["--draft", "-q"])
+        .output()
+        .expect("letopis build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    medium
+}
