@@ -231,9 +231,19 @@ impl Rendered {
     /// Adds the records as open data (`records/`), the search indexes (tantivy for
     /// `letopis search`, shards for the browser) and the retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
-        crate::tables::write_into(&self.period, self.work.path(), &mut self.payload)
-            .map_err(stage)?;
-        crate::search::build(&self.period, self.work.path(), &mut self.payload).map_err(stage)?;
+        // The tables (mostly one thread writing the workbook) and the search indexes read the same
+        // period and write different folders: they run side by side, each into its own list of
+        // files, merged after (the manifest is sorted, so the order of the merge does not show).
+        let (period, work) = (&self.period, self.work.path());
+        let (mut tables, mut search) = (Payload::default(), Payload::default());
+        let (t, s) = rayon::join(
+            || crate::tables::write_into(period, work, &mut tables).map_err(stage),
+            || crate::search::build(period, work, &mut search).map_err(stage),
+        );
+        t?;
+        s?;
+        self.payload.files.extend(tables.files);
+        self.payload.files.extend(search.files);
         crate::retention::write_into(
             &self.period,
             self.work.path(),
