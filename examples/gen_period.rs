@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(about = "Generate a large valid Letopis input folder for benchmarks")]
-struct Args {
+pub struct Args {
     /// Output folder (created; must be empty or absent).
     out: PathBuf,
     #[arg(long, default_value_t = 20_000)]
@@ -265,7 +265,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(a: Args) -> Result<()> {
+/// Writes the period (`tests/search_acceptance.rs` includes this file to make a small one).
+pub fn run(a: Args) -> Result<()> {
     if a.groups == 0 || a.learners < a.groups {
         bail!("need at least one group and at least one learner per group");
     }

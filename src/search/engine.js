@@ -15,6 +15,8 @@ var LetopisEngine = (function () {
   var NOUN_ENDINGS = ["ов", "ев"];
   var NOMINATIVE = [["ой", "а"], ["ою", "а"], ["ей", "я"], ["ым", ""], ["им", ""], ["ом", ""], ["ем", ""],
     ["ого", ""], ["ому", ""], ["ым", "ий"], ["ому", "ий"], ["ы", "а"]];
+  var NAME_NOMINATIVE = [["е", ""]];
+  var LABELS = ["снилс", "рег", "номер"];
   var EXACT = 40, FORM = 30, PREFIX = 20, TYPO = 10, HEAD = 10, MEMBER = 10000, IDENTITY = 100000;
   var LETTER_GAPS = [[0xD7, 0xD7], [0xF7, 0xF7], [0x2000, 0x2BFF], [0x2E00, 0x2E7F], [0x3000, 0x303F],
     [0xD800, 0xF8FF], [0xFE10, 0xFE6F], [0xFF00, 0xFF0F], [0xFF1A, 0xFF20], [0xFF3B, 0xFF40],
@@ -92,8 +94,11 @@ var LetopisEngine = (function () {
     }
     return null;
   }
-  function nominative(e) {
+  function nominative(e, inName) {
     for (var i = 0; i < NOMINATIVE.length; i++) if (NOMINATIVE[i][0] === e[0] && NOMINATIVE[i][1] === e[1]) return true;
+    for (var j = 0; inName && j < NAME_NOMINATIVE.length; j++) {
+      if (NAME_NOMINATIVE[j][0] === e[0] && NAME_NOMINATIVE[j][1] === e[1]) return true;
+    }
     return false;
   }
   function lev1(a, b) {
@@ -121,14 +126,18 @@ var LetopisEngine = (function () {
     var ql = len(q), wl = len(w);
     var f = letters(w) ? forms(q, w, inName) : null;
     /* The nominative of the form first, then the closer in length. */
-    if (f) return nominative(f) ? FORM + 4 : FORM + 3 - Math.min(Math.abs(ql - wl), 3);
+    if (f) return nominative(f, inName) ? FORM + 4 : FORM + 3 - Math.min(Math.abs(ql - wl), 3);
     if (ql >= MIN_PREFIX && w.indexOf(q) === 0) return PREFIX;
     if (inName && letters(w) && ql >= 4 && lev1(q, w)) return TYPO;
     return 0;
   }
   /* engine.rs parse: tokens (initials joined to the surname beside them) and the whole query. */
   function parse(query) {
-    var ws = words(query), whole = ws.join(""), used = [], tokens = [], i = 0;
+    var ws = words(query), used = [], tokens = [], i = 0;
+    var named = ws.filter(function (w) { return LABELS.indexOf(w) < 0; });
+    /* engine.rs parse: several words without a digit are no identifier or code. */
+    var coded = ws.length <= 1 || ws.some(function (w) { return /[0-9]/.test(w); });
+    var whole = coded ? (named.length ? named : ws).join("") : "";
     for (i = 0; i < ws.length; i++) used.push(false);
     function single(w) { return w !== undefined && len(w) === 1 && letters(w); }
     function surname(w) { return w !== undefined && len(w) >= 2 && letters(w); }

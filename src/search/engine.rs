@@ -79,6 +79,12 @@ pub const NOMINATIVE: [(&str, &str); 12] = [
     ("ому", "ий"),
     ("ы", "а"),
 ];
+/// [`NOMINATIVE`] pairs that hold for names only: a surname's `-е` is the masculine's
+/// prepositional (`Кузнецове` → `Кузнецов`, not `Кузнецова`, whose forms end in `-ой`, `-у`).
+pub const NAME_NOMINATIVE: [(&str, &str); 1] = [("е", "")];
+/// Words that name an identifier rather than being part of it (`СНИЛС 123-456-789 01`): left
+/// out of the whole query that is looked up as an identifier.
+pub const LABELS: [&str; 3] = ["снилс", "рег", "номер"];
 
 /// Whether `q` and `w` are forms of one word: one base of at least [`MIN_PREFIX`] letters plus an
 /// ending each (`in_name`: `w` is in somebody's name, so no genitive plural). The endings of the
@@ -147,7 +153,8 @@ pub fn score(q: &str, w: &str, in_name: bool) -> u32 {
         && let Some((e1, e2)) = forms(q, w, in_name)
     {
         // The nominative of the form first, then the closer in length.
-        return if NOMINATIVE.contains(&(e1.as_str(), e2)) {
+        let pair = (e1.as_str(), e2);
+        return if NOMINATIVE.contains(&pair) || (in_name && NAME_NOMINATIVE.contains(&pair)) {
             FORM + 4
         } else {
             FORM + 3 - (ql.abs_diff(wl).min(3) as u32)
@@ -182,7 +189,21 @@ pub struct Query {
 /// Splits a query into tokens, joining initials to the surname beside them.
 pub fn parse(query: &str) -> Query {
     let ws = text::words(query);
-    let whole = ws.concat();
+    let named: Vec<&str> = ws
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !LABELS.contains(w))
+        .collect();
+    // Identifiers and codes of several words have digits (`лд 2025 019`, `пп бу 25 1`); the
+    // browser asks for the whole query's shard only then (or for one word, its token's own),
+    // so that `П. Ф. Яковлев` does not request a shard `пфяковлев` that does not exist.
+    let whole = if ws.len() > 1 && !ws.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit())) {
+        String::new()
+    } else if named.is_empty() {
+        ws.concat()
+    } else {
+        named.concat()
+    };
     let single = |w: &String| w.chars().count() == 1 && letters(w);
     let surname = |w: Option<&String>| w.is_some_and(|w| w.chars().count() >= 2 && letters(w));
     let mut tokens: Vec<String> = Vec::new();
@@ -311,6 +332,8 @@ pub fn doc_tokens(d: &SearchDoc) -> DocTokens {
         head.extend(text::words(n));
         head.extend(name_tokens(n));
     }
+    // The years the record is of, as words too: `Петров 2024` is the Петров of 2024.
+    head.extend(d.years.iter().map(i32::to_string));
     head.sort_unstable();
     head.dedup();
     let mut all = text::words(&d.all_text());
@@ -426,6 +449,7 @@ mod tests {
         assert!(score("безопасности", "безопасность", false) >= FORM);
         assert!(score("документов", "документ", false) >= FORM);
         assert_eq!(score("петров", "петр", true), 0);
+        assert!(score("кузнецове", "кузнецов", true) > score("кузнецове", "кузнецова", true));
         assert_eq!(score("пет", "петрова", true), PREFIX);
         assert_eq!(score("смирнва", "смирнова", true), TYPO);
         assert_eq!(score("0501", "05012", false), 0);
@@ -447,6 +471,9 @@ mod tests {
         assert_eq!(parse("Новиков В.").tokens, ["новиков:в"]);
         assert_eq!(parse("Новиков В. В. ПК").tokens, ["новиков:вв", "пк"]);
         assert_eq!(parse("ЛД-2025-019").whole, "лд2025019");
+        assert_eq!(parse("СНИЛС 241-532-728 42").whole, "24153272842");
+        assert_eq!(parse("снилс").whole, "снилс");
+        assert_eq!(parse("П. Ф. Яковлев").whole, "");
         assert_eq!(parse("а б в г").tokens, ["а", "б", "в", "г"]);
         assert_eq!(
             name_tokens("Белоусова Анна Андреевна"),

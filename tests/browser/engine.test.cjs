@@ -44,6 +44,7 @@ test("score: forms of surnames, not of other names (engine.rs score)", () => {
   assert.ok(E.score("безопасности", "безопасность", false) >= E.FORM);
   assert.ok(E.score("документов", "документ", false) >= E.FORM);
   assert.strictEqual(E.score("петров", "петр", true), 0);
+  assert.ok(E.score("кузнецове", "кузнецов", true) > E.score("кузнецове", "кузнецова", true));
   assert.strictEqual(E.score("пет", "петрова", true), E.PREFIX);
   assert.strictEqual(E.score("смирнва", "смирнова", true), E.TYPO);
   assert.strictEqual(E.score("0501", "05012", false), 0);
@@ -61,6 +62,9 @@ test("parse: initials join the surname (engine.rs parse)", () => {
   assert.deepStrictEqual(E.parse("Новиков В.").tokens, ["новиков:в"]);
   assert.deepStrictEqual(E.parse("Новиков В. В. ПК").tokens, ["новиков:вв", "пк"]);
   assert.strictEqual(E.parse("ЛД-2025-019").whole, "лд2025019");
+  assert.strictEqual(E.parse("СНИЛС 241-532-728 42").whole, "24153272842");
+  assert.strictEqual(E.parse("снилс").whole, "снилс");
+  assert.strictEqual(E.parse("П. Ф. Яковлев").whole, "");
   assert.deepStrictEqual(E.parse("а б в г").tokens, ["а", "б", "в", "г"]);
 });
 
