@@ -13,7 +13,9 @@
 //! a series and number, a certificate number, a group code, each as written, in lower case,
 //! without separators and with spaces. A query is kept only when the data make its record the
 //! one meant: a surname several learners could be is left out, and a nominative beats an oblique
-//! case (`Кузнецова` is Кузнецова, not the genitive of Кузнецов).
+//! case (`Кузнецова` is Кузнецова, not the genitive of Кузнецов). A surname several learners
+//! share is checked apart: those learners first, then only learners with a word of its base
+//! (`Петрова` brings Петров and Петровна, never Пётр).
 
 use clap::Parser;
 use letopis::model::paths;
@@ -383,6 +385,31 @@ fn cases(data: &Path, every: usize) -> Vec<Case> {
     out
 }
 
+/// A surname (in a case form) that several learners have: the record first and every learner
+/// among the first ten must be one of them (`Петрова` never brings a Пётр).
+struct Shared {
+    query: String,
+    learners: BTreeSet<String>,
+}
+
+fn shared_surnames(data: &Path) -> Vec<Shared> {
+    let all = people(data);
+    let mut forms = BTreeSet::new();
+    for l in &all {
+        forms.extend(surname_forms(&l.surname, l.female));
+    }
+    forms
+        .into_iter()
+        .filter_map(|f| {
+            let m = meant(&all, &f, None, None, None);
+            (m.len() > 1).then(|| Shared {
+                query: cap(&f),
+                learners: m.iter().map(|l| l.page()).collect(),
+            })
+        })
+        .collect()
+}
+
 /// The archive folder (`data/`'s parent) on a medium.
 fn archive_data(medium: &Path) -> PathBuf {
     std::fs::read_dir(medium)
@@ -447,6 +474,44 @@ fn check(data: &Path, cases: &[Case]) -> (Vec<String>, Vec<Value>) {
             ));
         }
         vectors.push(json!({"kind": c.kind, "query": c.query, "first": c.first, "order": pages}));
+    }
+    let by_page: HashMap<String, Vec<String>> = people(data)
+        .iter()
+        .map(|l| {
+            let words = [&l.surname, &l.name, &l.patronymic].map(|w| norm(w));
+            (l.page(), words.to_vec())
+        })
+        .collect();
+    for c in shared_surnames(data) {
+        let pages: Vec<String> = searcher
+            .search(&c.query, &Filters::default(), TOP)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.page)
+            .collect();
+        // The learners of that surname first; after them only learners with a word of the
+        // same base (`Петрова`: Петров, Петровна; never Пётр).
+        let learners: Vec<&String> = pages
+            .iter()
+            .filter(|p| p.starts_with("learners/"))
+            .collect();
+        let ours = learners
+            .iter()
+            .take_while(|p| c.learners.contains(**p))
+            .count();
+        let base = letopis::search::engine::source(&norm(&c.query)).to_string();
+        let stranger = learners[ours..]
+            .iter()
+            .find(|p| !by_page[p.as_str()].iter().any(|w| w.starts_with(&base)));
+        if ours < learners.len().min(c.learners.len()) || stranger.is_some() {
+            wrong.push(format!(
+                "CLI, a shared surname: «{}»: {:?} must come first, not {stranger:?}; got {pages:?}",
+                c.query, c.learners
+            ));
+        }
+        vectors.push(
+            json!({"kind": "a shared surname", "query": c.query, "first": null, "order": pages}),
+        );
     }
     let file = data
         .parent()
