@@ -123,7 +123,7 @@ fn more(query: &str) -> Value {
 }
 
 /// A group code in the browser: the group first, its learners in name order, «Показать ещё»
-/// until every result is shown, and the year filter counting the results of each year.
+/// until every result is shown, the year and group filters counting the results of each.
 #[test]
 fn the_search_page_shows_every_result_and_counts_the_years() {
     let r = more("ПП-БУ-25-1");
@@ -152,6 +152,31 @@ fn the_search_page_shows_every_result_and_counts_the_years() {
     assert!(
         years.contains(&format!("2025 ({total})").as_str()),
         "{years:?}"
+    );
+    // The group choices count the results of each group: the group's own records are most,
+    // and choosing it shows that many.
+    let groups: Vec<&str> = r["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        groups.iter().any(|g| g.starts_with("ПП-БУ-25-2 (")),
+        "{groups:?}"
+    );
+    let chosen = &r["chosen"];
+    assert_eq!(chosen["group"], "ПП-БУ-25-1", "{r}");
+    let n = chosen["count"].as_u64().expect("count");
+    assert!(n > 20 && n < total as u64, "{r}");
+    assert!(
+        groups.contains(&format!("ПП-БУ-25-1 ({n})").as_str()),
+        "{groups:?}"
+    );
+    assert_eq!(
+        chosen["status"],
+        format!("Найдено: {n}, показано 20"),
+        "{r}"
     );
 }
 

@@ -13,6 +13,8 @@
 //!   sorted by name, each in another file), so that a query for the group's code needs no
 //!   `d-<n>.js` file for them. Shard entries of a word that belongs to one group's code only
 //!   (`0501` of `ГР-0501`) name that group as a fifth element.
+//! - `groups.js`: the group of every document, for the counts of the group filter
+//!   ([`write_groups_of`]).
 //! - `search.js`: the runtime ([`RUNTIME`]).
 //!
 //! Every call names its archive, so a medium's `index.html` can load the shards of several archives
@@ -47,6 +49,8 @@ const PROTOCOL_SNIPPET: usize = 4000;
 /// postings (doc number, in that doc's title or names), in increasing doc order.
 type WordEntry = (bool, Vec<(u32, bool)>);
 
+/// The group of every document, for the counts of the group filter ([`write_groups_of`]).
+pub const GROUPS_OF: &str = "groups.js";
 /// Shards larger than this (bytes) are split by one more letter of their words.
 const SHARD_MAX: usize = 24_000;
 
@@ -110,27 +114,44 @@ fn cap(s: &str, max: usize) -> String {
     out
 }
 
-/// Writes the browser index of `docs` into `dir` (the archive's `data/search/`); returns the files
-/// written (names relative to `dir`), sorted.
-pub fn write(
-    docs: &[SearchDoc],
-    period: &str,
-    title: &str,
-    archive: &str,
-    dir: &Path,
-) -> Result<Vec<String>, SearchError> {
-    std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-    // Documents are numbered in the order [`super::docs::collect`] gives them (kind, then who the
-    // record is about), the tantivy index's order too, so equal scores rank alike on both sides.
-    // word → (in a title or name somewhere, (doc number, in that doc's title or names) in
-    // increasing doc order)
-    let mut words: HashMap<String, WordEntry> = HashMap::new();
-    let mut groups: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
-    // group slug → its code, for the words that name one group only
-    let mut codes: BTreeMap<String, String> = BTreeMap::new();
-    let mut years: BTreeSet<i32> = BTreeSet::new();
-    // The tokens of each document, on every core, a chunk of documents at a time to bound
-    // memory; merged in doc order, so the postings come out sorted.
+/// The files of `data/search/` as they are written, one after another (creating files in one
+/// folder in parallel costs more system time on ext4, contention in inode allocation, than it
+/// saves), so the index is never held in memory whole.
+struct Files<'a> {
+    dir: &'a Path,
+    names: Vec<String>,
+    /// The archive's name as a JSON string, the first argument of every call.
+    archive: String,
+}
+
+impl Files<'_> {
+    fn put(&mut self, name: String, body: &str) -> Result<(), SearchError> {
+        let path = self.dir.join(&name);
+        std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;
+        self.names.push(name);
+        Ok(())
+    }
+}
+
+/// What the documents hold, gathered in one pass: every word, every group's documents, the code
+/// of each group slug, every year.
+#[derive(Default)]
+struct Gathered {
+    /// word → (in a title or name somewhere, (doc number, in that doc's title or names) in
+    /// increasing doc order)
+    words: HashMap<String, WordEntry>,
+    groups: BTreeMap<String, BTreeSet<u32>>,
+    /// group slug → its code, for the words that name one group only
+    codes: BTreeMap<String, String>,
+    years: BTreeSet<i32>,
+}
+
+/// The tokens of each document, on every core, a chunk of documents at a time to bound memory;
+/// merged in doc order, so the postings come out sorted. Documents are numbered in the order
+/// [`super::docs::collect`] gives them (kind, then who the record is about), the tantivy
+/// index's order too, so equal scores rank alike on both sides.
+fn gather(docs: &[SearchDoc]) -> Gathered {
+    let mut g = Gathered::default();
     for (c, chunk) in docs.chunks(WORDS_CHUNK).enumerate() {
         let doc_words: Vec<Vec<(String, bool)>> = chunk
             .par_iter()
@@ -148,51 +169,100 @@ pub fn write(
         for (k, (d, dw)) in chunk.iter().zip(doc_words).enumerate() {
             let n = (c * WORDS_CHUNK + k) as u32;
             for (w, in_head) in dw {
-                let entry = words.entry(w).or_insert((false, Vec::new()));
+                let entry = g.words.entry(w).or_insert((false, Vec::new()));
                 entry.0 |= in_head;
                 entry.1.push((n, in_head));
             }
-            for g in &d.groups {
-                let gs = slug(g);
-                if !codes.contains_key(&gs) {
-                    codes.insert(gs.clone(), g.clone());
+            for code in &d.groups {
+                let gs = slug(code);
+                if !g.codes.contains_key(&gs) {
+                    g.codes.insert(gs.clone(), code.clone());
                 }
-                groups.entry(gs).or_default().insert(n);
+                g.groups.entry(gs).or_default().insert(n);
             }
-            years.extend(&d.years);
+            g.years.extend(&d.years);
         }
     }
-    // Each file is written as soon as it is made (one after another: creating files in one
-    // folder in parallel costs more system time on ext4, contention in inode allocation, than it
-    // saves), so the index is never held in memory whole.
-    let mut files: Vec<String> = Vec::new();
-    let mut put = |name: String, body: &str| -> Result<(), SearchError> {
-        let path = dir.join(&name);
-        std::fs::write(&path, body).map_err(|e| SearchError::io(&path, e))?;
-        files.push(name);
-        Ok(())
-    };
-    let archive_js = json(&archive)?;
+    g
+}
 
+/// Writes the browser index of `docs` into `dir` (the archive's `data/search/`); returns the files
+/// written (names relative to `dir`), sorted.
+pub fn write(
+    docs: &[SearchDoc],
+    period: &str,
+    title: &str,
+    archive: &str,
+    dir: &Path,
+) -> Result<Vec<String>, SearchError> {
+    std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+    let mut g = gather(docs);
+    let mut files = Files {
+        dir,
+        names: Vec::new(),
+        archive: json(&archive)?,
+    };
     // Words of group codes that belong to one group only → that group's slug.
     let code_words: HashMap<String, String> =
-        engine::group_code_words(codes.values().map(String::as_str))
+        engine::group_code_words(g.codes.values().map(String::as_str))
             .into_iter()
             .map(|(w, code)| (w, slug(code)))
             .collect();
-
     // Every word of a group's code has an entry naming the group, even when no record holds
     // it (the whole query `гр0007` identifies the group as on the command line).
     for w in code_words.keys() {
-        words.entry(w.clone()).or_insert((false, Vec::new()));
+        g.words.entry(w.clone()).or_insert((false, Vec::new()));
     }
+    let (splits, short) = write_shards(&mut files, &g.words, &code_words, docs.len())?;
+    let rows = display_rows(docs)?;
+    write_docs(&mut files, &rows)?;
+    write_groups(&mut files, &g.groups, &rows)?;
+    write_groups_of(&mut files, &g.groups, docs.len())?;
 
-    // Word shards: keyed by the first letters of the word, split while too large.
+    #[derive(Serialize)]
+    struct Meta<'a> {
+        period: &'a str,
+        /// The period's title (`2025 календарный год`), heading its results on a medium's index.
+        title: &'a str,
+        docs: usize,
+        per: usize,
+        years: Vec<i32>,
+        /// Shard keys that were split by one more letter.
+        splits: Vec<String>,
+        /// The shard keys shorter than three letters (others of that length have no shard).
+        short: Vec<String>,
+    }
+    let meta = Meta {
+        period,
+        title,
+        docs: docs.len(),
+        per: DOCS_PER_FILE,
+        years: g.years.into_iter().rev().collect(),
+        splits: splits.into_iter().collect(),
+        short,
+    };
+    let body = js_call("letopisMeta", &[files.archive.clone(), json(&meta)?]);
+    files.put("meta.js".into(), &body)?;
+    files.put("search.js".into(), RUNTIME)?;
+    files.names.sort();
+    Ok(files.names)
+}
+
+/// Word shards (`s-<key>.js`): keyed by the first letters of the word, split while too large.
+/// Returns the split keys and the keys shorter than three letters that have a shard (the
+/// runtime asks for no other short key: a word typed half-way, `с`, would otherwise request a
+/// file that does not exist).
+fn write_shards(
+    files: &mut Files,
+    words: &HashMap<String, WordEntry>,
+    code_words: &HashMap<String, String>,
+    total: usize,
+) -> Result<(BTreeSet<String>, Vec<String>), SearchError> {
     let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
     for (w, (in_name, postings_of)) in sorted {
-        let (list, bitmap) = postings(postings_of, docs.len())?;
+        let (list, bitmap) = postings(postings_of, total)?;
         // A bitmap has no title flags: those documents follow as postings of their own.
         let heads: Vec<(u32, bool)> = if bitmap {
             postings_of
@@ -210,7 +280,7 @@ pub fn write(
         };
         if !heads.is_empty() {
             tail.push(',');
-            tail.push_str(&postings(&heads, docs.len())?.0);
+            tail.push_str(&postings(&heads, total)?.0);
         }
         let entry = format!("[{},{},{list}{tail}]", json(w)?, u8::from(*in_name));
         entries.push((engine::translit(w), entry));
@@ -235,25 +305,25 @@ pub fn write(
             break shards;
         }
     };
-    // Keys shorter than three letters that have a shard: the runtime does not ask for the
-    // others (a word typed half-way, `с`, would otherwise request a file that does not exist).
-    let short_keys: Vec<String> = shards.keys().filter(|k| k.len() < 3).cloned().collect();
+    let short: Vec<String> = shards.keys().filter(|k| k.len() < 3).cloned().collect();
     for (key, (_, members)) in shards {
         let list: Vec<&str> = members.iter().map(|&i| entries[i].1.as_str()).collect();
         let body = js_call(
             "letopisShard",
             &[
-                archive_js.clone(),
+                files.archive.clone(),
                 json(&key)?,
                 format!("[\n{}\n]", list.join(",\n")),
             ],
         );
-        put(format!("s-{key}.js"), &body)?;
+        files.put(format!("s-{key}.js"), &body)?;
     }
+    Ok((splits, short))
+}
 
-    // Documents: one display row each, in doc-number order.
-    let rows: Vec<String> = docs
-        .par_iter()
+/// Every document's display row (JSON), in doc-number order.
+fn display_rows(docs: &[SearchDoc]) -> Result<Vec<String>, SearchError> {
+    docs.par_iter()
         .map(|d| {
             let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
             json(&(
@@ -271,21 +341,32 @@ pub fn write(
                 },
             ))
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Documents (`d-<n>.js`): [`DOCS_PER_FILE`] display rows each.
+fn write_docs(files: &mut Files, rows: &[String]) -> Result<(), SearchError> {
     for (n, chunk) in rows.chunks(DOCS_PER_FILE).enumerate() {
         let body = js_call(
             "letopisDocs",
             &[
-                archive_js.clone(),
+                files.archive.clone(),
                 n.to_string(),
                 format!("[\n{}\n]", chunk.join(",\n")),
             ],
         );
-        put(format!("d-{n}.js"), &body)?;
+        files.put(format!("d-{n}.js"), &body)?;
     }
+    Ok(())
+}
 
-    // Groups: their documents, and the rows of those that sit scattered.
-    for (g, members) in &groups {
+/// Groups (`g-<slug>.js`): their documents, and the rows of those that sit scattered.
+fn write_groups(
+    files: &mut Files,
+    groups: &BTreeMap<String, BTreeSet<u32>>,
+    rows: &[String],
+) -> Result<(), SearchError> {
+    for (g, members) in groups {
         let list: Vec<u32> = members.iter().copied().collect();
         let mut per_file: HashMap<u32, usize> = HashMap::new();
         for &n in &list {
@@ -299,42 +380,58 @@ pub fn write(
         let body = js_call(
             "letopisGroup",
             &[
-                archive_js.clone(),
+                files.archive.clone(),
                 json(g)?,
                 json(&list)?,
                 format!("[\n{}\n]", scattered.join(",\n")),
             ],
         );
-        put(format!("g-{g}.js"), &body)?;
+        files.put(format!("g-{g}.js"), &body)?;
     }
+    Ok(())
+}
 
-    #[derive(Serialize)]
-    struct Meta<'a> {
-        period: &'a str,
-        /// The period's title (`2025 календарный год`), heading its results on a medium's index.
-        title: &'a str,
-        docs: usize,
-        per: usize,
-        years: Vec<i32>,
-        /// Shard keys that were split by one more letter.
-        splits: Vec<String>,
-        /// The shard keys shorter than three letters (others of that length have no shard).
-        short: Vec<String>,
+/// The group of every document, for the counts of the group filter (`groups.js`, loaded when
+/// the filter is first used): `letopisGroupsOf(archive, [slugs], width, packed, [[doc, i, …]])`.
+/// `packed` holds, per document, `width` base64 digits: 0 for no group, else 1 + the index in
+/// `slugs` of its first group; documents of several groups list the others after it.
+fn write_groups_of(
+    files: &mut Files,
+    groups: &BTreeMap<String, BTreeSet<u32>>,
+    total: usize,
+) -> Result<(), SearchError> {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); total];
+    for (i, members) in groups.values().enumerate() {
+        for &n in members {
+            of[n as usize].push(i + 1);
+        }
     }
-    let meta = Meta {
-        period,
-        title,
-        docs: docs.len(),
-        per: DOCS_PER_FILE,
-        years: years.into_iter().rev().collect(),
-        splits: splits.into_iter().collect(),
-        short: short_keys,
-    };
-    put(
-        "meta.js".into(),
-        &js_call("letopisMeta", &[archive_js.clone(), json(&meta)?]),
-    )?;
-    put("search.js".into(), RUNTIME)?;
-    files.sort();
-    Ok(files)
+    let mut width = 1;
+    while 64usize.pow(width) <= groups.len() {
+        width += 1;
+    }
+    let mut packed = String::with_capacity(total * width as usize);
+    let mut more: Vec<Vec<usize>> = Vec::new();
+    for (n, gs) in of.iter().enumerate() {
+        let first = gs.first().copied().unwrap_or(0);
+        for k in (0..width).rev() {
+            packed.push(DIGITS[(first >> (6 * k)) & 63] as char);
+        }
+        if gs.len() > 1 {
+            more.push(std::iter::once(n).chain(gs[1..].iter().copied()).collect());
+        }
+    }
+    let slugs: Vec<&String> = groups.keys().collect();
+    let body = js_call(
+        "letopisGroupsOf",
+        &[
+            files.archive.clone(),
+            json(&slugs)?,
+            width.to_string(),
+            json(&packed)?,
+            json(&more)?,
+        ],
+    );
+    files.put(GROUPS_OF.into(), &body)
 }

@@ -40,6 +40,24 @@
     s.groups[g] = list;
     for (var i = 0; rows && i < rows.length; i++) s.rows[rows[i][0]] = rows[i][1];
   };
+  /* The group of every document (groups.js, for the counts of the group filter): `width`
+   * base64 digits per document, 0 for none, else 1 + the index of its first group in `slugs`;
+   * `more` lists [doc, index + 1, ...] of the documents of several groups. */
+  window.letopisGroupsOf = function (archive, slugs, width, packed, more) {
+    var extra = {};
+    for (var i = 0; i < more.length; i++) extra[more[i][0]] = more[i].slice(1);
+    store(currentBase()).groupsOf = { slugs: slugs, width: width, packed: packed, more: extra };
+  };
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  /* The slugs of the groups of document n. */
+  function groupsOfDoc(of, n) {
+    var v = 0, out = [];
+    for (var k = 0; k < of.width; k++) v = v * 64 + DIGITS.indexOf(of.packed.charAt(n * of.width + k));
+    if (v) out.push(of.slugs[v - 1]);
+    var extra = of.more[n] || [];
+    for (var j = 0; j < extra.length; j++) out.push(of.slugs[extra[j] - 1]);
+    return out;
+  }
 
   function load(url, done) {
     if (requested[url] === true) { done(); return; }
@@ -94,6 +112,7 @@
         urls.push(base + "s-" + key + ".js");
       }
       if (gslug) urls.push(base + "g-" + gslug + ".js");
+      if (opts.groupCounts) urls.push(base + "groups.js");
       loadAll(urls, function () {
         /* The whole query is the code of one group: that group's file lists its records and
          * holds the rows of its scattered ones. */
@@ -131,32 +150,46 @@
     return best === null ? segs[0] : best;
   }
 
-  /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit.
-   * Calls back with {archive, period, title, total, years: {year: count}, hits: [{kind, title,
-   * url, groups, years, snippet, score}], matched: {normalised word: true}}. */
+  /* Searches the archive whose search/ folder is at `base`. opts: year, group, limit, counts
+   * (per year), groupCounts. Calls back with {archive, period, title, total, years: {year:
+   * count}, groups: {slug: count}, hits: [{kind, title, url, groups, years, snippet, score}],
+   * matched: {normalised word: true}}. The counts per year are of the chosen group's results,
+   * those per group of the chosen year's. */
   function searchArchive(base, query, opts, cb) {
     var q = E.parse(query), s = store(base);
     fetchWords(base, q, opts, false, collect);
     function collect() {
       var result = { archive: s.archive, period: s.meta ? s.meta.period : "", title: s.meta ? s.meta.title || s.meta.period : "",
-        total: 0, years: {}, hits: [], matched: {} };
+        total: 0, years: {}, groups: {}, hits: [], matched: {} };
       if (!q.tokens.length || !s.meta) { cb(result); return; }
-      var found = E.run(s, q, opts.group ? slug(opts.group) : null);
+      var found = E.run(s, q, null);
       result.matched = found.matched;
-      /* Counts per year (before the year filter; the years whose shard is loaded), then the
-       * year filter. */
-      var all = found.ranked, ranked = [];
+      var gslug = opts.group ? slug(opts.group) : null, inGroup = found.ranked, inYear = found.ranked;
+      if (gslug) {
+        var member = {}, list = s.groups[gslug] || [];
+        for (var m = 0; m < list.length; m++) member[list[m]] = true;
+        inGroup = found.ranked.filter(function (r) { return member[r[0]] === true; });
+      }
+      if (opts.year) {
+        var ey = E.entry(s, E.yearToken(opts.year)), py = ey ? E.decode(ey) : null;
+        inYear = found.ranked.filter(function (r) { return py && E.holds(py, r[0]); });
+      }
+      /* Counts per year of the group's results (the years whose shard is loaded). */
       (s.meta.years || []).forEach(function (y) {
         var k = E.key(E.yearToken(y), s.splits), en = s.shards[k] ? E.entry(s, E.yearToken(y)) : null, n = 0;
         if (!s.shards[k]) return;
         var p = en ? E.decode(en) : null;
-        for (var i = 0; p && i < all.length; i++) if (E.holds(p, all[i][0])) n++;
+        for (var i = 0; p && i < inGroup.length; i++) if (E.holds(p, inGroup[i][0])) n++;
         result.years[y] = n;
       });
-      if (opts.year) {
-        var ey = E.entry(s, E.yearToken(opts.year)), py = ey ? E.decode(ey) : null;
-        for (var i = 0; i < all.length; i++) if (py && E.holds(py, all[i][0])) ranked.push(all[i]);
-      } else ranked = all;
+      /* Counts per group of the year's results, once groups.js is loaded. */
+      if (s.groupsOf) {
+        for (var c = 0; c < inYear.length; c++) {
+          var gs = groupsOfDoc(s.groupsOf, inYear[c][0]);
+          for (var x = 0; x < gs.length; x++) result.groups[gs[x]] = (result.groups[gs[x]] || 0) + 1;
+        }
+      }
+      var ranked = opts.year ? inGroup.filter(function (r) { return py && E.holds(py, r[0]); }) : inGroup;
       result.total = ranked.length;
       var limit = opts.limit || LIMIT, per = s.meta.per, end = Math.min(limit, ranked.length);
       function rowOf(n) {
@@ -283,6 +316,21 @@
       "\">" + esc(status) + "</p>" + html;
     return total > count;
   }
+  /* The group filter's choices with the number of results of each group (all archives), once
+   * groups.js is loaded (results[i].groups not empty for an archive with groups). */
+  function groupCounts(sel, results) {
+    if (!sel) return;
+    var counts = null;
+    for (var i = 0; results && i < results.length; i++) {
+      var g = results[i].groups || {};
+      for (var k in g) { counts = counts || {}; counts[k] = (counts[k] || 0) + g[k]; }
+    }
+    for (var j = 0; j < sel.options.length; j++) {
+      var o = sel.options[j];
+      if (!o.value) continue;
+      o.textContent = o.value + (counts ? " (" + (counts[slug(o.value)] || 0) + ")" : "");
+    }
+  }
   /* The year filter's choices with the number of results of each year (all archives). */
   function yearCounts(sel, results) {
     if (!sel) return;
@@ -326,20 +374,23 @@
     var p = params(), seq = 0, timer = null, limit = LIMIT, shownFor = "";
     if (p.q) input.value = p.q;
     function selected(sel) { return sel && sel.value ? sel.value : ""; }
-    var counts = false;
-    function options() { return { year: selected(yearSel), group: selected(groupSel), limit: limit, counts: counts }; }
+    var counts = false, groupsCounted = false;
+    function options() {
+      return { year: selected(yearSel), group: selected(groupSel), limit: limit, counts: counts, groupCounts: groupsCounted };
+    }
     function run() {
       var q = input.value, id = ++seq, t0 = performance.now();
       /* A new query or filter starts from the first results again. */
       var what = q + "\u0000" + selected(yearSel) + "\u0000" + selected(groupSel);
       if (what !== shownFor) { limit = LIMIT; shownFor = what; }
-      if (!words(q).length) { box.innerHTML = ""; yearCounts(yearSel, null); return; }
+      if (!words(q).length) { box.innerHTML = ""; yearCounts(yearSel, null); groupCounts(groupSel, null); return; }
       searchAll(bases, q, options(), function (results) {
         if (id !== seq) return;
         if (render(box, results, performance.now() - t0)) {
           box.querySelector(".search-more").addEventListener("click", function () { limit += LIMIT; run(); });
         }
         yearCounts(yearSel, results);
+        if (groupsCounted) groupCounts(groupSel, results);
         /* For tests and benchmarks: the time from the start of the search to the results on
          * the page, and when that was (ms since the page was opened). */
         var now = performance.now();
@@ -357,7 +408,13 @@
       yearSel.addEventListener("focus", wantCounts);
       yearSel.addEventListener("mousedown", wantCounts);
     }
-    if (groupSel) groupSel.addEventListener("change", run);
+    if (groupSel) {
+      groupSel.addEventListener("change", run);
+      /* The counts per group need groups.js: loaded when the group filter is first used. */
+      var wantGroupCounts = function () { if (!groupsCounted) { groupsCounted = true; if (words(input.value).length) run(); } };
+      groupSel.addEventListener("focus", wantGroupCounts);
+      groupSel.addEventListener("mousedown", wantGroupCounts);
+    }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       try {
