@@ -257,42 +257,79 @@ impl Words {
     }
 }
 
-/// The searchable records of a period, in a fixed order: by kind, then as the period lists them.
-pub fn collect(period: &Period) -> Vec<SearchDoc> {
-    let learners: BTreeMap<&str, &crate::model::Learner> =
-        period.learners.iter().map(|l| (l.id.as_str(), l)).collect();
-    let groups: BTreeMap<&str, &crate::model::Group> =
-        period.groups.iter().map(|g| (g.id.as_str(), g)).collect();
-    let programmes: BTreeMap<&str, &crate::model::Programme> = period
-        .programmes
-        .iter()
-        .map(|p| (p.id.as_str(), p))
-        .collect();
-    let items: BTreeMap<&str, &crate::model::GradeItem> = period
-        .grade_items
-        .iter()
-        .map(|i| (i.id.as_str(), i))
-        .collect();
-    let period_year = year(period.config.period.start);
-    let w = Words(period.config.language);
-    let name_of = |id: &str| learners.get(id).map(|l| l.full_name());
-    let programme_of = |group: &str| groups.get(group).map(|g| g.programme.clone());
-    let period_end = year(period.config.period.end).max(period_year);
-    // Every year a group spans, up to the end of the period (a group that started the year
-    // before is of both years; one that ends after the period, of the period's years only).
-    let group_years = |group: &str| -> Vec<i32> {
-        groups
+/// What the records of one kind are made with: the period, its lookups and its words.
+struct Ctx<'a> {
+    period: &'a Period,
+    learners: BTreeMap<&'a str, &'a crate::model::Learner>,
+    groups: BTreeMap<&'a str, &'a crate::model::Group>,
+    w: Words,
+    period_year: i32,
+    period_end: i32,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(period: &'a Period) -> Self {
+        let period_year = year(period.config.period.start);
+        Ctx {
+            period,
+            learners: period.learners.iter().map(|l| (l.id.as_str(), l)).collect(),
+            groups: period.groups.iter().map(|g| (g.id.as_str(), g)).collect(),
+            w: Words(period.config.language),
+            period_year,
+            period_end: year(period.config.period.end).max(period_year),
+        }
+    }
+
+    fn name_of(&self, id: &str) -> Option<String> {
+        self.learners.get(id).map(|l| l.full_name())
+    }
+
+    fn programme_of(&self, group: &str) -> Option<String> {
+        self.groups.get(group).map(|g| g.programme.clone())
+    }
+
+    /// Every year a group spans, up to the end of the period (a group that started the year
+    /// before is of both years; one that ends after the period, of the period's years only).
+    fn group_years(&self, group: &str) -> Vec<i32> {
+        self.groups
             .get(group)
             .map(|g| {
                 let from = year(g.start);
-                (from..=year(g.end).min(period_end).max(from)).collect()
+                (from..=year(g.end).min(self.period_end).max(from)).collect()
             })
             .unwrap_or_default()
-    };
+    }
+}
 
-    let mut docs = Vec::new();
+/// The searchable records of a period, in a fixed order: by kind, then as the period lists them.
+pub fn collect(period: &Period) -> Vec<SearchDoc> {
+    let c = Ctx::new(period);
+    let mut docs = learners(&c);
+    docs.extend(groups(&c));
+    docs.extend(programmes(&c));
+    docs.extend(certificates(&c));
+    docs.extend(orders(&c));
+    docs.extend(protocols(&c));
+    docs.extend(transfers(&c));
+    docs.extend(lessons(&c));
+    docs.extend(documents(&c));
+    docs.extend(attachments(&c));
+    // Document order, which is also the order of equal scores: by kind, then by who or what the
+    // record is (the holder's name for certificates), so that the records found by one surname
+    // sit together (few browser files to load) and a group's learners come in name order.
+    docs.sort_by_cached_key(|d| {
+        let key = match d.kind {
+            Kind::Certificate | Kind::Transfer => d.names.join(" "),
+            _ => d.title.clone(),
+        };
+        (d.kind, crate::search::text::words(&key))
+    });
+    docs
+}
 
-    // Learners: name, file number, SNILS, groups, grades, results, awards, portfolio.
+/// Learners: name, file number, SNILS, groups, grades, results, awards, portfolio.
+fn learners(c: &Ctx) -> Vec<SearchDoc> {
+    let (period, w) = (c.period, c.w);
     let mut by_learner: BTreeMap<&str, SearchDoc> = BTreeMap::new();
     for l in &period.learners {
         let mut d = SearchDoc::new(Kind::Learner, l.full_name(), paths::learner(&l.id));
@@ -306,25 +343,40 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         d.codes.extend(l.platform_ids.iter().cloned());
         by_learner.insert(&l.id, d);
     }
-    let sex: BTreeMap<&str, Option<crate::model::Sex>> = period
-        .learners
-        .iter()
-        .map(|l| (l.id.as_str(), l.sex))
-        .collect();
-    for e in &period.enrolments {
+    enrolments(c, &mut by_learner);
+    results(c, &mut by_learner);
+    let mut docs = Vec::new();
+    for l in &period.learners {
+        if let Some(mut d) = by_learner.remove(l.id.as_str()) {
+            if d.years.is_empty() {
+                d.years.push(c.period_year);
+            }
+            if let Some(b) = l.birth_date {
+                d.say(format!("{} {}", w.pick("дата рождения", "born"), date(b)));
+            }
+            if let Some(e) = &l.email {
+                d.say(e);
+            }
+            docs.push(d.finish());
+        }
+    }
+    docs
+}
+
+/// A learner's groups, with the outcome of each, and the years they span.
+fn enrolments<'a>(c: &Ctx<'a>, by_learner: &mut BTreeMap<&'a str, SearchDoc>) {
+    let w = c.w;
+    for e in &c.period.enrolments {
         if let Some(d) = by_learner.get_mut(e.learner.as_str()) {
             d.groups.push(e.group.clone());
-            d.programmes.extend(programme_of(&e.group));
-            let years = group_years(&e.group);
+            d.programmes.extend(c.programme_of(&e.group));
+            let years = c.group_years(&e.group);
             if years.is_empty() {
-                d.years.push(period_year);
+                d.years.push(c.period_year);
             }
             d.years.extend(years);
-            let outcome = l10n::outcome(
-                w.0,
-                e.outcome,
-                sex.get(e.learner.as_str()).copied().flatten(),
-            );
+            let sex = c.learners.get(e.learner.as_str()).and_then(|l| l.sex);
+            let outcome = l10n::outcome(w.0, e.outcome, sex);
             d.say(format!(
                 "{} {}: {outcome}",
                 w.pick("группа", "group"),
@@ -335,6 +387,16 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             }
         }
     }
+}
+
+/// A learner's attestation grades, protocol results, awards and portfolio.
+fn results<'a>(c: &Ctx<'a>, by_learner: &mut BTreeMap<&'a str, SearchDoc>) {
+    let (period, w) = (c.period, c.w);
+    let items: BTreeMap<&str, &crate::model::GradeItem> = period
+        .grade_items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
     for g in &period.grades {
         if let (Some(d), Some(item)) = (
             by_learner.get_mut(g.learner.as_str()),
@@ -376,102 +438,117 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             }
         }
     }
-    for l in &period.learners {
-        if let Some(mut d) = by_learner.remove(l.id.as_str()) {
-            if d.years.is_empty() {
-                d.years.push(period_year);
-            }
-            if let Some(b) = l.birth_date {
-                d.say(format!("{} {}", w.pick("дата рождения", "born"), date(b)));
-            }
-            if let Some(e) = &l.email {
-                d.say(e);
-            }
-            docs.push(d.finish());
-        }
-    }
+}
 
-    for g in &period.groups {
+fn groups(c: &Ctx) -> Vec<SearchDoc> {
+    let programmes: BTreeMap<&str, &crate::model::Programme> = c
+        .period
+        .programmes
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut docs = Vec::new();
+    for g in &c.period.groups {
         let mut d = SearchDoc::new(Kind::Group, g.id.clone(), paths::group(&g.id));
         d.codes.push(g.id.clone());
         d.ids.push(g.id.clone());
         d.groups.push(g.id.clone());
         d.programmes.push(g.programme.clone());
-        d.years.extend(group_years(&g.id));
+        d.years.extend(c.group_years(&g.id));
         if let Some(p) = programmes.get(g.programme.as_str()) {
             d.say(&p.title);
         }
         d.say(format!("{} — {}", date(g.start), date(g.end)));
-        if let Some(c) = &g.curator {
-            d.names.push(c.clone());
+        if let Some(cur) = &g.curator {
+            d.names.push(cur.clone());
         }
         docs.push(d.finish());
     }
+    docs
+}
 
-    for p in &period.programmes {
+fn programmes(c: &Ctx) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for p in &c.period.programmes {
         let mut d = SearchDoc::new(Kind::Programme, p.title.clone(), paths::programme(&p.id));
         d.codes.push(p.id.clone());
         d.programmes.push(p.id.clone());
-        d.years.push(period_year);
-        d.say(format!("{} {}", p.hours, w.pick("ч.", "h")));
+        d.years.push(c.period_year);
+        d.say(format!("{} {}", p.hours, c.w.pick("ч.", "h")));
         if let Some(f) = &p.form {
             d.say(f);
         }
         docs.push(d.finish());
     }
+    docs
+}
 
-    for c in &period.issued_documents {
-        let number = match &c.series {
-            Some(s) => format!("{s} № {}", c.number),
-            None => format!("№ {}", c.number),
+/// Issued certificates and diplomas, found by registration number, series and number, holder.
+fn certificates(c: &Ctx) -> Vec<SearchDoc> {
+    let w = c.w;
+    let mut docs = Vec::new();
+    for cert in &c.period.issued_documents {
+        let number = match &cert.series {
+            Some(s) => format!("{s} № {}", cert.number),
+            None => format!("№ {}", cert.number),
         };
-        let who = name_of(&c.learner).unwrap_or_else(|| c.learner.clone());
+        let who = c
+            .name_of(&cert.learner)
+            .unwrap_or_else(|| cert.learner.clone());
         let mut d = SearchDoc::new(
             Kind::Certificate,
-            format!("{} {number}", c.kind),
-            format!("{}#{}", paths::ISSUED, paths::anchor("doc", &c.reg_number)),
+            format!("{} {number}", cert.kind),
+            format!(
+                "{}#{}",
+                paths::ISSUED,
+                paths::anchor("doc", &cert.reg_number)
+            ),
         );
         d.names.push(who.clone());
-        if let Some(s) = &c.series {
+        if let Some(s) = &cert.series {
             d.codes.push(s.clone());
         }
-        d.codes.push(c.number.clone());
-        d.codes.push(c.reg_number.clone());
-        d.ids.push(c.reg_number.clone());
-        if let Some(s) = &c.series {
-            d.ids.push(format!("{s} {}", c.number));
+        d.codes.push(cert.number.clone());
+        d.codes.push(cert.reg_number.clone());
+        d.ids.push(cert.reg_number.clone());
+        if let Some(s) = &cert.series {
+            d.ids.push(format!("{s} {}", cert.number));
         }
-        if let Some(l) = learners.get(c.learner.as_str())
+        if let Some(l) = c.learners.get(cert.learner.as_str())
             && let Some(s) = &l.snils
         {
             d.codes.push(s.clone());
         }
-        if let Some(g) = &c.group {
+        if let Some(g) = &cert.group {
             d.groups.push(g.clone());
-            d.programmes.extend(programme_of(g));
+            d.programmes.extend(c.programme_of(g));
         }
-        d.years.push(year(c.issue_date));
+        d.years.push(year(cert.issue_date));
         d.say(&who);
-        d.say(w.numbered(("рег.", "reg."), &c.reg_number, c.issue_date));
-        if c.duplicate {
+        d.say(w.numbered(("рег.", "reg."), &cert.reg_number, cert.issue_date));
+        if cert.duplicate {
             d.say(w.pick("дубликат", "duplicate"));
         }
-        if let Some(r) = &c.received_by {
+        if let Some(r) = &cert.received_by {
             d.say(format!("{} {r}", w.pick("получил", "received by")));
         }
         docs.push(d.finish());
     }
+    docs
+}
 
-    for o in &period.orders {
+fn orders(c: &Ctx) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for o in &c.period.orders {
         let mut d = SearchDoc::new(
             Kind::Order,
-            w.numbered(("Приказ", "Order"), &o.id, o.date),
+            c.w.numbered(("Приказ", "Order"), &o.id, o.date),
             format!("{}#{}", paths::ORDERS, paths::anchor("order", &o.id)),
         );
         d.codes.push(o.id.clone());
         if let Some(g) = &o.group {
             d.groups.push(g.clone());
-            d.programmes.extend(programme_of(g));
+            d.programmes.extend(c.programme_of(g));
         }
         d.years.push(year(o.date));
         d.say(&o.title);
@@ -483,7 +560,13 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         docs.push(d.finish());
     }
+    docs
+}
 
+/// Protocols, with the commission's names and every learner's result.
+fn protocols(c: &Ctx) -> Vec<SearchDoc> {
+    let (period, w) = (c.period, c.w);
+    let mut docs = Vec::new();
     for p in &period.protocols {
         let mut d = SearchDoc::new(
             Kind::Protocol,
@@ -492,7 +575,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         );
         d.codes.push(p.id.clone());
         d.groups.push(p.group.clone());
-        d.programmes.extend(programme_of(&p.group));
+        d.programmes.extend(c.programme_of(&p.group));
         d.years.push(year(p.date));
         d.say(format!(
             "{}, {} {}",
@@ -508,14 +591,19 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             .iter()
             .filter(|r| r.protocol == p.id)
         {
-            let who = name_of(&r.learner).unwrap_or_else(|| r.learner.clone());
+            let who = c.name_of(&r.learner).unwrap_or_else(|| r.learner.clone());
             d.say(format!("{who}: {}", r.result));
         }
         docs.push(d.finish());
     }
+    docs
+}
 
-    for t in &period.credit_transfers {
-        let who = name_of(&t.learner).unwrap_or_else(|| t.learner.clone());
+fn transfers(c: &Ctx) -> Vec<SearchDoc> {
+    let w = c.w;
+    let mut docs = Vec::new();
+    for t in &c.period.credit_transfers {
+        let who = c.name_of(&t.learner).unwrap_or_else(|| t.learner.clone());
         let mut d = SearchDoc::new(
             Kind::Transfer,
             format!("{}: {}", who, t.course),
@@ -523,7 +611,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         );
         d.names.push(who);
         d.groups.push(t.group.clone());
-        d.programmes.extend(programme_of(&t.group));
+        d.programmes.extend(c.programme_of(&t.group));
         d.years.push(year(t.decision_date));
         d.say(&t.source_organisation);
         d.say(&t.source_document);
@@ -538,8 +626,12 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         ));
         docs.push(d.finish());
     }
+    docs
+}
 
-    for l in &period.lessons {
+fn lessons(c: &Ctx) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for l in &c.period.lessons {
         let mut d = SearchDoc::new(
             Kind::Lesson,
             l.topic.clone(),
@@ -550,7 +642,7 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             ),
         );
         d.groups.push(l.group.clone());
-        d.programmes.extend(programme_of(&l.group));
+        d.programmes.extend(c.programme_of(&l.group));
         d.years.push(year(l.date));
         let mut when = format!("{}, {}", l.group, date(l.date));
         if let Some(t) = &l.time {
@@ -566,20 +658,30 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         docs.push(d.finish());
     }
+    docs
+}
 
-    for m in &period.documents {
+fn documents(c: &Ctx) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for m in &c.period.documents {
         let mut d = SearchDoc::new(Kind::Document, m.title.clone(), paths::document(&m.id));
-        d.years.push(period_year);
+        d.years.push(c.period_year);
         d.say(markdown_text(&m.markdown));
         docs.push(d.finish());
     }
+    docs
+}
 
-    let lesson_group: BTreeMap<&str, &str> = period
+/// Attached files, of the group given or of their lesson's group.
+fn attachments(c: &Ctx) -> Vec<SearchDoc> {
+    let lesson_group: BTreeMap<&str, &str> = c
+        .period
         .lessons
         .iter()
         .map(|l| (l.id.as_str(), l.group.as_str()))
         .collect();
-    for a in &period.attachments {
+    let mut docs = Vec::new();
+    for a in &c.period.attachments {
         let mut d = SearchDoc::new(Kind::Attachment, a.title.clone(), paths::file(&a.path));
         let mut gs: BTreeSet<String> = BTreeSet::new();
         gs.extend(a.group.iter().cloned());
@@ -589,15 +691,15 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
             gs.insert(g.to_string());
         }
         for g in &gs {
-            d.programmes.extend(programme_of(g));
-            d.years.extend(group_years(g));
+            d.programmes.extend(c.programme_of(g));
+            d.years.extend(c.group_years(g));
         }
         d.groups.extend(gs);
         if d.years.is_empty() {
-            d.years.push(period_year);
+            d.years.push(c.period_year);
         }
         if let Some(l) = &a.learner {
-            d.names.extend(name_of(l));
+            d.names.extend(c.name_of(l));
         }
         d.say(&a.path);
         if let Some(k) = &a.kind {
@@ -605,16 +707,6 @@ pub fn collect(period: &Period) -> Vec<SearchDoc> {
         }
         docs.push(d.finish());
     }
-    // Document order, which is also the order of equal scores: by kind, then by who or what the
-    // record is (the holder's name for certificates), so that the records found by one surname
-    // sit together (few browser files to load) and a group's learners come in name order.
-    docs.sort_by_cached_key(|d| {
-        let key = match d.kind {
-            Kind::Certificate | Kind::Transfer => d.names.join(" "),
-            _ => d.title.clone(),
-        };
-        (d.kind, crate::search::text::words(&key))
-    });
     docs
 }
 

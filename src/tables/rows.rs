@@ -40,42 +40,58 @@ fn list(v: &[String]) -> Cell<'_> {
     }
 }
 
+/// What receives the rows: one call per row, its cells in the table's column order.
+type Sink<'s> = dyn FnMut(&[Cell]) -> io::Result<()> + 's;
+
+/// One row per record of `$list`, its cells `$cells`, then its extra fields and where it came
+/// from (file, line); `Ok(true)`: the table was one of this arm's.
+macro_rules! emit {
+    ($buf:ident, $row:ident, $list:expr, |$r:ident| $cells:expr) => {{
+        for $r in &$list {
+            $buf.clear();
+            $buf.extend($cells);
+            $buf.push(extra(&$r.extra));
+            $buf.push(Cell::Str(&$r.origin.file));
+            $buf.push(Cell::Int($r.origin.line as i64));
+            $row(&$buf)?;
+        }
+        Ok(true)
+    }};
+}
+
 /// Calls `row` with every row of `table`, in the model's order (by id or natural key).
-pub fn each(
-    p: &Period,
-    table: &Table,
-    row: &mut dyn FnMut(&[Cell]) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut cells: Vec<Cell> = Vec::with_capacity(24);
-    macro_rules! emit {
-        ($list:expr, |$r:ident| $cells:expr) => {
-            for $r in &$list {
-                cells.clear();
-                cells.extend($cells);
-                cells.push(extra(&$r.extra));
-                cells.push(Cell::Str(&$r.origin.file));
-                cells.push(Cell::Int($r.origin.line as i64));
-                row(&cells)?;
-            }
-        };
+pub fn each(p: &Period, table: &Table, row: &mut Sink) -> io::Result<()> {
+    let name = table.name;
+    if !(people(p, name, row)?
+        || journal(p, name, row)?
+        || outcomes(p, name, row)?
+        || described(p, name, row)?)
+    {
+        unreachable!("table {name} is not listed");
     }
+    Ok(())
+}
+
+/// Programmes, groups, learners and their enrolments.
+fn people(p: &Period, name: &str, row: &mut Sink) -> io::Result<bool> {
+    let mut cells: Vec<Cell> = Vec::with_capacity(24);
     use Cell::*;
-    match table.name {
-        "programmes" => emit!(p.programmes, |r| [
+    match name {
+        "programmes" => emit!(cells, row, p.programmes, |r| [
             Str(&r.id),
             Str(programme_kind(r.kind)),
             Str(&r.title),
             Int(r.hours.into()),
             s(&r.form),
         ]),
-        "groups" => emit!(p.groups, |r| [
+        "groups" => emit!(cells, row, p.groups, |r| [
             Str(&r.id),
             Str(&r.programme),
             Date(r.start),
             Date(r.end),
             s(&r.curator),
         ]),
-        "learners" => emit!(p.learners, |r| [
+        "learners" => emit!(cells, row, p.learners, |r| [
             Str(&r.id),
             Str(&r.surname),
             Str(&r.name),
@@ -87,7 +103,7 @@ pub fn each(
             s(&r.phone),
             list(&r.platform_ids),
         ]),
-        "enrolments" => emit!(p.enrolments, |r| [
+        "enrolments" => emit!(cells, row, p.enrolments, |r| [
             Str(&r.learner),
             Str(&r.group),
             Date(r.date),
@@ -97,7 +113,16 @@ pub fn each(
             s(&r.outcome_order),
             s(&r.reason),
         ]),
-        "orders" => emit!(p.orders, |r| [
+        _ => Ok(false),
+    }
+}
+
+/// Orders and the journal: lessons, attendance, grade items, grades.
+fn journal(p: &Period, name: &str, row: &mut Sink) -> io::Result<bool> {
+    let mut cells: Vec<Cell> = Vec::with_capacity(24);
+    use Cell::*;
+    match name {
+        "orders" => emit!(cells, row, p.orders, |r| [
             Str(&r.id),
             Date(r.date),
             Str(order_kind(r.kind)),
@@ -106,7 +131,7 @@ pub fn each(
             s(&r.text),
             s(&r.file),
         ]),
-        "lessons" => emit!(p.lessons, |r| [
+        "lessons" => emit!(cells, row, p.lessons, |r| [
             Str(&r.id),
             Str(&r.group),
             Date(r.date),
@@ -116,13 +141,13 @@ pub fn each(
             s(&r.teacher),
             s(&r.kind),
         ]),
-        "attendance" => emit!(p.attendance, |r| [
+        "attendance" => emit!(cells, row, p.attendance, |r| [
             Str(&r.lesson),
             Str(&r.learner),
             Str(mark(r.mark)),
             s(&r.remark),
         ]),
-        "grade_items" => emit!(p.grade_items, |r| [
+        "grade_items" => emit!(cells, row, p.grade_items, |r| [
             Str(&r.id),
             Str(&r.group),
             Str(&r.title),
@@ -132,7 +157,7 @@ pub fn each(
             s(&r.lesson),
             d(r.date),
         ]),
-        "grades" => emit!(p.grades, |r| {
+        "grades" => emit!(cells, row, p.grades, |r| {
             let (m, pass, pts, pct) = grade(r.value);
             [
                 Str(&r.item),
@@ -146,7 +171,16 @@ pub fn each(
                 s(&r.comment),
             ]
         }),
-        "protocols" => emit!(p.protocols, |r| [
+        _ => Ok(false),
+    }
+}
+
+/// Results: protocols, issued documents, awards, portfolio, credit transfers, attachments.
+fn outcomes(p: &Period, name: &str, row: &mut Sink) -> io::Result<bool> {
+    let mut cells: Vec<Cell> = Vec::with_capacity(24);
+    use Cell::*;
+    match name {
+        "protocols" => emit!(cells, row, p.protocols, |r| [
             Str(&r.id),
             Date(r.date),
             Str(&r.group),
@@ -155,14 +189,14 @@ pub fn each(
             list(&r.members),
             s(&r.secretary),
         ]),
-        "protocol_results" => emit!(p.protocol_results, |r| [
+        "protocol_results" => emit!(cells, row, p.protocol_results, |r| [
             Str(&r.protocol),
             Str(&r.learner),
             Str(&r.result),
             s(&r.work),
             s(&r.comment),
         ]),
-        "issued_documents" => emit!(p.issued_documents, |r| [
+        "issued_documents" => emit!(cells, row, p.issued_documents, |r| [
             Str(&r.reg_number),
             Str(&r.learner),
             s(&r.group),
@@ -173,7 +207,7 @@ pub fn each(
             Bool(r.duplicate),
             s(&r.received_by),
         ]),
-        "awards" => emit!(p.awards, |r| [
+        "awards" => emit!(cells, row, p.awards, |r| [
             Str(&r.id),
             Str(&r.learner),
             Str(&r.title),
@@ -182,7 +216,7 @@ pub fn each(
             s(&r.level),
             s(&r.file),
         ]),
-        "portfolio" => emit!(p.portfolio, |r| [
+        "portfolio" => emit!(cells, row, p.portfolio, |r| [
             Str(&r.id),
             Str(&r.learner),
             Str(&r.title),
@@ -191,7 +225,7 @@ pub fn each(
             s(&r.description),
             s(&r.file),
         ]),
-        "credit_transfers" => emit!(p.credit_transfers, |r| [
+        "credit_transfers" => emit!(cells, row, p.credit_transfers, |r| [
             Str(&r.id),
             Str(&r.learner),
             Str(&r.group),
@@ -206,7 +240,7 @@ pub fn each(
             s(&r.reason),
             Date(r.decision_date),
         ]),
-        "attachments" => emit!(p.attachments, |r| [
+        "attachments" => emit!(cells, row, p.attachments, |r| [
             Str(&r.id),
             Str(&r.path),
             Str(&r.title),
@@ -218,6 +252,16 @@ pub fn each(
             Int(r.size as i64),
             Str(&r.sha256),
         ]),
+        _ => Ok(false),
+    }
+}
+
+/// The tables that describe the period rather than hold its records: documents, the source
+/// files and the rejected rows.
+fn described(p: &Period, name: &str, row: &mut Sink) -> io::Result<bool> {
+    let mut cells: Vec<Cell> = Vec::with_capacity(24);
+    use Cell::*;
+    match name {
         "documents" => {
             for r in &p.documents {
                 cells.clear();
@@ -261,9 +305,9 @@ pub fn each(
                 row(&cells)?;
             }
         }
-        other => unreachable!("table {other} is not listed"),
+        _ => return Ok(false),
     }
-    Ok(())
+    Ok(true)
 }
 
 fn scale(s: Scale) -> (&'static str, Option<f64>) {
