@@ -296,12 +296,23 @@ impl Searcher {
             tokens.push(best);
         }
         let identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
-        let codes = self.groups()?;
-        let members =
+        // The group rule: only when a group's record holds the whole query as a word (every word
+        // of a group's code is one of its words) are the codes of all groups read.
+        let whole_in_a_group = !parsed.whole.is_empty() && {
+            let groups = postings(f.kind, Kind::Group.code().as_bytes())?;
+            postings(f.words, parsed.whole.as_bytes())?
+                .iter()
+                .any(|d| groups.binary_search(d).is_ok())
+        };
+        let members = if whole_in_a_group {
+            let codes = self.groups()?;
             match engine::group_code_words(codes.iter().map(String::as_str)).get(&parsed.whole) {
                 Some(code) => Some(postings(f.group, str::as_bytes(code))?),
                 None => None,
-            };
+            }
+        } else {
+            None
+        };
         let mut keep: Vec<BTreeSet<u32>> = Vec::new();
         let year = filters.year.map(|y| y.to_string());
         for (field, value) in [
@@ -365,12 +376,18 @@ impl Searcher {
         let Some(first) = key.chars().next() else {
             return Ok(Vec::new());
         };
+        // The words whose key can be `key` start with a letter that transliterates to its first
+        // letter; a number's key is the number's own beginning, so its range is that prefix.
+        let starts: Vec<String> = if first.is_ascii_digit() {
+            vec![key.clone()]
+        } else {
+            first_chars(first).into_iter().map(String::from).collect()
+        };
         let mut found: BTreeMap<String, bool> = BTreeMap::new();
         for seg in searcher.segment_readers() {
             let inv = seg.inverted_index(self.fields.words)?;
-            for c in first_chars(first) {
-                let from = c.to_string();
-                let to = char::from_u32(c as u32 + 1).map(|n| n.to_string());
+            for from in &starts {
+                let to = next_prefix(from);
                 let range = inv.terms().range().ge(from.as_bytes());
                 let range = match &to {
                     Some(to) => range.lt(to.as_bytes()),
@@ -405,6 +422,16 @@ impl Searcher {
         engine::no_typos_beside_better(&mut out);
         Ok(out)
     }
+}
+
+/// The first string after every string that starts with `prefix` (its last character one
+/// higher); none when there is no such character.
+fn next_prefix(prefix: &str) -> Option<String> {
+    let mut cs: Vec<char> = prefix.chars().collect();
+    let last = cs.pop()?;
+    let next = char::from_u32(last as u32 + 1)?;
+    cs.push(next);
+    Some(cs.into_iter().collect())
 }
 
 /// The documents of `docs` (sorted), each with whether it is in `head` (sorted).
