@@ -11,7 +11,8 @@
 //! the three ways they are written (also after a surname in an oblique case), with a year, with
 //! one letter swapped; a SNILS in every spelling; a personal file number, a registration number,
 //! a series and number, a certificate number, a group code, each as written, in lower case,
-//! without separators and with spaces. A query is kept only when the data make its record the
+//! without separators and with spaces; a surname with a group code, a group code with its year.
+//! A query is kept only when the data make its record the
 //! one meant: a surname several learners could be is left out, and a nominative beats an oblique
 //! case (`Кузнецова` is Кузнецова, not the genitive of Кузнецов). A surname several learners
 //! share is checked apart: those learners first, then only learners with a word of its base
@@ -101,6 +102,7 @@ struct Person {
     female: bool,
     snils: String,
     years: BTreeSet<i32>,
+    groups: BTreeSet<String>,
 }
 
 impl Person {
@@ -122,7 +124,12 @@ fn people(data: &Path) -> Vec<Person> {
         .filter_map(|g| Some((g["id"].clone(), (year(&g["start"])?, year(&g["end"])?))))
         .collect();
     let mut years: HashMap<String, BTreeSet<i32>> = HashMap::new();
+    let mut member: HashMap<String, BTreeSet<String>> = HashMap::new();
     for e in table(data, "enrolments.csv") {
+        member
+            .entry(e["learner"].clone())
+            .or_default()
+            .insert(e["group"].clone());
         if let Some(&(from, to)) = groups.get(&e["group"]) {
             years
                 .entry(e["learner"].clone())
@@ -134,6 +141,7 @@ fn people(data: &Path) -> Vec<Person> {
         .into_iter()
         .map(|l| Person {
             years: years.remove(&l["id"]).unwrap_or_default(),
+            groups: member.remove(&l["id"]).unwrap_or_default(),
             id: l["id"].clone(),
             surname: l["surname"].clone(),
             name: l["name"].clone(),
@@ -281,6 +289,15 @@ fn person_cases(all: &[Person], l: &Person, out: &mut Vec<Case>) {
             !is_a_name && hits.len() == 1 && hits[0].id == l.id,
         );
     }
+    for g in &l.groups {
+        let same = all
+            .iter()
+            .filter(|o| {
+                o.groups.contains(g) && surname_forms(&o.surname, o.female).contains(&norm(s))
+            })
+            .count();
+        add("surname and group", format!("{s} {g}"), same == 1);
+    }
     let d: String = l.snils.chars().filter(char::is_ascii_digit).collect();
     if d.len() == 11 {
         let (a, b, c, k) = (&d[..3], &d[3..6], &d[6..9], &d[9..]);
@@ -360,6 +377,11 @@ fn group_cases(data: &Path, out: &mut Vec<Case>) {
                 first: paths::group(&g["id"]),
             });
         }
+        out.push(Case {
+            kind: "group code and year",
+            query: format!("{} {}", g["id"], &g["start"][..4]),
+            first: paths::group(&g["id"]),
+        });
     }
 }
 

@@ -131,6 +131,8 @@ var LetopisEngine = (function () {
     if (inName && letters(w) && ql >= 4 && lev1(q, w)) return TYPO;
     return 0;
   }
+  /* engine.rs is_year */
+  function isYear(w) { return /^(19|20)[0-9][0-9]$/.test(w); }
   /* engine.rs parse: tokens (initials joined to the surname beside them) and the whole query. */
   function parse(query) {
     var ws = words(query), used = [], tokens = [], i = 0;
@@ -166,7 +168,11 @@ var LetopisEngine = (function () {
       else if (surname(ws[n])) t = tokens[next++];
       if (t !== null && t !== undefined && !seen[t]) { seen[t] = true; out.push(t); }
     }
-    return { tokens: out, whole: whole };
+    /* engine.rs Query.group: the whole query without a year at its start or end. */
+    var group = whole;
+    if (ws.length > 1 && isYear(ws[0])) group = ws.slice(1).join("");
+    else if (ws.length > 1 && isYear(ws[ws.length - 1])) group = ws.slice(0, ws.length - 1).join("");
+    return { tokens: out, whole: whole, group: group };
   }
   /* model::slug */
   function slug(s) {
@@ -313,6 +319,7 @@ var LetopisEngine = (function () {
     function add(k) { if (!seen[k]) { seen[k] = true; keys.push(k); } }
     q.tokens.forEach(function (t) { add(key(t, store.splits)); });
     if (q.whole) { add(key(idToken(q.whole), store.splits)); add(key(q.whole, store.splits)); }
+    if (q.group && q.group !== q.whole) { add(key(idToken(q.group), store.splits)); add(key(q.group, store.splits)); }
     return { query: q, keys: keys };
   }
   function entry(store, word) {
@@ -322,7 +329,7 @@ var LetopisEngine = (function () {
   }
   /* The slug of the group whose code the whole query is (its g-*.js is needed), or null. */
   function groupOf(store, q) {
-    var en = q.whole ? entry(store, q.whole) : null;
+    var en = q.group ? entry(store, q.group) : null;
     return en && en[3] ? en[3] : null;
   }
   /* Runs a query on a store holding its shards (and the file of groupOf, and of the group
@@ -350,6 +357,8 @@ var LetopisEngine = (function () {
     var id = q.whole ? entry(store, idToken(q.whole)) : null;
     var g = groupOf(store, q);
     var members = g ? store.groups[g] || [] : null;
+    /* engine.rs: `ГР-0501 2025` identifies the group's own page. */
+    if (!id && g && q.group !== q.whole) id = entry(store, idToken(q.group));
     var keep = null;
     if (only) {
       var set = {}, glist = store.groups[only] || [];

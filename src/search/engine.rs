@@ -184,6 +184,16 @@ pub fn no_typos_beside_better<W>(found: &mut Vec<(W, u32)>) {
 pub struct Query {
     pub tokens: Vec<String>,
     pub whole: String,
+    /// The whole query without a year at its start or end (`ГР-0501 2025` → `гр0501`), looked
+    /// up as a group's code (then the group's own page is what the query identifies).
+    pub group: String,
+}
+
+/// Whether a word is a year (`2025`): four digits from 1900 to 2099.
+pub fn is_year(w: &str) -> bool {
+    w.len() == 4
+        && (w.starts_with("19") || w.starts_with("20"))
+        && w.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Splits a query into tokens, joining initials to the surname beside them.
@@ -203,6 +213,11 @@ pub fn parse(query: &str) -> Query {
         ws.concat()
     } else {
         named.concat()
+    };
+    let group = match ws.as_slice() {
+        [first, rest @ ..] if !rest.is_empty() && is_year(first) => rest.concat(),
+        [rest @ .., last] if !rest.is_empty() && is_year(last) => rest.concat(),
+        _ => whole.clone(),
     };
     let single = |w: &String| w.chars().count() == 1 && letters(w);
     let surname = |w: Option<&String>| w.is_some_and(|w| w.chars().count() >= 2 && letters(w));
@@ -247,7 +262,11 @@ pub fn parse(query: &str) -> Query {
     }
     let mut seen = BTreeSet::new();
     out.retain(|t| seen.insert(t.clone()));
-    Query { tokens: out, whole }
+    Query {
+        tokens: out,
+        whole,
+        group,
+    }
 }
 
 /// Name tokens of a person's name (`Белоусова Анна Андреевна`, `Белоусова А. А.`,
@@ -332,8 +351,13 @@ pub fn doc_tokens(d: &SearchDoc) -> DocTokens {
         head.extend(text::words(n));
         head.extend(name_tokens(n));
     }
-    // The years the record is of, as words too: `Петров 2024` is the Петров of 2024.
+    // The years the record is of, as words too: `Петров 2024` is the Петров of 2024; and the
+    // codes of its groups: `Волков ПП-БУ-25-1` is the Волков of that group (before a protocol
+    // of the group that names him, whose own code `ИА-БУ-25-1` shares words with the group's).
     head.extend(d.years.iter().map(i32::to_string));
+    for g in &d.groups {
+        head.extend(group_words(g));
+    }
     head.sort_unstable();
     head.dedup();
     let mut all = text::words(&d.all_text());
@@ -474,6 +498,11 @@ mod tests {
         assert_eq!(parse("СНИЛС 241-532-728 42").whole, "24153272842");
         assert_eq!(parse("снилс").whole, "снилс");
         assert_eq!(parse("П. Ф. Яковлев").whole, "");
+        assert_eq!(parse("ГР-0501 2025").group, "гр0501");
+        assert_eq!(parse("2025 ПП-БУ-25-1").group, "ппбу251");
+        assert_eq!(parse("ПК-25/001").group, "пк25001");
+        assert_eq!(parse("ГР0501 2025").group, "гр0501");
+        assert_eq!(parse("2025").group, "2025");
         assert_eq!(parse("а б в г").tokens, ["а", "б", "в", "г"]);
         assert_eq!(
             name_tokens("Белоусова Анна Андреевна"),

@@ -295,24 +295,30 @@ impl Searcher {
             }
             tokens.push(best);
         }
-        let identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
-        // The group rule: only when a group's record holds the whole query as a word (every word
-        // of a group's code is one of its words) are the codes of all groups read.
-        let whole_in_a_group = !parsed.whole.is_empty() && {
+        let mut identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
+        // The group rule: only when a group's record holds the query (without a year at an end)
+        // as a word (every word of a group's code is one of its words) are the codes of all
+        // groups read.
+        let code = parsed.group.as_str();
+        let in_a_group = !code.is_empty() && {
             let groups = postings(f.kind, Kind::Group.code().as_bytes())?;
-            postings(f.words, parsed.whole.as_bytes())?
+            postings(f.words, code.as_bytes())?
                 .iter()
                 .any(|d| groups.binary_search(d).is_ok())
         };
-        let members = if whole_in_a_group {
+        let members = if in_a_group {
             let codes = self.groups()?;
-            match engine::group_code_words(codes.iter().map(String::as_str)).get(&parsed.whole) {
+            match engine::group_code_words(codes.iter().map(String::as_str)).get(code) {
                 Some(code) => Some(postings(f.group, str::as_bytes(code))?),
                 None => None,
             }
         } else {
             None
         };
+        // `ГР-0501 2025`: the group's own page is what the query identifies.
+        if identity.is_empty() && members.is_some() && code != parsed.whole {
+            identity = postings(f.words, engine::id_token(code).as_bytes())?;
+        }
         let mut keep: Vec<BTreeSet<u32>> = Vec::new();
         let year = filters.year.map(|y| y.to_string());
         for (field, value) in [

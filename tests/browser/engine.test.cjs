@@ -65,6 +65,11 @@ test("parse: initials join the surname (engine.rs parse)", () => {
   assert.strictEqual(E.parse("СНИЛС 241-532-728 42").whole, "24153272842");
   assert.strictEqual(E.parse("снилс").whole, "снилс");
   assert.strictEqual(E.parse("П. Ф. Яковлев").whole, "");
+  assert.strictEqual(E.parse("ГР-0501 2025").group, "гр0501");
+  assert.strictEqual(E.parse("2025 ПП-БУ-25-1").group, "ппбу251");
+  assert.strictEqual(E.parse("ПК-25/001").group, "пк25001");
+  assert.strictEqual(E.parse("ГР0501 2025").group, "гр0501");
+  assert.strictEqual(E.parse("2025").group, "2025");
   assert.deepStrictEqual(E.parse("а б в г").tokens, ["а", "б", "в", "г"]);
 });
 
