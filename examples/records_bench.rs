@@ -52,4 +52,38 @@ fn main() {
         total as f64 / 1e6,
         peak_rss_mb()
     );
+    // The parts alone, one after another: every CSV file, the workbook, the data package.
+    let dir = tmp.path().join("parts");
+    std::fs::create_dir_all(&dir).expect("parts dir");
+    let timed = |what: &str, f: &mut dyn FnMut()| {
+        let (c, t) = (cpu_total(), Instant::now());
+        f();
+        println!(
+            "  {what:34} {:>6.2} s wall {:>6.2} s CPU",
+            t.elapsed().as_secs_f64(),
+            cpu_total() - c
+        );
+    };
+    use letopis::model::tables::{self, TABLES};
+    timed("all CSV files", &mut || {
+        for t in &TABLES {
+            let (c, w) = (cpu_total(), Instant::now());
+            letopis::tables::csv::write(&p, t, &dir.join(t.file())).expect("csv");
+            let secs = w.elapsed().as_secs_f64();
+            if secs > 0.05 {
+                println!(
+                    "    {:32} {secs:>6.2} s wall {:>6.2} s CPU",
+                    t.file(),
+                    cpu_total() - c
+                );
+            }
+        }
+    });
+    let book = dir.join(tables::workbook(&p.config.archive_name()).replace('/', "_"));
+    timed("workbook", &mut || {
+        letopis::tables::xlsx::write(&p, &book).expect("xlsx")
+    });
+    timed("datapackage.json", &mut || {
+        letopis::tables::package::write(&p, &dir.join("datapackage.json")).expect("package")
+    });
 }

@@ -432,6 +432,16 @@ fn shared_surnames(data: &Path) -> Vec<Shared> {
         .collect()
 }
 
+/// A file of this test's beside Cargo's scratch folder, named by the archive (the media are only
+/// read).
+fn scratch(data: &Path, what: &str) -> PathBuf {
+    let archive = data.parent().and_then(Path::file_name).expect("archive");
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "search_acceptance-{}.{what}",
+        archive.to_string_lossy()
+    ))
+}
+
 /// The archive folder (`data/`'s parent) on a medium.
 fn archive_data(medium: &Path) -> PathBuf {
     std::fs::read_dir(medium)
@@ -535,10 +545,7 @@ fn check(data: &Path, cases: &[Case]) -> (Vec<String>, Vec<Value>) {
             json!({"kind": "a shared surname", "query": c.query, "first": null, "order": pages}),
         );
     }
-    let file = data
-        .parent()
-        .expect("archive")
-        .with_extension("vectors.json");
+    let file = scratch(data, "vectors.json");
     std::fs::write(&file, serde_json::to_string_pretty(&vectors).expect("json")).expect("write");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("node")
@@ -583,7 +590,7 @@ fn the_sample_every_query_kind_puts_the_meant_record_first_in_both_engines() {
     );
     // Every 12th query also through the real search page, typed into the box in Chromium.
     let picked: Vec<&Value> = vectors.iter().step_by(12).collect();
-    let file = data.parent().expect("archive").with_extension("page.json");
+    let file = scratch(&data, "page.json");
     std::fs::write(&file, serde_json::to_string(&picked).expect("json")).expect("write");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/vectors.cjs");
     let out = Command::new("node")
