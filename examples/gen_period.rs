@@ -182,8 +182,13 @@ fn ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-fn snils(rng: &mut Rng) -> String {
-    let n = 100_000_000 + rng.below(900_000_000);
+/// A SNILS with a correct checksum, none twice (`used`: the numbers drawn so far; a number drawn
+/// again is drawn anew, so a large period has no duplicate, which `check` would refuse).
+fn snils(rng: &mut Rng, used: &mut std::collections::HashSet<u64>) -> String {
+    let mut n = 100_000_000 + rng.below(900_000_000);
+    while !used.insert(n) {
+        n = 100_000_000 + rng.below(900_000_000);
+    }
     let digits: Vec<u64> = n.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
     let mut s: u64 = digits.iter().zip((1..=9).rev()).map(|(d, w)| d * w).sum();
     if s > 101 {
@@ -300,6 +305,7 @@ pub fn run(a: Args) -> Result<()> {
         &mut w,
         "Номер личного дела;Фамилия;Имя;Отчество;Дата рождения;Пол;СНИЛС;Email;Телефон\r\n",
     )?;
+    let mut used = std::collections::HashSet::new();
     for i in 0..a.learners {
         let female = rng.below(2) == 0;
         let sur = rng.pick(SURNAMES);
@@ -320,7 +326,7 @@ pub fn run(a: Args) -> Result<()> {
             if female { pf } else { pm },
             ru(birth),
             sex,
-            snils(&mut rng),
+            snils(&mut rng, &mut used),
             i + 1,
             rng.below(100),
             rng.below(1000),
