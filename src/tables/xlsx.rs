@@ -22,6 +22,11 @@ use std::path::Path;
 
 /// Data rows per sheet: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;
+/// Deflate level of the workbook's zip. Compressing the sheets was most of the records step: at
+/// 20,000 learners (2,000,000 attendance and grade rows) saving took 7.9 s at the default level
+/// 6 (54.1 MB), 1.9 s at 2 (65.1 MB), 1.4 s at 1 (103.4 MB); 2 keeps the file small for a
+/// fifth of the time. The same level everywhere, so the bytes stay the same on every platform.
+const ZIP_LEVEL: u8 = 2;
 /// Longest text of a cell, in UTF-16 units (Excel's limit).
 const CELL_MAX: usize = 32_767;
 
@@ -45,6 +50,10 @@ pub fn sheet_names(t: &Table, rows: usize, per_sheet: usize) -> Vec<String> {
 }
 
 fn clip<'a>(s: &'a str, file: &str) -> std::borrow::Cow<'a, str> {
+    // A character takes no more UTF-16 units than UTF-8 bytes: most texts need no counting.
+    if s.len() <= CELL_MAX - 200 {
+        return s.into();
+    }
     let mut units = 0;
     for (i, ch) in s.char_indices() {
         units += ch.len_utf16();
@@ -180,6 +189,7 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
             });
         }
     }
+    wb.set_zip_compression_level(ZIP_LEVEL);
     wb.save(path).map_err(|e| err(&e))?;
     // The same bytes on Windows and Linux (see zip_host).
     super::zip_host::set_dos_host(path).map_err(|e| err(&e))
