@@ -378,6 +378,32 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         t: &str,
     ) -> Result<Vec<(String, u32)>, SearchError> {
+        // A number or a code, or a word shorter than three letters, finds only itself
+        // (engine::score): one look-up, not a walk over the terms of its shard.
+        let only_itself =
+            (!engine::letters(t) && !t.contains(':')) || t.chars().count() < engine::MIN_PREFIX;
+        if only_itself {
+            let mut found = false;
+            let mut in_name = false;
+            for seg in searcher.segment_readers() {
+                found |= seg
+                    .inverted_index(self.fields.words)?
+                    .terms()
+                    .get(t.as_bytes())?
+                    .is_some();
+                in_name |= seg
+                    .inverted_index(self.fields.head)?
+                    .terms()
+                    .get(t.as_bytes())?
+                    .is_some();
+            }
+            let s = engine::score(t, t, in_name);
+            return Ok(if found && s > 0 {
+                vec![(t.to_string(), s)]
+            } else {
+                Vec::new()
+            });
+        }
         let key = engine::key(t, &self.splits);
         let Some(first) = key.chars().next() else {
             return Ok(Vec::new());
