@@ -1,8 +1,8 @@
 //! End-to-end tests of `letopis check`: the real binary on copies of `tests/fixtures/check/good`
 //! with one bad input each (the files of `tests/fixtures/check/<case>/` laid over it).
 
+mod common;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
@@ -31,7 +31,7 @@ fn case(name: &str) -> tempfile::TempDir {
 }
 
 fn check(dir: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .arg("check")
         .arg(dir)
         .args(extra)

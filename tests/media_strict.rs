@@ -2,10 +2,9 @@
 //! manifests, the medium's own page and list of archives, copies sealed again, hostile zips. Each
 //! fault is injected alone and must be named by `letopis verify`.
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/media.rs"]
-mod media;
+mod common;
+use common::cli;
+use common::media;
 
 use cli::{letopis, text};
 use letopis::seal::bag::{self, TAGMANIFEST};

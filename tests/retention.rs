@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "common/cli.rs"]
-mod cli;
+mod common;
 use cli::{build, letopis, ok, text};
+use common::cli;
 
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
