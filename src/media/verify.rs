@@ -139,6 +139,41 @@ impl Problem {
 
     pub fn text(&self, lang: Lang) -> String {
         let t = match self {
+            Problem::NotABag { .. }
+            | Problem::NoManifest
+            | Problem::BadManifestLine { .. }
+            | Problem::UnsafeEntry { .. }
+            | Problem::NotCanonical { .. }
+            | Problem::Missing { .. }
+            | Problem::Changed { .. }
+            | Problem::Extra { .. }
+            | Problem::Uncovered { .. }
+            | Problem::Symlink { .. }
+            | Problem::NotRegular { .. }
+            | Problem::Unreadable { .. }
+            | Problem::OxumMismatch { .. } => self.bag_text(),
+            Problem::RootMismatch { .. }
+            | Problem::ArchiveMissing { .. }
+            | Problem::CopiesDiffer { .. }
+            | Problem::AbsentOnTwin { .. }
+            | Problem::Unfinished { .. }
+            | Problem::More { .. } => self.medium_text(),
+            Problem::ZipChecksum { .. }
+            | Problem::ZipError { .. }
+            | Problem::ZipUnsafePath { .. }
+            | Problem::ZipOutside { .. }
+            | Problem::ZipDuplicate { .. }
+            | Problem::ZipOversize { .. } => self.zip_text(),
+            Problem::BadSignature { .. } | Problem::UntrustedSigner { .. } | Problem::Unsigned => {
+                self.signature_text()
+            }
+        };
+        t.get(lang).to_string()
+    }
+
+    /// The problems of a bag's manifests and files.
+    fn bag_text(&self) -> Text {
+        match self {
             Problem::NotABag { reason } => Text::new(
                 format!("не архив BagIt: {reason}"),
                 format!("not a BagIt bag: {reason}"),
@@ -208,6 +243,13 @@ impl Problem {
                 format!("Payload-Oxum в bag-info.txt {expected}, а на носителе {actual}"),
                 format!("Payload-Oxum in bag-info.txt is {expected}, found {actual}"),
             ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of an archive among the others: its recorded root, its twin, the medium's list.
+    fn medium_text(&self) -> Text {
+        match self {
             Problem::RootMismatch {
                 recorded,
                 actual,
@@ -249,6 +291,25 @@ impl Problem {
                 format!("архива {name} нет на {other}"),
                 format!("archive {name} is not on {other}"),
             ),
+            Problem::Unfinished { folder } => Text::new(
+                format!(
+                    "незавершённая запись {folder} (прерванная сборка); она не является архивом и будет удалена следующей сборкой"
+                ),
+                format!(
+                    "unfinished write {folder} (an interrupted build); it is not an archive and the next build removes it"
+                ),
+            ),
+            Problem::More { count } => Text::new(
+                format!("… и ещё проблем: {count}"),
+                format!("… and {count} more problems"),
+            ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of a zipped bag.
+    fn zip_text(&self) -> Text {
+        match self {
             Problem::ZipChecksum { expected, actual } => Text::new(
                 format!(
                     "контрольная сумма zip {actual} не совпадает с файлом .sha256 ({expected})"
@@ -290,14 +351,13 @@ impl Problem {
                 format!("запись zip {entry} распаковывается больше объявленных {declared} байт"),
                 format!("zip entry {entry} inflates beyond its declared {declared} bytes"),
             ),
-            Problem::Unfinished { folder } => Text::new(
-                format!(
-                    "незавершённая запись {folder} (прерванная сборка); она не является архивом и будет удалена следующей сборкой"
-                ),
-                format!(
-                    "unfinished write {folder} (an interrupted build); it is not an archive and the next build removes it"
-                ),
-            ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of the signature.
+    fn signature_text(&self) -> Text {
+        match self {
             Problem::BadSignature { reason } => Text::new(
                 format!("ПОДПИСЬ НЕВЕРНА: {reason}; архив изменён после подписания"),
                 format!("BAD SIGNATURE: {reason}; the archive was altered after signing"),
@@ -314,12 +374,8 @@ impl Problem {
                 "архив не подписан, а проверка требует подписи доверенным ключом (--trust)",
                 "the archive is not signed, but a trusted signature is required (--trust)",
             ),
-            Problem::More { count } => Text::new(
-                format!("… и ещё проблем: {count}"),
-                format!("… and {count} more problems"),
-            ),
-        };
-        t.get(lang).to_string()
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
     }
 }
 
@@ -986,7 +1042,18 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             file: MANIFEST.into(),
         });
     }
-    let tagmanifest = match read_tag(TAGMANIFEST) {
+    let tagmanifest = load_tagmanifest(read_tag(TAGMANIFEST), &tree, c);
+    check_tag_files(dir, &tree, &tagmanifest, c);
+    check_payload(dir, &tree, &manifest, c);
+    let (bytes, files) = extra_files(&tree, &manifest, &tagmanifest, c);
+    let info = read_tag(BAG_INFO_TXT);
+    c.signature = Some(check_signature(dir, &tree, info.as_deref(), c));
+    oxum_check(info, bytes, files, c);
+}
+
+/// The tag manifest, in the form it was sealed in; missing (unless behind a link) is a problem.
+fn load_tagmanifest(text: Option<String>, tree: &Tree, c: &mut BagCheck) -> bag::Manifest {
+    match text {
         Some(t) => {
             let tm = load_manifest(&t, TAGMANIFEST, c);
             if bag::canonical_manifest(&tm) != t {
@@ -1004,8 +1071,12 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             }
             bag::Manifest::new()
         }
-    };
-    for (name, expected) in &tagmanifest {
+    }
+}
+
+/// Every tag file against the tag manifest, read from the medium; the tag files it must cover.
+fn check_tag_files(dir: &Path, tree: &Tree, tagmanifest: &bag::Manifest, c: &mut BagCheck) {
+    for (name, expected) in tagmanifest {
         if !bag::is_safe_relative(name) || name.starts_with("data/") || name == TAGMANIFEST {
             c.problems.push(Problem::UnsafeEntry {
                 file: TAGMANIFEST.into(),
@@ -1037,40 +1108,14 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             }
         }
     }
+}
 
+/// Every payload file against the manifest, read from the medium, on every core.
+fn check_payload(dir: &Path, tree: &Tree, manifest: &bag::Manifest, c: &mut BagCheck) {
     let entries: Vec<(&String, &String)> = manifest.iter().collect();
     let results: Vec<(Option<Problem>, u64)> = entries
         .par_iter()
-        .map(|(name, expected)| {
-            let name = (*name).clone();
-            if !name.starts_with("data/") || !bag::is_safe_relative(&name) {
-                return (
-                    Some(Problem::UnsafeEntry {
-                        file: MANIFEST.into(),
-                        path: name,
-                    }),
-                    0,
-                );
-            }
-            if !tree.files.contains_key(&name) {
-                let p = (!tree.under_link(&name)).then_some(Problem::Missing { file: name });
-                return (p, 0);
-            }
-            match hash::sha256_from_medium(&dir.join(&name)) {
-                Ok((h, n)) if &h == *expected => (None, n),
-                Ok((_, n)) => (Some(Problem::Changed { file: name }), n),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    (Some(Problem::Missing { file: name }), 0)
-                }
-                Err(e) => (
-                    Some(Problem::Unreadable {
-                        file: name,
-                        error: e.to_string(),
-                    }),
-                    0,
-                ),
-            }
-        })
+        .map(|(name, expected)| check_payload_file(dir, tree, name, expected))
         .collect();
     for (p, n) in results {
         c.bytes += n;
@@ -1083,6 +1128,51 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             None => c.files += 1,
         }
     }
+}
+
+/// One payload file of the manifest: its problem, if any, and the bytes read.
+fn check_payload_file(
+    dir: &Path,
+    tree: &Tree,
+    name: &str,
+    expected: &str,
+) -> (Option<Problem>, u64) {
+    let name = name.to_string();
+    if !name.starts_with("data/") || !bag::is_safe_relative(&name) {
+        return (
+            Some(Problem::UnsafeEntry {
+                file: MANIFEST.into(),
+                path: name,
+            }),
+            0,
+        );
+    }
+    if !tree.files.contains_key(&name) {
+        let p = (!tree.under_link(&name)).then_some(Problem::Missing { file: name });
+        return (p, 0);
+    }
+    match hash::sha256_from_medium(&dir.join(&name)) {
+        Ok((h, n)) if h == expected => (None, n),
+        Ok((_, n)) => (Some(Problem::Changed { file: name }), n),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (Some(Problem::Missing { file: name }), 0),
+        Err(e) => (
+            Some(Problem::Unreadable {
+                file: name,
+                error: e.to_string(),
+            }),
+            0,
+        ),
+    }
+}
+
+/// Files of the bag that no manifest lists; the payload's bytes and files on the medium, for the
+/// Payload-Oxum.
+fn extra_files(
+    tree: &Tree,
+    manifest: &bag::Manifest,
+    tagmanifest: &bag::Manifest,
+    c: &mut BagCheck,
+) -> (u64, u64) {
     let (mut bytes, mut files) = (0u64, 0u64);
     for (name, size) in &tree.files {
         if name.starts_with("data/") {
@@ -1099,9 +1189,7 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             c.problems.push(Problem::Extra { file: name.clone() });
         }
     }
-    let info = read_tag(BAG_INFO_TXT);
-    c.signature = Some(check_signature(dir, &tree, info.as_deref(), c));
-    oxum_check(info, bytes, files, c);
+    (bytes, files)
 }
 
 /// The bag's SSHSIG signature over its tag manifest, against the key `bag-info.txt` names.
