@@ -2,7 +2,8 @@
 //! linked from its `index.html`. `verify` reports every one of them that is not there, so a medium
 //! that lost a whole archive (folder or `bagit.txt` deleted) does not verify clean.
 //!
-//! One function, kept apart so that it can move to the layout module with the medium's listing.
+//! It stays in the media stage because it reads the fixity log, which that stage writes; the listing
+//! of the archives actually on a medium is `layout::Medium::list`.
 
 use super::{INDEX_HTML, log};
 use std::collections::BTreeMap;
