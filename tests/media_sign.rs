@@ -395,16 +395,7 @@ fn build_signs_with_the_key_of_letopis_yaml_and_never_takes_a_key_from_the_input
     assert!(o.status.success(), "{}", both(&o));
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let input = t.path().join("in");
-    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
-        let e = e.unwrap();
-        let to = input.join(e.path().strip_prefix(&sample).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&sample, &input);
     let yaml = fs::read_to_string(input.join("letopis.yaml")).unwrap();
     fs::write(
         input.join("letopis.yaml"),
