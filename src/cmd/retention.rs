@@ -145,13 +145,13 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
                 format!(
                     "Архив {}: собран без сведений о сроках хранения ({}); хранится, пока не будет пересобран\n\n",
                     a.name,
-                    retention::FACTS_JSON
+                    crate::layout::paths::FACTS_JSON
                 )
             } else {
                 format!(
                     "Archive {}: built without retention facts ({}); kept until rebuilt\n\n",
                     a.name,
-                    retention::FACTS_JSON
+                    crate::layout::paths::FACTS_JSON
                 )
             });
             continue;

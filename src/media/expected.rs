@@ -5,7 +5,8 @@
 //! It stays in the media stage because it reads the fixity log, which that stage writes; the listing
 //! of the archives actually on a medium is `layout::Medium::list`.
 
-use super::{INDEX_HTML, log};
+use super::log;
+use crate::layout::MEDIUM_INDEX;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -40,7 +41,7 @@ pub fn expected_archives(medium: &Path) -> BTreeMap<String, Expected> {
             _ => {}
         }
     }
-    if let Ok(html) = std::fs::read_to_string(medium.join(INDEX_HTML)) {
+    if let Ok(html) = std::fs::read_to_string(medium.join(MEDIUM_INDEX)) {
         for name in linked_archives(&html) {
             out.entry(name).or_default().in_index = true;
         }

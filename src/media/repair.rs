@@ -5,8 +5,9 @@
 use super::error::MediaError;
 use super::verify::{self, BagCheck, Problem, Target};
 use super::{log, safe};
+use crate::layout::{MANIFEST, TAGMANIFEST};
 use crate::model::Text;
-use crate::seal::bag::{self, MANIFEST, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::hash::{self, CHUNK};
 use crate::seal::sign;
 use rayon::prelude::*;
@@ -40,7 +41,7 @@ impl RepairReport {
 pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>, MediaError> {
     let healthy_t = verify::classify(healthy)?;
     let pairs: Vec<(PathBuf, PathBuf)> = match &healthy_t {
-        Target::Bag(h) if damaged.is_dir() && !damaged.join(verify::LOG_MARK).is_file() => {
+        Target::Bag(h) if damaged.is_dir() && !damaged.join(crate::layout::LOG_FILE).is_file() => {
             vec![(damaged.to_path_buf(), h.clone())]
         }
         Target::Medium { bags: hb, .. } if damaged.is_dir() => {
@@ -96,7 +97,7 @@ pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>,
 
 /// Whether a medium's `index.html` is a file that matches its `index.html.sha256`.
 fn index_whole(medium: &Path) -> Option<String> {
-    let index = medium.join(super::INDEX_HTML);
+    let index = medium.join(crate::layout::MEDIUM_INDEX);
     let meta = std::fs::symlink_metadata(&index).ok()?;
     if !meta.file_type().is_file() {
         return None;
@@ -134,7 +135,13 @@ fn mend_index(damaged: &Path, healthy: &Path) {
         Ok(()) => ("ok", "index.html restored".to_string()),
         Err(e) => ("failed", format!("index.html not restored: {e}")),
     };
-    let _ = log::append(damaged, "repair", super::INDEX_HTML, outcome, &details);
+    let _ = log::append(
+        damaged,
+        "repair",
+        crate::layout::MEDIUM_INDEX,
+        outcome,
+        &details,
+    );
 }
 
 fn usage() -> MediaError {
@@ -285,11 +292,11 @@ fn restore_order(healthy: &Path, source_tm: &[u8]) -> Vec<(String, String)> {
     let manifest = fs::read(healthy.join(MANIFEST)).unwrap_or_default();
     let mut expected = bag::parse_manifest(&String::from_utf8_lossy(&manifest)).0;
     let tags = bag::parse_manifest(&String::from_utf8_lossy(source_tm)).0;
-    expected.retain(|name, _| name.starts_with("data/") && bag::is_safe_relative(name));
+    expected.retain(|name, _| name.starts_with("data/") && crate::layout::is_safe_relative(name));
     let mut order: Vec<(String, String)> = expected.into_iter().collect();
     order.extend(
         tags.into_iter()
-            .filter(|(n, _)| bag::is_safe_relative(n) && !n.contains('/')),
+            .filter(|(n, _)| crate::layout::is_safe_relative(n) && !n.contains('/')),
     );
     if let Ok(sig) = fs::read(healthy.join(sign::SIGNATURE_FILE)) {
         order.push((sign::SIGNATURE_FILE.to_string(), hash::sha256_hex(&sig)));

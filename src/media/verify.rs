@@ -3,9 +3,11 @@
 //! run tests the medium, not memory. Missing, changed and extra files are reported by name.
 
 use super::error::MediaError;
-use super::{INDEX_HTML, compare, expected, log, zipcheck};
+use super::{compare, expected, log, zipcheck};
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
+use crate::layout::{LOG_FILE, MEDIUM_INDEX};
 use crate::model::{Lang, Text};
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::{hash, sign};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -437,9 +439,6 @@ impl BagCheck {
     }
 }
 
-/// A file only a medium has at its root (so a folder holding it is a medium, not a bag).
-pub const LOG_MARK: &str = log::LOG_FILE;
-
 /// What a path given to `verify` is.
 pub enum Target {
     Bag(PathBuf),
@@ -500,7 +499,7 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
         .collect();
     let unfinished = listing.unfinished;
     let links = listing.links;
-    let letopis_medium = path.join(log::LOG_FILE).is_file() || path.join(INDEX_HTML).is_file();
+    let letopis_medium = path.join(LOG_FILE).is_file() || path.join(MEDIUM_INDEX).is_file();
     if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() && !letopis_medium {
         return Err(MediaError::Usage(Text::new(
             format!(
@@ -585,7 +584,7 @@ pub fn verify_paths(
                     let mut c = verify_bag(b);
                     let name = b.file_name().unwrap_or_default().to_string_lossy();
                     if let Some(root) = expected.get(name.as_ref()).and_then(|e| e.root.clone()) {
-                        check_root(b, &root, log::LOG_FILE, &mut c);
+                        check_root(b, &root, LOG_FILE, &mut c);
                     }
                     apply_options(b, opts, &mut c);
                     log_check(&c, &mut notes);
@@ -698,26 +697,26 @@ fn verify_medium(
             continue;
         }
         let known_from = match (e.in_log, e.in_index) {
-            (true, true) => format!("{} и {INDEX_HTML}", log::LOG_FILE),
-            (true, false) => log::LOG_FILE.to_string(),
-            _ => INDEX_HTML.to_string(),
+            (true, true) => format!("{} и {MEDIUM_INDEX}", LOG_FILE),
+            (true, false) => LOG_FILE.to_string(),
+            _ => MEDIUM_INDEX.to_string(),
         };
         c.problems.push(Problem::ArchiveMissing {
             name: name.clone(),
             known_from,
         });
     }
-    let index = medium.join(INDEX_HTML);
+    let index = medium.join(MEDIUM_INDEX);
     let sums = medium.join(super::INDEX_SHA256);
     match (fs::symlink_metadata(&index), fs::read_to_string(&sums)) {
         (Err(_), _) if !bags.is_empty() || !expected.is_empty() => {
             c.problems.push(Problem::Missing {
-                file: INDEX_HTML.into(),
+                file: MEDIUM_INDEX.into(),
             })
         }
         (Err(_), _) => {}
         (Ok(m), _) if m.file_type().is_symlink() => c.problems.push(Problem::Symlink {
-            file: INDEX_HTML.into(),
+            file: MEDIUM_INDEX.into(),
         }),
         // Media written before index.html was covered have no sidecar and no root digests in
         // their log: their page is not checked rather than reported missing.
@@ -730,10 +729,10 @@ fn verify_medium(
             match hash::sha256_from_medium(&index) {
                 Ok((h, _)) if h.eq_ignore_ascii_case(recorded) => {}
                 Ok(_) => c.problems.push(Problem::Changed {
-                    file: INDEX_HTML.into(),
+                    file: MEDIUM_INDEX.into(),
                 }),
                 Err(e) => c.problems.push(Problem::Unreadable {
-                    file: INDEX_HTML.into(),
+                    file: MEDIUM_INDEX.into(),
                     error: e.to_string(),
                 }),
             }
@@ -849,7 +848,7 @@ fn log_medium(
     details: &str,
     notes: &mut Vec<Text>,
 ) {
-    if !medium.join(log::LOG_FILE).is_file() {
+    if !medium.join(LOG_FILE).is_file() {
         return;
     }
     if let Err(e) = log::append(medium, action, archive, outcome, details) {
@@ -1077,7 +1076,10 @@ fn load_tagmanifest(text: Option<String>, tree: &Tree, c: &mut BagCheck) -> bag:
 /// Every tag file against the tag manifest, read from the medium; the tag files it must cover.
 fn check_tag_files(dir: &Path, tree: &Tree, tagmanifest: &bag::Manifest, c: &mut BagCheck) {
     for (name, expected) in tagmanifest {
-        if !bag::is_safe_relative(name) || name.starts_with("data/") || name == TAGMANIFEST {
+        if !crate::layout::is_safe_relative(name)
+            || name.starts_with("data/")
+            || name == TAGMANIFEST
+        {
             c.problems.push(Problem::UnsafeEntry {
                 file: TAGMANIFEST.into(),
                 path: name.clone(),
@@ -1138,7 +1140,7 @@ fn check_payload_file(
     expected: &str,
 ) -> (Option<Problem>, u64) {
     let name = name.to_string();
-    if !name.starts_with("data/") || !bag::is_safe_relative(&name) {
+    if !name.starts_with("data/") || !crate::layout::is_safe_relative(&name) {
         return (
             Some(Problem::UnsafeEntry {
                 file: MANIFEST.into(),

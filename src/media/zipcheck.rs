@@ -9,7 +9,8 @@
 //! directory, never with what a hostile entry claims to hold.
 
 use super::verify::{BagCheck, Problem, check_bagit_txt, load_manifest, oxum_check};
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::hash;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -177,7 +178,7 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
         bag.check(name, expected, false, c);
     }
     for (name, expected) in &manifest {
-        if !name.starts_with("data/") || !bag::is_safe_relative(name) {
+        if !name.starts_with("data/") || !crate::layout::is_safe_relative(name) {
             c.problems.push(Problem::UnsafeEntry {
                 file: MANIFEST.into(),
                 path: name.clone(),

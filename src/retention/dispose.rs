@@ -10,15 +10,12 @@
 use super::act::{self, Act, ActError};
 use super::{RetentionError, scan};
 use crate::l10n::date;
-use crate::media::{INDEX_HTML, log};
+use crate::layout::paths::FACTS_JSON;
+use crate::layout::{ACTS_DIR, DISPOSING_PREFIX, MANIFEST, MEDIUM_INDEX};
+use crate::media::log;
 use crate::model::{Lang, Text, slug};
-use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-
-/// Folder on a medium where acts are kept.
-pub use crate::layout::ACTS_DIR;
-use crate::layout::DISPOSING_PREFIX;
 
 #[derive(Debug)]
 pub struct Disposed {
@@ -54,7 +51,7 @@ pub fn dispose(
             .collect::<Vec<_>>()
             .join("; ");
         log::append(medium, "dispose", what, "refused", &details)
-            .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
+            .map_err(|e| RetentionError::io(medium.join(crate::layout::LOG_FILE), e))?;
         Ok(Outcome::Refused(reasons))
     };
     if !medium.is_dir() {
@@ -185,14 +182,9 @@ fn objections(
         reasons.push(Text::new(
             format!(
                 "в архиве {} нет сведений о сроках хранения ({})",
-                a.name,
-                super::FACTS_JSON
+                a.name, FACTS_JSON
             ),
-            format!(
-                "archive {} has no retention facts ({})",
-                a.name,
-                super::FACTS_JSON
-            ),
+            format!("archive {} has no retention facts ({})", a.name, FACTS_JSON),
         ));
         return Ok(reasons);
     };
@@ -305,7 +297,7 @@ fn remove_archive(
             kept.sha
         ),
     )
-    .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))
+    .map_err(|e| RetentionError::io(medium.join(crate::layout::LOG_FILE), e))
 }
 
 /// After the removal: the medium's list of archives rewritten, and what the user should know.
@@ -315,11 +307,11 @@ fn closing_notes(medium: &Path, templates: &crate::render::Templates) -> Vec<Tex
         notes.push(Text::new(
             format!(
                 "список архивов {} не обновлён: {e}",
-                medium.join(INDEX_HTML).display()
+                medium.join(MEDIUM_INDEX).display()
             ),
             format!(
                 "the list of archives {} was not updated: {e}",
-                medium.join(INDEX_HTML).display()
+                medium.join(MEDIUM_INDEX).display()
             ),
         ));
     }

@@ -23,18 +23,15 @@ mod page;
 
 pub use facts::facts;
 
+use crate::layout::Payload;
 use crate::model::retention::{Rule, Term};
 use crate::model::{Lang, Outcome, Period};
-use crate::seal::Payload;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Path of [`Facts`] inside an archive's `data/`.
-pub use crate::layout::paths::FACTS_JSON;
-/// Path of the retention page inside an archive's `data/`.
-pub use crate::layout::paths::FACTS_PAGE;
+use crate::layout::paths::{FACTS_JSON, FACTS_PAGE};
 
 /// Errors of the retention stage.
 #[derive(Debug, thiserror::Error)]
