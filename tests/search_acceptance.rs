@@ -27,13 +27,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use unicode_normalization::UnicodeNormalization;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+mod common;
 #[path = "../examples/gen_period.rs"]
 #[allow(dead_code)]
 mod gen_period;
-#[path = "common/sample.rs"]
-mod sample;
+use common::{chromium, cli, sample};
 
 const TOP: usize = 10;
 
@@ -467,7 +465,7 @@ fn generated() -> PathBuf {
     args.insert(1, input.display().to_string());
     gen_period::run(gen_period::Args::parse_from(args)).expect("gen_period");
     let medium = root.join("medium");
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = cli::command()
         .arg("build")
         .arg(&input)
         .arg("--out")
@@ -575,7 +573,7 @@ fn kinds(cases: &[Case]) -> BTreeMap<&'static str, usize> {
 
 #[test]
 fn the_sample_every_query_kind_puts_the_meant_record_first_in_both_engines() {
-    let data = archive_data(&sample::draft_medium("search_acceptance_sample"));
+    let data = archive_data(&sample::shared_media().0);
     let cases = cases(&data, 1);
     let k = kinds(&cases);
     assert!(cases.len() >= 300, "{} queries: {k:?}", cases.len());
