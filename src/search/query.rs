@@ -281,20 +281,27 @@ impl Searcher {
             }
             Ok(out)
         };
-        // Each token: the best score of its matching words in each document.
-        let mut tokens: Vec<BTreeMap<u32, u32>> = Vec::new();
+        // Each token: the best score of its matching words in each document, sorted by
+        // document (a common word, `гр` of every group code, is a long list, never a map).
+        let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
         for t in &parsed.tokens {
-            let mut best: BTreeMap<u32, u32> = BTreeMap::new();
-            for (w, score) in self.candidates(&searcher, t)? {
+            let mut list: Vec<(u32, u32)> = Vec::new();
+            let words = self.candidates(&searcher, t)?;
+            let several = words.len() > 1;
+            for (w, score) in words {
                 let head = postings(f.head, w.as_bytes())?;
-                for (doc, in_head) in merge(postings(f.words, w.as_bytes())?, &head) {
-                    let s = score + if in_head { engine::HEAD } else { 0 };
-                    let e = best.entry(doc).or_default();
-                    *e = (*e).max(s);
-                }
+                list.extend(
+                    merge(postings(f.words, w.as_bytes())?, &head).map(|(doc, in_head)| {
+                        (doc, score + if in_head { engine::HEAD } else { 0 })
+                    }),
+                );
             }
-            tokens.push(best);
+            if several {
+                best_per_doc(&mut list);
+            }
+            lists.push(list);
         }
+        let tokens = found_by_all(&lists);
         let mut identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
         // The group rule: only when a group's record holds the query (without a year at an end)
         // as a word (every word of a group's code is one of its words) are the codes of all
@@ -464,6 +471,35 @@ fn next_prefix(prefix: &str) -> Option<String> {
     let next = char::from_u32(last as u32 + 1)?;
     cs.push(next);
     Some(cs.into_iter().collect())
+}
+
+/// Sorts (document, score) pairs by document, keeping each document's best score.
+fn best_per_doc(list: &mut Vec<(u32, u32)>) {
+    list.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    list.dedup_by_key(|p| p.0);
+}
+
+/// Each token's scores for the documents every token finds, as [`engine::rank`] takes them: the
+/// rarest token's documents are looked up in the other tokens' sorted lists, so a common word
+/// costs a binary search per rare document instead of a map of all of its own.
+fn found_by_all(lists: &[Vec<(u32, u32)>]) -> Vec<BTreeMap<u32, u32>> {
+    let Some(rarest) = lists.iter().min_by_key(|l| l.len()) else {
+        return Vec::new();
+    };
+    let score = |l: &[(u32, u32)], d: u32| l.binary_search_by_key(&d, |p| p.0).ok().map(|i| l[i].1);
+    let docs: Vec<u32> = rarest
+        .iter()
+        .map(|p| p.0)
+        .filter(|&d| lists.iter().all(|l| score(l, d).is_some()))
+        .collect();
+    lists
+        .iter()
+        .map(|l| {
+            docs.iter()
+                .map(|&d| (d, score(l, d).unwrap_or(0)))
+                .collect()
+        })
+        .collect()
 }
 
 /// The documents of `docs` (sorted), each with whether it is in `head` (sorted).
