@@ -258,35 +258,51 @@ impl Searcher {
         }
         let reader = self.reader()?;
         let searcher = reader.searcher();
+        let o = Opened::new(&searcher);
+        let tokens = found_by_all(&self.token_lists(&o, &parsed)?);
+        let (identity, members) = self.identity_and_members(&o, &parsed)?;
         let f = &self.fields;
-        // Global document numbers: segments one after another (the index has one).
-        let mut bases = Vec::new();
-        let mut next = 0u32;
-        for seg in searcher.segment_readers() {
-            bases.push(next);
-            next += seg.max_doc();
-        }
-        let postings = |field, term: &[u8]| -> Result<Vec<u32>, SearchError> {
-            let mut out = Vec::new();
-            for (seg, &base) in searcher.segment_readers().iter().zip(&bases) {
-                let inv = seg.inverted_index(field)?;
-                if let Some(ti) = inv.terms().get(term)? {
-                    let mut p = inv.read_postings_from_terminfo(&ti, IndexRecordOption::Basic)?;
-                    let mut d = p.doc();
-                    while d != TERMINATED {
-                        out.push(base + d);
-                        d = p.advance();
-                    }
-                }
+        let mut keep: Vec<BTreeSet<u32>> = Vec::new();
+        let year = filters.year.map(|y| y.to_string());
+        for (field, value) in [
+            (f.year, year.as_deref()),
+            (f.group, filters.group.as_deref()),
+            (f.programme, filters.programme.as_deref()),
+            (f.kind, filters.kind.map(|k| k.code())),
+        ] {
+            if let Some(v) = value {
+                keep.push(o.postings(field, v.as_bytes())?.into_iter().collect());
             }
-            Ok(out)
-        };
+        }
+        let ranked = engine::rank(&tokens, &identity, members.as_deref(), |d| {
+            keep.iter().all(|k| k.contains(&d))
+        });
+        let hits = ranked
+            .iter()
+            .take(limit)
+            .map(|&(n, score)| self.hit(&o, n, score, &parsed))
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        Ok(Found {
+            hits,
+            total: ranked.len(),
+        })
+    }
+
+    /// Each query token's documents with the best score of its matching words, sorted by
+    /// document (a common word, `гр` of every group code, is a long list, never a map).
+    fn token_lists(
+        &self,
+        o: &Opened,
+        parsed: &engine::Query,
+    ) -> Result<Vec<Vec<(u32, u32)>>, SearchError> {
+        let f = &self.fields;
+        let postings = |field, term: &[u8]| o.postings(field, term);
         // Each token: the best score of its matching words in each document, sorted by
         // document (a common word, `гр` of every group code, is a long list, never a map).
         let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
         for t in &parsed.tokens {
             let mut list: Vec<(u32, u32)> = Vec::new();
-            let words = self.candidates(&searcher, t)?;
+            let words = self.candidates(o.searcher, t)?;
             let several = words.len() > 1;
             for (w, score) in words {
                 let head = postings(f.head, w.as_bytes())?;
@@ -301,7 +317,17 @@ impl Searcher {
             }
             lists.push(list);
         }
-        let tokens = found_by_all(&lists);
+        Ok(lists)
+    }
+
+    /// The documents the whole query identifies, and the records of the group whose code it is.
+    fn identity_and_members(
+        &self,
+        o: &Opened,
+        parsed: &engine::Query,
+    ) -> Result<(Vec<u32>, Option<Vec<u32>>), SearchError> {
+        let f = &self.fields;
+        let postings = |field, term: &[u8]| o.postings(field, term);
         let mut identity = postings(f.words, engine::id_token(&parsed.whole).as_bytes())?;
         // The group rule: only when a group's record holds the query (without a year at an end)
         // as a word (every word of a group's code is one of its words) are the codes of all
@@ -326,55 +352,45 @@ impl Searcher {
         if identity.is_empty() && members.is_some() && code != parsed.whole {
             identity = postings(f.words, engine::id_token(code).as_bytes())?;
         }
-        let mut keep: Vec<BTreeSet<u32>> = Vec::new();
-        let year = filters.year.map(|y| y.to_string());
-        for (field, value) in [
-            (f.year, year.as_deref()),
-            (f.group, filters.group.as_deref()),
-            (f.programme, filters.programme.as_deref()),
-            (f.kind, filters.kind.map(|k| k.code())),
-        ] {
-            if let Some(v) = value {
-                keep.push(postings(field, v.as_bytes())?.into_iter().collect());
-            }
-        }
-        let ranked = engine::rank(&tokens, &identity, members.as_deref(), |d| {
-            keep.iter().all(|k| k.contains(&d))
-        });
-        let mut hits = Vec::new();
-        for &(n, score) in ranked.iter().take(limit) {
-            let seg = bases.partition_point(|&b| b <= n) - 1;
-            let addr = tantivy::DocAddress::new(seg as u32, n - bases[seg]);
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let one = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let all = |field| {
-                doc.get_all(field)
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect::<Vec<_>>()
-            };
-            let title = one(f.title);
-            let (snippet, matched) = snippet(&title, &one(f.text), &parsed);
-            hits.push(Hit {
-                archive: one(f.archive),
-                period: one(f.period),
-                kind: one(f.kind),
-                title,
-                groups: all(f.group),
-                years: all(f.year),
-                page: one(f.url),
-                snippet,
-                matched,
-                score: score as f32,
-            });
-        }
-        Ok(Found {
-            hits,
-            total: ranked.len(),
+        Ok((identity, members))
+    }
+
+    /// Result `n` (a global document number) as shown.
+    fn hit(
+        &self,
+        o: &Opened,
+        n: u32,
+        score: u32,
+        parsed: &engine::Query,
+    ) -> Result<Hit, SearchError> {
+        let f = &self.fields;
+        let seg = o.bases.partition_point(|&b| b <= n) - 1;
+        let addr = tantivy::DocAddress::new(seg as u32, n - o.bases[seg]);
+        let doc: TantivyDocument = o.searcher.doc(addr)?;
+        let one = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let all = |field| {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        let title = one(f.title);
+        let (snippet, matched) = snippet(&title, &one(f.text), parsed);
+        Ok(Hit {
+            archive: one(f.archive),
+            period: one(f.period),
+            kind: one(f.kind),
+            title,
+            groups: all(f.group),
+            years: all(f.year),
+            page: one(f.url),
+            snippet,
+            matched,
+            score: score as f32,
         })
     }
 
@@ -471,6 +487,46 @@ fn next_prefix(prefix: &str) -> Option<String> {
     let next = char::from_u32(last as u32 + 1)?;
     cs.push(next);
     Some(cs.into_iter().collect())
+}
+
+/// A searcher of the index with the first global document number of each segment (segments
+/// one after another; the index has one).
+struct Opened<'s> {
+    searcher: &'s tantivy::Searcher,
+    bases: Vec<u32>,
+}
+
+impl<'s> Opened<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Self {
+        let mut bases = Vec::new();
+        let mut next = 0u32;
+        for seg in searcher.segment_readers() {
+            bases.push(next);
+            next += seg.max_doc();
+        }
+        Opened { searcher, bases }
+    }
+
+    /// The documents holding `term` in `field`, in increasing order.
+    fn postings(
+        &self,
+        field: tantivy::schema::Field,
+        term: &[u8],
+    ) -> Result<Vec<u32>, SearchError> {
+        let mut out = Vec::new();
+        for (seg, &base) in self.searcher.segment_readers().iter().zip(&self.bases) {
+            let inv = seg.inverted_index(field)?;
+            if let Some(ti) = inv.terms().get(term)? {
+                let mut p = inv.read_postings_from_terminfo(&ti, IndexRecordOption::Basic)?;
+                let mut d = p.doc();
+                while d != TERMINATED {
+                    out.push(base + d);
+                    d = p.advance();
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Sorts (document, score) pairs by document, keeping each document's best score.
