@@ -558,8 +558,14 @@ fn found_by_all(lists: &[Vec<(u32, u32)>]) -> Vec<BTreeMap<u32, u32>> {
         .collect()
 }
 
-/// The documents of `docs` (sorted), each with whether it is in `head` (sorted).
+/// The documents of `docs` (sorted), each with whether it is in `head` (sorted): one walk
+/// along both (a common word's lists are long).
 fn merge(docs: Vec<u32>, head: &[u32]) -> impl Iterator<Item = (u32, bool)> + '_ {
-    docs.into_iter()
-        .map(move |d| (d, head.binary_search(&d).is_ok()))
+    let mut h = 0;
+    docs.into_iter().map(move |d| {
+        while h < head.len() && head[h] < d {
+            h += 1;
+        }
+        (d, head.get(h) == Some(&d))
+    })
 }
