@@ -7,7 +7,7 @@
 //!
 //! The queries come from `data/records/` (learners, groups, issued documents), so the expected
 //! record is known from the data, not from either engine: a person by full name (any case, `ё`
-//! written `е`, decomposed Unicode, name first), by surname in every case form, by initials in
+//! written `е`, decomposed Unicode, name first, in the genitive and the dative), by surname in every case form, by initials in
 //! the three ways they are written (also after a surname in an oblique case), with a year, with
 //! one letter swapped; a SNILS in every spelling; a personal file number, a registration number,
 //! a series and number, a certificate number, a group code, each as written, in lower case,
@@ -89,6 +89,52 @@ fn surname_forms(s: &str, female: bool) -> Vec<String> {
         add(&mut out, &s, &["а", "у", "ом", "е"]);
     }
     out
+}
+
+/// The genitive and the dative of a first name, patronymic or surname (`Анна` → `Анны`, `Анне`;
+/// `Андреевич` → `Андреевича`, `Андреевичу`; `Белоусова` → `Белоусовой` twice), as a clerk
+/// writes «выдать Белоусовой Анне Андреевне»; `None` when the word does not decline so simply.
+fn gen_dat(w: &str, female: bool, surname: bool) -> Option<(String, String)> {
+    let w = norm(w);
+    let cut = |n: usize| w.chars().take(w.chars().count() - n).collect::<String>();
+    let ends = |e: &str| w.ends_with(e);
+    if surname {
+        return if female && (ends("ова") || ends("ева") || ends("ина") || ends("ына")) {
+            Some((cut(1) + "ой", cut(1) + "ой"))
+        } else if female && ends("ая") {
+            Some((cut(2) + "ой", cut(2) + "ой"))
+        } else if !female && ends("ий") {
+            Some((cut(2) + "ого", cut(2) + "ому"))
+        } else if !female && (ends("ов") || ends("ев") || ends("ин") || ends("ын")) {
+            Some((w.clone() + "а", w.clone() + "у"))
+        } else {
+            None
+        };
+    }
+    if w == "петр" {
+        return Some(("петра".into(), "петру".into()));
+    }
+    let last = w.chars().last()?;
+    if ends("ий") {
+        Some((cut(2) + "ия", cut(2) + "ию"))
+    } else if ends("ия") {
+        Some((cut(1) + "и", cut(1) + "и"))
+    } else if ends("ья") {
+        Some((cut(1) + "и", cut(1) + "е"))
+    } else if last == 'й' || last == 'ь' {
+        Some((cut(1) + "я", cut(1) + "ю"))
+    } else if last == 'а' && female {
+        let hush = w
+            .chars()
+            .rev()
+            .nth(1)
+            .is_some_and(|c| "гкхжшчщ".contains(c));
+        Some((cut(1) + if hush { "и" } else { "ы" }, cut(1) + "е"))
+    } else if !female && !"аяоуеиыэюё".contains(last) && !ends("ел") {
+        Some((w.clone() + "а", w.clone() + "у"))
+    } else {
+        None
+    }
 }
 
 /// A learner of `data/records/learners.csv`.
@@ -241,6 +287,26 @@ fn person_cases(all: &[Person], l: &Person, out: &mut Vec<Case>) {
         format!("{s} {n}"),
         only(meant(all, s, Some(n), None, None)),
     );
+    // A form is another word's only from a base of three letters (engine::forms): a three-letter
+    // name (Яна → Яны) is found only as written.
+    let declinable = n.chars().count() > 3;
+    if let (true, Some(sf), Some(nf), Some(pf)) = (
+        declinable,
+        gen_dat(s, l.female, true),
+        gen_dat(n, l.female, false),
+        gen_dat(p, l.female, false),
+    ) {
+        add(
+            "full name, genitive",
+            cap(&format!("{} {} {}", sf.0, cap(&nf.0), cap(&pf.0))),
+            by_full,
+        );
+        add(
+            "full name, dative",
+            cap(&format!("{} {} {}", sf.1, cap(&nf.1), cap(&pf.1))),
+            by_full,
+        );
+    }
     let ini: Vec<char> = l.initials().chars().collect();
     if let [a, b] = ini[..] {
         let by_initials = |form: &str| only(meant(all, form, None, None, Some(&format!("{a}{b}"))));
