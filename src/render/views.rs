@@ -379,6 +379,8 @@ pub struct StudyView {
     pub group: Link,
     pub programme: String,
     pub attendance: Vec<AttendanceRow>,
+    /// The marks used in `attendance`: (symbol, name, class), in the order of [`l10n::MARKS`].
+    pub legend: Vec<(String, String, String)>,
     pub lessons_total: usize,
     pub lessons_attended: usize,
     pub hours_total: String,
@@ -648,7 +650,7 @@ fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRo
                 text: les.topic.clone(),
             },
             hours: c.num(les.hours),
-            mark: l10n::mark(c.lang, a.mark).1.to_string(),
+            mark: l10n::mark(c.lang, a.mark).0.to_string(),
             mark_class: i18n::mark_class(a.mark).to_string(),
             remark: a.remark.clone(),
             extra: extra(c.lang, &a.extra),
@@ -703,6 +705,18 @@ fn study_view(
         .sum();
     let absences = counted().filter(|r| !attended(r.1.mark)).count();
     let attendance = attendance_rows(c, &rows);
+    let legend = l10n::MARKS
+        .iter()
+        .filter(|&&m| rows.iter().any(|r| r.1.mark == m))
+        .map(|&m| {
+            let (s, n) = l10n::mark(c.lang, m);
+            (
+                s.to_string(),
+                n.to_string(),
+                i18n::mark_class(m).to_string(),
+            )
+        })
+        .collect();
     let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
         .into_iter()
         .flatten()
@@ -737,6 +751,7 @@ fn study_view(
             .map(|p| p.title.clone())
             .unwrap_or_default(),
         attendance,
+        legend,
         lessons_total,
         lessons_attended,
         hours_total: c.num(hours_total),
@@ -1155,6 +1170,18 @@ fn group_rows<'a>(
     rows
 }
 
+/// The class of a journal cell without a mark.
+const NO_MARK: &str = "m-n";
+
+/// The class of a journal cell: none for «present», by far the most common mark (styled as
+/// such by `table.journal td:not([class])`), so the grid does not repeat it in every cell.
+fn grid_class(m: Mark) -> &'static str {
+    match m {
+        Mark::Present => "",
+        _ => i18n::mark_class(m),
+    }
+}
+
 /// A group's journal grid: learners × lessons; a cell holds the attendance mark and the grades
 /// of items tied to that lesson.
 fn journal_grid(
@@ -1170,7 +1197,7 @@ fn journal_grid(
             (0..nl)
                 .map(|_| Cell {
                     t: String::new(),
-                    c: "",
+                    c: NO_MARK,
                     title: String::new(),
                 })
                 .collect()
@@ -1189,11 +1216,11 @@ fn journal_grid(
                 let (sym, name) = l10n::mark(c.lang, a.mark);
                 let cell = &mut cells[i][j];
                 cell.t = sym.to_string();
-                cell.c = i18n::mark_class(a.mark);
-                cell.title = match &a.remark {
-                    Some(r) => format!("{name}: {r}"),
-                    None => name.to_string(),
-                };
+                cell.c = grid_class(a.mark);
+                // The mark's name is in the legend above the grid: a hint only for a remark.
+                if let Some(r) = &a.remark {
+                    cell.title = format!("{name}: {r}");
+                }
                 if matches!(a.mark, Mark::Present | Mark::Late) {
                     attended[i] += 1;
                     hours[i] += les.hours;
@@ -1210,7 +1237,7 @@ fn journal_grid(
                     } else {
                         cell.t = format!("{} {v}", cell.t);
                     }
-                    if cell.c.is_empty() {
+                    if cell.c == NO_MARK {
                         cell.c = "m-g";
                     }
                     if !cell.title.is_empty() {
