@@ -262,21 +262,31 @@ impl Rendered {
     /// Adds the records as open data (`records/`), the search indexes (tantivy for
     /// `letopis search`, shards for the browser) and the retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
-        // The tables (mostly one thread writing the workbook) and the search indexes read the same
-        // period and write different folders: they run side by side, each into its own list of
-        // files, merged after (the manifest is sorted, so the order of the merge does not show).
-        let (period, work) = (&self.period, self.work.as_path());
-        let (mut tables, mut search) = (Payload::default(), Payload::default());
-        let (t, s) = rayon::join(
+        // The tables (mostly one thread writing the workbook), the search indexes and the retention
+        // facts read the same period and write different files: they run side by side, each into
+        // its own list of files, merged after (the manifest is sorted, so the order of the merge
+        // does not show).
+        let (period, work, templates) = (&self.period, self.work.as_path(), &self.templates);
+        let (mut tables, mut search, mut retention) =
+            (Payload::default(), Payload::default(), Payload::default());
+        let (t, (s, r)) = rayon::join(
             || crate::tables::write_into(period, work, &mut tables).map_err(stage),
-            || crate::search::build(period, work, &mut search).map_err(stage),
+            || {
+                rayon::join(
+                    || crate::search::build(period, work, &mut search).map_err(stage),
+                    || {
+                        crate::retention::write_into(period, work, &mut retention, templates)
+                            .map_err(|e| BuildError::Stage(e.text()))
+                    },
+                )
+            },
         );
-        t.map_err(|e| full_or(&self.staging, e))?;
-        s.map_err(|e| full_or(&self.staging, e))?;
-        self.payload.files.extend(tables.files);
-        self.payload.files.extend(search.files);
-        crate::retention::write_into(&self.period, &self.work, &mut self.payload, &self.templates)
-            .map_err(|e| full_or(&self.staging, BuildError::Stage(e.text())))?;
+        for result in [t.map(drop), s.map(drop), r] {
+            result.map_err(|e| full_or(&self.staging, e))?;
+        }
+        for part in [tables, search, retention] {
+            self.payload.files.extend(part.files);
+        }
         Ok(self)
     }
 
