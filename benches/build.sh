@@ -13,14 +13,15 @@
 #   BASE_BIN=/tmp/letopis-295cee6 benches/build.sh
 #
 # Environment: SIZES (learners, each with learners/20 groups and 100 rows a learner), ROUNDS
-# (rounds at the first size; later sizes get one), HUGO_SIZES (sizes Hugo runs at; default the
-# first), BENCH_DIR (work folder, default a temporary one, removed at the end unless KEEP=1).
+# (rounds at the first size; later sizes get one), HUGO_SIZES and BASE_SIZES (sizes Hugo and
+# BASE_BIN run at; default the first: the old build also wrote a full scratch copy), BENCH_DIR (work folder, default a temporary one, removed at the end unless KEEP=1).
 # The archives are removed after each run: at 80,000 learners one medium holds about 6 GB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=(${SIZES:-20000 80000})
 rounds=${ROUNDS:-3}
 hugo_sizes=" ${HUGO_SIZES:-${sizes[0]}} "
+base_sizes=" ${BASE_SIZES:-${sizes[0]}} "
 
 cargo build --release --quiet --bin letopis --example gen_period
 bin=$PWD/target/release/letopis
@@ -66,7 +67,7 @@ for i in "${!sizes[@]}"; do
     [ "$i" -gt 0 ] && r_max=1
     for r in $(seq 1 "$r_max"); do
         run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
-        if [ -n "${BASE_BIN:-}" ]; then
+        if [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]]; then
             run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
         fi
         if [ "$with_hugo" = 1 ]; then
