@@ -1,6 +1,7 @@
 //! Stage 3: [`crate::model::Period`] → static HTML pages (tera templates).
 //!
-//! [`render`] writes every page of one period archive into a work folder, in parallel, each page
+//! [`render`] writes every page of one period archive into a work folder (for `build`, the
+//! staging folder's `data/` on the first medium), in parallel, each page
 //! once, and returns the [`Payload`] (data path → file) that the media writer copies: pages from
 //! the work folder, attachments and the verbatim input files straight from the input folder.
 //! [`medium_index`] renders the `index.html` at a medium's root that lists every period archive
