@@ -36,6 +36,7 @@ run() {
     local n=$1 r=$2 tool=$3 out=$4
     shift 4
     rm -rf "$out"
+    mkdir -p "$out"
     sync
     local rc=0
     /usr/bin/time -v -o "$dir/time.txt" "$@" >"$dir/log.txt" 2>&1 || rc=$?
@@ -43,7 +44,7 @@ run() {
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$dir/time.txt")
     cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$dir/time.txt")
     rss=$(awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$dir/time.txt")
-    bytes=$(du -sb "$out" 2>/dev/null | cut -f1)
+    bytes=$(du -sb "$out" 2>/dev/null | cut -f1 || true)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n' "$n" "$r" "$tool" "$rc" "$wall" "$cpu" \
         "$(echo "$cpu / ($wall + 0.001)" | bc -l)" "$rss" "${bytes:-0}" | tee -a "$results"
     if [ "$rc" != 0 ]; then tail -n 20 "$dir/log.txt"; fi
