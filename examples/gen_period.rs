@@ -182,8 +182,13 @@ fn ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-fn snils(rng: &mut Rng) -> String {
-    let n = 100_000_000 + rng.below(900_000_000);
+/// The `i`-th learner's SNILS: unique per learner (`i ↦ i·7 919 113 mod 900 000 000` is one to
+/// one, the multiplier being prime to 2, 3 and 5), so a large period has no duplicates, which
+/// `check` rightly refuses (random numbers collided from about 50,000 learners on). The draw is
+/// kept, so the other values of a seed stay as they were.
+fn snils(rng: &mut Rng, i: u64) -> String {
+    let _ = rng.below(900_000_000);
+    let n = 100_000_000 + (i * 7_919_113 + 12_345) % 900_000_000;
     let digits: Vec<u64> = n.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
     let mut s: u64 = digits.iter().zip((1..=9).rev()).map(|(d, w)| d * w).sum();
     if s > 101 {
@@ -319,7 +324,7 @@ fn run(a: Args) -> Result<()> {
             if female { pf } else { pm },
             ru(birth),
             sex,
-            snils(&mut rng),
+            snils(&mut rng, i),
             i + 1,
             rng.below(100),
             rng.below(1000),
