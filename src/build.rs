@@ -2,9 +2,17 @@
 //!
 //! ```text
 //! Build::load(folder)            ingest: files → validated Period + diagnostics
-//!   .render(&options)            render: pages into a work folder → Payload
-//!   .index()                     search (tantivy + browser shards), retention facts
-//!   .write(&media, &options)     seal + media: the bag on every medium, read back, verified
+//!   .render(&media, draft, &opts) media locked; pages straight into the first medium's
+//!                                staging folder → Payload
+//!   .index()                     records, search (tantivy + browser shards), retention facts,
+//!                                into the same folder
+//!   .write(&options)             seal + media: the input files copied in, everything copied to
+//!                                the other media, every copy read back and verified
+//! ```
+//!
+//! Nothing the size of the archive is written outside the media: no work folder in `TMPDIR`.
+//!
+//! ```text
 //! ```
 //!
 //! Commands (`letopis build`, tests, benchmarks) call these steps and print what they return;
@@ -168,24 +176,24 @@ impl Build {
         })
     }
 
-    /// Renders every page into a fresh work folder. Refuses a period with data errors.
-    pub fn render(self, opts: &Options) -> Result<Rendered, BuildError> {
+    /// Checks and locks the media, then renders every page straight into the first medium's
+    /// staging folder (removed if the build stops). Refuses a period with data errors, and fewer
+    /// than two media without `draft`.
+    pub fn render(
+        self,
+        media: &[PathBuf],
+        draft: bool,
+        opts: &Options,
+    ) -> Result<Rendered, BuildError> {
         let errors = self.errors();
         if errors > 0 {
             return Err(BuildError::Data { errors });
         }
+        check_media(media, draft)?;
         let templates = self.templates_dir(opts);
-        // Ctrl+C or SIGTERM during the build removes the work folder (and the media's staging
-        // folders, which `media` registers itself); the folder is registered as it is made.
-        let (work, cleanup) = media::interrupt::make_registered(
-            || {
-                tempfile::Builder::new()
-                    .prefix("letopis-build-")
-                    .tempdir()
-                    .map_err(|e| stage(format!("{}: {e}", std::env::temp_dir().display())))
-            },
-            |w| w.path(),
-        )?;
+        // Ctrl+C or SIGTERM during the build removes the staging folder (registered as it is made).
+        let staging = media::Staging::open(media, &self.period.config.archive_name())
+            .map_err(|e| BuildError::Stage(e.text()))?;
         let signature = opts.signer.as_ref().map(|k| render::Signature {
             fingerprint: k.fingerprint(),
             public_key: k.public_openssh(),
@@ -198,13 +206,14 @@ impl Build {
             progress: opts.page_progress,
             signature,
         };
-        let rendered =
-            render::render(&self.period, &self.folder, work.path(), &ropts).map_err(stage)?;
+        let work = staging.data_dir();
+        let rendered = render::render(&self.period, &self.folder, &work, &ropts)
+            .map_err(|e| full_or(&staging, stage(e)))?;
         let templates = Templates::load(templates.as_deref()).map_err(stage)?;
         Ok(Rendered {
             period: self.period,
             work,
-            _cleanup: cleanup,
+            staging,
             payload: rendered.payload,
             pages: rendered.pages,
             templates,
@@ -212,45 +221,72 @@ impl Build {
     }
 }
 
-/// The rendered pages of a period, in a work folder removed when this is dropped.
+/// A stage that failed writing into the staging folder because the first medium is full says so.
+fn full_or(staging: &media::Staging, e: BuildError) -> BuildError {
+    let medium = &staging.media()[0];
+    match (media::medium::free_bytes(medium), e) {
+        (Some(free), BuildError::Stage(t)) if free < 1 << 20 => BuildError::Stage(Text::new(
+            format!(
+                "на носителе {} не хватает места для архива (свободно {free} байт). Ничего не записано ни на один носитель, незавершённая папка удалена: освободите место или возьмите другой носитель и повторите ({})",
+                medium.display(),
+                t.ru
+            ),
+            format!(
+                "medium {} is too full for the archive ({free} bytes free). Nothing was written to any medium and the unfinished folder was removed: free some space or use another medium and run again ({})",
+                medium.display(),
+                t.en
+            ),
+        )),
+        (_, e) => e,
+    }
+}
+
+/// The rendered pages of a period, in the first medium's staging folder (removed when this is
+/// dropped unpublished), with the media locked.
 pub struct Rendered {
     pub period: Period,
-    work: tempfile::TempDir,
-    _cleanup: media::interrupt::Guard,
+    /// `data/` of the staging folder.
+    work: PathBuf,
+    staging: media::Staging,
     pub payload: Payload,
     pub pages: usize,
     templates: Templates,
 }
 
 impl Rendered {
-    /// The work folder the pages are in.
+    /// The folder the pages are in: `data/` of the first medium's staging folder.
     pub fn work_dir(&self) -> &Path {
-        self.work.path()
+        &self.work
     }
 
     /// Adds the records as open data (`records/`), the search indexes (tantivy for
     /// `letopis search`, shards for the browser) and the retention facts and page.
     pub fn index(mut self) -> Result<Rendered, BuildError> {
-        // The tables (mostly one thread writing the workbook) and the search indexes read the same
-        // period and write different folders: they run side by side, each into its own list of
-        // files, merged after (the manifest is sorted, so the order of the merge does not show).
-        let (period, work) = (&self.period, self.work.path());
-        let (mut tables, mut search) = (Payload::default(), Payload::default());
-        let (t, s) = rayon::join(
+        // The tables (mostly one thread writing the workbook), the search indexes and the retention
+        // facts read the same period and write different files: they run side by side, each into
+        // its own list of files, merged after (the manifest is sorted, so the order of the merge
+        // does not show).
+        let (period, work, templates) = (&self.period, self.work.as_path(), &self.templates);
+        let (mut tables, mut search, mut retention) =
+            (Payload::default(), Payload::default(), Payload::default());
+        let (t, (s, r)) = rayon::join(
             || crate::tables::write_into(period, work, &mut tables).map_err(stage),
-            || crate::search::build(period, work, &mut search).map_err(stage),
+            || {
+                rayon::join(
+                    || crate::search::build(period, work, &mut search).map_err(stage),
+                    || {
+                        crate::retention::write_into(period, work, &mut retention, templates)
+                            .map_err(|e| BuildError::Stage(e.text()))
+                    },
+                )
+            },
         );
-        t?;
-        s?;
-        self.payload.files.extend(tables.files);
-        self.payload.files.extend(search.files);
-        crate::retention::write_into(
-            &self.period,
-            self.work.path(),
-            &mut self.payload,
-            &self.templates,
-        )
-        .map_err(|e| BuildError::Stage(e.text()))?;
+        for result in [t.map(drop), s.map(drop), r] {
+            result.map_err(|e| full_or(&self.staging, e))?;
+        }
+        for part in [tables, search, retention] {
+            self.payload.files.extend(part.files);
+        }
         Ok(self)
     }
 
@@ -271,13 +307,7 @@ impl Rendered {
 
     /// Seals the payload as a bag and writes it to every medium (read back and verified there),
     /// then rewrites each medium's `index.html` from the archives found on it.
-    pub fn write(
-        self,
-        media: &[PathBuf],
-        draft: bool,
-        opts: &Options,
-    ) -> Result<Report, BuildError> {
-        check_media(media, draft)?;
+    pub fn write(self, opts: &Options) -> Result<Report, BuildError> {
         let name = self.period.config.archive_name();
         let meta = self.bag_meta(opts.signer.clone());
         let templates = &self.templates;
@@ -291,7 +321,7 @@ impl Rendered {
             progress: opts.progress,
             templates: Some(templates),
         };
-        let write = media::write_archive(&self.payload, &meta, media, &name, wopts)
+        let write = media::write_staged(&self.staging, &self.payload, &meta, wopts)
             .map_err(|e| BuildError::Stage(e.text()))?;
         Ok(Report {
             name,

@@ -197,13 +197,19 @@ fn sigterm_during_a_build_removes_its_work_folder_and_staging_folders() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Stop the build as soon as its work folder exists (a sample build on an idle machine takes
-    // about a second, so waiting longer could find it finished).
+    // Stop the build as soon as its staging folder exists on the first medium, where the pages
+    // are rendered (a sample build on an idle machine takes about a second, so waiting longer
+    // could find it finished).
+    let staging = || {
+        entries(&a)
+            .iter()
+            .any(|n| n.starts_with(".letopis-staging"))
+    };
     let start = Instant::now();
-    while entries(&tmp).is_empty() && start.elapsed() < Duration::from_secs(60) {
+    while !staging() && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(2));
     }
-    assert!(!entries(&tmp).is_empty(), "the build made no work folder");
+    assert!(staging(), "the build made no staging folder");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -89,7 +89,7 @@ pub fn run(mut args: Args) -> i32 {
     };
     let t = Instant::now();
     let report = loaded
-        .render(&opts)
+        .render(&args.out, args.draft, &opts)
         .inspect(|_| bar.finish_and_clear())
         .inspect(|_| stage("страницы", "pages", t))
         .and_then(|r| {
@@ -99,7 +99,7 @@ pub fn run(mut args: Args) -> i32 {
         })
         .and_then(|r| {
             let t = Instant::now();
-            r.write(&args.out, args.draft, &opts).inspect(|_| {
+            r.write(&opts).inspect(|_| {
                 stage(
                     "запись, чтение с носителей и проверка",
                     "writing, reading back and verifying",

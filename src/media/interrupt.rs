@@ -1,5 +1,5 @@
-//! Interrupted runs clean up after themselves: folders registered here (a build's work folder in
-//! `TMPDIR`, the staging folders on the media) are removed when the process gets SIGINT, SIGTERM
+//! Interrupted runs clean up after themselves: folders registered here (the staging folders on the
+//! media, where `build` also renders its pages) are removed when the process gets SIGINT, SIGTERM
 //! or SIGHUP (Ctrl+C or Ctrl+Break on Windows), then it exits with code 130. The crate `ctrlc`
 //! runs the handler on a thread of its own, so removing folders there is safe (a plain signal
 //! handler may not allocate). A SIGKILL cannot be caught: the next build removes its staging folder.

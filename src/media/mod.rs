@@ -2,12 +2,15 @@
 //!
 //! - [`write_archive`]: one pass over the payload writes every file to all media and hashes it,
 //!   then reads each copy back from the medium (page cache dropped) before the staging folder is
-//!   renamed into place. `build` calls it with the rendered payload (see its docs).
+//!   renamed into place. `seal-dir` calls it.
+//! - [`Staging`] + [`write_staged`]: `build` locks the media and renders straight into the first
+//!   medium's staging folder, then the same pass copies from there to the other media.
 //! - [`verify`]: checks a medium, a bag or a zip; [`repair`]: mends one copy from the other.
 //! - [`log`]: the fixity log on each medium.
 
 pub mod act;
 pub mod compare;
+mod copy;
 pub mod drives;
 pub mod error;
 pub use crate::layout::fsio;
@@ -17,14 +20,16 @@ pub mod log;
 pub mod medium;
 pub mod repair;
 pub mod safe;
+mod staging;
 pub mod verify;
 mod write;
 pub mod zipcheck;
 
 pub use error::MediaError;
+pub use staging::Staging;
 pub use write::{
     MediumOutcome, MediumReport, SealedArchive, WriteOptions, WriteReport, list_archives,
-    write_archive,
+    write_archive, write_staged,
 };
 
 /// The medium's list of archives, replaced atomically after each build.

@@ -1,21 +1,21 @@
 //! Writing one sealed archive to several media in a single pass.
 
+use super::copy::{Target, write_targets};
 use super::error::MediaError;
-use super::{INDEX_HTML, STAGING_PREFIX, fsio, log};
+use super::staging::{Staging, check_name, no_media, staging_dir};
+use super::{INDEX_HTML, fsio, log};
 use crate::model::Text;
 use crate::seal::bag::{self, BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
-use crate::seal::hash::{self, CHUNK};
+use crate::seal::hash;
 use crate::seal::{BagMeta, Payload};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// A file's SHA-256 (hex) and size.
-type HashSize = (String, u64);
+pub(super) type HashSize = (String, u64);
 
 /// A sealed archive found on a medium, for the medium's `index.html`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,42 +101,19 @@ impl WriteReport {
     }
 }
 
-struct Target {
-    medium: PathBuf,
-    staging: PathBuf,
-    error: Mutex<Option<MediaError>>,
-}
-
-impl Target {
-    fn alive(&self) -> bool {
-        self.error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
-    }
-    fn fail(&self, e: MediaError) {
-        let mut g = self.error.lock().unwrap_or_else(|p| p.into_inner());
-        if g.is_none() {
-            *g = Some(e);
-        }
-    }
-    fn take_error(&self) -> Option<MediaError> {
-        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
-    }
-}
-
 /// Writes the archive `archive_name` (payload + tag files from `meta`) to every medium.
 ///
-/// This is what `letopis build` calls once the pages are rendered:
+/// `seal-dir` calls it with a payload of files in a folder of the user's; `build` calls
+/// [`write_staged`] instead, whose pages are already on the first medium:
 /// ```text
 /// let report = media::write_archive(&payload, &meta, &outs, &config.archive_name(),
-///                                   WriteOptions { index_html: Some(&render_medium_index) })?;
+///                                   WriteOptions { index_html: Some(&render_medium_index), .. })?;
 /// ```
 /// Each source file is read once: hashed and written to every medium's staging folder
-/// `<medium>/.letopis-staging-<name>/` in the same pass (files in parallel); then the tag files are
-/// written, each medium is synced (`syncfs`), every file is dropped from the page cache, read back
-/// from the medium and compared; only then are the folders synced and the staging folder renamed
-/// to `<medium>/<name>/`. A medium that fails
+/// `<medium>/.letopis-staging-<name>/` in the same pass (files in parallel); then, for every medium
+/// at once, the tag files are written, the medium is synced (`syncfs`), every file is dropped from
+/// the page cache, read back from the medium and compared; only then are the folders synced and the
+/// staging folder renamed to `<medium>/<name>/`. A medium that fails
 /// (ENOSPC, removed, I/O error, read-back mismatch) gets its staging folder removed and an error in
 /// its report; the others still complete. An existing `<medium>/<name>/` is never overwritten: the
 /// same content is reported `Unchanged`, other content `Refused`. Every medium's log gets a line.
@@ -150,36 +127,81 @@ pub fn write_archive(
     opts: WriteOptions<'_>,
 ) -> Result<WriteReport, MediaError> {
     payload.validate()?;
-    if !bag::is_safe_relative(archive_name)
-        || archive_name.contains('/')
-        || archive_name.starts_with('.')
-    {
-        return Err(MediaError::Usage(Text::new(
-            format!("недопустимое имя архива «{archive_name}»"),
-            format!("invalid archive name `{archive_name}`"),
-        )));
-    }
+    check_name(archive_name)?;
     if media.is_empty() {
-        return Err(MediaError::Usage(Text::new(
-            "не указан ни один носитель",
-            "no medium given",
-        )));
+        return Err(no_media());
     }
-    let mut files: Vec<(&str, &Path, u64)> = Vec::with_capacity(payload.files.len());
-    for (rel, src) in &payload.files {
-        let md = fs::metadata(src).map_err(|e| MediaError::source_read(src, &e))?;
-        files.push((rel.as_str(), src.as_path(), md.len()));
-    }
-    let total_bytes: u64 = files.iter().map(|f| f.2).sum();
-    // Largest first: both cores stay busy until the end.
-    let mut order = files.clone();
-    order.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let plan = Plan::new(payload, media, archive_name)?;
+    // Every medium exists, is one medium, is writable and is ours alone (locked), before anything
+    // is written to any of them.
+    let _locks = super::medium::prepare(media)?;
+    write_locked(&plan, meta, None, opts)
+}
 
-    let mut reports: Vec<MediumReport> = media
+/// Writes the archive whose generated files are already in `staging`'s `data/` on the first
+/// medium (see [`Staging`]): whatever else is there is removed, the payload's other files (the
+/// input files) are copied in, everything is copied from there to the other media, and each copy
+/// is read back and renamed into place as [`write_archive`] does. Nothing is written outside the
+/// media.
+pub fn write_staged(
+    staging: &Staging,
+    payload: &Payload,
+    meta: &BagMeta,
+    opts: WriteOptions<'_>,
+) -> Result<WriteReport, MediaError> {
+    payload.validate()?;
+    staging
+        .prune(payload)
+        .map_err(|e| MediaError::medium_io(&staging.media[0], &staging.dir, &e, 0))?;
+    let plan = Plan::new(payload, &staging.media, &staging.name)?;
+    write_locked(&plan, meta, Some(&staging.dir), opts)
+}
+
+/// What one write is about: the media, the archive's name and its files with their sizes.
+pub(super) struct Plan<'a> {
+    pub media: &'a [PathBuf],
+    pub name: &'a str,
+    /// `(path inside data/, source file, size)`, sorted by path.
+    pub files: Vec<(&'a str, &'a Path, u64)>,
+    /// The same, largest first: both cores stay busy until the end.
+    pub order: Vec<(&'a str, &'a Path, u64)>,
+    pub total_bytes: u64,
+}
+
+impl<'a> Plan<'a> {
+    fn new(payload: &'a Payload, media: &'a [PathBuf], name: &'a str) -> Result<Self, MediaError> {
+        let mut files: Vec<(&str, &Path, u64)> = Vec::with_capacity(payload.files.len());
+        for (rel, src) in &payload.files {
+            let md = fs::metadata(src).map_err(|e| MediaError::source_read(src, &e))?;
+            files.push((rel.as_str(), src.as_path(), md.len()));
+        }
+        let total_bytes = files.iter().map(|f| f.2).sum();
+        let mut order = files.clone();
+        order.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        Ok(Plan {
+            media,
+            name,
+            files,
+            order,
+            total_bytes,
+        })
+    }
+}
+
+/// The steps after the media are locked: compare with what is there, check room, write, zip,
+/// then the act, the log line and the index of every medium.
+fn write_locked(
+    plan: &Plan,
+    meta: &BagMeta,
+    prestaged: Option<&Path>,
+    opts: WriteOptions<'_>,
+) -> Result<WriteReport, MediaError> {
+    let mut reports: Vec<MediumReport> = plan
+        .media
         .iter()
         .map(|m| MediumReport {
             medium: m.clone(),
-            archive: m.join(archive_name),
+            archive: m.join(plan.name),
             outcome: MediumOutcome::Written,
             files: 0,
             bytes: 0,
@@ -188,335 +210,389 @@ pub fn write_archive(
             zip: None,
         })
         .collect();
-    let mut warnings = Vec::new();
-    // RFC 8493 percent-encodes `%`, CR and LF in manifests, but `sha256sum -c` decodes nothing and
-    // bagit.py only CR/LF: such names cannot be checked by those tools.
-    for rel in payload
-        .files
-        .keys()
-        .filter(|p| p.contains(['%', '\r', '\n']))
-    {
-        warnings.push(Text::new(
-            format!(
-                "в имени файла data/{} есть «%» или перевод строки: манифест записан по RFC 8493, но sha256sum -c и bagit.py не смогут проверить этот файл; лучше переименовать его",
-                rel.escape_debug()
-            ),
-            format!(
-                "file name data/{} contains `%` or a line break: the manifest follows RFC 8493, but sha256sum -c and bagit.py cannot check this file; better rename it",
-                rel.escape_debug()
-            ),
-        ));
-    }
-    let mut decided = vec![false; media.len()];
-
-    // Every medium exists, is one medium, is writable and is ours alone (locked), before anything
-    // is written to any of them.
-    let _locks = super::medium::prepare(media)?;
-    {
-        // Device number on Unix, volume serial number on Windows.
-        let devs: Vec<Option<u64>> = media.iter().map(|m| fsio::device_id(m).ok()).collect();
-        for i in 0..media.len() {
-            for j in i + 1..media.len() {
-                if devs[i].is_some() && devs[i] == devs[j] {
-                    warnings.push(Text::new(
-                        format!(
-                            "{} и {} находятся на одном устройстве: это не две независимые копии; для хранения нужны два разных носителя",
-                            media[i].display(),
-                            media[j].display()
-                        ),
-                        format!(
-                            "{} and {} are on the same device: these are not two independent copies; use two different media",
-                            media[i].display(),
-                            media[j].display()
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-
-    // An archive of that name already on a medium: compare, never overwrite.
-    let existing: Vec<usize> = (0..media.len())
-        .filter(|&i| !decided[i] && fs::symlink_metadata(&reports[i].archive).is_ok())
-        .collect();
-    let mut prehash: Option<BTreeMap<String, (String, u64)>> = None;
-    if !existing.is_empty() {
-        let hashes: Result<BTreeMap<String, (String, u64)>, MediaError> = order
-            .par_iter()
-            .map(|(rel, src, _)| {
-                let f = File::open(src).map_err(|e| MediaError::source_read(src, &e))?;
-                let h = hash::sha256_reader(f).map_err(|e| MediaError::source_read(src, &e))?;
-                Ok((rel.to_string(), h))
-            })
-            .collect();
-        let hashes = hashes?;
-        let tags = meta.tag_files(&hashes);
-        for &i in &existing {
-            let dir = reports[i].archive.clone();
-            let same = [MANIFEST, TAGMANIFEST]
-                .iter()
-                .all(|name| fs::read(dir.join(name)).ok().as_deref() == tags.get(name));
-            decided[i] = true;
-            if same {
-                // Same manifests: check the copy itself (read from the medium) before saying so.
-                let check = super::verify::verify_bag(&dir);
-                if check.ok() {
-                    reports[i].outcome = MediumOutcome::Unchanged;
-                    reports[i].files = check.files;
-                    reports[i].bytes = check.bytes;
-                } else {
-                    // The first five problems, in one language.
-                    let problems = |lang| {
-                        check
-                            .problems
-                            .iter()
-                            .take(5)
-                            .map(|p| p.text(lang))
-                            .collect::<Vec<String>>()
-                            .join("; ")
-                    };
-                    reports[i].outcome = MediumOutcome::Failed;
-                    reports[i].error = Some(MediaError::Exists(Text::new(
-                        format!(
-                            "архив {} уже записан, но повреждён ({}); он не перезаписывается: восстановите его командой letopis repair {} --from <копия на другом носителе>",
-                            dir.display(),
-                            problems(crate::model::Lang::Ru),
-                            dir.display()
-                        ),
-                        format!(
-                            "archive {} is already there but damaged ({}); it is not overwritten: repair it with letopis repair {} --from <copy on the other medium>",
-                            dir.display(),
-                            problems(crate::model::Lang::En),
-                            dir.display()
-                        ),
-                    )));
-                }
-            } else {
-                reports[i].outcome = MediumOutcome::Refused;
-                reports[i].error = Some(MediaError::Exists(Text::new(
-                    format!(
-                        "на носителе {} уже есть архив {} с другим содержимым; он не перезаписывается. Если это другая версия того же периода, запишите новую на чистый носитель или сохраните старую отдельно и удалите её вручную",
-                        media[i].display(),
-                        archive_name
-                    ),
-                    format!(
-                        "medium {} already holds an archive {} with other content; it is never overwritten. Write the new one to an empty medium, or move the old one away by hand",
-                        media[i].display(),
-                        archive_name
-                    ),
-                )));
-            }
-        }
-        prehash = Some(hashes);
-    }
-
-    // Room for the archive on every medium it is written to, before writing to any.
-    let need: u64 = files.iter().map(|f| f.2.div_ceil(4096) * 4096).sum::<u64>() + (1 << 16);
-    for i in (0..media.len()).filter(|&i| !decided[i]) {
-        if let Some(free) = super::medium::free_bytes(&media[i])
-            && free < need
-        {
-            return Err(super::medium::no_room(&media[i], free, need));
-        }
-    }
-
-    let targets: Vec<(usize, Target)> = (0..media.len())
+    let mut warnings = name_warnings(plan);
+    warnings.extend(device_warnings(plan.media));
+    let (decided, prehash) = compare_existing(plan, meta, &mut reports)?;
+    check_room(plan, &decided, prestaged)?;
+    let targets: Vec<(usize, Target)> = (0..plan.media.len())
         .filter(|&i| !decided[i])
         .map(|i| {
-            (
-                i,
-                Target {
-                    medium: media[i].clone(),
-                    staging: media[i].join(format!("{STAGING_PREFIX}{archive_name}")),
-                    error: Mutex::new(None),
-                },
-            )
+            let staging = staging_dir(&plan.media[i], plan.name);
+            let prestaged = prestaged == Some(staging.as_path());
+            (i, Target::new(plan.media[i].clone(), staging, prestaged))
         })
         .collect();
-
-    if !targets.is_empty() {
-        let ts: Vec<&Target> = targets.iter().map(|(_, t)| t).collect();
-        let _cleanup: Vec<super::interrupt::Guard> = ts
-            .iter()
-            .map(|t| super::interrupt::remove_on_signal(&t.staging))
-            .collect();
-        let bar = progress_bar(opts.progress, total_bytes);
-        let outcome = write_targets(
-            &ts,
-            &files,
-            &order,
-            meta,
-            total_bytes,
-            prehash.as_ref(),
-            &bar,
-        );
-        bar.finish_and_clear();
-        if let Err(e) = outcome {
-            for t in &ts {
-                let _ = fs::remove_dir_all(&t.staging);
-            }
-            return Err(e);
-        }
-        for (i, t) in &targets {
-            match t.take_error() {
-                None => {
-                    reports[*i].outcome = MediumOutcome::Written;
-                    reports[*i].files = files.len() as u64;
-                    reports[*i].bytes = total_bytes;
-                }
-                Some(e) => {
-                    reports[*i].outcome = MediumOutcome::Failed;
-                    let e = match fs::remove_dir_all(&t.staging) {
-                        Ok(()) => e,
-                        Err(re) if re.kind() == io::ErrorKind::NotFound => e,
-                        Err(re) => {
-                            let t0 = e.text();
-                            MediaError::Medium(Text::new(
-                                format!(
-                                    "{}; не удалось удалить незавершённую папку {} ({re}): удалите её вручную",
-                                    t0.ru,
-                                    t.staging.display()
-                                ),
-                                format!(
-                                    "{}; could not remove the unfinished folder {} ({re}): delete it by hand",
-                                    t0.en,
-                                    t.staging.display()
-                                ),
-                            ))
-                        }
-                    };
-                    reports[*i].error = Some(e);
-                }
-            }
-        }
-    }
-
+    write_new(plan, meta, &targets, prehash.as_ref(), &mut reports, opts)?;
     if opts.zip {
-        for r in reports
-            .iter_mut()
-            .filter(|r| matches!(r.outcome, MediumOutcome::Written | MediumOutcome::Unchanged))
-        {
-            let zip_path = r.medium.join(format!("{archive_name}.zip"));
-            match crate::seal::pack::pack(&r.archive, &zip_path) {
-                Ok(z) => {
-                    let check = super::verify::verify_zip(&zip_path);
-                    if check.ok() {
-                        r.zip = Some(z);
-                    } else {
-                        let problems: Vec<String> = check
-                            .problems
-                            .iter()
-                            .map(|p| p.text(crate::model::Lang::Ru))
-                            .collect();
-                        let _ = fs::remove_file(&zip_path);
-                        let _ = fs::remove_file(&z.sha256_file);
-                        r.outcome = MediumOutcome::Failed;
-                        r.error = Some(MediaError::Medium(Text::new(
-                            format!(
-                                "носитель {}: zip после записи не прошёл проверку ({}) и удалён; носитель неисправен?",
-                                r.medium.display(),
-                                problems.join("; ")
-                            ),
-                            format!(
-                                "medium {}: the zip failed its check after writing and was removed; is the medium faulty?",
-                                r.medium.display()
-                            ),
-                        )));
-                    }
-                }
-                Err(e) => {
-                    r.outcome = MediumOutcome::Failed;
-                    r.error = Some(MediaError::from(e));
-                }
-            }
-        }
+        write_zips(&mut reports, plan.name);
     }
-
-    // Log, then the medium's index.
     for r in &mut reports {
-        // The archive's root digest (SHA-256 of its tag manifest), so that a later `verify` of this
-        // medium notices an archive edited and sealed again.
-        let root_hex = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
-            .ok()
-            .map(|(h, _)| h);
-        let root = root_hex
-            .as_ref()
-            .map(|h| format!(" root={h}"))
-            .unwrap_or_default();
-        // The paper act beside the archive (outside the bag), for every medium that holds it.
-        if let (Some(h), MediumOutcome::Written | MediumOutcome::Unchanged) = (&root_hex, r.outcome)
-        {
-            let path = r.medium.join(super::act::file_name(archive_name));
-            let page = match opts.templates {
-                Some(t) => super::act::html(meta, r.files, r.bytes, h, t),
-                None => crate::render::Templates::load(None)
-                    .and_then(|t| super::act::html(meta, r.files, r.bytes, h, &t)),
-            };
-            let written = page
-                .map_err(|e| std::io::Error::other(e.to_string()))
-                .and_then(|p| fsio::write_atomic(&path, p.as_bytes()));
-            if let Err(e) = written {
-                r.notes.push(Text::new(
-                    format!("акт {} не записан: {e}", path.display()),
-                    format!("the act {} was not written: {e}", path.display()),
-                ));
-            }
-        }
-        let (outcome, details) = match r.outcome {
-            MediumOutcome::Written => (
-                "ok",
-                match &r.zip {
-                    None => format!("files={} bytes={} read-back=ok{root}", r.files, r.bytes),
-                    Some(z) => format!(
-                        "files={} bytes={} read-back=ok{root} zip={} sha256={}",
-                        r.files,
-                        r.bytes,
-                        z.zip.display(),
-                        z.sha256
-                    ),
-                },
-            ),
-            MediumOutcome::Unchanged => (
-                "unchanged",
-                format!("files={} bytes={} verified=ok{root}", r.files, r.bytes),
-            ),
-            MediumOutcome::Refused => ("refused", error_ru(&r.error)),
-            MediumOutcome::Failed => ("failed", error_ru(&r.error)),
-        };
-        if r.medium.is_dir()
-            && let Err(e) = log::append(&r.medium, "build", archive_name, outcome, &details)
-        {
-            r.notes.push(log_note(&r.medium, &e));
-        }
-        if let (Some(f), MediumOutcome::Written | MediumOutcome::Unchanged) =
-            (opts.index_html, r.outcome)
-        {
-            let res = list_archives(&r.medium)
-                .map_err(|e| e.to_string())
-                .and_then(|list| f(&r.medium, &list))
-                .and_then(|html| super::write_index(&r.medium, &html).map_err(|e| e.to_string()));
-            if let Err(e) = res {
-                r.notes.push(Text::new(
-                    format!(
-                        "список архивов {} не обновлён: {e}",
-                        r.medium.join(INDEX_HTML).display()
-                    ),
-                    format!(
-                        "the list of archives {} was not updated: {e}",
-                        r.medium.join(INDEX_HTML).display()
-                    ),
-                ));
-            }
-        }
+        finish_medium(r, meta, plan.name, opts);
     }
-
     Ok(WriteReport {
-        archive_name: archive_name.to_string(),
-        files: files.len() as u64,
-        bytes: total_bytes,
+        archive_name: plan.name.to_string(),
+        files: plan.files.len() as u64,
+        bytes: plan.total_bytes,
         media: reports,
         warnings,
     })
+}
+
+/// RFC 8493 percent-encodes `%`, CR and LF in manifests, but `sha256sum -c` decodes nothing and
+/// bagit.py only CR/LF: such names cannot be checked by those tools.
+fn name_warnings(plan: &Plan) -> Vec<Text> {
+    plan.files
+        .iter()
+        .map(|f| f.0)
+        .filter(|p| p.contains(['%', '\r', '\n']))
+        .map(|rel| {
+            Text::new(
+                format!(
+                    "в имени файла data/{} есть «%» или перевод строки: манифест записан по RFC 8493, но sha256sum -c и bagit.py не смогут проверить этот файл; лучше переименовать его",
+                    rel.escape_debug()
+                ),
+                format!(
+                    "file name data/{} contains `%` or a line break: the manifest follows RFC 8493, but sha256sum -c and bagit.py cannot check this file; better rename it",
+                    rel.escape_debug()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Two media on one device (device number on Unix, volume serial number on Windows).
+fn device_warnings(media: &[PathBuf]) -> Vec<Text> {
+    let devs: Vec<Option<u64>> = media.iter().map(|m| fsio::device_id(m).ok()).collect();
+    let mut warnings = Vec::new();
+    for i in 0..media.len() {
+        for j in i + 1..media.len() {
+            if devs[i].is_some() && devs[i] == devs[j] {
+                warnings.push(Text::new(
+                    format!(
+                        "{} и {} находятся на одном устройстве: это не две независимые копии; для хранения нужны два разных носителя",
+                        media[i].display(),
+                        media[j].display()
+                    ),
+                    format!(
+                        "{} and {} are on the same device: these are not two independent copies; use two different media",
+                        media[i].display(),
+                        media[j].display()
+                    ),
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+pub(super) type Hashes = BTreeMap<String, HashSize>;
+
+/// An archive of that name already on a medium: compared, never overwritten. Returns which media
+/// are decided (`Unchanged`, `Refused` or `Failed` already) and, if any medium was compared, every
+/// source file's hash (checked again as the files are written).
+fn compare_existing(
+    plan: &Plan,
+    meta: &BagMeta,
+    reports: &mut [MediumReport],
+) -> Result<(Vec<bool>, Option<Hashes>), MediaError> {
+    let mut decided = vec![false; plan.media.len()];
+    let existing: Vec<usize> = (0..plan.media.len())
+        .filter(|&i| fs::symlink_metadata(&reports[i].archive).is_ok())
+        .collect();
+    if existing.is_empty() {
+        return Ok((decided, None));
+    }
+    let hashes: Result<Hashes, MediaError> = plan
+        .order
+        .par_iter()
+        .map(|(rel, src, _)| {
+            let f = File::open(src).map_err(|e| MediaError::source_read(src, &e))?;
+            let h = hash::sha256_reader(f).map_err(|e| MediaError::source_read(src, &e))?;
+            Ok((rel.to_string(), h))
+        })
+        .collect();
+    let hashes = hashes?;
+    let tags = meta.tag_files(&hashes);
+    for &i in &existing {
+        decided[i] = true;
+        let dir = reports[i].archive.clone();
+        let same = [MANIFEST, TAGMANIFEST]
+            .iter()
+            .all(|name| fs::read(dir.join(name)).ok().as_deref() == tags.get(name));
+        let r = &mut reports[i];
+        if !same {
+            r.outcome = MediumOutcome::Refused;
+            r.error = Some(other_content(&plan.media[i], plan.name));
+            continue;
+        }
+        // Same manifests: check the copy itself (read from the medium) before saying so.
+        let check = super::verify::verify_bag(&dir);
+        if check.ok() {
+            r.outcome = MediumOutcome::Unchanged;
+            r.files = check.files;
+            r.bytes = check.bytes;
+        } else {
+            r.outcome = MediumOutcome::Failed;
+            r.error = Some(damaged(&dir, &check));
+        }
+    }
+    Ok((decided, Some(hashes)))
+}
+
+fn other_content(medium: &Path, archive_name: &str) -> MediaError {
+    MediaError::Exists(Text::new(
+        format!(
+            "на носителе {} уже есть архив {} с другим содержимым; он не перезаписывается. Если это другая версия того же периода, запишите новую на чистый носитель или сохраните старую отдельно и удалите её вручную",
+            medium.display(),
+            archive_name
+        ),
+        format!(
+            "medium {} already holds an archive {} with other content; it is never overwritten. Write the new one to an empty medium, or move the old one away by hand",
+            medium.display(),
+            archive_name
+        ),
+    ))
+}
+
+fn damaged(dir: &Path, check: &super::verify::BagCheck) -> MediaError {
+    // The first five problems, in one language.
+    let problems = |lang| {
+        check
+            .problems
+            .iter()
+            .take(5)
+            .map(|p| p.text(lang))
+            .collect::<Vec<String>>()
+            .join("; ")
+    };
+    MediaError::Exists(Text::new(
+        format!(
+            "архив {} уже записан, но повреждён ({}); он не перезаписывается: восстановите его командой letopis repair {} --from <копия на другом носителе>",
+            dir.display(),
+            problems(crate::model::Lang::Ru),
+            dir.display()
+        ),
+        format!(
+            "archive {} is already there but damaged ({}); it is not overwritten: repair it with letopis repair {} --from <copy on the other medium>",
+            dir.display(),
+            problems(crate::model::Lang::En),
+            dir.display()
+        ),
+    ))
+}
+
+/// Room for the archive on every medium it is written to, before writing to any (on a medium
+/// whose staging folder holds the generated files already, room for the rest).
+fn check_room(plan: &Plan, decided: &[bool], prestaged: Option<&Path>) -> Result<(), MediaError> {
+    for i in (0..plan.media.len()).filter(|&i| !decided[i]) {
+        let data = staging_dir(&plan.media[i], plan.name).join(DATA);
+        let staged_here = prestaged.is_some_and(|p| p.join(DATA) == data);
+        let need: u64 = plan
+            .files
+            .iter()
+            .filter(|(rel, src, _)| !(staged_here && *src == data.join(rel)))
+            .map(|f| f.2.div_ceil(4096) * 4096)
+            .sum::<u64>()
+            + (1 << 16);
+        if let Some(free) = super::medium::free_bytes(&plan.media[i])
+            && free < need
+        {
+            return Err(super::medium::no_room(&plan.media[i], free, need));
+        }
+    }
+    Ok(())
+}
+
+/// Writes, reads back and publishes the archive on every target; fills their reports.
+fn write_new(
+    plan: &Plan,
+    meta: &BagMeta,
+    targets: &[(usize, Target)],
+    prehash: Option<&Hashes>,
+    reports: &mut [MediumReport],
+    opts: WriteOptions<'_>,
+) -> Result<(), MediaError> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let ts: Vec<&Target> = targets.iter().map(|(_, t)| t).collect();
+    let _cleanup: Vec<super::interrupt::Guard> = ts
+        .iter()
+        .map(|t| super::interrupt::remove_on_signal(&t.staging))
+        .collect();
+    let bar = progress_bar(opts.progress, plan.total_bytes);
+    let outcome = write_targets(&ts, plan, meta, prehash, &bar);
+    bar.finish_and_clear();
+    if let Err(e) = outcome {
+        for t in &ts {
+            let _ = fs::remove_dir_all(&t.staging);
+        }
+        return Err(e);
+    }
+    for (i, t) in targets {
+        let r = &mut reports[*i];
+        match t.take_error() {
+            None => {
+                r.outcome = MediumOutcome::Written;
+                r.files = plan.files.len() as u64;
+                r.bytes = plan.total_bytes;
+            }
+            Some(e) => {
+                r.outcome = MediumOutcome::Failed;
+                r.error = Some(match fs::remove_dir_all(&t.staging) {
+                    Ok(()) => e,
+                    Err(re) if re.kind() == io::ErrorKind::NotFound => e,
+                    Err(re) => not_removed(e, &t.staging, &re),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_removed(e: MediaError, staging: &Path, re: &io::Error) -> MediaError {
+    let t0 = e.text();
+    MediaError::Medium(Text::new(
+        format!(
+            "{}; не удалось удалить незавершённую папку {} ({re}): удалите её вручную",
+            t0.ru,
+            staging.display()
+        ),
+        format!(
+            "{}; could not remove the unfinished folder {} ({re}): delete it by hand",
+            t0.en,
+            staging.display()
+        ),
+    ))
+}
+
+/// `build --zip`: a zip beside every archive the medium holds, checked without extracting.
+fn write_zips(reports: &mut [MediumReport], archive_name: &str) {
+    for r in reports
+        .iter_mut()
+        .filter(|r| matches!(r.outcome, MediumOutcome::Written | MediumOutcome::Unchanged))
+    {
+        let zip_path = r.medium.join(format!("{archive_name}.zip"));
+        let z = match crate::seal::pack::pack(&r.archive, &zip_path) {
+            Ok(z) => z,
+            Err(e) => {
+                r.outcome = MediumOutcome::Failed;
+                r.error = Some(MediaError::from(e));
+                continue;
+            }
+        };
+        let check = super::verify::verify_zip(&zip_path);
+        if check.ok() {
+            r.zip = Some(z);
+            continue;
+        }
+        let problems: Vec<String> = check
+            .problems
+            .iter()
+            .map(|p| p.text(crate::model::Lang::Ru))
+            .collect();
+        let _ = fs::remove_file(&zip_path);
+        let _ = fs::remove_file(&z.sha256_file);
+        r.outcome = MediumOutcome::Failed;
+        r.error = Some(MediaError::Medium(Text::new(
+            format!(
+                "носитель {}: zip после записи не прошёл проверку ({}) и удалён; носитель неисправен?",
+                r.medium.display(),
+                problems.join("; ")
+            ),
+            format!(
+                "medium {}: the zip failed its check after writing and was removed; is the medium faulty?",
+                r.medium.display()
+            ),
+        )));
+    }
+}
+
+/// The paper act beside the archive, the log line, then the medium's `index.html`.
+fn finish_medium(r: &mut MediumReport, meta: &BagMeta, archive_name: &str, opts: WriteOptions) {
+    // The archive's root digest (SHA-256 of its tag manifest), so that a later `verify` of this
+    // medium notices an archive edited and sealed again.
+    let root_hex = hash::sha256_from_medium(&r.archive.join(TAGMANIFEST))
+        .ok()
+        .map(|(h, _)| h);
+    let root = root_hex
+        .as_ref()
+        .map(|h| format!(" root={h}"))
+        .unwrap_or_default();
+    // The paper act beside the archive (outside the bag), for every medium that holds it.
+    if let (Some(h), MediumOutcome::Written | MediumOutcome::Unchanged) = (&root_hex, r.outcome) {
+        write_act(r, meta, archive_name, h, opts);
+    }
+    let (outcome, details) = match r.outcome {
+        MediumOutcome::Written => (
+            "ok",
+            match &r.zip {
+                None => format!("files={} bytes={} read-back=ok{root}", r.files, r.bytes),
+                Some(z) => format!(
+                    "files={} bytes={} read-back=ok{root} zip={} sha256={}",
+                    r.files,
+                    r.bytes,
+                    z.zip.display(),
+                    z.sha256
+                ),
+            },
+        ),
+        MediumOutcome::Unchanged => (
+            "unchanged",
+            format!("files={} bytes={} verified=ok{root}", r.files, r.bytes),
+        ),
+        MediumOutcome::Refused => ("refused", error_ru(&r.error)),
+        MediumOutcome::Failed => ("failed", error_ru(&r.error)),
+    };
+    if r.medium.is_dir()
+        && let Err(e) = log::append(&r.medium, "build", archive_name, outcome, &details)
+    {
+        r.notes.push(log_note(&r.medium, &e));
+    }
+    if let (Some(f), MediumOutcome::Written | MediumOutcome::Unchanged) =
+        (opts.index_html, r.outcome)
+    {
+        let res = list_archives(&r.medium)
+            .map_err(|e| e.to_string())
+            .and_then(|list| f(&r.medium, &list))
+            .and_then(|html| super::write_index(&r.medium, &html).map_err(|e| e.to_string()));
+        if let Err(e) = res {
+            r.notes.push(Text::new(
+                format!(
+                    "список архивов {} не обновлён: {e}",
+                    r.medium.join(INDEX_HTML).display()
+                ),
+                format!(
+                    "the list of archives {} was not updated: {e}",
+                    r.medium.join(INDEX_HTML).display()
+                ),
+            ));
+        }
+    }
+}
+
+fn write_act(
+    r: &mut MediumReport,
+    meta: &BagMeta,
+    archive_name: &str,
+    root: &str,
+    opts: WriteOptions,
+) {
+    let path = r.medium.join(super::act::file_name(archive_name));
+    let page = match opts.templates {
+        Some(t) => super::act::html(meta, r.files, r.bytes, root, t),
+        None => crate::render::Templates::load(None)
+            .and_then(|t| super::act::html(meta, r.files, r.bytes, root, &t)),
+    };
+    let written = page
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|p| fsio::write_atomic(&path, p.as_bytes()));
+    if let Err(e) = written {
+        r.notes.push(Text::new(
+            format!("акт {} не записан: {e}", path.display()),
+            format!("the act {} was not written: {e}", path.display()),
+        ));
+    }
 }
 
 fn error_ru(e: &Option<MediaError>) -> String {
@@ -551,7 +627,7 @@ pub fn list_archives(medium: &Path) -> io::Result<Vec<SealedArchive>> {
         .collect())
 }
 
-fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
+pub(super) fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
     if !show {
         return indicatif::ProgressBar::hidden();
     }
@@ -585,229 +661,4 @@ fn progress_bar(show: bool, total: u64) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn write_targets(
-    targets: &[&Target],
-    files: &[(&str, &Path, u64)],
-    order: &[(&str, &Path, u64)],
-    meta: &BagMeta,
-    total_bytes: u64,
-    prehash: Option<&BTreeMap<String, (String, u64)>>,
-    bar: &indicatif::ProgressBar,
-) -> Result<(), MediaError> {
-    // Fresh staging folders (a leftover of a killed run is removed) with every payload folder.
-    let mut dirs = BTreeSet::new();
-    for (rel, _, _) in files {
-        let mut p = Path::new(rel).parent();
-        while let Some(d) = p {
-            if d.as_os_str().is_empty() {
-                break;
-            }
-            dirs.insert(d.to_path_buf());
-            p = d.parent();
-        }
-    }
-    for t in targets {
-        let res = (|| -> io::Result<()> {
-            match fs::remove_dir_all(&t.staging) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            fs::create_dir(&t.staging)?;
-            fs::create_dir(t.staging.join(DATA))?;
-            for d in &dirs {
-                fs::create_dir_all(t.staging.join(DATA).join(d))?;
-            }
-            Ok(())
-        })();
-        if let Err(e) = res {
-            t.fail(MediaError::medium_io(
-                &t.medium,
-                &t.staging,
-                &e,
-                total_bytes,
-            ));
-        }
-    }
-
-    let results: Result<Vec<(String, HashSize)>, MediaError> = order
-        .par_iter()
-        .map(|(rel, src, size)| {
-            let h = copy_one(rel, src, *size, targets, total_bytes)?;
-            bar.inc(*size);
-            Ok((rel.to_string(), h))
-        })
-        .collect();
-    let hashes: BTreeMap<String, (String, u64)> = results?.into_iter().collect();
-    if !targets.iter().any(|t| t.alive()) {
-        return Ok(());
-    }
-    if let Some(pre) = prehash
-        && pre != &hashes
-    {
-        {
-            return Err(MediaError::Source(Text::new(
-                "исходные файлы изменились во время записи; ничего не записано, повторите сборку",
-                "the input files changed while being written; nothing was written, build again",
-            )));
-        }
-    }
-
-    let tags = meta.tag_files(&hashes);
-    for t in targets.iter().filter(|t| t.alive()) {
-        for (name, bytes) in &tags.files {
-            let path = t.staging.join(name);
-            if let Err(e) = File::create(&path).and_then(|mut f| f.write_all(bytes)) {
-                t.fail(MediaError::medium_io(&t.medium, &path, &e, total_bytes));
-                break;
-            }
-        }
-    }
-
-    // Durable: one `syncfs` per medium rather than an fsync per file (thousands of small pages
-    // make per-file syncs slow on USB sticks); writeback errors are reported by it.
-    for t in targets.iter().filter(|t| t.alive()) {
-        if let Err(e) = fsio::sync_fs(&t.staging) {
-            t.fail(MediaError::medium_io(
-                &t.medium,
-                &t.staging,
-                &e,
-                total_bytes,
-            ));
-        }
-    }
-
-    // Read back every file from the medium: its (now clean) cached pages are dropped first.
-    let tag_hashes: Vec<(String, String, u64)> = tags
-        .files
-        .iter()
-        .map(|(name, bytes)| (name.clone(), hash::sha256_hex(bytes), bytes.len() as u64))
-        .collect();
-    let mut checks: Vec<(usize, PathBuf, String, &str, u64)> = Vec::new();
-    for (i, t) in targets.iter().enumerate().filter(|(_, t)| t.alive()) {
-        for (rel, (h, n)) in &hashes {
-            checks.push((
-                i,
-                t.staging.join(DATA).join(rel),
-                format!("{DATA}/{rel}"),
-                h,
-                *n,
-            ));
-        }
-        for (name, h, n) in &tag_hashes {
-            checks.push((i, t.staging.join(name), name.clone(), h, *n));
-        }
-    }
-    bar.inc_length(checks.iter().map(|c| c.4).sum());
-    checks.par_iter().for_each(|(i, path, name, h, n)| {
-        let t = targets[*i];
-        if !t.alive() {
-            return;
-        }
-        match hash::sha256_from_medium(path) {
-            Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
-            Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
-            Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
-        }
-    });
-
-    // Sync every folder (deepest first), then publish with one rename.
-    for t in targets.iter().filter(|t| t.alive()) {
-        let res = (|| -> io::Result<()> {
-            for d in dirs.iter().rev() {
-                fsio::sync_dir(&t.staging.join(DATA).join(d))?;
-            }
-            fsio::sync_dir(&t.staging.join(DATA))?;
-            fsio::sync_dir(&t.staging)?;
-            let final_dir = t.medium.join(
-                t.staging
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .and_then(|n| n.strip_prefix(STAGING_PREFIX))
-                    .unwrap_or_default(),
-            );
-            if fs::symlink_metadata(&final_dir).is_ok() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("{} появился во время записи", final_dir.display()),
-                ));
-            }
-            fs::rename(&t.staging, &final_dir)?;
-            fsio::sync_dir(&t.medium)
-        })();
-        if let Err(e) = res {
-            t.fail(MediaError::medium_io(
-                &t.medium,
-                &t.staging,
-                &e,
-                total_bytes,
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn readback_mismatch(medium: &Path, file: &str) -> MediaError {
-    MediaError::Medium(Text::new(
-        format!(
-            "носитель {}: файл {file} после записи читается с другим содержимым; носитель неисправен, возьмите другой",
-            medium.display()
-        ),
-        format!(
-            "medium {}: file {file} reads back with different content after writing; the medium is faulty, use another one",
-            medium.display()
-        ),
-    ))
-}
-
-/// Reads one source file once: hashes it and writes it to every live target (synced and read back
-/// later, per medium). Target failures are recorded in the target; only a source failure is an `Err`.
-fn copy_one(
-    rel: &str,
-    src: &Path,
-    size: u64,
-    targets: &[&Target],
-    need: u64,
-) -> Result<(String, u64), MediaError> {
-    let mut input = File::open(src).map_err(|e| MediaError::source_read(src, &e))?;
-    let mut outs: Vec<Option<(usize, File, PathBuf)>> = Vec::new();
-    for (i, t) in targets.iter().enumerate() {
-        if !t.alive() {
-            continue;
-        }
-        let path = t.staging.join(DATA).join(rel);
-        match File::create(&path) {
-            Ok(f) => outs.push(Some((i, f, path))),
-            Err(e) => t.fail(MediaError::medium_io(&t.medium, &path, &e, need)),
-        }
-    }
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; (size as usize).clamp(4096, CHUNK)];
-    let mut total = 0u64;
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(MediaError::source_read(src, &e)),
-        };
-        hasher.update(&buf[..n]);
-        total += n as u64;
-        for slot in outs.iter_mut() {
-            if let Some((i, f, path)) = slot {
-                if !targets[*i].alive() {
-                    *slot = None;
-                    continue;
-                }
-                if let Err(e) = f.write_all(&buf[..n]) {
-                    targets[*i].fail(MediaError::medium_io(&targets[*i].medium, path, &e, need));
-                    *slot = None;
-                }
-            }
-        }
-    }
-    let digest = hash::hex(&hasher.finalize());
-    Ok((digest, total))
 }

@@ -1,6 +1,7 @@
 //! Stage 3: [`crate::model::Period`] → static HTML pages (tera templates).
 //!
-//! [`render`] writes every page of one period archive into a work folder, in parallel, each page
+//! [`render`] writes every page of one period archive into a work folder (for `build`, the
+//! staging folder's `data/` on the first medium), in parallel, each page
 //! once, and returns the [`Payload`] (data path → file) that the media writer copies: pages from
 //! the work folder, attachments and the verbatim input files straight from the input folder.
 //! [`medium_index`] renders the `index.html` at a medium's root that lists every period archive
@@ -407,14 +408,42 @@ fn value<T: Serialize>(v: &T) -> Result<tera::Value, tera::Error> {
     tera::Value::try_from_serializable(v)
 }
 
-fn build_page(
-    p: &Period,
-    lookup: &index::Lookup,
-    lang: Lang,
-    t: &std::collections::BTreeMap<&'static str, &'static str>,
-    job: Job,
-) -> Built {
-    let path = match job {
+/// The strings of the archive's language ([`i18n::strings`]).
+type Strings = std::collections::BTreeMap<&'static str, &'static str>;
+
+/// A page's template, title, certification block, kind and values.
+type Page = (
+    &'static str,
+    String,
+    Option<print::Extract>,
+    &'static str,
+    Result<tera::Value, tera::Error>,
+);
+
+fn build_page(p: &Period, lookup: &index::Lookup, lang: Lang, t: &Strings, job: Job) -> Built {
+    let path = page_path(p, job);
+    let c = Ctx {
+        p,
+        l: lookup,
+        lang,
+        root: fmt::root_of(&path),
+    };
+    let (template, title, certify, kind, page) = match job {
+        Job::Index | Job::LearnersIndex | Job::Learner(_) | Job::Group(_) | Job::Programme(_) => {
+            record_page(&c, t, job)
+        }
+        Job::GroupFiles(_)
+        | Job::ProtocolExtract(_)
+        | Job::IssuedExtract(_)
+        | Job::OrderExtract(_) => extract_page(&c, t, job),
+        _ => register_page(&c, t, job),
+    };
+    (path, template, title, certify, kind, page)
+}
+
+/// The page's path inside `data/`.
+fn page_path(p: &Period, job: Job) -> String {
+    match job {
         Job::Index => paths::INDEX.to_string(),
         Job::LearnersIndex => paths::LEARNERS.to_string(),
         Job::Learner(i) => paths::learner(&p.learners[i].id),
@@ -433,118 +462,133 @@ fn build_page(
         Job::ProtocolExtract(i) => print::protocol(&p.protocols[i].id),
         Job::IssuedExtract(i) => print::issued(&p.issued_documents[i].reg_number),
         Job::OrderExtract(i) => print::order(&p.orders[i].id),
-    };
-    let c = Ctx {
-        p,
-        l: lookup,
-        lang,
-        root: fmt::root_of(&path),
-    };
-    let (template, title, certify, kind, page) = match job {
+    }
+}
+
+/// The start page, the list of learners, a personal file, a group, a programme.
+fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
+    let p = c.p;
+    match job {
         Job::Index => (
             "index.html",
             format!("{}: {}", t["archive"], period_title(p)),
             None,
             "index",
-            value(&views::start(&c)),
+            value(&views::start(c)),
         ),
         Job::LearnersIndex => (
             "learners.html",
             t["learners_index"].to_string(),
             None,
             "learners",
-            value(&views::learners_index(&c)),
+            value(&views::learners_index(c)),
         ),
         Job::Learner(i) => (
             "learner.html",
             format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
             Some(print::learner_extract(t, &p.learners[i])),
             "learner",
-            value(&views::learner(&c, &p.learners[i])),
+            value(&views::learner(c, &p.learners[i])),
         ),
         Job::Group(i) => (
             "group.html",
             format!("{} {}", t["journal"], p.groups[i].id),
             Some(print::group_extract(t, &p.groups[i])),
             "group",
-            value(&views::group(&c, &p.groups[i])),
+            value(&views::group(c, &p.groups[i])),
         ),
         Job::Programme(i) => (
             "programme.html",
             p.programmes[i].title.clone(),
             None,
             "programme",
-            value(&views::programme(&c, &p.programmes[i])),
+            value(&views::programme(c, &p.programmes[i])),
         ),
+        _ => unreachable!("record_page: {job:?}"),
+    }
+}
+
+/// The registers, documents, attachments, «Об архиве» and search.
+fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
+    let p = c.p;
+    match job {
         Job::Orders => (
             "orders.html",
             t["orders"].to_string(),
             Some(print::register_extract(t, "orders")),
             "orders",
-            value(&views::orders(&c)),
+            value(&views::orders(c)),
         ),
         Job::Issued => (
             "issued.html",
             t["issued"].to_string(),
             Some(print::register_extract(t, "issued")),
             "issued",
-            value(&views::issued(&c)),
+            value(&views::issued(c)),
         ),
         Job::Protocols => (
             "protocols.html",
             t["protocols"].to_string(),
             Some(print::register_extract(t, "protocols")),
             "protocols",
-            value(&views::protocols(&c)),
+            value(&views::protocols(c)),
         ),
         Job::Transfers => (
             "transfers.html",
             t["transfers"].to_string(),
             Some(print::register_extract(t, "transfers")),
             "transfers",
-            value(&views::transfers(&c)),
+            value(&views::transfers(c)),
         ),
         Job::Documents => (
             "documents.html",
             t["documents"].to_string(),
             None,
             "documents",
-            value(&views::documents(&c)),
+            value(&views::documents(c)),
         ),
         Job::Document(i) => (
             "document.html",
             p.documents[i].title.clone(),
             None,
             "document",
-            value(&views::document(&c, &p.documents[i])),
+            value(&views::document(c, &p.documents[i])),
         ),
         Job::Attachments => (
             "attachments.html",
             t["attachments"].to_string(),
             None,
             "attachments",
-            value(&views::attachments(&c)),
+            value(&views::attachments(c)),
         ),
         Job::About => (
             "about.html",
             t["about"].to_string(),
             None,
             "about",
-            value(&views::about(&c)),
+            value(&views::about(c)),
         ),
         Job::Search => (
             "search.html",
             t["search"].to_string(),
             None,
             "search",
-            value(&views::search(&c)),
+            value(&views::search(c)),
         ),
+        _ => unreachable!("register_page: {job:?}"),
+    }
+}
+
+/// The print sets of a group and the extracts of one protocol, document or order.
+fn extract_page(c: &Ctx, t: &Strings, job: Job) -> Page {
+    let p = c.p;
+    match job {
         Job::GroupFiles(i) => (
             "group_files.html",
             format!("{} {}", t["group_files"], p.groups[i].id),
             Some(print::group_files_extract(t, p, &p.groups[i])),
             "group-files",
-            value(&views::group_files(&c, &p.groups[i])),
+            value(&views::group_files(c, &p.groups[i])),
         ),
         Job::ProtocolExtract(i) => (
             "extract.html",
@@ -555,7 +599,7 @@ fn build_page(
                 format!("{} № {}", t["protocol"], p.protocols[i].id),
             )),
             "extract",
-            value(&views::protocol_extract(&c, &p.protocols[i])),
+            value(&views::protocol_extract(c, &p.protocols[i])),
         ),
         Job::IssuedExtract(i) => (
             "extract.html",
@@ -566,7 +610,7 @@ fn build_page(
                 format!("{} {}", t["reg_number"], p.issued_documents[i].reg_number),
             )),
             "extract",
-            value(&views::issued_extract(&c, &p.issued_documents[i])),
+            value(&views::issued_extract(c, &p.issued_documents[i])),
         ),
         Job::OrderExtract(i) => (
             "extract.html",
@@ -577,10 +621,10 @@ fn build_page(
                 format!("{} № {}", t["order"], p.orders[i].id),
             )),
             "extract",
-            value(&views::order_extract(&c, &p.orders[i])),
+            value(&views::order_extract(c, &p.orders[i])),
         ),
-    };
-    (path, template, title, certify, kind, page)
+        _ => unreachable!("extract_page: {job:?}"),
+    }
 }
 
 /// Reads the [`ArchiveInfo`] of every archive on a medium ([`crate::layout::Medium::list`]),

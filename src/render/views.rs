@@ -379,6 +379,8 @@ pub struct StudyView {
     pub group: Link,
     pub programme: String,
     pub attendance: Vec<AttendanceRow>,
+    /// The marks used in `attendance`: (symbol, name, class), in the order of [`l10n::MARKS`].
+    pub legend: Vec<(String, String, String)>,
     pub lessons_total: usize,
     pub lessons_attended: usize,
     pub hours_total: String,
@@ -638,6 +640,161 @@ fn control_rank(c: Control) -> u8 {
     }
 }
 
+/// A learner's marks in one group, by lesson date.
+fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRow> {
+    rows.iter()
+        .map(|(les, a)| AttendanceRow {
+            date: l10n::date(les.date),
+            lesson: Link {
+                href: c.lesson_href(les),
+                text: les.topic.clone(),
+            },
+            hours: c.num(les.hours),
+            mark: l10n::mark(c.lang, a.mark).0.to_string(),
+            mark_class: i18n::mark_class(a.mark).to_string(),
+            remark: a.remark.clone(),
+            extra: extra(c.lang, &a.extra),
+        })
+        .collect()
+}
+
+/// A learner's marks and grades in one group, with the totals of lessons due.
+fn study_view(
+    c: &Ctx,
+    x: &Learner,
+    gid: &str,
+    enrolments: &[&Enrolment],
+    atts: Option<&Vec<&Attendance>>,
+    grades: Option<&Vec<&Grade>>,
+) -> StudyView {
+    let l = c.l;
+    let mut rows: Vec<(&Lesson, &Attendance)> = atts
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            l.lesson
+                .get(a.lesson.as_str())
+                .filter(|les| les.group == gid)
+                .map(|les| (*les, *a))
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id)));
+    // An expelled learner's lessons end with the expulsion: later lessons are neither
+    // due nor missed (any mark recorded after it is still listed below).
+    let expelled_on = enrolments
+        .iter()
+        .filter(|e| e.group == gid && e.outcome == Outcome::Expelled)
+        .filter_map(|e| e.outcome_date)
+        .max();
+    let due = |d: chrono::NaiveDate| expelled_on.is_none_or(|end| d <= end);
+    let lessons: Vec<&&Lesson> = l
+        .lessons_of_group
+        .get(gid)
+        .into_iter()
+        .flatten()
+        .filter(|les| due(les.date))
+        .collect();
+    let lessons_total = lessons.len();
+    let hours_total: f64 = lessons.iter().map(|x| x.hours).sum();
+    let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
+    let counted = || rows.iter().filter(|r| due(r.0.date));
+    let lessons_attended = counted().filter(|r| attended(r.1.mark)).count();
+    let hours_attended: f64 = counted()
+        .filter(|r| attended(r.1.mark))
+        .map(|r| r.0.hours)
+        .sum();
+    let absences = counted().filter(|r| !attended(r.1.mark)).count();
+    let attendance = attendance_rows(c, &rows);
+    let legend = l10n::MARKS
+        .iter()
+        .filter(|&&m| rows.iter().any(|r| r.1.mark == m))
+        .map(|&m| {
+            let (s, n) = l10n::mark(c.lang, m);
+            (
+                s.to_string(),
+                n.to_string(),
+                i18n::mark_class(m).to_string(),
+            )
+        })
+        .collect();
+    let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
+        .into_iter()
+        .flatten()
+        .filter_map(|g| {
+            l.item
+                .get(g.item.as_str())
+                .filter(|it| it.group == gid)
+                .map(|it| (*it, *g))
+        })
+        .collect();
+    grade_rows.sort_by(|a, b| {
+        (control_rank(a.0.control), a.0.date, &a.0.id).cmp(&(
+            control_rank(b.0.control),
+            b.0.date,
+            &b.0.id,
+        ))
+    });
+    StudyView {
+        anchor: paths::anchor("study", gid),
+        expelled: expelled_on.map(|d| {
+            format!(
+                "{} {}",
+                l10n::outcome(c.lang, Outcome::Expelled, x.sex),
+                l10n::date(d)
+            )
+        }),
+        group: c.group_link(gid),
+        programme: l
+            .group
+            .get(gid)
+            .and_then(|g| l.programme.get(g.programme.as_str()))
+            .map(|p| p.title.clone())
+            .unwrap_or_default(),
+        attendance,
+        legend,
+        lessons_total,
+        lessons_attended,
+        hours_total: c.num(hours_total),
+        hours_attended: c.num(hours_attended),
+        absences,
+        grades: grade_rows
+            .iter()
+            .map(|(it, g)| GradeRow {
+                item: it.title.clone(),
+                control: l10n::control(c.lang, it.control).to_string(),
+                scale: l10n::scale(c.lang, it.scale),
+                value: l10n::grade(c.lang, g.value),
+                date: l10n::opt_date(g.date.or(it.date)),
+                comment: g.comment.clone(),
+                extra: extra(c.lang, &g.extra),
+            })
+            .collect(),
+    }
+}
+
+/// A learner's attestation results, with their protocols.
+fn result_views(c: &Ctx, id: &str) -> Vec<ResultView> {
+    let l = c.l;
+    l.results_of_learner
+        .get(id)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            l.protocol.get(r.protocol.as_str()).map(|pr| ResultView {
+                protocol: c.link(
+                    &format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &pr.id)),
+                    format!("№ {}", pr.id),
+                ),
+                date: l10n::date(pr.date),
+                kind: l10n::control(c.lang, pr.kind).to_string(),
+                result: r.result.clone(),
+                work: r.work.clone(),
+                comment: r.comment.clone(),
+            })
+        })
+        .collect()
+}
+
 pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
     let l = c.l;
     let id = x.id.as_str();
@@ -665,133 +822,9 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
     }
     let studies = group_ids
         .iter()
-        .map(|&gid| {
-            let mut rows: Vec<(&Lesson, &Attendance)> = atts
-                .into_iter()
-                .flatten()
-                .filter_map(|a| {
-                    l.lesson
-                        .get(a.lesson.as_str())
-                        .filter(|les| les.group == gid)
-                        .map(|les| (*les, *a))
-                })
-                .collect();
-            rows.sort_by(|a, b| {
-                (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id))
-            });
-            // An expelled learner's lessons end with the expulsion: later lessons are neither
-            // due nor missed (any mark recorded after it is still listed below).
-            let expelled_on = enrolments
-                .iter()
-                .filter(|e| e.group == gid && e.outcome == Outcome::Expelled)
-                .filter_map(|e| e.outcome_date)
-                .max();
-            let due = |d: chrono::NaiveDate| expelled_on.is_none_or(|end| d <= end);
-            let lessons: Vec<&&Lesson> = l
-                .lessons_of_group
-                .get(gid)
-                .into_iter()
-                .flatten()
-                .filter(|les| due(les.date))
-                .collect();
-            let lessons_total = lessons.len();
-            let hours_total: f64 = lessons.iter().map(|x| x.hours).sum();
-            let attended = |m: Mark| matches!(m, Mark::Present | Mark::Late);
-            let counted = || rows.iter().filter(|r| due(r.0.date));
-            let lessons_attended = counted().filter(|r| attended(r.1.mark)).count();
-            let hours_attended: f64 = counted()
-                .filter(|r| attended(r.1.mark))
-                .map(|r| r.0.hours)
-                .sum();
-            let absences = counted().filter(|r| !attended(r.1.mark)).count();
-            let attendance = rows
-                .iter()
-                .map(|(les, a)| AttendanceRow {
-                    date: l10n::date(les.date),
-                    lesson: Link {
-                        href: c.lesson_href(les),
-                        text: les.topic.clone(),
-                    },
-                    hours: c.num(les.hours),
-                    mark: l10n::mark(c.lang, a.mark).1.to_string(),
-                    mark_class: i18n::mark_class(a.mark).to_string(),
-                    remark: a.remark.clone(),
-                    extra: extra(c.lang, &a.extra),
-                })
-                .collect();
-            let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
-                .into_iter()
-                .flatten()
-                .filter_map(|g| {
-                    l.item
-                        .get(g.item.as_str())
-                        .filter(|it| it.group == gid)
-                        .map(|it| (*it, *g))
-                })
-                .collect();
-            grade_rows.sort_by(|a, b| {
-                (control_rank(a.0.control), a.0.date, &a.0.id).cmp(&(
-                    control_rank(b.0.control),
-                    b.0.date,
-                    &b.0.id,
-                ))
-            });
-            StudyView {
-                anchor: paths::anchor("study", gid),
-                expelled: expelled_on.map(|d| {
-                    format!(
-                        "{} {}",
-                        l10n::outcome(c.lang, Outcome::Expelled, x.sex),
-                        l10n::date(d)
-                    )
-                }),
-                group: c.group_link(gid),
-                programme: l
-                    .group
-                    .get(gid)
-                    .and_then(|g| l.programme.get(g.programme.as_str()))
-                    .map(|p| p.title.clone())
-                    .unwrap_or_default(),
-                attendance,
-                lessons_total,
-                lessons_attended,
-                hours_total: c.num(hours_total),
-                hours_attended: c.num(hours_attended),
-                absences,
-                grades: grade_rows
-                    .iter()
-                    .map(|(it, g)| GradeRow {
-                        item: it.title.clone(),
-                        control: l10n::control(c.lang, it.control).to_string(),
-                        scale: l10n::scale(c.lang, it.scale),
-                        value: l10n::grade(c.lang, g.value),
-                        date: l10n::opt_date(g.date.or(it.date)),
-                        comment: g.comment.clone(),
-                        extra: extra(c.lang, &g.extra),
-                    })
-                    .collect(),
-            }
-        })
+        .map(|&gid| study_view(c, x, gid, &enrolments, atts, grades))
         .collect();
-    let results = l
-        .results_of_learner
-        .get(id)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| {
-            l.protocol.get(r.protocol.as_str()).map(|pr| ResultView {
-                protocol: c.link(
-                    &format!("{}#{}", paths::PROTOCOLS, paths::anchor("protocol", &pr.id)),
-                    format!("№ {}", pr.id),
-                ),
-                date: l10n::date(pr.date),
-                kind: l10n::control(c.lang, pr.kind).to_string(),
-                result: r.result.clone(),
-                work: r.work.clone(),
-                comment: r.comment.clone(),
-            })
-        })
-        .collect();
+    let results = result_views(c, id);
     LearnerPage {
         summary: enrolments.iter().map(|e| summary_view(c, x, e)).collect(),
         other_documents: l
@@ -1097,18 +1130,21 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
     }
 }
 
-pub fn group(c: &Ctx, g: &Group) -> GroupPage {
+/// The rows of a group's journal: enrolled learners, plus anyone with a mark or grade in this
+/// group, by name (sort key, learner id).
+fn group_rows<'a>(
+    c: &Ctx<'a>,
+    enrolments: Option<&Vec<&'a Enrolment>>,
+    lessons: &[&'a Lesson],
+    items: &[&'a GradeItem],
+) -> Vec<(String, &'a str)> {
     let l = c.l;
-    let gid = g.id.as_str();
-    let enrolments = l.enrolments_of_group.get(gid);
-    let lessons: Vec<&Lesson> = l.lessons_of_group.get(gid).cloned().unwrap_or_default();
-    // Row order: enrolled learners, plus anyone with a mark or grade in this group, by name.
     let mut members: BTreeSet<&str> = enrolments
         .into_iter()
         .flatten()
         .map(|e| e.learner.as_str())
         .collect();
-    for les in &lessons {
+    for les in lessons {
         for a in l
             .attendance_of_lesson
             .get(les.id.as_str())
@@ -1118,14 +1154,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             members.insert(&a.learner);
         }
     }
-    let items: Vec<&GradeItem> = {
-        let mut v: Vec<&GradeItem> = l.items_of_group.get(gid).cloned().unwrap_or_default();
-        v.sort_by(|a, b| {
-            (control_rank(a.control), a.date, &a.id).cmp(&(control_rank(b.control), b.date, &b.id))
-        });
-        v
-    };
-    for it in &items {
+    for it in items {
         for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
             members.insert(&gr.learner);
         }
@@ -1138,37 +1167,37 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         })
         .collect();
     rows.sort();
-    let row_of: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.1, i)).collect();
+    rows
+}
 
-    let learners = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (_, id))| {
-            let e = enrolments.into_iter().flatten().find(|e| e.learner == *id);
-            GroupLearner {
-                n: i + 1,
-                learner: c.learner_link(id),
-                id: id.to_string(),
-                enrolled: e.map(|e| l10n::date(e.date)).unwrap_or_default(),
-                outcome: e
-                    .map(|e| l10n::outcome(c.lang, e.outcome, sex_of(c, &e.learner)).to_string())
-                    .unwrap_or_default(),
-                outcome_class: e
-                    .map(|e| outcome_class(e.outcome).to_string())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
+/// The class of a journal cell without a mark.
+const NO_MARK: &str = "m-n";
 
-    // Journal grid: learners × lessons; a cell holds the attendance mark and the grades of items
-    // tied to that lesson.
+/// The class of a journal cell: none for «present», by far the most common mark (styled as
+/// such by `table.journal td:not([class])`), so the grid does not repeat it in every cell.
+fn grid_class(m: Mark) -> &'static str {
+    match m {
+        Mark::Present => "",
+        _ => i18n::mark_class(m),
+    }
+}
+
+/// A group's journal grid: learners × lessons; a cell holds the attendance mark and the grades
+/// of items tied to that lesson.
+fn journal_grid(
+    c: &Ctx,
+    lessons: &[&Lesson],
+    rows: &[(String, &str)],
+    row_of: &HashMap<&str, usize>,
+) -> Grid {
+    let l = c.l;
     let nl = lessons.len();
     let mut cells: Vec<Vec<Cell>> = (0..rows.len())
         .map(|_| {
             (0..nl)
                 .map(|_| Cell {
                     t: String::new(),
-                    c: "",
+                    c: NO_MARK,
                     title: String::new(),
                 })
                 .collect()
@@ -1187,11 +1216,11 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 let (sym, name) = l10n::mark(c.lang, a.mark);
                 let cell = &mut cells[i][j];
                 cell.t = sym.to_string();
-                cell.c = i18n::mark_class(a.mark);
-                cell.title = match &a.remark {
-                    Some(r) => format!("{name}: {r}"),
-                    None => name.to_string(),
-                };
+                cell.c = grid_class(a.mark);
+                // The mark's name is in the legend above the grid: a hint only for a remark.
+                if let Some(r) = &a.remark {
+                    cell.title = format!("{name}: {r}");
+                }
                 if matches!(a.mark, Mark::Present | Mark::Late) {
                     attended[i] += 1;
                     hours[i] += les.hours;
@@ -1208,7 +1237,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                     } else {
                         cell.t = format!("{} {v}", cell.t);
                     }
-                    if cell.c.is_empty() {
+                    if cell.c == NO_MARK {
                         cell.c = "m-g";
                     }
                     if !cell.title.is_empty() {
@@ -1224,7 +1253,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         }
     }
     let parts = strips(nl, PRINT_COLUMNS);
-    let grid = Grid {
+    Grid {
         parts,
         head: lessons
             .iter()
@@ -1247,19 +1276,17 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 hours: c.num(hours[i]),
             })
             .collect(),
-    };
-    let legend = l10n::MARKS
-        .iter()
-        .map(|&m| {
-            let (s, n) = l10n::mark(c.lang, m);
-            (
-                s.to_string(),
-                n.to_string(),
-                i18n::mark_class(m).to_string(),
-            )
-        })
-        .collect();
+    }
+}
 
+/// A group's grades: learners × graded items.
+fn grade_grid(
+    c: &Ctx,
+    items: &[&GradeItem],
+    rows: &[(String, &str)],
+    row_of: &HashMap<&str, usize>,
+) -> GradeGrid {
+    let l = c.l;
     let mut grade_cells: Vec<Vec<String>> = vec![vec![String::new(); items.len()]; rows.len()];
     for (j, it) in items.iter().enumerate() {
         for gr in l.grades_of_item.get(it.id.as_str()).into_iter().flatten() {
@@ -1268,7 +1295,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
             }
         }
     }
-    let grades = GradeGrid {
+    GradeGrid {
         parts: strips(items.len(), PRINT_GRADE_COLUMNS),
         items: items
             .iter()
@@ -1293,27 +1320,109 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 cells,
             })
             .collect(),
+    }
+}
+
+/// The list of a group's lessons, numbered as in the journal.
+fn lesson_views(c: &Ctx, lessons: &[&Lesson]) -> Vec<LessonView> {
+    let l = c.l;
+    lessons
+        .iter()
+        .enumerate()
+        .map(|(j, les)| LessonView {
+            n: j + 1,
+            anchor: paths::anchor("lesson", &les.id),
+            date: l10n::date(les.date),
+            time: les.time.clone().unwrap_or_default(),
+            hours: c.num(les.hours),
+            topic: les.topic.clone(),
+            teacher: les.teacher.clone().unwrap_or_default(),
+            kind: les.kind.clone().unwrap_or_default(),
+            attachments: l
+                .attachments_of_lesson
+                .get(les.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|a| c.link(&paths::file(&a.path), a.title.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Said on a group's page when its studies go on after the end of the archive's period.
+fn continues(c: &Ctx, g: &Group) -> Option<String> {
+    let period_end = c.p.config.period.end;
+    (g.end > period_end).then(|| match c.lang {
+        Lang::Ru => format!(
+            "Обучение группы продолжается после окончания периода архива ({}) до {}: \
+             записи после {} войдут в архив следующего периода.",
+            l10n::date(period_end),
+            l10n::date(g.end),
+            l10n::date(period_end)
+        ),
+        Lang::En => format!(
+            "The group's studies go on after the end of the archive's period ({}) until {}: \
+             records after {} go into the next period's archive.",
+            l10n::date(period_end),
+            l10n::date(g.end),
+            l10n::date(period_end)
+        ),
+    })
+}
+
+pub fn group(c: &Ctx, g: &Group) -> GroupPage {
+    let l = c.l;
+    let gid = g.id.as_str();
+    let enrolments = l.enrolments_of_group.get(gid);
+    let lessons: Vec<&Lesson> = l.lessons_of_group.get(gid).cloned().unwrap_or_default();
+    let items: Vec<&GradeItem> = {
+        let mut v: Vec<&GradeItem> = l.items_of_group.get(gid).cloned().unwrap_or_default();
+        v.sort_by(|a, b| {
+            (control_rank(a.control), a.date, &a.id).cmp(&(control_rank(b.control), b.date, &b.id))
+        });
+        v
     };
+    let rows = group_rows(c, enrolments, &lessons, &items);
+    let row_of: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.1, i)).collect();
+
+    let learners = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, id))| {
+            let e = enrolments.into_iter().flatten().find(|e| e.learner == *id);
+            GroupLearner {
+                n: i + 1,
+                learner: c.learner_link(id),
+                id: id.to_string(),
+                enrolled: e.map(|e| l10n::date(e.date)).unwrap_or_default(),
+                outcome: e
+                    .map(|e| l10n::outcome(c.lang, e.outcome, sex_of(c, &e.learner)).to_string())
+                    .unwrap_or_default(),
+                outcome_class: e
+                    .map(|e| outcome_class(e.outcome).to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    let grid = journal_grid(c, &lessons, &rows, &row_of);
+    let legend = l10n::MARKS
+        .iter()
+        .map(|&m| {
+            let (s, n) = l10n::mark(c.lang, m);
+            (
+                s.to_string(),
+                n.to_string(),
+                i18n::mark_class(m).to_string(),
+            )
+        })
+        .collect();
+
+    let grades = grade_grid(c, &items, &rows, &row_of);
 
     let programme = l.programme.get(g.programme.as_str());
-    let period_end = c.p.config.period.end;
     GroupPage {
-        continues: (g.end > period_end).then(|| match c.lang {
-            Lang::Ru => format!(
-                "Обучение группы продолжается после окончания периода архива ({}) до {}: \
-                 записи после {} войдут в архив следующего периода.",
-                l10n::date(period_end),
-                l10n::date(g.end),
-                l10n::date(period_end)
-            ),
-            Lang::En => format!(
-                "The group's studies go on after the end of the archive's period ({}) until {}: \
-                 records after {} go into the next period's archive.",
-                l10n::date(period_end),
-                l10n::date(g.end),
-                l10n::date(period_end)
-            ),
-        }),
+        continues: continues(c, g),
         id: g.id.clone(),
         files_print: c.link(&super::print::group_files(&g.id), g.id.clone()),
         programme: Some(c.programme_link(&g.programme)),
@@ -1328,27 +1437,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         extra: extra(c.lang, &g.extra),
         learners,
         hours_total: c.num(lessons.iter().map(|x| x.hours).sum()),
-        lessons: lessons
-            .iter()
-            .enumerate()
-            .map(|(j, les)| LessonView {
-                n: j + 1,
-                anchor: paths::anchor("lesson", &les.id),
-                date: l10n::date(les.date),
-                time: les.time.clone().unwrap_or_default(),
-                hours: c.num(les.hours),
-                topic: les.topic.clone(),
-                teacher: les.teacher.clone().unwrap_or_default(),
-                kind: les.kind.clone().unwrap_or_default(),
-                attachments: l
-                    .attachments_of_lesson
-                    .get(les.id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .map(|a| c.link(&paths::file(&a.path), a.title.clone()))
-                    .collect(),
-            })
-            .collect(),
+        lessons: lesson_views(c, &lessons),
         grid,
         legend,
         grades,

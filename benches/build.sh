@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark of `letopis build` (issue 18): interleaved rounds, in one session, of
+#   - `letopis build PERIOD --out A --out B` (two media) of a generated period,
+#   - Hugo on an equivalent site (benches/hugo_site.py: the same learners, groups, grades and
+#     attendance as Markdown pages), when `hugo` is installed (Debian: apt-get install hugo),
+#   - and, with BASE_BIN=/path/to/letopis, a previous Letopis build (e.g. built from an older
+#     commit into its own target dir) on the same period,
+# each under `/usr/bin/time -v`: wall, CPU (user + sys) and CPU ÷ wall, peak RSS, bytes written.
+# Not a timed test: the figures go into the session note, with the load of the machine.
+#
+#   benches/build.sh                       # 20,000 learners, 3 rounds, then 80,000 learners, 1 round
+#   SIZES="20000" ROUNDS=5 benches/build.sh
+#   BASE_BIN=/tmp/letopis-295cee6 benches/build.sh
+#
+# Environment: SIZES (learners, each with learners/20 groups and 100 rows a learner), ROUNDS
+# (rounds at the first size; later sizes get one), HUGO_SIZES and BASE_SIZES (sizes Hugo and
+# BASE_BIN run at; default the first: the old build also wrote a full scratch copy), BENCH_DIR (work folder, default a temporary one, removed at the end unless KEEP=1).
+# The archives are removed after each run: at 80,000 learners one medium holds about 6 GB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=(${SIZES:-20000 80000})
+rounds=${ROUNDS:-3}
+hugo_sizes=" ${HUGO_SIZES:-${sizes[0]}} "
+base_sizes=" ${BASE_SIZES:-${sizes[0]}} "
+
+cargo build --release --quiet --bin letopis --example gen_period
+bin=$PWD/target/release/letopis
+dir=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/letopis-build-bench.XXXXXX")}
+mkdir -p "$dir"
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$dir"' EXIT
+results=$dir/results.tsv
+printf 'learners\tround\ttool\texit\twall_s\tcpu_s\tcpu_per_wall\tmax_rss_mb\tout_bytes\n' >"$results"
+
+# run LEARNERS ROUND TOOL OUT_DIR COMMAND...: one timed run, a line of results.tsv.
+run() {
+    local n=$1 r=$2 tool=$3 out=$4
+    shift 4
+    rm -rf "$out"
+    mkdir -p "$out"
+    sync
+    local rc=0
+    /usr/bin/time -v -o "$dir/time.txt" "$@" >"$dir/log.txt" 2>&1 || rc=$?
+    local wall cpu rss bytes
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$dir/time.txt")
+    cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$dir/time.txt")
+    rss=$(awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$dir/time.txt")
+    bytes=$(du -sb "$out" 2>/dev/null | cut -f1 || true)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n' "$n" "$r" "$tool" "$rc" "$wall" "$cpu" \
+        "$(echo "$cpu / ($wall + 0.001)" | bc -l)" "$rss" "${bytes:-0}" | tee -a "$results"
+    if [ "$rc" != 0 ]; then tail -n 20 "$dir/log.txt"; fi
+    rm -rf "$out"
+}
+
+for i in "${!sizes[@]}"; do
+    n=${sizes[$i]}
+    period=$dir/period-$n
+    if [ ! -d "$period" ]; then
+        target/release/examples/gen_period "$period" --learners "$n" --groups $((n / 20)) \
+            --rows $((n * 100)) --seed 1 >/dev/null
+    fi
+    with_hugo=0
+    if command -v hugo >/dev/null && [[ $hugo_sizes == *" $n "* ]]; then
+        with_hugo=1
+        [ -d "$dir/site-$n" ] || python3 benches/hugo_site.py "$period" "$dir/site-$n"
+    fi
+    echo "== $n learners: input $(du -sh "$period" | cut -f1); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    r_max=$rounds
+    [ "$i" -gt 0 ] && r_max=1
+    for r in $(seq 1 "$r_max"); do
+        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
+        if [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]]; then
+            run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
+        fi
+        if [ "$with_hugo" = 1 ]; then
+            run "$n" "$r" hugo "$dir/public" hugo --quiet -s "$dir/site-$n" -d "$dir/public"
+        fi
+    done
+done
+
+echo "== medians (wall s, CPU s, CPU/wall, max RSS MB, bytes); load $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -F'\t' 'NR > 1 { k = $1 "\t" $3; n[k]++; w[k, n[k]] = $5; c[k, n[k]] = $6; q[k, n[k]] = $7;
+        if ($8 > m[k]) m[k] = $8; b[k] = $9 }
+    function med(a, k, cnt,    i, j, t, v) { for (i = 1; i <= cnt; i++) v[i] = a[k, i];
+        for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return v[int((cnt + 1) / 2)] }
+    END { for (k in n) printf "%s\twall %.1f\tcpu %.1f\tcpu/wall %.2f\trss %d\tbytes %.0f\truns %d\n",
+        k, med(w, k, n[k]), med(c, k, n[k]), med(q, k, n[k]), m[k], b[k], n[k] }' "$results" | sort -n

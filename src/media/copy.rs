@@ -1,0 +1,309 @@
+//! The one pass over the payload that writes every medium's staging folder, then, for every
+//! medium at once, the tag files, the sync, the read back from the medium and the rename into
+//! place (so one medium's read back overlaps the other's flush).
+
+use super::STAGING_PREFIX;
+use super::error::MediaError;
+use super::fsio;
+use super::write::{HashSize, Hashes, Plan};
+use crate::model::Text;
+use crate::seal::BagMeta;
+use crate::seal::bag::{DATA, TagFiles};
+use crate::seal::hash::{self, CHUNK};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One medium being written: its staging folder and its first error (a failed medium is left
+/// alone by every later step).
+pub(super) struct Target {
+    pub medium: PathBuf,
+    pub staging: PathBuf,
+    /// The staging folder was made before the write, with the generated files in it already
+    /// ([`super::Staging`]): it is kept, and those files are not written again.
+    prestaged: bool,
+    error: Mutex<Option<MediaError>>,
+}
+
+impl Target {
+    pub fn new(medium: PathBuf, staging: PathBuf, prestaged: bool) -> Self {
+        Target {
+            medium,
+            staging,
+            prestaged,
+            error: Mutex::new(None),
+        }
+    }
+    fn alive(&self) -> bool {
+        self.error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+    fn fail(&self, e: MediaError) {
+        let mut g = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if g.is_none() {
+            *g = Some(e);
+        }
+    }
+    pub fn take_error(&self) -> Option<MediaError> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+    /// Where payload file `rel` goes on this medium.
+    fn path(&self, rel: &str) -> PathBuf {
+        self.staging.join(DATA).join(rel)
+    }
+}
+
+/// Writes every target's staging folder, reads every copy back, renames each into place.
+/// Target failures are recorded in the target; only a source failure is an `Err`.
+pub(super) fn write_targets(
+    targets: &[&Target],
+    plan: &Plan,
+    meta: &BagMeta,
+    prehash: Option<&Hashes>,
+    bar: &indicatif::ProgressBar,
+) -> Result<(), MediaError> {
+    let total_bytes = plan.total_bytes;
+    let dirs = payload_dirs(plan);
+    for t in targets {
+        if let Err(e) = make_staging(t, &dirs) {
+            t.fail(MediaError::medium_io(
+                &t.medium,
+                &t.staging,
+                &e,
+                total_bytes,
+            ));
+        }
+    }
+    let results: Result<Vec<(String, HashSize)>, MediaError> = plan
+        .order
+        .par_iter()
+        .map(|(rel, src, size)| {
+            let h = copy_one(rel, src, *size, targets, total_bytes)?;
+            bar.inc(*size);
+            Ok((rel.to_string(), h))
+        })
+        .collect();
+    let hashes: Hashes = results?.into_iter().collect();
+    if !targets.iter().any(|t| t.alive()) {
+        return Ok(());
+    }
+    if let Some(pre) = prehash
+        && pre != &hashes
+    {
+        return Err(MediaError::Source(Text::new(
+            "исходные файлы изменились во время записи; ничего не записано, повторите сборку",
+            "the input files changed while being written; nothing was written, build again",
+        )));
+    }
+    let tags = meta.tag_files(&hashes);
+    let readback: u64 = hashes.values().map(|h| h.1).sum::<u64>()
+        + tags.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+    let alive = targets.iter().filter(|t| t.alive()).count() as u64;
+    bar.inc_length(readback * alive);
+    // Each medium is finished on its own: while one is flushed, the other is read back.
+    targets
+        .par_iter()
+        .filter(|t| t.alive())
+        .for_each(|t| finish_target(t, &hashes, &tags, &dirs, total_bytes, bar));
+    Ok(())
+}
+
+/// Every folder of the payload (inside `data/`), parents before children.
+fn payload_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
+    let mut dirs = BTreeSet::new();
+    for (rel, _, _) in &plan.files {
+        let mut p = Path::new(rel).parent();
+        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
+            if !dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            p = d.parent();
+        }
+    }
+    dirs
+}
+
+/// A fresh staging folder (a leftover of a killed run is removed) with every payload folder; a
+/// prestaged one is kept and completed.
+fn make_staging(t: &Target, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
+    if !t.prestaged {
+        match fs::remove_dir_all(&t.staging) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        fs::create_dir(&t.staging)?;
+        fs::create_dir(t.staging.join(DATA))?;
+    }
+    for d in dirs {
+        fs::create_dir_all(t.staging.join(DATA).join(d))?;
+    }
+    Ok(())
+}
+
+/// Tag files, `syncfs`, read back of every file from the medium, folder syncs, rename.
+fn finish_target(
+    t: &Target,
+    hashes: &Hashes,
+    tags: &TagFiles,
+    dirs: &BTreeSet<PathBuf>,
+    total_bytes: u64,
+    bar: &indicatif::ProgressBar,
+) {
+    for (name, bytes) in &tags.files {
+        let path = t.staging.join(name);
+        if let Err(e) = File::create(&path).and_then(|mut f| f.write_all(bytes)) {
+            t.fail(MediaError::medium_io(&t.medium, &path, &e, total_bytes));
+            return;
+        }
+    }
+    // Durable: one `syncfs` per medium rather than an fsync per file (thousands of small pages
+    // make per-file syncs slow on USB sticks); writeback errors are reported by it.
+    if let Err(e) = fsio::sync_fs(&t.staging) {
+        t.fail(MediaError::medium_io(
+            &t.medium,
+            &t.staging,
+            &e,
+            total_bytes,
+        ));
+        return;
+    }
+    read_back(t, hashes, tags, total_bytes, bar);
+    if t.alive()
+        && let Err(e) = publish(t, dirs)
+    {
+        t.fail(MediaError::medium_io(
+            &t.medium,
+            &t.staging,
+            &e,
+            total_bytes,
+        ));
+    }
+}
+
+/// Reads back every file from the medium: its (now clean) cached pages are dropped first.
+fn read_back(
+    t: &Target,
+    hashes: &Hashes,
+    tags: &TagFiles,
+    total_bytes: u64,
+    bar: &indicatif::ProgressBar,
+) {
+    let mut checks: Vec<(PathBuf, String, &str, u64)> = hashes
+        .iter()
+        .map(|(rel, (h, n))| (t.path(rel), format!("{DATA}/{rel}"), h.as_str(), *n))
+        .collect();
+    let tag_hashes: Vec<(String, String, u64)> = tags
+        .files
+        .iter()
+        .map(|(name, bytes)| (name.clone(), hash::sha256_hex(bytes), bytes.len() as u64))
+        .collect();
+    for (name, h, n) in &tag_hashes {
+        checks.push((t.staging.join(name), name.clone(), h, *n));
+    }
+    checks.par_iter().for_each(|(path, name, h, n)| {
+        if !t.alive() {
+            return;
+        }
+        match hash::sha256_from_medium(path) {
+            Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
+            Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
+            Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
+        }
+    });
+}
+
+/// Syncs every folder (deepest first), then publishes with one rename.
+fn publish(t: &Target, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
+    for d in dirs.iter().rev() {
+        fsio::sync_dir(&t.staging.join(DATA).join(d))?;
+    }
+    fsio::sync_dir(&t.staging.join(DATA))?;
+    fsio::sync_dir(&t.staging)?;
+    let final_dir = t.medium.join(
+        t.staging
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
+            .unwrap_or_default(),
+    );
+    if fs::symlink_metadata(&final_dir).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} появился во время записи", final_dir.display()),
+        ));
+    }
+    fs::rename(&t.staging, &final_dir)?;
+    fsio::sync_dir(&t.medium)
+}
+
+fn readback_mismatch(medium: &Path, file: &str) -> MediaError {
+    MediaError::Medium(Text::new(
+        format!(
+            "носитель {}: файл {file} после записи читается с другим содержимым; носитель неисправен, возьмите другой",
+            medium.display()
+        ),
+        format!(
+            "medium {}: file {file} reads back with different content after writing; the medium is faulty, use another one",
+            medium.display()
+        ),
+    ))
+}
+
+/// Reads one source file once: hashes it and writes it to every live target that does not hold
+/// it already (synced and read back later, per medium). Target failures are recorded in the
+/// target; only a source failure is an `Err`.
+fn copy_one(
+    rel: &str,
+    src: &Path,
+    size: u64,
+    targets: &[&Target],
+    need: u64,
+) -> Result<(String, u64), MediaError> {
+    let mut input = File::open(src).map_err(|e| MediaError::source_read(src, &e))?;
+    let mut outs: Vec<Option<(usize, File, PathBuf)>> = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let path = t.path(rel);
+        // Written there already (the first medium's generated files): never truncated.
+        if !t.alive() || path == src {
+            continue;
+        }
+        match File::create(&path) {
+            Ok(f) => outs.push(Some((i, f, path))),
+            Err(e) => t.fail(MediaError::medium_io(&t.medium, &path, &e, need)),
+        }
+    }
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; (size as usize).clamp(4096, CHUNK)];
+    let mut total = 0u64;
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(MediaError::source_read(src, &e)),
+        };
+        hasher.update(&buf[..n]);
+        total += n as u64;
+        for slot in outs.iter_mut() {
+            if let Some((i, f, path)) = slot {
+                if !targets[*i].alive() {
+                    *slot = None;
+                    continue;
+                }
+                if let Err(e) = f.write_all(&buf[..n]) {
+                    targets[*i].fail(MediaError::medium_io(&targets[*i].medium, path, &e, need));
+                    *slot = None;
+                }
+            }
+        }
+    }
+    let digest = crate::seal::hash::hex(&hasher.finalize());
+    Ok((digest, total))
+}
