@@ -620,6 +620,12 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
                 .to_string()
         })
         .filter(|t| !t.is_empty());
+    if let Some(c) = &config
+        && let Some(t) = c.templates.as_deref()
+        && !root.join(t).is_dir()
+    {
+        diags.push(templates_missing(&root, &configs, t));
+    }
 
     // 4. Record files, in kind order (grade_items before grades: grades are checked on their
     // items' scales). Attendance, the biggest file and needed by no other kind while reading,
@@ -1434,12 +1440,20 @@ fn find_tables(
                 .sheet
                 .as_deref()
                 .and_then(|s| Kind::from_stem(&fields::norm(s).replace(' ', "_")));
-            let unit = if let Some(k) = sheet_kind {
-                Some(Unit::Records(k))
-            } else if let (Some(k), true) = (stem_kind, workbook && n == 0) {
-                Some(Unit::Records(k))
-            } else if let Some(f) = spec.and_then(|s| s.format) {
+            let named = sheet_kind.or(stem_kind.filter(|_| workbook && n == 0));
+            // A platform export on a sheet named like a record kind (a Moodle gradebook on a
+            // sheet «Grades»): its header tells, as for a file named like one.
+            let export = || {
+                named
+                    .filter(|k| !own_header(*k, &t))
+                    .and_then(|_| exports::recognise(&t))
+            };
+            let unit = if let Some(f) = spec.and_then(|s| s.format) {
                 Some(Unit::Export(f))
+            } else if let Some(f) = export() {
+                Some(Unit::Export(f))
+            } else if let Some(k) = named {
+                Some(Unit::Records(k))
             } else {
                 exports::recognise(&t).map(Unit::Export)
             };
@@ -1472,6 +1486,37 @@ fn find_tables(
         }
     }
     Ok(found)
+}
+
+/// `templates:` of letopis.yaml names a folder that is not there: `build` would stop on it.
+fn templates_missing(root: &Path, configs: &[&Entry], t: &str) -> Diagnostic {
+    let file = configs
+        .first()
+        .map(|e| e.rel.as_str())
+        .unwrap_or(CONFIG_FILE);
+    let line = std::fs::read(root.join(file)).ok().and_then(|b| {
+        String::from_utf8_lossy(&b)
+            .lines()
+            .position(|l| l.starts_with("templates:"))
+            .map(|i| i as u64 + 1)
+    });
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("templates: папки шаблонов «{t}» нет (путь считается от папки выгрузки)"),
+            format!(
+                "templates: there is no templates folder «{t}» (the path is from the input folder)"
+            ),
+        ),
+    )
+    .hint(Text::new(
+        "создайте папку шаблонов (letopis init --templates ПАПКА) или уберите строку templates:",
+        "create the templates folder (letopis init --templates DIR) or remove the templates: line",
+    ));
+    match line {
+        Some(l) => d.at(l, Some(12)),
+        None => d,
+    }
 }
 
 /// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.

@@ -390,22 +390,29 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             }
             if !given(&value) {
                 if given(&comment) {
-                    sink.diags.push(
-                        Diagnostic::warning(
-                            &label,
-                            Text::new(
-                                format!(
-                                    "отзыв без оценки («{}»): сохранён только в исходном файле",
-                                    it.title
-                                ),
-                                format!(
-                                    "feedback without a grade («{}»): kept in the source file only",
-                                    it.title
-                                ),
-                            ),
-                        )
-                        .at(*line, it.feedback.map(|f| f as u64 + 1)),
+                    // Feedback is a judgement of the work: without its grade it is neither
+                    // a grade record nor a field without a result, so the run fails here.
+                    let mut cols = vec![col];
+                    cols.extend(it.feedback);
+                    let msg = Text::new(
+                        format!(
+                            "отзыв без оценки («{}»): оценка не выставлена, а отзыв есть; такой отзыв архив не примет",
+                            it.title
+                        ),
+                        format!(
+                            "feedback without a grade («{}»): there is feedback but no grade; the archive does not take such feedback",
+                            it.title
+                        ),
                     );
+                    sink.diags.push(
+                        Diagnostic::error(&label, msg.clone())
+                            .at(*line, it.feedback.map(|f| f as u64 + 1))
+                            .hint(Text::new(
+                                "выставьте оценку в Moodle и выгрузите журнал заново; если оценки не будет, удалите отзыв из этой ячейки",
+                                "grade the work in Moodle and download the gradebook again; if there is to be no grade, delete the feedback from this cell",
+                            )),
+                    );
+                    sink.reject_raw(file, *line, exports::extras(&header, cells, &cols), msg);
                 }
                 continue;
             }

@@ -320,6 +320,33 @@ pub fn build(c: &mut Ctx, st: &mut Staging) -> bool {
             let name = c.req("name");
             let patronymic = c.opt("patronymic");
             let birth_date = c.date("birth_date", false, false);
+            if let (Some(born), Some((_, end))) = (birth_date, c.period)
+                && born > end
+            {
+                let cell = c.cell("birth_date").cloned();
+                let label = c.kind.label(c.kind.col("birth_date"));
+                let fmt = |x: NaiveDate| x.format("%d.%m.%Y").to_string();
+                c.error_at(
+                    "birth_date",
+                    cell.as_ref(),
+                    Text::new(
+                        format!(
+                            "{label}: {} — позже конца периода {}: так не бывает",
+                            fmt(born),
+                            fmt(end)
+                        ),
+                        format!(
+                            "{label}: {} is after the end of the period {}: impossible",
+                            fmt(born),
+                            fmt(end)
+                        ),
+                    ),
+                    Some(Text::new(
+                        "проверьте год рождения (не перепутаны ли день и месяц, век)",
+                        "check the year of birth (day and month swapped, wrong century?)",
+                    )),
+                );
+            }
             let sex = c.parse("sex", fields::sex);
             let snils = c.parse("snils", fields::snils);
             let email = c.opt("email");

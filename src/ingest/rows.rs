@@ -241,6 +241,38 @@ pub fn read_csv(
     let mut pending: Option<csv::StringRecord> = None;
     let mut process = |rec: &csv::StringRecord, last: bool| {
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // A row of millions of fields: one error, its cells not gone through again.
+        if rec.len() > super::table::MAX_FIELDS {
+            let n = rec.len();
+            let max = super::table::MAX_FIELDS;
+            let diag = Diagnostic::error(
+                file,
+                Text::new(
+                    format!("в строке {n} полей, больше {max}: строка не прочитана"),
+                    format!("the row has {n} fields, over {max}: the row is not read"),
+                ),
+            )
+            .at(line, None)
+            .hint(Text::new(
+                format!(
+                    "проверьте разделители «{}» и кавычки в этой строке",
+                    show_delim(delimiter)
+                ),
+                format!(
+                    "check the «{}» separators and quotes in this row",
+                    show_delim(delimiter)
+                ),
+            ));
+            on_item(
+                &h,
+                Item::Broken {
+                    line,
+                    values: BTreeMap::new(),
+                    diag,
+                },
+            );
+            return;
+        }
         // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
         if rec.iter().all(|f| f.trim().is_empty()) {
             return;
@@ -405,6 +437,18 @@ pub fn read_yaml(
             return false;
         }
     };
+    // An empty file (or one of comments only) holds no records, as an empty CSV file: a
+    // warning, not a list of missing columns.
+    if items.is_empty() {
+        diags.push(Diagnostic::warning(
+            file,
+            Text::new(
+                "файл пуст: записей в нём нет",
+                "the file is empty: it holds no records",
+            ),
+        ));
+        return true;
+    }
     let lines: Vec<&str> = src.lines().collect();
     let starts = item_lines(&lines, items.len());
     // Header: every key used by any item, in order of first appearance.

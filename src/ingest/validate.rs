@@ -469,6 +469,34 @@ impl Validator<'_> {
                     )),
                 );
             }
+            if id(&r).chars().any(is_bidi_control) {
+                let shown: String = id(&r)
+                    .chars()
+                    .map(|c| {
+                        if is_bidi_control(c) {
+                            format!("<U+{:04X}>", c as u32)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                let o = r.origin();
+                let col = self.col(&o.file, kind, field);
+                self.diags.push(
+                    Diagnostic::warning(
+                        &*o.file,
+                        Text::new(
+                            format!("в коде «{shown}» невидимые знаки направления текста (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): на странице код может читаться иначе"),
+                            format!("id «{shown}» has invisible text direction marks (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): it may read differently on the page"),
+                        ),
+                    )
+                    .at(o.line, col)
+                    .hint(Text::new(
+                        "наберите код заново, без вставки из другой программы",
+                        "type the id again instead of pasting it from another program",
+                    )),
+                );
+            }
             let s = slug(id(&r));
             if paged && s.len() > SLUG_MAX {
                 let n = id(&r).chars().count();

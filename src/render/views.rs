@@ -367,6 +367,8 @@ pub struct EnrolmentView {
     pub outcome_date: String,
     pub outcome_order: Option<Link>,
     pub reason: Option<String>,
+    /// Columns of the source with no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 /// One group as seen from a learner's personal file: attendance and grades with totals.
@@ -447,6 +449,7 @@ pub struct AwardView {
     pub issuer: Option<String>,
     pub level: Option<String>,
     pub file: Option<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -456,6 +459,7 @@ pub struct PortfolioView {
     pub date: String,
     pub description: Option<String>,
     pub file: Option<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -587,6 +591,7 @@ fn enrolment_view(c: &Ctx, e: &Enrolment) -> EnrolmentView {
         outcome_date: l10n::opt_date(e.outcome_date),
         outcome_order: e.outcome_order.as_deref().map(|o| c.order_link(o)),
         reason: e.reason.clone(),
+        extra: extra(c.lang, &e.extra),
     }
 }
 
@@ -840,6 +845,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 issuer: a.issuer.clone(),
                 level: a.level.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
+                extra: extra(c.lang, &a.extra),
             })
             .collect(),
         portfolio: l
@@ -853,6 +859,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 date: l10n::opt_date(a.date),
                 description: a.description.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
+                extra: extra(c.lang, &a.extra),
             })
             .collect(),
         transfers: l
@@ -916,6 +923,7 @@ pub struct LessonView {
     pub teacher: String,
     pub kind: String,
     pub attachments: Vec<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -1038,6 +1046,7 @@ pub struct OrderView {
     pub text: Option<String>,
     pub file: Option<Link>,
     pub attachments: Vec<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
@@ -1086,6 +1095,7 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
         title: o.title.clone(),
         text: o.text.clone(),
         file: o.file.as_deref().map(|f| c.file_link(f)),
+        extra: extra(c.lang, &o.extra),
         attachments: c
             .l
             .attachments_of_order
@@ -1340,6 +1350,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
                 topic: les.topic.clone(),
                 teacher: les.teacher.clone().unwrap_or_default(),
                 kind: les.kind.clone().unwrap_or_default(),
+                extra: extra(c.lang, &les.extra),
                 attachments: l
                     .attachments_of_lesson
                     .get(les.id.as_str())
