@@ -2000,3 +2000,78 @@ fn corpus_part_3() {
 fn corpus_part_4() {
     run_part(3);
 }
+
+/// Files and a folder that cannot be read are each listed as an error with the reason, and the
+/// rest of the folder is still checked (exit 1 with the whole list, not exit 2 at the first).
+/// As root every file is readable, so the check then runs as `nobody` through `setpriv`.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_are_listed_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = unsafe { libc::geteuid() } == 0;
+    if root && !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: running as root without setpriv");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    copy_tree(&manifest().join("tests/fixtures/check/good"), &input);
+    write(&input, "closed/a.txt", "x");
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    for e in walkdir::WalkDir::new(dir.path()) {
+        let e = e.unwrap();
+        mode(e.path(), if e.file_type().is_dir() { 0o755 } else { 0o644 }).unwrap();
+    }
+    for f in [
+        "lessons.csv",
+        "scans/photo.jpg",
+        "awards.yaml",
+        "documents/polozhenie.md",
+        "closed",
+    ] {
+        mode(&input.join(f), 0o000).unwrap();
+    }
+    let mut cmd = if root {
+        let mut c = Command::new("/usr/bin/setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_letopis"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_letopis"))
+    };
+    let o = cmd.arg("check").arg(&input).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    mode(&input.join("closed"), 0o755).unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let denied = "не читается: нет прав на чтение (Permission denied (os error 13))";
+    for (f, what) in [
+        ("lessons.csv", "файл"),
+        ("scans/photo.jpg", "файл"),
+        ("awards.yaml", "файл"),
+        ("documents/polozhenie.md", "файл"),
+        ("closed", "папка"),
+    ] {
+        let line = format!("{f}: ошибка: {what} {denied}");
+        assert!(out.lines().any(|l| l == line), "no line {line}\n{out}");
+    }
+    // References to them say why, and the other files are read and counted.
+    assert!(
+        out.contains("attachments.csv:3:2: ошибка: файл «scans/photo.jpg» есть, но не читается"),
+        "{out}"
+    );
+    let row = |cells: &[&str]| {
+        assert!(
+            out.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == cells),
+            "no row {cells:?}\n{out}"
+        )
+    };
+    row(&["learners.csv", "слушатели", "utf-8", ";", "3", "3", "0"]);
+    row(&["lessons.csv", "занятия", "0", "0", "0"]);
+}

@@ -74,11 +74,44 @@ impl Error {
                 Text::new(format!("{} — не папка", p.display()), self.to_string())
             }
             Error::Io { path, source } => Text::new(
-                format!("не удаётся прочитать {}: {source}", path.display()),
+                format!("не удаётся прочитать {} ({source})", path.display()),
                 self.to_string(),
             ),
         }
     }
+}
+
+/// A file of the folder that cannot be read (no permission, a damaged disk): listed as an error
+/// with the reason in Russian (the system's words in parentheses), and the rest of the folder is
+/// still checked.
+fn unreadable(rel: &str, e: &io::Error) -> Diagnostic {
+    unreadable_as(rel, e, false)
+}
+
+fn unreadable_as(rel: &str, e: &io::Error, folder: bool) -> Diagnostic {
+    let why = match e.kind() {
+        io::ErrorKind::PermissionDenied => "нет прав на чтение",
+        io::ErrorKind::NotFound => "файл исчез во время проверки",
+        io::ErrorKind::IsADirectory => "это папка",
+        io::ErrorKind::InvalidData => "данные повреждены",
+        _ => "ошибка ввода-вывода",
+    };
+    let (what, what_en) = if folder {
+        ("папка", "folder")
+    } else {
+        ("файл", "file")
+    };
+    Diagnostic::error(
+        rel,
+        Text::new(
+            format!("{what} не читается: {why} ({e})"),
+            format!("the {what_en} cannot be read ({e})"),
+        ),
+    )
+    .hint(Text::new(
+        "проверьте права на файл (или скопируйте папку выгрузки заново) и запустите проверку снова",
+        "check the file's permissions (or copy the input folder again) and run the check again",
+    ))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
@@ -316,18 +349,38 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         .sort_by_file_name()
         .follow_links(false)
     {
-        let e = e.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.clone());
-            Error::Io {
-                path,
-                source: e
+        let e = match e {
+            Ok(e) => e,
+            // A folder that cannot be listed: reported, the rest is still walked.
+            Err(err)
+                if err
+                    .path()
+                    .is_some_and(|p| p.starts_with(&root) && p != root) =>
+            {
+                let path = err.path().unwrap_or(&root);
+                let rel = path
+                    .strip_prefix(&root)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                let source = err
                     .into_io_error()
-                    .unwrap_or_else(|| io::Error::other("file system loop")),
+                    .unwrap_or_else(|| io::Error::other("file system loop"));
+                diags.push(unreadable_as(&rel, &source, true));
+                continue;
             }
-        })?;
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.clone());
+                return Err(Error::Io {
+                    path,
+                    source: err
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("file system loop")),
+                });
+            }
+        };
         let rel = match e.path().strip_prefix(&root) {
             Ok(r) => r
                 .components()
@@ -485,20 +538,23 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     diags.extend(names::check(&names));
 
     // 2. Hash the other files (attachments, unknown files) on both cores.
-    let hashed: Vec<Result<(usize, u64, String), Error>> = entries
+    let hashed: Vec<(usize, io::Result<(u64, String)>)> = entries
         .par_iter()
         .enumerate()
         .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
-        .map(|(i, e)| {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
-            Ok((i, size, sha))
-        })
+        .map(|(i, e)| (i, File::open(&e.abs).and_then(text::hash)))
         .collect();
     let mut sources: Vec<SourceFile> = Vec::new();
     let mut other_sources: HashMap<usize, SourceFile> = HashMap::new();
     for h in hashed {
-        let (i, size, sha) = h?;
+        let (i, (size, sha)) = match h {
+            (i, Ok(h)) => (i, h),
+            (i, Err(err)) => {
+                statuses.insert(entries[i].rel.clone(), PathStatus::Unreadable);
+                diags.push(unreadable(&entries[i].rel, &err));
+                continue;
+            }
+        };
         let e = &entries[i];
         statuses.insert(e.rel.clone(), PathStatus::File(size, sha.clone()));
         other_sources.insert(
@@ -536,7 +592,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
     }
     for e in &configs {
-        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+        let Ok(bytes) = std::fs::read(&e.abs).map_err(|err| diags.push(unreadable(&e.rel, &err)))
+        else {
+            continue;
+        };
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "config", "yaml", &scan, None));
         if configs.len() > 1 {
@@ -709,7 +768,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     // 5. Markdown documents.
     let mut documents: Vec<MarkdownDoc> = Vec::new();
     for e in entries.iter().filter(|e| e.class == Class::Document) {
-        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+        let Ok(bytes) = std::fs::read(&e.abs).map_err(|err| diags.push(unreadable(&e.rel, &err)))
+        else {
+            continue;
+        };
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
         // An order's or award's `file` may point at a Markdown document.
@@ -1070,10 +1132,27 @@ impl Reading {
                 .unwrap_or_else(|| e.rel.clone());
             let scan = match sheet {
                 Some(_) => None,
-                None => {
-                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-                    Some(text::scan(f).map_err(io_err(&e.abs))?)
-                }
+                None => match File::open(&e.abs).and_then(text::scan) {
+                    Ok(scan) => Some(scan),
+                    Err(err) => {
+                        diags.push(unreadable(&e.rel, &err));
+                        unavailable.insert(kind);
+                        // Listed in the table too, with nothing read.
+                        sources.push(SourceFile {
+                            path: e.rel.clone(),
+                            kind: kind.stem().into(),
+                            format: "unreadable".into(),
+                            encoding: String::new(),
+                            delimiter: None,
+                            size: 0,
+                            sha256: String::new(),
+                            rows_read: 0,
+                            rows_kept: 0,
+                            rows_rejected: 0,
+                        });
+                        continue;
+                    }
+                },
             };
             let format = if !e.rel.to_lowercase().ends_with(".yaml")
                 && !e.rel.to_lowercase().ends_with(".yml")
@@ -1199,23 +1278,39 @@ impl Reading {
             if let Some(t) = sheet {
                 rows::read_table(t, &label, kind, diags, &mut on_item);
             } else if let (Some(scan), "csv") = (&scan, format) {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                match d {
-                    Some(d) => {
+                match rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item) {
+                    Err(err) => {
+                        diags.push(unreadable(&e.rel, &err));
+                        unavailable.insert(kind);
+                    }
+                    Ok(Some(d)) => {
                         if let Some(src) = &mut src {
                             src.delimiter = Some(d as char);
                         }
                     }
                     // Not read (its reader said why): unavailable, not missing.
-                    None => {
+                    Ok(None) => {
                         unavailable.insert(kind);
                     }
                 }
             } else if let Some(scan) = &scan {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
-                    unavailable.insert(kind);
+                match std::fs::read(&e.abs) {
+                    Ok(bytes) => {
+                        if !rows::read_yaml(
+                            &bytes,
+                            scan.encoding,
+                            &e.rel,
+                            kind,
+                            diags,
+                            &mut on_item,
+                        ) {
+                            unavailable.insert(kind);
+                        }
+                    }
+                    Err(err) => {
+                        diags.push(unreadable(&e.rel, &err));
+                        unavailable.insert(kind);
+                    }
                 }
             }
             if missing_columns {
@@ -1345,8 +1440,10 @@ fn find_tables(
             let Some(f) = format else {
                 continue;
             };
-            let scan =
-                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            // A file that cannot be read is reported by the kind's reader.
+            let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+                continue;
+            };
             if text_problem(&e.rel, &scan).is_some() {
                 // Read as the kind's own file, whose reader reports it.
                 continue;
@@ -1399,8 +1496,10 @@ fn find_tables(
                 }
             }
         } else if matches!(ext, "csv" | "tsv" | "txt") {
-            let scan =
-                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
+            // Hashed before: a file that cannot be read is already reported.
+            let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+                continue;
+            };
             if scan.not_text.is_some() {
                 continue;
             }

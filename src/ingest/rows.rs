@@ -205,7 +205,7 @@ pub fn read_csv(
                 csv::ErrorKind::Io(e) => Err(e),
                 other => Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("{other:?}"),
+                    format!("строка CSV не разбирается ({other:?})"),
                 )),
             },
         }

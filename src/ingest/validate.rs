@@ -57,6 +57,8 @@ pub enum PathStatus {
     Folder,
     /// The configuration or a record file: read as data, not attachable.
     InputFile,
+    /// A file that cannot be read (its own error says why).
+    Unreadable,
 }
 
 pub struct Validator<'a> {
@@ -596,6 +598,10 @@ impl Validator<'_> {
             Some(PathStatus::Folder) => Err(bad(
                 format!("«{raw}» — папка, а не файл"),
                 format!("«{raw}» is a folder, not a file"),
+            )),
+            Some(PathStatus::Unreadable) => Err(bad(
+                format!("файл «{raw}» есть, но не читается (см. ошибку этого файла)"),
+                format!("file «{raw}» is there but cannot be read (see that file's error)"),
             )),
             Some(PathStatus::InputFile) => Err(bad(
                 format!("«{raw}» — файл записей или настроек, а не вложение"),
