@@ -1784,6 +1784,195 @@ fn corpus() -> Vec<Case> {
         write(d, "GROUPS.TSV", t);
     }));
 
+    // -- More exports as platforms and office programs write them.
+    c.push(case(
+        "moodle resaved by russian excel",
+        Sample,
+        0,
+        &[],
+        |d| {
+            let rows = csv_rows(d, MOODLE, ',');
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(vec![]);
+            for r in rows {
+                w.write_record(&r).unwrap();
+            }
+            let t = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            write(d, MOODLE, encode(&t, encoding_rs::WINDOWS_1251));
+        },
+    ));
+    c.push(case("moodle decimal points", Sample, 0, &[], |d| {
+        edit_all(d, MOODLE, |t| {
+            let mut out = t.to_string();
+            for (a, b) in [
+                ("\"62,00\"", "62.00"),
+                ("\"70,00 %\"", "70.00 %"),
+                ("\"66,00\"", "66.00"),
+            ] {
+                out = out.replacen(a, b, 1);
+            }
+            out
+        })
+    }));
+    c.push(case("moodle without the id column", Sample, 0, &[], |d| {
+        edit_all(d, MOODLE, |t| {
+            t.lines()
+                .map(|l| {
+                    let mut r = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .from_reader(l.as_bytes());
+                    let rec = r.records().next().unwrap().unwrap();
+                    let mut w = csv::Writer::from_writer(vec![]);
+                    let v: Vec<&str> = rec
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != 2)
+                        .map(|(_, x)| x)
+                        .collect();
+                    w.write_record(&v).unwrap();
+                    String::from_utf8(w.into_inner().unwrap()).unwrap()
+                })
+                .collect()
+        })
+    }));
+    c.push(case(
+        "moodle learner found by nothing",
+        Sample,
+        1,
+        &["moodle-grades-cos-25-1.csv:5:"],
+        |d| {
+            edit(
+                d,
+                MOODLE,
+                "Вадим Александрович,Кузнецов,,,,v.kuznetsov73@example.net",
+                "Вадим,Незнакомцев,,,,nobody@example.net",
+            )
+        },
+    ));
+    c.push(case(
+        "attendance export without id numbers",
+        Sample,
+        0,
+        &[],
+        |d| {
+            edit_all(d, ATT, |t| {
+                t.lines()
+                    .map(|l| {
+                        if l.starts_with("ID number") || l.starts_with("ЛД-") {
+                            l.split_once('\t').unwrap().1.to_string() + "\n"
+                        } else {
+                            l.to_string() + "\n"
+                        }
+                    })
+                    .collect()
+            })
+        },
+    ));
+    c.push(case("attendance export as xlsx", Sample, 0, &[], |d| {
+        let rows: Vec<Vec<String>> = read(d, ATT)
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        remove(d, ATT);
+        xlsx(d, "attendance-foto.xlsx", "Attendance", &rows);
+    }));
+    c.push(case(
+        "attendance export english month impossible",
+        Sample,
+        1,
+        &["moodle-attendance-foto-25.txt:4:"],
+        |d| edit(d, ATT, "29 Oct 2025 7.00PM", "30 Feb 2025 7.00PM"),
+    ));
+    c.push(case(
+        "attendance export session twice",
+        Sample,
+        1,
+        &["moodle-attendance-foto-25.txt:4:"],
+        |d| edit(d, ATT, "15 Oct 2025 7.00PM", "01 Oct 2025 7.00PM"),
+    ));
+    c.push(case(
+        "frdo with bom and empty rows at the end",
+        Sample,
+        0,
+        &[],
+        |d| {
+            let t = read(d, FRDO);
+            let empty = ";".repeat(39);
+            write(d, FRDO, format!("\u{FEFF}{t}{empty}\n{empty}\n"));
+        },
+    ));
+    c.push(case(
+        "frdo snils of another learner",
+        Sample,
+        1,
+        &["frdo-pp-bu-25-1.csv:2:"],
+        |d| {
+            let learners = read(d, "learners.csv");
+            let other = learners
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(';')
+                .nth(6)
+                .unwrap()
+                .to_string();
+            edit(d, FRDO, "747-141-412 89", &other);
+        },
+    ));
+    c.push(case(
+        "sample learners as utf-16le tab",
+        Sample,
+        0,
+        &[],
+        |d| {
+            let rows = csv_rows(d, "learners.csv", ';');
+            let t: String = rows.iter().map(|r| r.join("\t") + "\r\n").collect();
+            write(d, "learners.csv", utf16(&t, true, true));
+        },
+    ));
+    c.push(case("sample attendance cr-only", Sample, 0, &[], |d| {
+        edit_all(d, "attendance.csv", |t| t.replace('\n', "\r"))
+    }));
+    c.push(case(
+        "a hundred thousand attendance marks",
+        Good,
+        0,
+        &[],
+        |d| {
+            let mut t = read(d, "attendance.csv");
+            let mut lessons = read(d, "lessons.csv");
+            for i in 0..1000 {
+                lessons.push_str(&format!("Z-{i},ПК-12,03.09.2025,10:00,2,Тема {i},\n"));
+                for l in ["ЛД-001", "ЛД-002"] {
+                    t.push_str(&format!("Z-{i}\t{l}\tп\t\n"));
+                }
+            }
+            write(d, "lessons.csv", lessons);
+            write(d, "attendance.csv", t);
+        },
+    ));
+    c.push(case("sep line then cr-only", Good, 0, &[], |d| {
+        edit_all(d, "groups.csv", |t| {
+            format!("sep=,\r{}", t.replace('\n', "\r"))
+        })
+    }));
+    c.push(case(
+        "bom in the middle of a file",
+        Good,
+        1,
+        &["groups.csv:3:"],
+        |d| {
+            edit(
+                d,
+                "groups.csv",
+                "ПП-3,",
+                "\u{FEFF}id,programme,start,end,curator\nПП-3,",
+            )
+        },
+    ));
+
     c
 }
 
