@@ -164,6 +164,141 @@ fn name_of(names: &[String], i: usize) -> String {
     }
 }
 
+/// What every row of one CSV file is read against: its header and how it maps to the schema.
+struct CsvRows<'a> {
+    file: &'a str,
+    names: Vec<String>,
+    width: usize,
+    map: Vec<Option<usize>>,
+    h: Header,
+    odd_quotes: bool,
+    delimiter: u8,
+    ncols: usize,
+}
+
+impl CsvRows<'_> {
+    /// One record: a row, or broken (an open quote, a wrong number of fields) with its reason.
+    fn process(&self, rec: &csv::StringRecord, last: bool, on_item: &mut dyn FnMut(&Header, Item)) {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // A row of millions of fields: one error, its cells not gone through again.
+        if rec.len() > super::table::MAX_FIELDS {
+            let n = rec.len();
+            let max = super::table::MAX_FIELDS;
+            let diag = self.fields_error(
+                line,
+                format!("в строке {n} полей, больше {max}: строка не прочитана"),
+                format!("the row has {n} fields, over {max}: the row is not read"),
+            );
+            on_item(
+                &self.h,
+                Item::Broken {
+                    line,
+                    values: BTreeMap::new(),
+                    diag,
+                },
+            );
+            return;
+        }
+        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        if let Some(diag) = self.open_quote(rec, line, last).or_else(|| {
+            (rec.len() != self.width).then(|| {
+                self.fields_error(
+                    line,
+                    format!("в строке {} полей, а в заголовке {}", rec.len(), self.width),
+                    format!(
+                        "the row has {} fields but the header has {}",
+                        rec.len(),
+                        self.width
+                    ),
+                )
+            })
+        }) {
+            let values = rec
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(i, v)| (name_of(&self.names, i), v.trim().to_string()))
+                .collect();
+            on_item(&self.h, Item::Broken { line, values, diag });
+            return;
+        }
+        self.row(rec, line, on_item);
+    }
+
+    /// A row with a number of fields that does not fit, with the hint to check separators.
+    fn fields_error(&self, line: u64, ru: String, en: String) -> Diagnostic {
+        Diagnostic::error(self.file, Text::new(ru, en))
+            .at(line, None)
+            .hint(Text::new(
+                format!(
+                    "проверьте разделители «{}» и кавычки в этой строке",
+                    show_delim(self.delimiter)
+                ),
+                format!(
+                    "check the «{}» separators and quotes in this row",
+                    show_delim(self.delimiter)
+                ),
+            ))
+    }
+
+    /// A quote left open swallows the following lines into one field: at the end of the file
+    /// (odd number of quotes) or until the next quote, which then leaves the record with the
+    /// wrong number of fields.
+    fn open_quote(&self, rec: &csv::StringRecord, line: u64, last: bool) -> Option<Diagnostic> {
+        if !(last && self.odd_quotes || rec.len() != self.width) {
+            return None;
+        }
+        let i = rec.iter().position(|f| f.contains('\n'))?;
+        let end = line
+            + rec
+                .iter()
+                .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
+                .sum::<u64>();
+        Some(
+            Diagnostic::error(
+                self.file,
+                Text::new(
+                    format!("кавычка не закрыта: строки {line}–{end} прочитаны как одно поле"),
+                    format!("unbalanced quote: lines {line}–{end} were read as one field"),
+                ),
+            )
+            .at(line, Some(i as u64 + 1))
+            .hint(Text::new(
+                "закройте кавычку в этом поле или удвойте кавычку внутри текста (\"\")",
+                "close the quote in this field or double a quote inside the text (\"\")",
+            )),
+        )
+    }
+
+    /// A whole row: its cells under the schema's columns, the rest as extra fields.
+    fn row(&self, rec: &csv::StringRecord, line: u64, on_item: &mut dyn FnMut(&Header, Item)) {
+        let mut cells: Vec<Option<Cell>> = vec![None; self.ncols];
+        let mut extra = Extra::new();
+        for (i, v) in rec.iter().enumerate() {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match self.map.get(i).copied().flatten() {
+                Some(c) => {
+                    cells[c] = Some(Cell {
+                        value: v.to_string(),
+                        line,
+                        col: i as u64 + 1,
+                    })
+                }
+                None => {
+                    extra.insert(name_of(&self.names, i), v.to_string());
+                }
+            }
+        }
+        on_item(&self.h, Item::Row(Row { line, cells, extra }));
+    }
+}
+
 /// Reads a CSV file record by record. Returns the header and the delimiter; every record goes to
 /// `on_item`.
 pub fn read_csv(
@@ -238,139 +373,18 @@ pub fn read_csv(
     let ncols = kind.columns().len();
     let odd_quotes = scan.quotes % 2 == 1;
 
-    let mut pending: Option<csv::StringRecord> = None;
-    let mut process = |rec: &csv::StringRecord, last: bool| {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        // A row of millions of fields: one error, its cells not gone through again.
-        if rec.len() > super::table::MAX_FIELDS {
-            let n = rec.len();
-            let max = super::table::MAX_FIELDS;
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    format!("в строке {n} полей, больше {max}: строка не прочитана"),
-                    format!("the row has {n} fields, over {max}: the row is not read"),
-                ),
-            )
-            .at(line, None)
-            .hint(Text::new(
-                format!(
-                    "проверьте разделители «{}» и кавычки в этой строке",
-                    show_delim(delimiter)
-                ),
-                format!(
-                    "check the «{}» separators and quotes in this row",
-                    show_delim(delimiter)
-                ),
-            ));
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: BTreeMap::new(),
-                    diag,
-                },
-            );
-            return;
-        }
-        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            return;
-        }
-        let values = || -> BTreeMap<String, String> {
-            rec.iter()
-                .enumerate()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
-                .collect()
-        };
-        // A quote left open swallows the following lines into one field: at the end of the file
-        // (odd number of quotes) or until the next quote, which then leaves the record with the
-        // wrong number of fields.
-        if (last && odd_quotes || rec.len() != width)
-            && let Some(i) = rec.iter().position(|f| f.contains('\n'))
-        {
-            let end = line
-                + rec
-                    .iter()
-                    .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
-                    .sum::<u64>();
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    format!("кавычка не закрыта: строки {line}–{end} прочитаны как одно поле"),
-                    format!("unbalanced quote: lines {line}–{end} were read as one field"),
-                ),
-            )
-            .at(line, Some(i as u64 + 1))
-            .hint(Text::new(
-                "закройте кавычку в этом поле или удвойте кавычку внутри текста (\"\")",
-                "close the quote in this field or double a quote inside the text (\"\")",
-            ));
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: values(),
-                    diag,
-                },
-            );
-            return;
-        }
-        if rec.len() != width {
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    format!("в строке {} полей, а в заголовке {width}", rec.len()),
-                    format!(
-                        "the row has {} fields but the header has {width}",
-                        rec.len()
-                    ),
-                ),
-            )
-            .at(line, None)
-            .hint(Text::new(
-                format!(
-                    "проверьте разделители «{}» и кавычки в этой строке",
-                    show_delim(delimiter)
-                ),
-                format!(
-                    "check the «{}» separators and quotes in this row",
-                    show_delim(delimiter)
-                ),
-            ));
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: values(),
-                    diag,
-                },
-            );
-            return;
-        }
-        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
-        let mut extra = Extra::new();
-        for (i, v) in rec.iter().enumerate() {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            match map.get(i).copied().flatten() {
-                Some(c) => {
-                    cells[c] = Some(Cell {
-                        value: v.to_string(),
-                        line,
-                        col: i as u64 + 1,
-                    })
-                }
-                None => {
-                    extra.insert(name_of(&names, i), v.to_string());
-                }
-            }
-        }
-        on_item(&h, Item::Row(Row { line, cells, extra }));
+    let rows = CsvRows {
+        file,
+        names,
+        width,
+        map,
+        h,
+        odd_quotes,
+        delimiter,
+        ncols,
     };
+    let mut pending: Option<csv::StringRecord> = None;
+    let mut process = |rec: &csv::StringRecord, last: bool| rows.process(rec, last, on_item);
     // One record of lookahead (to know which record is the last), with two buffers reused.
     let mut next = csv::StringRecord::new();
     loop {
