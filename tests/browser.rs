@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+mod common;
+use common::chromium;
 
-const BIN: &str = env!("CARGO_BIN_EXE_letopis");
 const ARCHIVE: &str = "gorizont-2025";
 
 fn need(tool: &str, package: &str) {
@@ -49,21 +48,8 @@ fn chromium_browses_by_file_url_and_prints_a_personal_file() {
     need("chromium", "chromium");
     need("pdftotext", "poppler-utils");
     let tmp = tempfile::tempdir().unwrap();
-    let medium = tmp.path().join("usb");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let out = Command::new(BIN)
-        .arg("build")
-        .arg(&sample)
-        .arg("--out")
-        .arg(&medium)
-        .args(["--draft", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // The sample's archive, built once per test run; this test only reads it.
+    let medium = common::sample::shared_media().0.clone();
     let profile = tmp.path().join("profile");
 
     // Medium index → period start page → alphabetical index → personal file → group journal.

@@ -1,8 +1,8 @@
 //! End-to-end tests of `letopis check`: the real binary on copies of `tests/fixtures/check/good`
 //! with one bad input each (the files of `tests/fixtures/check/<case>/` laid over it).
 
+mod common;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
@@ -31,7 +31,7 @@ fn case(name: &str) -> tempfile::TempDir {
 }
 
 fn check(dir: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .arg("check")
         .arg(dir)
         .args(extra)
@@ -100,7 +100,7 @@ fn garbage_bytes_are_not_a_text_file() {
         1,
         &[
             "learners.csv:2: ошибка: это не текстовый файл: байт 0x1A в позиции 1 строки 2",
-            "enrolments.csv: ошибка: строк отклонено: 3, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)",
+            "enrolments.csv: ошибка: строк отклонено: 3, потому что они ссылаются на записи learners («ЛД-001», «ЛД-002», «ЛД-003»), отклонённые из-за собственных ошибок",
         ],
     );
     assert!(out.ends_with(
@@ -279,7 +279,7 @@ fn empty_required_field() {
         1,
         &[
             "learners.csv:3:2: ошибка: не заполнено обязательное поле surname (фамилия)",
-            "attendance.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-002»)",
+            "attendance.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи learners («ЛД-002»), отклонённые из-за собственных ошибок",
         ],
     );
 }
@@ -438,7 +438,7 @@ fn a_kind_saved_as_excel_is_an_error_and_its_references_are_summarised() {
         out.contains("learners.xlsx: ошибка: книга Excel не читается: это не книга Excel или OpenDocument, или файл повреждён (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD)\n"),
         "{out}"
     );
-    assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («ЛД-001», «ЛД-002», «ЛД-003»)"), "{out}");
+    assert!(out.contains("grades.csv: ошибка: строк отклонено: 4, потому что они ссылаются на записи learners («ЛД-001», «ЛД-002», «ЛД-003»), отклонённые из-за собственных ошибок"), "{out}");
 }
 
 #[test]
@@ -560,7 +560,7 @@ fn the_table_is_printed_with_errors_and_as_json() {
     assert_eq!(code, 1, "{out}");
     has(
         &out,
-        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders, отклонённые из-за ошибок выше («12-у»)",
+        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders («12-у»), отклонённые из-за собственных ошибок",
     );
     let row = |cells: &[&str]| {
         assert!(
@@ -659,7 +659,7 @@ fn check_answers_for_build() {
     has(
         &out,
         &format!(
-            "enrolments.csv: ошибка: строк отклонено: 1, потому что они ссылаются на записи learners, отклонённые из-за ошибок выше («{}…»)",
+            "enrolments.csv: ошибка: строк отклонено: 1, потому что они ссылаются на записи learners («{}…»), отклонённые из-за собственных ошибок",
             "Л".repeat(40)
         ),
     );
@@ -810,7 +810,7 @@ fn cascade_counts_are_of_rows_and_agree_with_the_table() {
     assert_eq!(code, 1, "{out}");
     has(
         &out,
-        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders, отклонённые из-за ошибок выше («12-у»)",
+        "enrolments.csv: ошибка: строк отклонено: 2, потому что они ссылаются на записи orders («12-у»), отклонённые из-за собственных ошибок",
     );
     assert!(
         out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()

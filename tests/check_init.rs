@@ -1,10 +1,10 @@
 //! `letopis init`: writes the bundled sample, which then checks clean; refuses a non-empty folder.
 
+mod common;
 use std::path::Path;
-use std::process::Command;
 
 fn letopis(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .args(args)
         .current_dir(cwd)
         .output()

@@ -1,8 +1,8 @@
 //! Robustness of reading: a Windows-1251 `;` copy of every CSV checks clean, every row is counted
 //! once (kept or rejected), and random or truncated files never make `check` panic.
 
+mod common;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn good() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/good")
@@ -23,7 +23,7 @@ fn copy_good() -> tempfile::TempDir {
 }
 
 fn run_check(dir: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .arg("check")
         .arg(dir)
         .output()
@@ -437,7 +437,7 @@ fn every_folder_check_passes_also_builds() {
         }
         built += 1;
         let out = tempfile::tempdir().unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        let o = common::cli::command()
             .arg("build")
             .arg(dir.path())
             .arg("--draft")
@@ -465,7 +465,7 @@ fn every_folder_check_passes_also_builds() {
 /// Runs `check` and fails the test if it has not finished in 20 s (the goal is well under 2 s in
 /// a release build; see the figures in the note): a hang is killed, not waited for.
 fn check_bounded(dir: &Path) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let mut child = common::cli::command()
         .arg("check")
         .arg(dir)
         .stdout(std::process::Stdio::piped())

@@ -2,8 +2,9 @@
 //! for help, errors and reports; `--json` documents (errors too); global `-q`; exit codes in the
 //! help; shell completions and the man page.
 
+mod common;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
@@ -11,7 +12,7 @@ fn sample() -> PathBuf {
 
 /// Runs `letopis args` with the locale variables given (all others removed).
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_letopis"));
+    let mut c = common::cli::command();
     c.args(args)
         .env_remove("LANG")
         .env_remove("LC_ALL")
@@ -272,7 +273,7 @@ fn completions_and_man_page() {
 /// `letopis` with no arguments (a double-click) runs the Russian dialogue; answers come from a pipe.
 fn dialogue(args: &[&str], answers: &str) -> (i32, String) {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let mut child = common::cli::command()
         .args(args)
         .env_remove("LANG")
         .env_remove("LC_ALL")

@@ -1,13 +1,10 @@
 //! A Russian administrator reads the command line's help and mistakes in Russian: no clap English
 //! («Usage», «Options», «Print help», «error:», «[possible values]»).
 
-use std::process::Command;
+mod common;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::cli::command().args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -4,10 +4,10 @@
 //! byte for byte as the platforms write them. The model the exports become is checked through
 //! the library's `ingest::load`, the same code `check` runs.
 
+mod common;
 use letopis::ingest;
 use letopis::model::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -33,7 +33,7 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
 }
 
 fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .arg("check")
         .arg(dir)
         .args(extra)
@@ -588,7 +588,7 @@ fn a_gradebook_whose_group_cannot_be_told_is_an_error_with_the_fix() {
 /// `data/` folder.
 fn build_draft(dir: &Path) -> (tempfile::TempDir, PathBuf) {
     let out = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let o = common::cli::command()
         .arg("build")
         .arg(dir)
         .arg("--draft")

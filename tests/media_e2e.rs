@@ -1,6 +1,7 @@
 //! End-to-end tests of writing archives to media, verify, repair and the fixity log: the real
 //! binary on temporary folders, checked with the real `bagit.py` and `sha256sum`.
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -8,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 const NAME: &str = "umc-2025";
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    common::cli::durable_command()
 }
 
 fn run(args: &[&str], cwd: &Path) -> Output {

@@ -3,8 +3,8 @@
 //! stopped by SIGTERM leaves no work or staging folder. The real binary on real folders (tmpfs and
 //! bind mounts where the test may mount).
 
-#[path = "common/cli.rs"]
-mod cli;
+mod common;
+use common::cli;
 
 use cli::{letopis, text};
 use std::fs;
@@ -185,7 +185,7 @@ fn sigterm_during_a_build_removes_its_work_folder_and_staging_folders() {
     fs::create_dir(&tmp).unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let (a, b) = (t.path().join("A"), t.path().join("B"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let mut child = common::cli::command()
         .arg("build")
         .arg(&sample)
         .args(["-q", "--out"])

@@ -2,10 +2,9 @@
 //! payload, manifest and payload damaged together, links in the damaged copy (never written
 //! through), both copies damaged in one file, a repair interrupted half-way.
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/media.rs"]
-mod media;
+mod common;
+use common::cli;
+use common::media;
 
 use cli::{letopis, text};
 use media::{NAME, two_media};

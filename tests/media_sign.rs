@@ -2,8 +2,8 @@
 //! the real `ssh-keygen -Y verify` exactly as the bag's README says, `verify` naming the signer,
 //! `--trust` refusing other keys, and resealed forgeries refused.
 
-#[path = "common/cli.rs"]
-mod cli;
+mod common;
+use common::cli;
 
 use cli::text;
 use letopis::seal::bag::{self, TAGMANIFEST};
@@ -16,7 +16,7 @@ const NAME: &str = "umc-2025";
 const PASS: &str = "пароль организации";
 
 fn letopis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    common::cli::command()
         .args(args)
         .current_dir(cwd)
         .env("LETOPIS_KEY_PASSPHRASE", PASS)
@@ -97,7 +97,7 @@ fn keygen_makes_an_openssh_key_that_ssh_keygen_reads_and_never_overwrites() {
     assert_eq!(o.status.code(), Some(2));
     assert!(both(&o).contains("уже существует"), "{}", both(&o));
     // A wrong passphrase and a key on a medium are refused before anything is written.
-    let o = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let o = common::cli::command()
         .args([
             "seal-dir", "src", "--name", "x", "--sign", "keys/org", "--out", "C", "--out", "D",
         ])
@@ -395,16 +395,7 @@ fn build_signs_with_the_key_of_letopis_yaml_and_never_takes_a_key_from_the_input
     assert!(o.status.success(), "{}", both(&o));
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let input = t.path().join("in");
-    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
-        let e = e.unwrap();
-        let to = input.join(e.path().strip_prefix(&sample).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&sample, &input);
     let yaml = fs::read_to_string(input.join("letopis.yaml")).unwrap();
     fs::write(
         input.join("letopis.yaml"),

@@ -2,10 +2,9 @@
 //! manifests, the medium's own page and list of archives, copies sealed again, hostile zips. Each
 //! fault is injected alone and must be named by `letopis verify`.
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/media.rs"]
-mod media;
+mod common;
+use common::cli;
+use common::media;
 
 use cli::{letopis, text};
 use letopis::seal::bag::{self, TAGMANIFEST};
@@ -351,16 +350,7 @@ fn names_that_validators_cannot_check_are_refused_by_check_with_a_hint() {
     let t = tempfile::tempdir().unwrap();
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/good");
     let input = t.path().join("in");
-    for e in walkdir::WalkDir::new(&good).min_depth(1) {
-        let e = e.unwrap();
-        let to = input.join(e.path().strip_prefix(&good).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::create_dir_all(to.parent().unwrap()).unwrap();
-            fs::copy(e.path(), &to).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&good, &input);
     fs::write(input.join("скан 100%.pdf"), "x").unwrap();
     fs::write(input.join("a\nb.pdf"), "y").unwrap();
     let o = letopis(&["check", "in"], t.path());

@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+mod common;
+use common::chromium;
+use common::html::strip_tags;
 
-const BIN: &str = env!("CARGO_BIN_EXE_letopis");
 const ARCHIVE: &str = "gorizont-2025";
 
 struct Archive {
@@ -20,25 +20,12 @@ struct Archive {
     out: PathBuf,
 }
 
+/// The sample's archive, built once per test run (read only), with a profile and an output folder
+/// of this test's own.
 fn archive() -> Archive {
     let tmp = tempfile::tempdir().unwrap();
-    let medium = tmp.path().join("usb");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let out = Command::new(BIN)
-        .arg("build")
-        .arg(&sample)
-        .arg("--out")
-        .arg(&medium)
-        .args(["--draft", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     Archive {
-        data: medium.join(ARCHIVE).join("data"),
+        data: common::sample::shared_media().0.join(ARCHIVE).join("data"),
         profile: tmp.path().join("profile"),
         out: tmp.path().to_path_buf(),
         _tmp: tmp,
@@ -75,29 +62,6 @@ fn print(a: &Archive, page: &Path) -> Vec<String> {
 /// Text without any whitespace: a cell's words wrapped over lines on paper still match.
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for ch in s.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#x2F;", "/")
-        .replace("&amp;", "&")
 }
 
 /// The cells of `row` (`<td>` and `<th>`), as text.

@@ -2,10 +2,9 @@
 //! in ten years will use — the reference Frictionless validator, pandas with default arguments,
 //! LibreOffice headless — on the real binary's build of the sample.
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/sample.rs"]
-mod sample;
+mod common;
+use common::cli;
+use common::sample;
 
 use cli::{letopis, ok, text};
 use sample::sample;

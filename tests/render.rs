@@ -1,11 +1,13 @@
 //! End-to-end tests of `letopis build`: the real binary on a copy of the sample data, output in
 //! temp folders; assertions on what a user sees in the pages.
 
+mod common;
+use common::fixture::copy_dir;
+use common::html::page_text;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_letopis");
 const ARCHIVE: &str = "gorizont-2025";
 
 fn sample() -> PathBuf {
@@ -13,7 +15,10 @@ fn sample() -> PathBuf {
 }
 
 fn letopis(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(BIN).args(args).output().expect("run letopis")
+    common::cli::command()
+        .args(args)
+        .output()
+        .expect("run letopis")
 }
 
 /// `letopis build input --out o... --quiet`, with `--draft` when there is one medium.
@@ -44,19 +49,6 @@ fn ok(out: &Output) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -210,10 +202,7 @@ fn builds_sample_on_two_media_with_working_links() {
 
 #[test]
 fn learner_page_shows_card_grades_and_certification() {
-    let tmp = tempfile::tempdir().unwrap();
-    let a = tmp.path().join("a");
-    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
-    let data = a.join(ARCHIVE).join("data");
+    let data = common::sample::shared_media().0.join(ARCHIVE).join("data");
     let page = std::fs::read_to_string(data.join("learners/ld-2024-119.html")).unwrap();
     for needle in [
         "Личное дело: Белоусова Анна Андреевна",
@@ -465,29 +454,10 @@ fn templates_folder_from_the_config() {
 }
 
 /// The text of a page as a reader sees it: tags removed (cells apart), whitespace collapsed.
-fn page_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[test]
 fn pages_read_as_a_clerk_writes_with_nothing_internal() {
-    let tmp = tempfile::tempdir().unwrap();
-    let a = tmp.path().join("a");
-    ok(&build(&sample(), &[&a, &tmp.path().join("b")]));
-    let data = a.join(ARCHIVE).join("data");
+    let data = common::sample::shared_media().0.join(ARCHIVE).join("data");
     let read = |p: &str| std::fs::read_to_string(data.join(p)).unwrap();
 
     let start = read("index.html");

@@ -5,21 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "common/cli.rs"]
-mod cli;
+mod common;
 use cli::{build, letopis, ok, text};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
+use common::cli;
+use common::fixture::copy_dir;
 
 /// All records counted from the group's end or from the document's date, one month: by 2026-09-01
 /// every record of the sample (last group ends 26.06.2026) is past its term.

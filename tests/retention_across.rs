@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "common/cli.rs"]
-mod cli;
+mod common;
 use cli::{build, letopis, ok};
+use common::cli;
 
 /// Every learner's record one month after completion, lessons one month after their date, the
 /// register of issued documents permanently (so the 2026 archive is never disposed of whole).

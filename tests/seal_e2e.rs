@@ -1,12 +1,13 @@
 //! End-to-end tests of `letopis pack` and `letopis verify X.zip`: deterministic zips checked with
 //! the real `unzip -t` and `sha256sum -c`.
 
+mod common;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    common::cli::command()
         .args(args)
         .current_dir(cwd)
         .output()

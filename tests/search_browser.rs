@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 #[path = "common/period.rs"]
 mod period;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+mod common;
 use chromium::{browse, browse_pasted, loaded, url};
+use common::chromium;
 
 /// The archive's `data/` with the search indexes and the search page (the markup of the render
 /// stage's search.html: form#search-form, input#q, select#year, select#group,

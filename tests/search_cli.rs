@@ -1,8 +1,8 @@
 //! `letopis search` end to end: the real binary on archives written to temp folders.
 
+mod common;
 use letopis::model;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[path = "common/period.rs"]
 mod period;
@@ -29,7 +29,7 @@ fn period_2024() -> model::Period {
 }
 
 fn search(place: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let out = common::cli::command()
         .arg("search")
         .arg(place)
         .args(args)
@@ -276,7 +276,7 @@ fn a_closed_pipe_ends_the_search_quietly() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let bag = archive(tmp.path(), &period::period());
     for _ in 0..5 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+        let mut child = common::cli::command()
             .arg("search")
             .arg(&bag)
             .arg("Смирнова")

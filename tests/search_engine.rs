@@ -24,7 +24,7 @@ fn vectors_path() -> PathBuf {
 fn data() -> &'static Path {
     static DATA: OnceLock<PathBuf> = OnceLock::new();
     DATA.get_or_init(|| {
-        let medium = sample::draft_medium("search_engine_medium");
+        let medium = sample::shared_media().0.clone();
         let archive = std::fs::read_dir(&medium)
             .expect("medium")
             .filter_map(Result::ok)
@@ -92,10 +92,9 @@ fn the_browser_engine_gives_the_orders_of_the_vectors() {
     );
 }
 
-#[path = "common/chromium.rs"]
-mod chromium;
-#[path = "common/sample.rs"]
-mod sample;
+mod common;
+use common::chromium;
+use common::sample;
 
 /// The sample's own search page (as `build` renders it) with `?q=query`, through
 /// `tests/browser/more.cjs`: every result shown by «Показать ещё», the year choices counted.

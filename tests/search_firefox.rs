@@ -8,13 +8,12 @@
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
-#[path = "common/sample.rs"]
-mod sample;
+mod common;
+use common::sample;
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    common::cli::command()
 }
 
 fn build(input: &Path, outs: &[&Path]) {
@@ -32,22 +31,11 @@ fn build(input: &Path, outs: &[&Path]) {
     );
 }
 
-/// The two media written by `letopis build sample-data --out A --out B` (built once).
+/// The two media written by `letopis build sample-data --out A --out "Носитель Б"`, built once per
+/// test run (the second as a USB stick with a Russian label: a space and Cyrillic letters in every
+/// address of its pages and scripts).
 fn media() -> &'static (PathBuf, PathBuf) {
-    static MEDIA: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    MEDIA.get_or_init(|| {
-        // Shared by the tests of this file; under Cargo's scratch folder, replaced on each run.
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search_firefox_media");
-        if root.exists() {
-            std::fs::remove_dir_all(&root).expect("old media");
-        }
-        std::fs::create_dir_all(&root).expect("media folder");
-        // The second medium as a USB stick with a Russian label is mounted: a space and
-        // Cyrillic letters in every address of its pages and scripts.
-        let (a, b) = (root.join("A"), root.join("Носитель Б"));
-        build(&sample::sample(), &[&a, &b]);
-        (a, b)
-    })
+    sample::shared_media()
 }
 
 /// The archive's data/ folder on a medium.

@@ -6,21 +6,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+mod common;
 use chromium::url;
+use common::chromium;
 
-#[path = "common/sample.rs"]
-mod sample;
+use common::sample;
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    common::cli::command()
 }
 
 /// The medium written by `letopis build sample-data --out <medium> --draft` (built once).
 fn medium() -> &'static Path {
     static MEDIUM: OnceLock<PathBuf> = OnceLock::new();
-    MEDIUM.get_or_init(|| sample::draft_medium("search_sample_medium"))
+    MEDIUM.get_or_init(|| sample::shared_media().0.clone())
 }
 
 fn search(args: &[&str]) -> Vec<Value> {

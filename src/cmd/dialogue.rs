@@ -131,25 +131,9 @@ pub fn run_with<R: BufRead>(
 /// The steps; 3 means the input ended (nobody to wait for).
 fn talk<R: BufRead>(t: &mut Talk<R>, dropped: Option<PathBuf>, drives: &[Drive]) -> i32 {
     let lang = t.lang;
-    // 1. The input folder.
-    let folder = match dropped {
-        Some(f) => f,
-        None => loop {
-            let Some(a) = t.ask(
-                "Папка выгрузки (перетащите её в это окно мышью и нажмите Enter): ",
-                "Input folder (drag it into this window and press Enter): ",
-            ) else {
-                return 3;
-            };
-            let p = PathBuf::from(&a);
-            if !a.is_empty() && p.is_dir() {
-                break p;
-            }
-            t.say(
-                &format!("Папки «{a}» нет. Попробуйте ещё раз."),
-                &format!("There is no folder '{a}'. Try again."),
-            );
-        },
+    // 1. The input folder, checked.
+    let Some(folder) = input_folder(t, dropped) else {
+        return 3;
     };
     t.say(
         &format!("\nПроверяю {} …\n", folder.display()),
@@ -170,55 +154,9 @@ fn talk<R: BufRead>(t: &mut Talk<R>, dropped: Option<PathBuf>, drives: &[Drive])
     }
 
     // 2. Two media.
-    if drives.is_empty() {
-        t.say(
-            "\nСъёмных носителей не найдено: укажите папки на двух разных носителях.",
-            "\nNo removable media found: give folders on two different media.",
-        );
-    } else {
-        t.say(
-            "\nНосители на этом компьютере:",
-            "\nMedia on this computer:",
-        );
-        for (i, d) in drives.iter().enumerate() {
-            println!("  {}) {}", i + 1, describe(d, lang));
-        }
-    }
-    let mut media: Vec<PathBuf> = Vec::new();
-    while media.len() < 2 {
-        let (ru, en) = if media.is_empty() {
-            (
-                "Первый носитель (номер из списка или путь к папке): ",
-                "First medium (a number from the list or a folder path): ",
-            )
-        } else {
-            (
-                "Второй носитель, другой (номер или путь): ",
-                "Second, different medium (a number or a path): ",
-            )
-        };
-        let Some(a) = t.ask(ru, en) else {
-            return 3;
-        };
-        let chosen = match a.parse::<usize>() {
-            Ok(n) if (1..=drives.len()).contains(&n) => drives[n - 1].path.clone(),
-            Ok(_) if !Path::new(&a).exists() => {
-                t.say("Такого номера нет в списке.", "No such number in the list.");
-                continue;
-            }
-            _ if a.is_empty() => continue,
-            _ => PathBuf::from(&a),
-        };
-        if media.contains(&chosen) {
-            t.say(
-                "Этот носитель уже выбран: нужен второй, другой.",
-                "This medium is already chosen: another one is needed.",
-            );
-            continue;
-        }
-        media.push(chosen);
-    }
-
+    let Some(media) = two_media(t, drives) else {
+        return 3;
+    };
     // 3. Build, with the report `build` prints.
     t.say(
         &format!(
@@ -257,6 +195,80 @@ fn talk<R: BufRead>(t: &mut Talk<R>, dropped: Option<PathBuf>, drives: &[Drive])
         );
     }
     code
+}
+
+/// Step 1: the input folder, dropped on the program or asked for; `None` when the input ended.
+fn input_folder<R: BufRead>(t: &mut Talk<R>, dropped: Option<PathBuf>) -> Option<PathBuf> {
+    if dropped.is_some() {
+        return dropped;
+    }
+    loop {
+        let a = t.ask(
+            "Папка выгрузки (перетащите её в это окно мышью и нажмите Enter): ",
+            "Input folder (drag it into this window and press Enter): ",
+        )?;
+        let p = PathBuf::from(&a);
+        if !a.is_empty() && p.is_dir() {
+            return Some(p);
+        }
+        t.say(
+            &format!("Папки «{a}» нет. Попробуйте ещё раз."),
+            &format!("There is no folder '{a}'. Try again."),
+        );
+    }
+}
+
+/// Step 2: two different media, from the list of drives or as paths; `None` when the input ended.
+fn two_media<R: BufRead>(t: &mut Talk<R>, drives: &[Drive]) -> Option<Vec<PathBuf>> {
+    let lang = t.lang;
+    if drives.is_empty() {
+        t.say(
+            "\nСъёмных носителей не найдено: укажите папки на двух разных носителях.",
+            "\nNo removable media found: give folders on two different media.",
+        );
+    } else {
+        t.say(
+            "\nНосители на этом компьютере:",
+            "\nMedia on this computer:",
+        );
+        for (i, d) in drives.iter().enumerate() {
+            println!("  {}) {}", i + 1, describe(d, lang));
+        }
+    }
+    let mut media: Vec<PathBuf> = Vec::new();
+    while media.len() < 2 {
+        let (ru, en) = if media.is_empty() {
+            (
+                "Первый носитель (номер из списка или путь к папке): ",
+                "First medium (a number from the list or a folder path): ",
+            )
+        } else {
+            (
+                "Второй носитель, другой (номер или путь): ",
+                "Second, different medium (a number or a path): ",
+            )
+        };
+        let a = t.ask(ru, en)?;
+        let chosen = match a.parse::<usize>() {
+            Ok(n) if (1..=drives.len()).contains(&n) => drives[n - 1].path.clone(),
+            Ok(_) if !Path::new(&a).exists() => {
+                t.say("Такого номера нет в списке.", "No such number in the list.");
+                continue;
+            }
+            _ if a.is_empty() => continue,
+            _ => PathBuf::from(&a),
+        };
+        if media.contains(&chosen) {
+            t.say(
+                "Этот носитель уже выбран: нужен второй, другой.",
+                "This medium is already chosen: another one is needed.",
+            );
+            continue;
+        }
+        media.push(chosen);
+    }
+
+    Some(media)
 }
 
 #[cfg(test)]

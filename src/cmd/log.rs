@@ -61,7 +61,7 @@ pub fn run(args: LogArgs) -> i32 {
             0
         }
         Err(e) => {
-            let p = args.medium.join(log::LOG_FILE);
+            let p = args.medium.join(crate::layout::LOG_FILE);
             print_error(
                 &Text::new(
                     format!("не удалось прочитать журнал {}: {e}", p.display()),

@@ -145,121 +145,133 @@ fn text_report(archives: &[OnMedium], as_of: NaiveDate, lang: Lang) -> String {
                 format!(
                     "Архив {}: собран без сведений о сроках хранения ({}); хранится, пока не будет пересобран\n\n",
                     a.name,
-                    retention::FACTS_JSON
+                    crate::layout::paths::FACTS_JSON
                 )
             } else {
                 format!(
                     "Archive {}: built without retention facts ({}); kept until rebuilt\n\n",
                     a.name,
-                    retention::FACTS_JSON
+                    crate::layout::paths::FACTS_JSON
                 )
             });
             continue;
         };
-        s.push_str(&format!(
-            "{} {} ({}, {}–{})\n",
-            if ru { "Архив" } else { "Archive" },
-            a.name,
-            f.period_title,
-            date(f.period_start),
-            date(f.period_end)
-        ));
-        let expired: Vec<&Item> = f.items.iter().filter(|i| i.expired(as_of)).collect();
-        let records: u64 = expired.iter().map(|i| i.count).sum();
-        s.push_str(&if ru {
-            format!(
-                "  Срок хранения истёк к {}: {} (записей: {records}){}\n",
-                date(as_of),
-                expired.len(),
-                if expired.len() == f.items.len() {
-                    " — все записи архива"
-                } else {
-                    ""
-                }
-            )
-        } else {
-            format!(
-                "  Past their term by {}: {} (records: {records}){}\n",
-                date(as_of),
-                expired.len(),
-                if expired.len() == f.items.len() {
-                    " — every record of the archive"
-                } else {
-                    ""
-                }
-            )
-        });
-        for (kind, items) in by_kind(&expired) {
-            s.push_str(&format!("    {}\n", kind_label(kind, lang)));
-            for i in items {
-                s.push_str(&format!(
-                    "      {}; {} {}{}; {} {}, {} {} ({} {})\n",
-                    who(i),
-                    if ru { "событие" } else { "event" },
-                    i.event_date.map(date).unwrap_or_default(),
-                    source(i, lang),
-                    if ru { "срок" } else { "term" },
-                    i.term.label(lang),
-                    if ru { "истёк" } else { "ended" },
-                    i.end.map(date).unwrap_or_default(),
-                    if ru { "записей:" } else { "records:" },
-                    i.count
-                ));
-            }
-        }
-        let kept: Vec<&Item> = f.items.iter().filter(|i| !i.expired(as_of)).collect();
-        if !kept.is_empty() {
-            s.push_str(&if ru {
-                format!("  Хранится дальше: {}\n", kept.len())
-            } else {
-                format!("  Kept longer: {}\n", kept.len())
-            });
-            for (kind, items) in by_kind(&kept) {
-                let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-                for i in &items {
-                    let r = match (i.term, i.end) {
-                        (_, Some(_)) => {
-                            if ru {
-                                format!("в сроке хранения{}", source(i, lang))
-                            } else {
-                                format!("in its term{}", source(i, lang))
-                            }
-                        }
-                        _ => i.kept_reason(as_of, lang).unwrap_or_default(),
-                    };
-                    *reasons.entry(r).or_default() += 1;
-                }
-                let ends: Vec<NaiveDate> = items.iter().filter_map(|i| i.end).collect();
-                let mut line = format!(
-                    "    {} ({}): {}",
-                    kind_label(kind, lang),
-                    items.len(),
-                    reasons
-                        .iter()
-                        .map(|(r, n)| format!("{r} — {n}"))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                );
-                if let (Some(a), Some(b)) = (ends.iter().min(), ends.iter().max()) {
-                    line.push_str(&if ru {
-                        format!(", сроки истекают {}–{}", date(*a), date(*b))
-                    } else {
-                        format!(", terms end {}–{}", date(*a), date(*b))
-                    });
-                }
-                if let Some(b) = items.iter().find_map(|i| i.basis.as_ref()) {
-                    line.push_str(&format!(
-                        "; {} {b}",
-                        if ru { "основание:" } else { "basis:" }
-                    ));
-                }
-                s.push_str(&line);
-                s.push('\n');
-            }
-        }
+        expired_report(&mut s, &a.name, f, as_of, lang);
+        kept_report(&mut s, f, as_of, lang);
         s.push('\n');
     }
     s
+}
+
+/// The archive's heading and its items past their term, by kind.
+fn expired_report(s: &mut String, name: &str, f: &retention::Facts, as_of: NaiveDate, lang: Lang) {
+    let ru = lang == Lang::Ru;
+    s.push_str(&format!(
+        "{} {} ({}, {}–{})\n",
+        if ru { "Архив" } else { "Archive" },
+        name,
+        f.period_title,
+        date(f.period_start),
+        date(f.period_end)
+    ));
+    let expired: Vec<&Item> = f.items.iter().filter(|i| i.expired(as_of)).collect();
+    let records: u64 = expired.iter().map(|i| i.count).sum();
+    s.push_str(&if ru {
+        format!(
+            "  Срок хранения истёк к {}: {} (записей: {records}){}\n",
+            date(as_of),
+            expired.len(),
+            if expired.len() == f.items.len() {
+                " — все записи архива"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!(
+            "  Past their term by {}: {} (records: {records}){}\n",
+            date(as_of),
+            expired.len(),
+            if expired.len() == f.items.len() {
+                " — every record of the archive"
+            } else {
+                ""
+            }
+        )
+    });
+    for (kind, items) in by_kind(&expired) {
+        s.push_str(&format!("    {}\n", kind_label(kind, lang)));
+        for i in items {
+            s.push_str(&format!(
+                "      {}; {} {}{}; {} {}, {} {} ({} {})\n",
+                who(i),
+                if ru { "событие" } else { "event" },
+                i.event_date.map(date).unwrap_or_default(),
+                source(i, lang),
+                if ru { "срок" } else { "term" },
+                i.term.label(lang),
+                if ru { "истёк" } else { "ended" },
+                i.end.map(date).unwrap_or_default(),
+                if ru { "записей:" } else { "records:" },
+                i.count
+            ));
+        }
+    }
+}
+
+/// The archive's items kept longer, by kind: why, until when, on what basis.
+fn kept_report(s: &mut String, f: &retention::Facts, as_of: NaiveDate, lang: Lang) {
+    let ru = lang == Lang::Ru;
+    let kept: Vec<&Item> = f.items.iter().filter(|i| !i.expired(as_of)).collect();
+    if !kept.is_empty() {
+        s.push_str(&if ru {
+            format!("  Хранится дальше: {}\n", kept.len())
+        } else {
+            format!("  Kept longer: {}\n", kept.len())
+        });
+        for (kind, items) in by_kind(&kept) {
+            let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+            for i in &items {
+                let r = match (i.term, i.end) {
+                    (_, Some(_)) => {
+                        if ru {
+                            format!("в сроке хранения{}", source(i, lang))
+                        } else {
+                            format!("in its term{}", source(i, lang))
+                        }
+                    }
+                    _ => i.kept_reason(as_of, lang).unwrap_or_default(),
+                };
+                *reasons.entry(r).or_default() += 1;
+            }
+            let ends: Vec<NaiveDate> = items.iter().filter_map(|i| i.end).collect();
+            let mut line = format!(
+                "    {} ({}): {}",
+                kind_label(kind, lang),
+                items.len(),
+                reasons
+                    .iter()
+                    .map(|(r, n)| format!("{r} — {n}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            if let (Some(a), Some(b)) = (ends.iter().min(), ends.iter().max()) {
+                line.push_str(&if ru {
+                    format!(", сроки истекают {}–{}", date(*a), date(*b))
+                } else {
+                    format!(", terms end {}–{}", date(*a), date(*b))
+                });
+            }
+            if let Some(b) = items.iter().find_map(|i| i.basis.as_ref()) {
+                line.push_str(&format!(
+                    "; {} {b}",
+                    if ru { "основание:" } else { "basis:" }
+                ));
+            }
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
 }
 
 /// ` (из архива gorizont-2026)` when the event's date came from a later archive.
@@ -288,8 +300,8 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
     let Some(cfg_path) = &args.config else {
         return 2;
     };
-    let config = match crate::ingest::read_config(cfg_path) {
-        Ok(c) => c,
+    let (config, templates) = match act_setup(cfg_path) {
+        Ok(x) => x,
         Err(t) => {
             print_error(&t, lang);
             return 2;
@@ -315,22 +327,6 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| args.medium.display().to_string());
-    // The act is drawn up with the templates of the configuration (`templates:`, relative to
-    // its folder), as the archive's pages are.
-    let base = if cfg_path.is_dir() {
-        cfg_path.clone()
-    } else {
-        cfg_path.parent().map(PathBuf::from).unwrap_or_default()
-    };
-    let templates_dir = config.templates.as_ref().map(|t| base.join(t));
-    let templates = match crate::render::Templates::load(templates_dir.as_deref()) {
-        Ok(t) => t,
-        Err(e) => {
-            let m = e.to_string();
-            print_error(&Text::new(m.clone(), m), lang);
-            return 2;
-        }
-    };
     let built = act::build(number, as_of, &config, commission, &medium_name, archives)
         .and_then(|a| act::render(&a, &templates).map(|h| (a, h)));
     let (a, html) = match built {
@@ -354,6 +350,37 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
         );
         return 2;
     }
+    print_act_summary(&a, number, as_of, &out, lang);
+    0
+}
+
+/// The configuration and the templates the act is drawn up with (`templates:`, relative to the
+/// configuration's folder), as the archive's pages are.
+fn act_setup(
+    cfg_path: &std::path::Path,
+) -> Result<(crate::model::Config, crate::render::Templates), Text> {
+    let config = crate::ingest::read_config(cfg_path)?;
+    let base = if cfg_path.is_dir() {
+        cfg_path.to_path_buf()
+    } else {
+        cfg_path.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let templates_dir = config.templates.as_ref().map(|t| base.join(t));
+    let templates = crate::render::Templates::load(templates_dir.as_deref()).map_err(|e| {
+        let m = e.to_string();
+        Text::new(m.clone(), m)
+    })?;
+    Ok((config, templates))
+}
+
+/// What the act holds, in one line.
+fn print_act_summary(
+    a: &act::Act,
+    number: &str,
+    as_of: NaiveDate,
+    out: &std::path::Path,
+    lang: Lang,
+) {
     let whole: Vec<&str> = a
         .archives
         .iter()
@@ -394,5 +421,4 @@ fn write_act(args: &RetentionArgs, number: &str, as_of: NaiveDate, archives: &[O
         )
         .get(lang)
     );
-    0
 }

@@ -146,12 +146,126 @@ fn status_weight(m: Mark) -> u32 {
     }
 }
 
+/// The export's own columns found in its header.
+struct Cols {
+    first: Option<usize>,
+    last: Option<usize>,
+    id: Option<usize>,
+    email: Option<usize>,
+    taken: Option<usize>,
+    points: Option<usize>,
+    percent: Option<usize>,
+}
+
+impl Cols {
+    fn find(header: &[String]) -> Cols {
+        let col = |n: &[&str]| exports::find_col(header, n);
+        Cols {
+            first: col(FIRST),
+            last: col(LAST),
+            id: col(ID_NUMBER),
+            email: col(EMAIL),
+            taken: col(TAKEN),
+            points: col(POINTS),
+            percent: col(PERCENT),
+        }
+    }
+
+    fn known(&self) -> [Option<usize>; 7] {
+        [
+            self.first,
+            self.last,
+            self.id,
+            self.email,
+            self.taken,
+            self.points,
+            self.percent,
+        ]
+    }
+}
+
+/// The file being read: its name for messages, its header row and the export's group.
+struct Export<'a> {
+    file: &'a str,
+    label: &'a str,
+    hline: u64,
+    header: &'a [String],
+    group: String,
+    course: Option<String>,
+}
+
+/// What the header's other columns are.
+#[derive(Default)]
+struct Layout {
+    /// Sessions read as lessons.
+    sessions: Vec<Session>,
+    /// Columns titled as sessions whose date or time cannot be (with their remarks): their marks
+    /// are refused.
+    impossible: Vec<usize>,
+    /// Of those, the session columns themselves.
+    impossible_sessions: Vec<usize>,
+    /// Per-status count columns (P, A, L, E...): checked, not reported as unmapped.
+    counts: Vec<(usize, Mark)>,
+    /// Columns that are none of the above: kept as extra fields.
+    unmapped: Vec<usize>,
+}
+
 pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let label = t.label(file);
     let Some(hi) = header_at(t) else {
         return;
     };
     let (hline, header) = t.rows[hi].clone();
+    let (course, group_line) = preamble(t, hi);
+    let c = Cols::find(&header);
+    let body = exports::full_rows(file, &label, t, hi, sink);
+    let matched: Vec<exports::Matched> =
+        exports::match_rows(&sink.st.learners, &body, [c.id, c.email, c.last, c.first]);
+    let named = spec.and_then(|s| s.group.clone()).or_else(|| {
+        group_line
+            .clone()
+            .filter(|g| !ALL_GROUPS.contains(&norm(g).as_str()))
+    });
+    let group = match named {
+        Some(g) => g,
+        None => match infer_group(file, &header, &matched, sink) {
+            Some(g) => g,
+            None => return,
+        },
+    };
+    let x = Export {
+        file,
+        label: &label,
+        hline,
+        header: &header,
+        group,
+        course,
+    };
+    let hours = spec.and_then(|s| s.lesson_hours).unwrap_or(2.0);
+    let layout = layout(&x, &c, hours, sink);
+    sink.diags.extend(exports::unmapped(
+        &label,
+        hline,
+        &header,
+        &exports::with_values(t, hi, &layout.unmapped),
+        "attendance",
+    ));
+    for (line, cells, m, who) in &matched {
+        let idx = match m {
+            Ok(i) => *i,
+            Err(e) => {
+                let row = (*line, cells.as_slice());
+                sink.reject_unmatched(file, &label, &header, row, c.last.or(c.id), e, who);
+                continue;
+            }
+        };
+        let tally = learner_marks(&x, &layout, idx, *line, cells, sink);
+        check_totals(&x, &c, &layout, &tally, *line, cells, sink);
+    }
+}
+
+/// The lines above the header: the course's name and the group's.
+fn preamble(t: &Table, hi: usize) -> (Option<String>, Option<String>) {
     let mut course: Option<String> = None;
     let mut group_line: Option<String> = None;
     for (_, c) in &t.rows[..hi] {
@@ -163,291 +277,313 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             group_line = v;
         }
     }
-    let c_first = exports::find_col(&header, FIRST);
-    let c_last = exports::find_col(&header, LAST);
-    let c_id = exports::find_col(&header, ID_NUMBER);
-    let c_email = exports::find_col(&header, EMAIL);
-    let c_taken = exports::find_col(&header, TAKEN);
-    let c_points = exports::find_col(&header, POINTS);
-    let c_percent = exports::find_col(&header, PERCENT);
-    let body = exports::full_rows(file, &label, t, hi, sink);
+    (course, group_line)
+}
 
-    let matched: Vec<exports::Matched> =
-        exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
-    let named = spec.and_then(|s| s.group.clone()).or_else(|| {
-        group_line
-            .clone()
-            .filter(|g| !ALL_GROUPS.contains(&norm(g).as_str()))
-    });
-    let group = match named {
-        Some(g) => g,
-        None => {
-            let found: Vec<usize> = matched
-                .iter()
-                .filter_map(|m| m.2.as_ref().ok().copied())
-                .collect();
-            match exports::infer_group(sink.st, &found) {
-                Ok(g) => g,
-                Err(c) => {
-                    sink.diags.push(exports::no_group(file, &c));
-                    for (line, cells, _, _) in &matched {
-                        let all: Vec<usize> = (0..header.len()).collect();
-                        sink.reject_raw(
-                            file,
-                            *line,
-                            exports::extras(&header, cells, &all),
-                            Text::new(
-                                "группа выгрузки не определена",
-                                "the export's group is unknown",
-                            ),
-                        );
-                    }
-                    return;
-                }
+/// The group of an export that names none: the one group of its learners; else an error and every
+/// row rejected (`None`).
+fn infer_group(
+    file: &str,
+    header: &[String],
+    matched: &[exports::Matched],
+    sink: &mut Sink,
+) -> Option<String> {
+    let found: Vec<usize> = matched
+        .iter()
+        .filter_map(|m| m.2.as_ref().ok().copied())
+        .collect();
+    match exports::infer_group(sink.st, &found) {
+        Ok(g) => Some(g),
+        Err(c) => {
+            sink.diags.push(exports::no_group(file, &c));
+            let all: Vec<usize> = (0..header.len()).collect();
+            for (line, cells, _, _) in matched {
+                sink.reject_raw(
+                    file,
+                    *line,
+                    exports::extras(header, cells, &all),
+                    Text::new(
+                        "группа выгрузки не определена",
+                        "the export's group is unknown",
+                    ),
+                );
             }
+            None
         }
-    };
-    let hours = spec.and_then(|s| s.lesson_hours).unwrap_or(2.0);
+    }
+}
 
-    // Sessions → lessons.
-    let mut sessions: Vec<Session> = Vec::new();
-    // Columns titled as sessions whose date or time cannot be: their marks are refused.
-    let mut impossible: Vec<usize> = Vec::new();
-    let mut impossible_sessions: Vec<usize> = Vec::new();
+/// The header's columns: sessions become lessons of the group (an empty-titled column after one
+/// holds its remarks); a session whose date or time cannot be is an error and its marks refused.
+fn layout(x: &Export, c: &Cols, hours: f64, sink: &mut Sink) -> Layout {
+    let mut out = Layout::default();
     let mut other: Vec<usize> = Vec::new();
-    let known = [c_first, c_last, c_id, c_email, c_taken, c_points, c_percent];
-    for (i, h) in header.iter().enumerate() {
+    let known = c.known();
+    for (i, h) in x.header.iter().enumerate() {
         if known.contains(&Some(i)) {
             continue;
         }
         if let Some(Err(())) = session_title(h) {
             sink.diags.push(
                 Diagnostic::error(
-                    &label,
+                    x.label,
                     Text::new(
                         format!("занятие «{h}»: такой даты или времени не бывает; занятие и его отметки не прочитаны"),
                         format!("session «{h}»: no such date or time; the session and its marks were not read"),
                     ),
                 )
-                .at(hline, Some(i as u64 + 1))
+                .at(x.hline, Some(i as u64 + 1))
                 .hint(Text::new(
                     "исправьте дату занятия в Moodle (модуль «Посещаемость») и выгрузите журнал заново",
                     "correct the session's date in Moodle (the Attendance activity) and export the journal again",
                 )),
             );
-            impossible.push(i);
-            impossible_sessions.push(i);
-            if header.get(i + 1).is_some_and(|h| h.trim().is_empty()) {
+            out.impossible.push(i);
+            out.impossible_sessions.push(i);
+            if x.header.get(i + 1).is_some_and(|h| h.trim().is_empty()) {
                 // Its remarks column goes with it.
-                impossible.push(i + 1);
+                out.impossible.push(i + 1);
             }
-        } else if impossible.contains(&i) {
-        } else if let Some((date, time, title)) = session(h) {
-            let id = format!(
-                "{group}-{}-{}",
-                date.format("%Y-%m-%d"),
-                time.replace(':', "")
-            );
-            let topic = if title.is_empty()
-                || ALL_GROUPS.contains(&norm(&title).as_str())
-                || norm(&title) == norm(&group)
-            {
-                "Занятие (журнал посещаемости Moodle)".to_string()
-            } else {
-                title.clone()
-            };
-            let mut extra = Extra::new();
-            extra.insert("moodle_session".into(), h.clone());
-            if let Some(c) = &course {
-                extra.insert("moodle_course".into(), c.clone());
+        } else if out.impossible.contains(&i) {
+        } else if let Some(title) = session(h) {
+            if let Some(s) = lesson(x, i, h, title, hours, sink) {
+                out.sessions.push(s);
             }
-            let pos = (hline, i as u64 + 1);
-            let row = exports::row(
-                Kind::Lessons,
-                hline,
-                vec![
-                    Put("id", id.clone(), pos),
-                    Put("group", group.clone(), pos),
-                    Put("date", date.format("%d.%m.%Y").to_string(), pos),
-                    Put("time", time, pos),
-                    Put("hours", hours.to_string(), pos),
-                    Put("topic", topic, pos),
-                ],
-                extra,
-            );
-            if sink.feed(Kind::Lessons, file, &label, row) {
-                sessions.push(Session {
-                    col: i,
-                    remarks: None,
-                    id,
-                });
-            }
-        } else if h.trim().is_empty() && sessions.last().is_some_and(|s| s.col + 1 == i) {
-            if let Some(s) = sessions.last_mut() {
+        } else if h.trim().is_empty() && out.sessions.last().is_some_and(|s| s.col + 1 == i) {
+            if let Some(s) = out.sessions.last_mut() {
                 s.remarks = Some(i);
             }
         } else {
             other.push(i);
         }
     }
-    // Per-status count columns (P, A, L, E...) are checked, not reported as unmapped.
-    let counts: Vec<(usize, Mark)> = other
+    out.counts = other
         .iter()
         .filter_map(|&i| {
-            let h = header[i].trim();
+            let h = x.header[i].trim();
             (h.chars().count() == 1)
                 .then(|| fields::mark(h).ok().map(|m| (i, m)))
                 .flatten()
         })
         .collect();
-    let unmapped: Vec<usize> = other
+    out.unmapped = other
         .iter()
         .copied()
-        .filter(|i| !counts.iter().any(|(c, _)| c == i))
+        .filter(|i| !out.counts.iter().any(|(c, _)| c == i))
         .collect();
-    sink.diags.extend(exports::unmapped(
-        &label,
-        hline,
-        &header,
-        &exports::with_values(t, hi, &unmapped),
-        "attendance",
-    ));
+    out
+}
 
-    for (line, cells, m, who) in &matched {
-        let idx = match m {
-            Ok(i) => *i,
-            Err(e) => {
-                let row = (*line, cells.as_slice());
-                sink.reject_unmatched(file, &label, &header, row, c_last.or(c_id), e, who);
-                continue;
-            }
-        };
-        let learner = sink.st.learners[idx].id.clone();
-        let extra = exports::extras(&header, cells, &unmapped);
-        let lost = exports::extras(&header, cells, &impossible);
-        if !lost.is_empty() {
-            sink.reject_raw(
-                file,
-                *line,
-                lost,
-                Text::new(
-                    "отметки занятия с невозможной датой",
-                    "marks of a session with an impossible date",
-                ),
-            );
+/// The session of column `col` (its title `h`, read as date, time and title) as a lesson of the
+/// group; `None` when the lesson is not taken.
+fn lesson(
+    x: &Export,
+    col: usize,
+    h: &str,
+    (date, time, title): (NaiveDate, String, String),
+    hours: f64,
+    sink: &mut Sink,
+) -> Option<Session> {
+    let id = format!(
+        "{}-{}-{}",
+        x.group,
+        date.format("%Y-%m-%d"),
+        time.replace(':', "")
+    );
+    let topic = if title.is_empty()
+        || ALL_GROUPS.contains(&norm(&title).as_str())
+        || norm(&title) == norm(&x.group)
+    {
+        "Занятие (журнал посещаемости Moodle)".to_string()
+    } else {
+        title
+    };
+    let mut extra = Extra::new();
+    extra.insert("moodle_session".into(), h.to_string());
+    if let Some(c) = &x.course {
+        extra.insert("moodle_course".into(), c.clone());
+    }
+    let pos = (x.hline, col as u64 + 1);
+    let row = exports::row(
+        Kind::Lessons,
+        x.hline,
+        vec![
+            Put("id", id.clone(), pos),
+            Put("group", x.group.clone(), pos),
+            Put("date", date.format("%d.%m.%Y").to_string(), pos),
+            Put("time", time, pos),
+            Put("hours", hours.to_string(), pos),
+            Put("topic", topic, pos),
+        ],
+        extra,
+    );
+    sink.feed(Kind::Lessons, x.file, x.label, row)
+        .then_some(Session {
+            col,
+            remarks: None,
+            id,
+        })
+}
+
+/// A learner's marks as counted for the export's summary columns.
+#[derive(Default)]
+struct Tally {
+    taken: u32,
+    points: u32,
+    per_mark: Vec<(Mark, u32)>,
+}
+
+impl Tally {
+    fn count(&mut self, m: Mark) {
+        self.taken += 1;
+        self.points += status_weight(m);
+        match self.per_mark.iter_mut().find(|(k, _)| *k == m) {
+            Some((_, n)) => *n += 1,
+            None => self.per_mark.push((m, 1)),
         }
-        let (mut taken, mut points) = (0u32, 0u32);
-        let mut per_mark: Vec<(Mark, u32)> = Vec::new();
-        let mut count = |m: Mark| {
-            taken += 1;
-            points += status_weight(m);
-            match per_mark.iter_mut().find(|(k, _)| *k == m) {
-                Some((_, n)) => *n += 1,
-                None => per_mark.push((m, 1)),
-            }
-        };
-        // The marks of a refused session still count in the export's own totals.
-        for &c in &impossible_sessions {
-            if let Some(m) = cells.get(c).and_then(|v| fields::mark(v).ok()) {
-                count(m);
-            }
-        }
-        for s in &sessions {
-            let v = cells.get(s.col).cloned().unwrap_or_default();
-            if v.is_empty() || v == "?" {
-                continue;
-            }
-            let pos = (*line, s.col as u64 + 1);
-            let rpos = (*line, s.remarks.map(|r| r as u64 + 1).unwrap_or(0));
-            let remark = s
-                .remarks
-                .and_then(|r| cells.get(r))
-                .cloned()
-                .unwrap_or_default();
-            let mark = fields::mark(&v).ok();
-            let row = exports::row(
-                Kind::Attendance,
-                *line,
-                vec![
-                    Put("lesson", s.id.clone(), pos),
-                    Put("learner", learner.clone(), pos),
-                    Put("mark", v, pos),
-                    Put("remark", remark, rpos),
-                ],
-                extra.clone(),
-            );
-            if sink.feed(Kind::Attendance, file, &label, row)
-                && let Some(m) = mark
-            {
-                count(m);
-            }
-        }
-        // The summary columns against the marks.
-        let mut check = |col: Option<usize>,
-                         written: Option<String>,
-                         expect: String,
-                         what: (&str, &str)| {
-            if let (Some(c), Some(w)) = (col, written)
-                && norm(&w).replace(' ', "") != norm(&expect).replace(' ', "")
-            {
-                sink.diags.push(
-                    Diagnostic::warning(
-                        &label,
-                        Text::new(
-                            format!("{}: в выгрузке «{w}», а по отметкам строки «{expect}»", what.0),
-                            format!("{}: the export says «{w}» but the row's marks give «{expect}»", what.1),
-                        ),
-                    )
-                    .at(*line, Some(c as u64 + 1))
-                    .hint(Text::new(
-                        "выгрузка могла быть изменена вручную или в Moodle заданы свои баллы статусов; сверьте журнал в Moodle",
-                        "the export may have been edited by hand or the Moodle statuses have their own points; compare with the Moodle journal",
-                    )),
-                );
-            }
-        };
-        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).cloned();
-        check(
-            c_taken,
-            get(c_taken),
-            taken.to_string(),
-            ("учтено занятий", "taken sessions"),
+    }
+}
+
+/// One learner's row: every session's mark as an attendance record (the marks of a refused
+/// session kept as rejected raw values), counted.
+fn learner_marks(
+    x: &Export,
+    layout: &Layout,
+    idx: usize,
+    line: u64,
+    cells: &[String],
+    sink: &mut Sink,
+) -> Tally {
+    let learner = sink.st.learners[idx].id.clone();
+    let extra = exports::extras(x.header, cells, &layout.unmapped);
+    let lost = exports::extras(x.header, cells, &layout.impossible);
+    if !lost.is_empty() {
+        sink.reject_raw(
+            x.file,
+            line,
+            lost,
+            Text::new(
+                "отметки занятия с невозможной датой",
+                "marks of a session with an impossible date",
+            ),
         );
-        check(
-            c_points,
-            get(c_points),
-            format!("{points} / {}", taken * 2),
-            ("баллы", "points"),
-        );
-        if let Some(w) = get(c_percent) {
-            let expect = if taken == 0 {
-                0.0
-            } else {
-                points as f64 * 100.0 / (taken * 2) as f64
-            };
-            let ok = fields::number(w.trim_end_matches('%'))
-                .map(|v| (v - expect).abs() < 0.05 + 1e-9)
-                .unwrap_or(false);
-            let shown = if ok {
-                w.clone()
-            } else {
-                format!("{expect:.1}%")
-            };
-            check(c_percent, Some(w), shown, ("процент", "percentage"));
+    }
+    let mut tally = Tally::default();
+    // The marks of a refused session still count in the export's own totals.
+    for &c in &layout.impossible_sessions {
+        if let Some(m) = cells.get(c).and_then(|v| fields::mark(v).ok()) {
+            tally.count(m);
         }
-        for (c, m) in &counts {
-            let n = per_mark
-                .iter()
-                .find(|(k, _)| k == m)
-                .map(|(_, n)| *n)
-                .unwrap_or(0);
-            check(
-                Some(*c),
-                get(Some(*c)),
-                n.to_string(),
-                (&header[*c], &header[*c]),
+    }
+    for s in &layout.sessions {
+        let v = cells.get(s.col).cloned().unwrap_or_default();
+        if v.is_empty() || v == "?" {
+            continue;
+        }
+        let pos = (line, s.col as u64 + 1);
+        let rpos = (line, s.remarks.map(|r| r as u64 + 1).unwrap_or(0));
+        let remark = s
+            .remarks
+            .and_then(|r| cells.get(r))
+            .cloned()
+            .unwrap_or_default();
+        let mark = fields::mark(&v).ok();
+        let row = exports::row(
+            Kind::Attendance,
+            line,
+            vec![
+                Put("lesson", s.id.clone(), pos),
+                Put("learner", learner.clone(), pos),
+                Put("mark", v, pos),
+                Put("remark", remark, rpos),
+            ],
+            extra.clone(),
+        );
+        if sink.feed(Kind::Attendance, x.file, x.label, row)
+            && let Some(m) = mark
+        {
+            tally.count(m);
+        }
+    }
+    tally
+}
+
+/// The summary columns of a learner's row against the marks.
+fn check_totals(
+    x: &Export,
+    c: &Cols,
+    layout: &Layout,
+    tally: &Tally,
+    line: u64,
+    cells: &[String],
+    sink: &mut Sink,
+) {
+    let mut check = |col: Option<usize>,
+                     written: Option<String>,
+                     expect: String,
+                     what: (&str, &str)| {
+        if let (Some(c), Some(w)) = (col, written)
+            && norm(&w).replace(' ', "") != norm(&expect).replace(' ', "")
+        {
+            sink.diags.push(
+                Diagnostic::warning(
+                    x.label,
+                    Text::new(
+                        format!("{}: в выгрузке «{w}», а по отметкам строки «{expect}»", what.0),
+                        format!("{}: the export says «{w}» but the row's marks give «{expect}»", what.1),
+                    ),
+                )
+                .at(line, Some(c as u64 + 1))
+                .hint(Text::new(
+                    "выгрузка могла быть изменена вручную или в Moodle заданы свои баллы статусов; сверьте журнал в Moodle",
+                    "the export may have been edited by hand or the Moodle statuses have their own points; compare with the Moodle journal",
+                )),
             );
         }
+    };
+    let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).cloned();
+    let (taken, points) = (tally.taken, tally.points);
+    check(
+        c.taken,
+        get(c.taken),
+        taken.to_string(),
+        ("учтено занятий", "taken sessions"),
+    );
+    check(
+        c.points,
+        get(c.points),
+        format!("{points} / {}", taken * 2),
+        ("баллы", "points"),
+    );
+    if let Some(w) = get(c.percent) {
+        let expect = if taken == 0 {
+            0.0
+        } else {
+            points as f64 * 100.0 / (taken * 2) as f64
+        };
+        let ok = fields::number(w.trim_end_matches('%'))
+            .map(|v| (v - expect).abs() < 0.05 + 1e-9)
+            .unwrap_or(false);
+        let shown = if ok {
+            w.clone()
+        } else {
+            format!("{expect:.1}%")
+        };
+        check(c.percent, Some(w), shown, ("процент", "percentage"));
+    }
+    for (col, m) in &layout.counts {
+        let n = tally
+            .per_mark
+            .iter()
+            .find(|(k, _)| k == m)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        check(
+            Some(*col),
+            get(Some(*col)),
+            n.to_string(),
+            (&x.header[*col], &x.header[*col]),
+        );
     }
 }
 

@@ -66,7 +66,7 @@ fn conflict(
     ))
 }
 
-/// The columns of the register that become fields (`None` when the register lacks one).
+/// The register's columns found in its header; `rest` are those without a field of their own.
 struct Cols {
     kind: Option<usize>,
     title: Option<usize>,
@@ -75,18 +75,19 @@ struct Cols {
     number: Option<usize>,
     issued: Option<usize>,
     reg: Option<usize>,
-    sur: Option<usize>,
+    surname: Option<usize>,
     name: Option<usize>,
-    pat: Option<usize>,
+    patronymic: Option<usize>,
     birth: Option<usize>,
     sex: Option<usize>,
     snils: Option<usize>,
+    rest: Vec<usize>,
 }
 
 impl Cols {
-    fn of(header: &[String]) -> Cols {
+    fn find(header: &[String]) -> Cols {
         let col = |n: &[&str]| exports::find_col(header, n);
-        Cols {
+        let mut c = Cols {
             kind: col(KIND),
             title: col(TITLE),
             status: col(STATUS),
@@ -94,84 +95,115 @@ impl Cols {
             number: col(NUMBER),
             issued: col(ISSUED),
             reg: col(REG),
-            sur: col(SURNAME),
+            surname: col(SURNAME),
             name: col(NAME),
-            pat: col(PATRONYMIC),
+            patronymic: col(PATRONYMIC),
             birth: col(BIRTH),
             sex: col(SEX),
             snils: col(SNILS),
-        }
-    }
-
-    /// The columns without a field of their own.
-    fn rest(&self, width: usize) -> Vec<usize> {
+            rest: Vec::new(),
+        };
         let used = [
-            self.kind,
-            self.status,
-            self.series,
-            self.number,
-            self.issued,
-            self.reg,
-            self.sur,
-            self.name,
-            self.pat,
-            self.birth,
-            self.sex,
-            self.snils,
+            c.kind,
+            c.status,
+            c.series,
+            c.number,
+            c.issued,
+            c.reg,
+            c.surname,
+            c.name,
+            c.patronymic,
+            c.birth,
+            c.sex,
+            c.snils,
         ];
-        (0..width).filter(|i| !used.contains(&Some(*i))).collect()
+        c.rest = (0..header.len())
+            .filter(|i| !used.contains(&Some(*i)))
+            .collect();
+        c
     }
 }
 
-/// One register: a warning naming the columns kept as extra fields, then a document per row.
+/// One register row's recipient, as the register gives them.
+struct Recipient {
+    who: Who,
+    birth: Option<chrono::NaiveDate>,
+    snils: Option<String>,
+    sex: Option<Sex>,
+}
+
+/// Where a problem of the whole row is reported, and what of the row is kept when it is rejected.
+struct At<'a> {
+    file: &'a str,
+    label: &'a str,
+    line: u64,
+    header: &'a [String],
+    cells: &'a [String],
+}
+
+impl At<'_> {
+    fn reject(&self, sink: &mut Sink, reason: Text) {
+        let all: Vec<usize> = (0..self.header.len()).collect();
+        sink.reject_raw(
+            self.file,
+            self.line,
+            exports::extras(self.header, self.cells, &all),
+            reason,
+        );
+    }
+}
+
 pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let label = t.label(file);
     let Some((hline, header)) = t.first().cloned() else {
         return;
     };
-    let c = Cols::of(&header);
-    let rest = c.rest(header.len());
-    warn_extra_columns(&label, t, hline, &header, &rest, sink);
-    let reg = Register {
-        file,
-        label: &label,
-        t,
-        header: &header,
-        rest: &rest,
-        spec,
-    };
+    let c = Cols::find(&header);
+    warn_extra_columns(t, &header, hline, &c, &label, sink);
     for (line, cells) in t.rows.iter().skip(1) {
-        read_row(&reg, &c, *line, cells, sink);
+        let at = At {
+            file,
+            label: &label,
+            line: *line,
+            header: &header,
+            cells,
+        };
+        let r = match recipient(t, &c, &at) {
+            Ok(r) => r,
+            Err(bad) => {
+                let reason = bad[0].message.clone();
+                sink.diags.extend(bad);
+                at.reject(sink, reason);
+                continue;
+            }
+        };
+        let Some(idx) = matched_learner(sink, &c, &at, &r.who) else {
+            continue;
+        };
+        reconcile(sink, idx, &c, &at, &r);
+        let row = document_row(t, spec, sink, idx, &c, &at);
+        sink.feed(Kind::IssuedDocuments, file, &label, row);
     }
 }
 
-/// What every row of one register shares.
-struct Register<'a> {
-    file: &'a str,
-    label: &'a str,
-    t: &'a Table,
-    header: &'a [String],
-    rest: &'a [usize],
-    spec: Option<&'a FileSpec>,
-}
-
-/// The register's other columns (programme, qualification, previous education...) have no
-/// field of their own: kept as extra fields of the documents, listed once.
+/// The register's other columns (programme, qualification, previous education...) have no field
+/// of their own: kept as extra fields of the documents, listed once.
 fn warn_extra_columns(
-    label: &str,
     t: &Table,
-    hline: u64,
     header: &[String],
-    rest: &[usize],
+    hline: u64,
+    c: &Cols,
+    label: &str,
     sink: &mut Sink,
 ) {
-    let filled: Vec<&str> = rest
+    let filled: Vec<&str> = c
+        .rest
         .iter()
         .filter(|&&i| {
             t.rows
                 .iter()
                 .skip(1)
-                .any(|(_, c)| c.get(i).is_some_and(|v| !v.is_empty()))
+                .any(|(_, cells)| cells.get(i).is_some_and(|v| !v.is_empty()))
         })
         .map(|&i| header[i].as_str())
         .collect();
@@ -189,274 +221,199 @@ fn warn_extra_columns(
     }
 }
 
-/// One row of the register: matched to its learner, whose missing data it fills, then an issued
-/// document; rejected with its reason when it cannot be.
-fn read_row(reg: &Register, c: &Cols, line: u64, cells: &[String], sink: &mut Sink) {
-    let Some((who, sex)) = person(reg, c, line, cells, sink) else {
-        return;
-    };
-    let Some(idx) = learner_of(reg, c, line, cells, &who, sink) else {
-        return;
-    };
-    let learner = fill_learner(reg, c, line, idx, &who, sex, sink);
-    document(reg, c, line, cells, learner, sink);
+/// A cell's value, `None` when the column is absent or the cell empty.
+fn cell(cells: &[String], c: Option<usize>) -> Option<String> {
+    c.and_then(|c| cells.get(c))
+        .cloned()
+        .filter(|s| !s.is_empty())
 }
 
-/// The recipient as the register names them; values that are there but do not parse reject the
-/// row.
-fn person(
-    reg: &Register,
-    c: &Cols,
-    line: u64,
-    cells: &[String],
-    sink: &mut Sink,
-) -> Option<(Who, Option<Sex>)> {
-    let Register {
-        file,
-        label,
-        t,
-        header,
-        ..
-    } = *reg;
-    let label = label.to_string();
-    let get = |c: Option<usize>| {
-        c.and_then(|c| cells.get(c))
-            .cloned()
-            .filter(|s| !s.is_empty())
-    };
-    let all: Vec<usize> = (0..header.len()).collect();
+/// The row's recipient; values that are there but do not parse are errors of the row.
+fn recipient(t: &Table, c: &Cols, at: &At) -> Result<Recipient, Vec<Diagnostic>> {
+    let get = |col: Option<usize>| cell(at.cells, col);
     let birth_text = get(c.birth).map(|b| table::date_text(t, b));
     let birth = birth_text.as_deref().and_then(|b| fields::date(b).ok());
     let snils = get(c.snils).and_then(|s| fields::snils(&s).ok());
     let sex = get(c.sex).and_then(|s| fields::sex(&s).ok());
-    let first = [get(c.name), get(c.pat)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let who = Who {
-        surname: get(c.sur).unwrap_or_default(),
-        first,
-        birth_date: birth,
-        snils: snils.clone(),
-        ..Who::default()
-    };
-    // Values that are there but do not parse are errors of the row.
     let mut bad = Vec::new();
-    for (c, ok, what) in [
+    for (col, ok, what) in [
         (c.birth, birth.is_some(), ("дата рождения", "birth date")),
         (c.snils, snils.is_some(), ("СНИЛС", "SNILS")),
         (c.sex, sex.is_some(), ("пол", "sex")),
     ] {
-        if let Some(v) = get(c)
+        if let Some(v) = get(col)
             && !ok
         {
             bad.push(
                 Diagnostic::error(
-                    &label,
+                    at.label,
                     Text::new(
                         format!("{}: «{v}» не читается", what.0),
                         format!("{}: «{v}» cannot be read", what.1),
                     ),
                 )
-                .at(line, c.map(|c| c as u64 + 1)),
+                .at(at.line, col.map(|c| c as u64 + 1)),
             );
         }
     }
     if !bad.is_empty() {
-        let reason = bad[0].message.clone();
-        sink.diags.extend(bad);
-        sink.reject_raw(file, line, exports::extras(header, cells, &all), reason);
-        return None;
+        return Err(bad);
     }
-    Some((who, sex))
+    let first = [get(c.name), get(c.patronymic)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let who = Who {
+        surname: get(c.surname).unwrap_or_default(),
+        first,
+        birth_date: birth,
+        snils: snils.clone(),
+        ..Who::default()
+    };
+    Ok(Recipient {
+        who,
+        birth,
+        snils,
+        sex,
+    })
 }
 
-/// The learner the row is about: by SNILS, else by name and birth date; a SNILS of someone else
-/// rejects the row.
-fn learner_of(
-    reg: &Register,
-    c: &Cols,
-    line: u64,
-    cells: &[String],
-    who: &Who,
-    sink: &mut Sink,
-) -> Option<usize> {
-    let Register {
-        file,
-        label,
-        header,
-        ..
-    } = *reg;
-    let label = label.to_string();
-    let all: Vec<usize> = (0..header.len()).collect();
+/// The learner the row's recipient is (by SNILS, then by full name and birth date); `None`, with
+/// the row rejected and an error, when there is none or the register names someone else.
+fn matched_learner(sink: &mut Sink, c: &Cols, at: &At, who: &Who) -> Option<usize> {
     let idx = match exports::match_frdo(&sink.st.learners, who) {
         Ok(i) => i,
         Err(e) => {
             sink.diags.push(
-                Diagnostic::error(&label, e.text(who))
-                    .at(line, c.snils.filter(|_| who.snils.is_some()).or(c.sur).map(|c| c as u64 + 1))
+                Diagnostic::error(at.label, e.text(who))
+                    .at(at.line, c.snils.filter(|_| who.snils.is_some()).or(c.surname).map(|c| c as u64 + 1))
                     .hint(Text::new(
                         "слушатели сопоставляются по СНИЛС, затем по ФИО и дате рождения; добавьте слушателя в learners",
                         "learners are matched by SNILS, then by full name and birth date; add the learner to learners",
                     )),
             );
-            sink.reject_raw(
-                file,
-                line,
-                exports::extras(header, cells, &all),
-                e.text(who),
-            );
+            at.reject(sink, e.text(who));
             return None;
         }
     };
     // Matched by SNILS, but the register names someone else: one of the two is wrong.
-    {
-        let l = &sink.st.learners[idx];
-        if norm(&l.full_name()) != norm(&format!("{} {}", who.surname, who.first)) {
-            let text = Text::new(
-                format!(
-                    "СНИЛС {} принадлежит слушателю «{}» ({}), а в реестре получатель — {} {}",
-                    who.snils.as_deref().unwrap_or_default(),
-                    l.id,
-                    l.full_name(),
-                    who.surname,
-                    who.first
-                ),
-                format!(
-                    "SNILS {} belongs to learner «{}» ({}) but the register's recipient is {} {}",
-                    who.snils.as_deref().unwrap_or_default(),
-                    l.id,
-                    l.full_name(),
-                    who.surname,
-                    who.first
-                ),
-            );
-            sink.diags.push(
-                Diagnostic::error(&label, text.clone())
-                    .at(line, c.snils.map(|c| c as u64 + 1))
-                    .hint(Text::new(
-                        "исправьте СНИЛС или ФИО получателя в реестре ФРДО (или в learners)",
-                        "correct the SNILS or the recipient's name in the FRDO register (or in learners)",
-                    )),
-            );
-            sink.reject_raw(file, line, exports::extras(header, cells, &all), text);
-            return None;
-        }
+    let l = &sink.st.learners[idx];
+    if norm(&l.full_name()) == norm(&format!("{} {}", who.surname, who.first)) {
+        return Some(idx);
     }
-    Some(idx)
+    let text = Text::new(
+        format!(
+            "СНИЛС {} принадлежит слушателю «{}» ({}), а в реестре получатель — {} {}",
+            who.snils.as_deref().unwrap_or_default(),
+            l.id,
+            l.full_name(),
+            who.surname,
+            who.first
+        ),
+        format!(
+            "SNILS {} belongs to learner «{}» ({}) but the register's recipient is {} {}",
+            who.snils.as_deref().unwrap_or_default(),
+            l.id,
+            l.full_name(),
+            who.surname,
+            who.first
+        ),
+    );
+    sink.diags.push(
+        Diagnostic::error(at.label, text.clone())
+            .at(at.line, c.snils.map(|c| c as u64 + 1))
+            .hint(Text::new(
+                "исправьте СНИЛС или ФИО получателя в реестре ФРДО (или в learners)",
+                "correct the SNILS or the recipient's name in the FRDO register (or in learners)",
+            )),
+    );
+    at.reject(sink, text);
+    None
 }
 
-/// Fills the learner's missing birth date, SNILS and sex from the register and warns where they
-/// differ; gives the learner's id.
-fn fill_learner(
-    reg: &Register,
-    c: &Cols,
-    line: u64,
-    idx: usize,
-    who: &Who,
-    sex: Option<Sex>,
-    sink: &mut Sink,
-) -> String {
-    let Register { file, label, .. } = *reg;
-    let label = label.to_string();
-    let birth = who.birth_date;
-    let snils = who.snils.clone();
-    // Fill what is missing, report what differs.
+/// Fills what the learner's card lacks from the register; reports what differs (the card's data
+/// is kept).
+fn reconcile(sink: &mut Sink, idx: usize, c: &Cols, at: &At, r: &Recipient) {
     let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
-    let mut filled = Vec::new();
+    let l = &sink.st.learners[idx];
+    let mut warn = Vec::new();
+    if let (Some(a), Some(b)) = (l.birth_date, r.birth)
+        && a != b
     {
-        let l = &sink.st.learners[idx];
-        let mut warn = Vec::new();
-        if let (Some(a), Some(b)) = (l.birth_date, birth)
-            && a != b
-        {
-            warn.push(conflict(
-                &label,
-                line,
-                c.birth.unwrap_or(0),
-                ("дата рождения", "birth date"),
-                &fmt(b),
-                &fmt(a),
-                l,
-            ));
-        }
-        if let (Some(a), Some(b)) = (&l.snils, &snils)
-            && a != b
-        {
-            warn.push(conflict(
-                &label,
-                line,
-                c.snils.unwrap_or(0),
-                ("СНИЛС", "SNILS"),
-                b,
-                a,
-                l,
-            ));
-        }
-        if let (Some(a), Some(b)) = (l.sex, sex)
-            && a != b
-        {
-            let s = |x: Sex| if x == Sex::Male { "м" } else { "ж" };
-            warn.push(conflict(
-                &label,
-                line,
-                c.sex.unwrap_or(0),
-                ("пол", "sex"),
-                s(b),
-                s(a),
-                l,
-            ));
-        }
-        sink.diags.extend(warn);
+        warn.push(conflict(
+            at.label,
+            at.line,
+            c.birth.unwrap_or(0),
+            ("дата рождения", "birth date"),
+            &fmt(b),
+            &fmt(a),
+            l,
+        ));
     }
+    if let (Some(a), Some(b)) = (&l.snils, &r.snils)
+        && a != b
+    {
+        warn.push(conflict(
+            at.label,
+            at.line,
+            c.snils.unwrap_or(0),
+            ("СНИЛС", "SNILS"),
+            b,
+            a,
+            l,
+        ));
+    }
+    if let (Some(a), Some(b)) = (l.sex, r.sex)
+        && a != b
+    {
+        let s = |x: Sex| if x == Sex::Male { "м" } else { "ж" };
+        warn.push(conflict(
+            at.label,
+            at.line,
+            c.sex.unwrap_or(0),
+            ("пол", "sex"),
+            s(b),
+            s(a),
+            l,
+        ));
+    }
+    sink.diags.extend(warn);
+    let mut filled = Vec::new();
     let l = &mut sink.st.learners[idx];
-    if l.birth_date.is_none() && birth.is_some() {
-        l.birth_date = birth;
+    if l.birth_date.is_none() && r.birth.is_some() {
+        l.birth_date = r.birth;
         filled.push("birth_date");
     }
-    if l.snils.is_none() && snils.is_some() {
-        l.snils = snils.clone();
+    if l.snils.is_none() && r.snils.is_some() {
+        l.snils = r.snils.clone();
         filled.push("snils");
     }
-    if l.sex.is_none() && sex.is_some() {
-        l.sex = sex;
+    if l.sex.is_none() && r.sex.is_some() {
+        l.sex = r.sex;
         filled.push("sex");
     }
     if !filled.is_empty() {
         l.extra.insert(
             "filled_from".into(),
-            format!("{}: {file}:{line}", filled.join(", ")),
+            format!("{}: {}:{}", filled.join(", "), at.file, at.line),
         );
     }
-    l.id.clone()
 }
 
-/// The issued document of the row.
-fn document(
-    reg: &Register,
+/// The issued document of the row, for the learner at `idx`: its group from the file's settings or
+/// the learner's only enrolment; the register's other columns as extra fields.
+fn document_row(
+    t: &Table,
+    spec: Option<&FileSpec>,
+    sink: &Sink,
+    idx: usize,
     c: &Cols,
-    line: u64,
-    cells: &[String],
-    learner: String,
-    sink: &mut Sink,
-) {
-    let Register {
-        file,
-        label,
-        t,
-        header,
-        rest,
-        spec,
-        ..
-    } = *reg;
-    let label = label.to_string();
-    let get = |c: Option<usize>| {
-        c.and_then(|c| cells.get(c))
-            .cloned()
-            .filter(|s| !s.is_empty())
-    };
-    let pos = |c: Option<usize>| (line, c.map(|c| c as u64 + 1).unwrap_or(0));
+    at: &At,
+) -> super::rows::Row {
+    let get = |col: Option<usize>| cell(at.cells, col);
+    let pos = |col: Option<usize>| (at.line, col.map(|c| c as u64 + 1).unwrap_or(0));
+    let learner = sink.st.learners[idx].id.clone();
     let group = spec.and_then(|s| s.group.clone()).or_else(|| {
         let gs: Vec<&str> = sink
             .st
@@ -469,16 +426,16 @@ fn document(
     });
     let duplicate = get(c.status).is_some_and(|s| norm(&s).contains("дубликат"));
     let kind = get(c.kind).or_else(|| get(c.title)).unwrap_or_default();
-    let mut extra = exports::extras(header, cells, rest);
+    let mut extra = exports::extras(at.header, at.cells, &c.rest);
     if let Some(s) = get(c.status) {
-        extra.insert(header[c.status.unwrap_or(0)].clone(), s);
+        extra.insert(at.header[c.status.unwrap_or(0)].clone(), s);
     }
-    let row = exports::row(
+    exports::row(
         Kind::IssuedDocuments,
-        line,
+        at.line,
         vec![
             Put("reg_number", get(c.reg).unwrap_or_default(), pos(c.reg)),
-            Put("learner", learner, pos(c.sur)),
+            Put("learner", learner, pos(c.surname)),
             Put("group", group.unwrap_or_default(), pos(None)),
             Put("kind", kind, pos(c.kind.or(c.title))),
             Put("series", get(c.series).unwrap_or_default(), pos(c.series)),
@@ -495,6 +452,5 @@ fn document(
             ),
         ],
         extra,
-    );
-    sink.feed(Kind::IssuedDocuments, file, &label, row);
+    )
 }

@@ -21,6 +21,55 @@ use std::sync::Arc;
 
 /// Reads `dir` (an archive's `data/records/`) whose archive `data/` folder is `data`.
 pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
+    let (config, diags) = read_package(dir)?;
+    let mut r = Reader {
+        dir,
+        diags,
+        keys: HashMap::new(),
+        files: HashMap::new(),
+        gone: HashMap::new(),
+    };
+    let mut p = Period {
+        config: config.unwrap_or_else(super::unreadable_config),
+        programmes: Vec::new(),
+        groups: Vec::new(),
+        learners: Vec::new(),
+        enrolments: Vec::new(),
+        orders: Vec::new(),
+        lessons: Vec::new(),
+        attendance: Vec::new(),
+        grade_items: Vec::new(),
+        grades: Vec::new(),
+        protocols: Vec::new(),
+        protocol_results: Vec::new(),
+        issued_documents: Vec::new(),
+        awards: Vec::new(),
+        portfolio: Vec::new(),
+        credit_transfers: Vec::new(),
+        attachments: Vec::new(),
+        documents: Vec::new(),
+        sources: Vec::new(),
+        rejected: Vec::new(),
+    };
+    // Referenced tables first, so that every code is checked against them while reading.
+    read_catalogue(&mut r, &mut p)?;
+    read_schedule(&mut r, &mut p)?;
+    read_study(&mut r, &mut p)?;
+    read_achievements(&mut r, &mut p)?;
+    read_files(&mut r, &mut p)?;
+    let mut diags = r.diags;
+
+    // The model's order (the files are written in it; a hand-edited file may not be), and no
+    // key twice.
+    sort_and_dedupe(&mut p, &mut diags);
+    check_kept_files(&p, data, &mut diags);
+    diag::sort(&mut diags);
+    Ok((p, diags))
+}
+
+/// The package's Letopis entry: the period's configuration (`None` when unreadable or of a format
+/// this version does not read, with the diagnostic saying so).
+fn read_package(dir: &Path) -> Result<(Option<Config>, Vec<Diagnostic>), Error> {
     let pkg_path = dir.join(tables::PACKAGE);
     let text = std::fs::read(&pkg_path).map_err(io_err(&pkg_path))?;
     let mut diags = Vec::new();
@@ -60,36 +109,11 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
             }
         }
     };
-    let mut r = Reader {
-        dir,
-        diags,
-        keys: HashMap::new(),
-        files: HashMap::new(),
-        gone: HashMap::new(),
-    };
-    let mut p = Period {
-        config: config.unwrap_or_else(super::unreadable_config),
-        programmes: Vec::new(),
-        groups: Vec::new(),
-        learners: Vec::new(),
-        enrolments: Vec::new(),
-        orders: Vec::new(),
-        lessons: Vec::new(),
-        attendance: Vec::new(),
-        grade_items: Vec::new(),
-        grades: Vec::new(),
-        protocols: Vec::new(),
-        protocol_results: Vec::new(),
-        issued_documents: Vec::new(),
-        awards: Vec::new(),
-        portfolio: Vec::new(),
-        credit_transfers: Vec::new(),
-        attachments: Vec::new(),
-        documents: Vec::new(),
-        sources: Vec::new(),
-        rejected: Vec::new(),
-    };
-    // Referenced tables first, so that every code is checked against them while reading.
+    Ok((config, diags))
+}
+
+/// The tables everything refers to: sources, programmes, groups, learners.
+fn read_catalogue(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
     r.read(
         "sources",
         |row| {
@@ -158,6 +182,11 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         },
         &mut p.learners,
     )?;
+    Ok(())
+}
+
+/// Orders, lessons, grade items and protocols (referred to by the study records).
+fn read_schedule(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
     r.read(
         "orders",
         |row| {
@@ -234,6 +263,11 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         },
         &mut p.protocols,
     )?;
+    Ok(())
+}
+
+/// Enrolments, attendance, grades and protocol results.
+fn read_study(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
     r.read(
         "enrolments",
         |row| {
@@ -320,6 +354,11 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         },
         &mut p.protocol_results,
     )?;
+    Ok(())
+}
+
+/// Issued documents, awards, portfolio and credit transfers.
+fn read_achievements(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
     r.read(
         "issued_documents",
         |row| {
@@ -400,6 +439,11 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         },
         &mut p.credit_transfers,
     )?;
+    Ok(())
+}
+
+/// Attachments, documents and the rows rejected when the archive was built.
+fn read_files(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
     r.read(
         "attachments",
         |row| {
@@ -450,13 +494,13 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         },
         &mut p.rejected,
     )?;
-    let mut diags = r.diags;
+    Ok(())
+}
 
-    // The model's order (the files are written in it; a hand-edited file may not be), and no
-    // key twice.
-    sort_and_dedupe(&mut p, &mut diags);
-    // Every kept file is in the archive beside the tables.
-    let linked: HashSet<&str> = linked_files(&p).into_iter().collect();
+/// Every kept file is in the archive beside the tables, and every file the records refer to is
+/// listed in `sources.csv`.
+fn check_kept_files(p: &Period, data: &Path, diags: &mut Vec<Diagnostic>) {
+    let linked: HashSet<&str> = linked_files(p).into_iter().collect();
     for s in &p.sources {
         let at = if linked.contains(s.path.as_str()) {
             paths::file(&s.path)
@@ -490,9 +534,10 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
             ));
         }
     }
-    diag::sort(&mut diags);
-    Ok((p, diags))
 }
+
+/// A table's columns: name → position in its header.
+type Columns = HashMap<&'static str, usize>;
 
 struct Reader<'a> {
     dir: &'a Path,
@@ -516,49 +561,9 @@ impl Reader<'_> {
         let table = Table::by_name(name).expect("listed table");
         let file = table.file();
         let path = self.dir.join(&file);
-        if !path.is_file() {
-            self.diags.push(Diagnostic::error(
-                file.clone(),
-                Text::new(
-                    "таблицы нет в папке: записи этого вида не прочитаны",
-                    "the table is missing from the folder: records of this kind were not read",
-                ),
-            ));
+        let Some((mut rdr, cols)) = self.open(table, &file, &path)? else {
             return Ok(());
-        }
-        let mut rdr = csv::ReaderBuilder::new()
-            .from_path(&path)
-            .map_err(|e| csv_err(&path, e))?;
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(|e| csv_err(&path, e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let mut cols: HashMap<&'static str, usize> = HashMap::new();
-        let mut missing = Vec::new();
-        for c in table.columns() {
-            match header.iter().position(|h| h == c.name) {
-                Some(i) => {
-                    cols.insert(c.name, i);
-                }
-                None if c.required => missing.push(c.name),
-                None => {}
-            }
-        }
-        if !missing.is_empty() {
-            self.diags.push(
-                Diagnostic::error(
-                    file.clone(),
-                    Text::new(
-                        format!("нет обязательных столбцов: {}", missing.join(", ")),
-                        format!("required columns are missing: {}", missing.join(", ")),
-                    ),
-                )
-                .at(1, None),
-            );
-            return Ok(());
-        }
+        };
         let is_target = tables::TABLES
             .iter()
             .any(|t| t.foreign_keys.iter().any(|k| k.table == name));
@@ -595,26 +600,7 @@ impl Reader<'_> {
                 problems: Vec::new(),
                 files: &mut self.files,
             };
-            // Codes that refer to another table: to a record that is not there (an error of
-            // this row), or to one rejected above (counted, reported once per table).
-            let mut cascade = false;
-            for k in table.foreign_keys {
-                for f in k.fields {
-                    let Some(v) = row.opt(f) else { continue };
-                    if self.gone.get(k.table).is_some_and(|g| g.contains(&v)) {
-                        *cascaded.entry(k.table).or_default() += 1;
-                        cascade = true;
-                    } else if self.keys.get(k.table).is_some_and(|set| !set.contains(&v)) {
-                        row.problem(
-                            f,
-                            Text::new(
-                                format!("«{v}» нет в таблице {}", k.table),
-                                format!("«{v}» is not in the table {}", k.table),
-                            ),
-                        );
-                    }
-                }
-            }
+            let cascade = references(table, &self.keys, &self.gone, &mut row, &mut cascaded);
             let made = make(&mut row);
             let problems = std::mem::take(&mut row.problems);
             let key = match table.primary_key {
@@ -642,10 +628,70 @@ impl Reader<'_> {
                     .map(|c| c.matches('\n').count() as u64)
                     .sum::<u64>();
         }
+        self.report_cascades(&file, cascaded);
+        Ok(())
+    }
+
+    /// Opens a table's file and finds its columns by name; `None` (with the diagnostic) when the
+    /// file or a required column is missing.
+    fn open(
+        &mut self,
+        table: &Table,
+        file: &str,
+        path: &Path,
+    ) -> Result<Option<(csv::Reader<std::fs::File>, Columns)>, Error> {
+        if !path.is_file() {
+            self.diags.push(Diagnostic::error(
+                file,
+                Text::new(
+                    "таблицы нет в папке: записи этого вида не прочитаны",
+                    "the table is missing from the folder: records of this kind were not read",
+                ),
+            ));
+            return Ok(None);
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .from_path(path)
+            .map_err(|e| csv_err(path, e))?;
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| csv_err(path, e))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut cols: HashMap<&'static str, usize> = HashMap::new();
+        let mut missing = Vec::new();
+        for c in table.columns() {
+            match header.iter().position(|h| h == c.name) {
+                Some(i) => {
+                    cols.insert(c.name, i);
+                }
+                None if c.required => missing.push(c.name),
+                None => {}
+            }
+        }
+        if !missing.is_empty() {
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    Text::new(
+                        format!("нет обязательных столбцов: {}", missing.join(", ")),
+                        format!("required columns are missing: {}", missing.join(", ")),
+                    ),
+                )
+                .at(1, None),
+            );
+            return Ok(None);
+        }
+        Ok(Some((rdr, cols)))
+    }
+
+    /// One error per table whose rows were not taken because they refer to rejected records.
+    fn report_cascades(&mut self, file: &str, cascaded: BTreeMap<&'static str, u64>) {
         for (target, n) in cascaded {
             self.diags.push(
                 Diagnostic::error(
-                    file.clone(),
+                    file,
                     Text::new(
                         format!("записей, ссылающихся на отклонённые записи таблицы {target}: {n}; они тоже не приняты"),
                         format!("{n} record(s) refer to rejected records of the table {target}; they are not taken either"),
@@ -657,8 +703,38 @@ impl Reader<'_> {
                 )),
             );
         }
-        Ok(())
     }
+}
+
+/// Checks the row's codes that refer to another table: a code of a record that is not there is an
+/// error of this row; one of a record rejected above is counted in `cascaded` (reported once per
+/// table) and makes the row not taken (`true`).
+fn references(
+    table: &Table,
+    keys: &HashMap<&'static str, HashSet<String>>,
+    gone: &HashMap<&'static str, HashSet<String>>,
+    row: &mut Row,
+    cascaded: &mut BTreeMap<&'static str, u64>,
+) -> bool {
+    let mut cascade = false;
+    for k in table.foreign_keys {
+        for f in k.fields {
+            let Some(v) = row.opt(f) else { continue };
+            if gone.get(k.table).is_some_and(|g| g.contains(&v)) {
+                *cascaded.entry(k.table).or_default() += 1;
+                cascade = true;
+            } else if keys.get(k.table).is_some_and(|set| !set.contains(&v)) {
+                row.problem(
+                    f,
+                    Text::new(
+                        format!("«{v}» нет в таблице {}", k.table),
+                        format!("«{v}» is not in the table {}", k.table),
+                    ),
+                );
+            }
+        }
+    }
+    cascade
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {

@@ -44,6 +44,177 @@ const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Col {
     }
 }
 
+// The columns of each kind of file: canonical name, and the header names it is known by.
+
+const PROGRAMMES: &[Col] = &[
+    req("id", &["код", "код программы"]),
+    req("kind", &["вид", "вид программы"]),
+    req("title", &["наименование", "название"]),
+    req("hours", &["часов", "часы", "объем"]),
+    opt("form", &["форма обучения", "форма"]),
+];
+
+const GROUPS: &[Col] = &[
+    req("id", &["группа", "код группы", "номер группы"]),
+    req("programme", &["программа"]),
+    req("start", &["начало", "дата начала"]),
+    req("end", &["окончание", "дата окончания"]),
+    opt("curator", &["куратор"]),
+];
+
+const LEARNERS: &[Col] = &[
+    req("id", &["номер личного дела", "личное дело"]),
+    req("surname", &["фамилия"]),
+    req("name", &["имя"]),
+    opt("patronymic", &["отчество"]),
+    opt("birth_date", &["дата рождения"]),
+    opt("sex", &["пол"]),
+    opt("snils", &["снилс"]),
+    opt("email", &["e-mail", "электронная почта", "почта"]),
+    opt("phone", &["телефон"]),
+    opt(
+        "platform_id",
+        &["id на платформе", "platform ids", "platform_ids"],
+    ),
+];
+
+const ENROLMENTS: &[Col] = &[
+    req("learner", &["слушатель"]),
+    req("group", &["группа"]),
+    req("date", &["дата зачисления"]),
+    opt("order", &["приказ о зачислении", "приказ"]),
+    opt("outcome", &["итог"]),
+    opt("outcome_date", &["дата итога"]),
+    opt(
+        "outcome_order",
+        &["приказ об отчислении", "приказ об итоге"],
+    ),
+    opt("reason", &["основание"]),
+];
+
+const ORDERS: &[Col] = &[
+    req("id", &["номер", "номер приказа"]),
+    req("date", &["дата"]),
+    req("kind", &["вид"]),
+    opt("group", &["группа"]),
+    req("title", &["заголовок"]),
+    opt("text", &["текст"]),
+    opt("file", &["файл"]),
+];
+
+const LESSONS: &[Col] = &[
+    req("id", &["код"]),
+    req("group", &["группа"]),
+    req("date", &["дата"]),
+    opt("time", &["время"]),
+    req("hours", &["часов", "часы"]),
+    req("topic", &["тема"]),
+    opt("teacher", &["преподаватель"]),
+    opt("kind", &["вид занятия"]),
+];
+
+const ATTENDANCE: &[Col] = &[
+    req("lesson", &["занятие"]),
+    req("learner", &["слушатель"]),
+    req("mark", &["отметка"]),
+    opt("remark", &["примечание"]),
+];
+
+const GRADE_ITEMS: &[Col] = &[
+    req("id", &["код"]),
+    req("group", &["группа"]),
+    req("title", &["наименование"]),
+    req("control", &["вид контроля"]),
+    req("scale", &["шкала"]),
+    opt("lesson", &["занятие"]),
+    opt("date", &["дата"]),
+];
+
+const GRADES: &[Col] = &[
+    req("item", &["элемент"]),
+    req("learner", &["слушатель"]),
+    req("value", &["оценка"]),
+    opt("date", &["дата"]),
+    opt("comment", &["комментарий"]),
+];
+
+const PROTOCOLS: &[Col] = &[
+    req("id", &["номер"]),
+    req("date", &["дата"]),
+    req("group", &["группа"]),
+    req("kind", &["вид"]),
+    req("chair", &["председатель"]),
+    opt("members", &["члены комиссии"]),
+    opt("secretary", &["секретарь"]),
+];
+
+const PROTOCOL_RESULTS: &[Col] = &[
+    req("protocol", &["протокол"]),
+    req("learner", &["слушатель"]),
+    req("result", &["результат"]),
+    opt("work", &["тема работы"]),
+    opt("comment", &["комментарий"]),
+];
+
+const ISSUED_DOCUMENTS: &[Col] = &[
+    req("reg_number", &["регистрационный номер"]),
+    req("learner", &["слушатель"]),
+    opt("group", &["группа"]),
+    req("kind", &["вид документа"]),
+    opt("series", &["серия"]),
+    req("number", &["номер"]),
+    req("issue_date", &["дата выдачи"]),
+    opt("duplicate", &["дубликат"]),
+    opt("received_by", &["получил"]),
+];
+
+const AWARDS: &[Col] = &[
+    req("id", &["код", "номер"]),
+    req("learner", &["слушатель"]),
+    req("title", &["наименование"]),
+    req("date", &["дата"]),
+    opt("issuer", &["кем выдано"]),
+    opt("level", &["уровень"]),
+    opt("file", &["файл"]),
+];
+
+const PORTFOLIO: &[Col] = &[
+    req("id", &["код", "номер"]),
+    req("learner", &["слушатель"]),
+    req("title", &["наименование"]),
+    opt("kind", &["вид"]),
+    opt("date", &["дата"]),
+    opt("description", &["описание"]),
+    opt("file", &["файл"]),
+];
+
+const CREDIT_TRANSFERS: &[Col] = &[
+    req("id", &["код", "номер"]),
+    req("learner", &["слушатель"]),
+    req("group", &["группа"]),
+    req("application_date", &["дата заявления"]),
+    req("source_organisation", &["организация"]),
+    req("source_document", &["документ"]),
+    req("course", &["дисциплина"]),
+    req("hours", &["часов", "часы"]),
+    opt("form", &["форма аттестации"]),
+    req("result", &["результат"]),
+    req("decision", &["решение"]),
+    opt("reason", &["причина"]),
+    req("decision_date", &["дата решения"]),
+];
+
+const ATTACHMENTS: &[Col] = &[
+    req("id", &["код", "номер"]),
+    req("path", &["файл", "путь"]),
+    req("title", &["наименование"]),
+    opt("learner", &["слушатель"]),
+    opt("group", &["группа"]),
+    opt("lesson", &["занятие"]),
+    opt("order", &["приказ"]),
+    opt("kind", &["вид"]),
+];
+
 impl Kind {
     pub const ALL: [Kind; 16] = [
         Kind::Programmes,
@@ -90,24 +261,25 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.stem() == stem)
     }
 
+    /// The columns of the kind's file, with the Russian names they may have in a header.
     pub fn columns(self) -> &'static [Col] {
         match self {
-            Kind::Programmes => PROGRAMMES_COLUMNS,
-            Kind::Groups => GROUPS_COLUMNS,
-            Kind::Learners => LEARNERS_COLUMNS,
-            Kind::Enrolments => ENROLMENTS_COLUMNS,
-            Kind::Orders => ORDERS_COLUMNS,
-            Kind::Lessons => LESSONS_COLUMNS,
-            Kind::Attendance => ATTENDANCE_COLUMNS,
-            Kind::GradeItems => GRADE_ITEMS_COLUMNS,
-            Kind::Grades => GRADES_COLUMNS,
-            Kind::Protocols => PROTOCOLS_COLUMNS,
-            Kind::ProtocolResults => PROTOCOL_RESULTS_COLUMNS,
-            Kind::IssuedDocuments => ISSUED_DOCUMENTS_COLUMNS,
-            Kind::Awards => AWARDS_COLUMNS,
-            Kind::Portfolio => PORTFOLIO_COLUMNS,
-            Kind::CreditTransfers => CREDIT_TRANSFERS_COLUMNS,
-            Kind::Attachments => ATTACHMENTS_COLUMNS,
+            Kind::Programmes => PROGRAMMES,
+            Kind::Groups => GROUPS,
+            Kind::Learners => LEARNERS,
+            Kind::Enrolments => ENROLMENTS,
+            Kind::Orders => ORDERS,
+            Kind::Lessons => LESSONS,
+            Kind::Attendance => ATTENDANCE,
+            Kind::GradeItems => GRADE_ITEMS,
+            Kind::Grades => GRADES,
+            Kind::Protocols => PROTOCOLS,
+            Kind::ProtocolResults => PROTOCOL_RESULTS,
+            Kind::IssuedDocuments => ISSUED_DOCUMENTS,
+            Kind::Awards => AWARDS,
+            Kind::Portfolio => PORTFOLIO,
+            Kind::CreditTransfers => CREDIT_TRANSFERS,
+            Kind::Attachments => ATTACHMENTS,
         }
     }
 
@@ -138,177 +310,6 @@ impl Kind {
         }
     }
 }
-
-/// The columns of each record kind: the field, whether it is required, and the Russian headers
-/// it is also known by.
-const PROGRAMMES_COLUMNS: &[Col] = &[
-    req("id", &["код", "код программы"]),
-    req("kind", &["вид", "вид программы"]),
-    req("title", &["наименование", "название"]),
-    req("hours", &["часов", "часы", "объем"]),
-    opt("form", &["форма обучения", "форма"]),
-];
-
-const GROUPS_COLUMNS: &[Col] = &[
-    req("id", &["группа", "код группы", "номер группы"]),
-    req("programme", &["программа"]),
-    req("start", &["начало", "дата начала"]),
-    req("end", &["окончание", "дата окончания"]),
-    opt("curator", &["куратор"]),
-];
-
-const LEARNERS_COLUMNS: &[Col] = &[
-    req("id", &["номер личного дела", "личное дело"]),
-    req("surname", &["фамилия"]),
-    req("name", &["имя"]),
-    opt("patronymic", &["отчество"]),
-    opt("birth_date", &["дата рождения"]),
-    opt("sex", &["пол"]),
-    opt("snils", &["снилс"]),
-    opt("email", &["e-mail", "электронная почта", "почта"]),
-    opt("phone", &["телефон"]),
-    opt(
-        "platform_id",
-        &["id на платформе", "platform ids", "platform_ids"],
-    ),
-];
-
-const ENROLMENTS_COLUMNS: &[Col] = &[
-    req("learner", &["слушатель"]),
-    req("group", &["группа"]),
-    req("date", &["дата зачисления"]),
-    opt("order", &["приказ о зачислении", "приказ"]),
-    opt("outcome", &["итог"]),
-    opt("outcome_date", &["дата итога"]),
-    opt(
-        "outcome_order",
-        &["приказ об отчислении", "приказ об итоге"],
-    ),
-    opt("reason", &["основание"]),
-];
-
-const ORDERS_COLUMNS: &[Col] = &[
-    req("id", &["номер", "номер приказа"]),
-    req("date", &["дата"]),
-    req("kind", &["вид"]),
-    opt("group", &["группа"]),
-    req("title", &["заголовок"]),
-    opt("text", &["текст"]),
-    opt("file", &["файл"]),
-];
-
-const LESSONS_COLUMNS: &[Col] = &[
-    req("id", &["код"]),
-    req("group", &["группа"]),
-    req("date", &["дата"]),
-    opt("time", &["время"]),
-    req("hours", &["часов", "часы"]),
-    req("topic", &["тема"]),
-    opt("teacher", &["преподаватель"]),
-    opt("kind", &["вид занятия"]),
-];
-
-const ATTENDANCE_COLUMNS: &[Col] = &[
-    req("lesson", &["занятие"]),
-    req("learner", &["слушатель"]),
-    req("mark", &["отметка"]),
-    opt("remark", &["примечание"]),
-];
-
-const GRADE_ITEMS_COLUMNS: &[Col] = &[
-    req("id", &["код"]),
-    req("group", &["группа"]),
-    req("title", &["наименование"]),
-    req("control", &["вид контроля"]),
-    req("scale", &["шкала"]),
-    opt("lesson", &["занятие"]),
-    opt("date", &["дата"]),
-];
-
-const GRADES_COLUMNS: &[Col] = &[
-    req("item", &["элемент"]),
-    req("learner", &["слушатель"]),
-    req("value", &["оценка"]),
-    opt("date", &["дата"]),
-    opt("comment", &["комментарий"]),
-];
-
-const PROTOCOLS_COLUMNS: &[Col] = &[
-    req("id", &["номер"]),
-    req("date", &["дата"]),
-    req("group", &["группа"]),
-    req("kind", &["вид"]),
-    req("chair", &["председатель"]),
-    opt("members", &["члены комиссии"]),
-    opt("secretary", &["секретарь"]),
-];
-
-const PROTOCOL_RESULTS_COLUMNS: &[Col] = &[
-    req("protocol", &["протокол"]),
-    req("learner", &["слушатель"]),
-    req("result", &["результат"]),
-    opt("work", &["тема работы"]),
-    opt("comment", &["комментарий"]),
-];
-
-const ISSUED_DOCUMENTS_COLUMNS: &[Col] = &[
-    req("reg_number", &["регистрационный номер"]),
-    req("learner", &["слушатель"]),
-    opt("group", &["группа"]),
-    req("kind", &["вид документа"]),
-    opt("series", &["серия"]),
-    req("number", &["номер"]),
-    req("issue_date", &["дата выдачи"]),
-    opt("duplicate", &["дубликат"]),
-    opt("received_by", &["получил"]),
-];
-
-const AWARDS_COLUMNS: &[Col] = &[
-    req("id", &["код", "номер"]),
-    req("learner", &["слушатель"]),
-    req("title", &["наименование"]),
-    req("date", &["дата"]),
-    opt("issuer", &["кем выдано"]),
-    opt("level", &["уровень"]),
-    opt("file", &["файл"]),
-];
-
-const PORTFOLIO_COLUMNS: &[Col] = &[
-    req("id", &["код", "номер"]),
-    req("learner", &["слушатель"]),
-    req("title", &["наименование"]),
-    opt("kind", &["вид"]),
-    opt("date", &["дата"]),
-    opt("description", &["описание"]),
-    opt("file", &["файл"]),
-];
-
-const CREDIT_TRANSFERS_COLUMNS: &[Col] = &[
-    req("id", &["код", "номер"]),
-    req("learner", &["слушатель"]),
-    req("group", &["группа"]),
-    req("application_date", &["дата заявления"]),
-    req("source_organisation", &["организация"]),
-    req("source_document", &["документ"]),
-    req("course", &["дисциплина"]),
-    req("hours", &["часов", "часы"]),
-    opt("form", &["форма аттестации"]),
-    req("result", &["результат"]),
-    req("decision", &["решение"]),
-    opt("reason", &["причина"]),
-    req("decision_date", &["дата решения"]),
-];
-
-const ATTACHMENTS_COLUMNS: &[Col] = &[
-    req("id", &["код", "номер"]),
-    req("path", &["файл", "путь"]),
-    req("title", &["наименование"]),
-    opt("learner", &["слушатель"]),
-    opt("group", &["группа"]),
-    opt("lesson", &["занятие"]),
-    opt("order", &["приказ"]),
-    opt("kind", &["вид"]),
-];
 
 #[cfg(test)]
 mod tests {

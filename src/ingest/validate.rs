@@ -328,12 +328,12 @@ impl Validator<'_> {
                     file,
                     Text::new(
                         format!(
-                            "строк отклонено: {n}, потому что они ссылаются на записи {}, отклонённые из-за ошибок выше ({list}{more})",
-                            target.stem()
+                            "строк отклонено: {n}, потому что они ссылаются на записи {stem} ({list}{more}), отклонённые из-за собственных ошибок",
+                            stem = target.stem()
                         ),
                         format!(
-                            "{n} rows rejected because they refer to records of {} rejected for the errors above ({list}{more})",
-                            target.stem()
+                            "{n} rows rejected because they refer to records of {stem} ({list}{more}) rejected for errors of their own",
+                            stem = target.stem()
                         ),
                     ),
                 )

@@ -3,7 +3,8 @@
 //! differ are named (every file whose declared SHA-256 is not the same in both copies' manifests).
 
 use super::verify::{self, BagCheck, Problem, Target};
-use crate::seal::bag::{self, MANIFEST, TAGMANIFEST};
+use crate::layout::{MANIFEST, TAGMANIFEST};
+use crate::seal::bag;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

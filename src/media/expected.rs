@@ -2,9 +2,11 @@
 //! linked from its `index.html`. `verify` reports every one of them that is not there, so a medium
 //! that lost a whole archive (folder or `bagit.txt` deleted) does not verify clean.
 //!
-//! One function, kept apart so that it can move to the layout module with the medium's listing.
+//! It stays in the media stage because it reads the fixity log, which that stage writes; the listing
+//! of the archives actually on a medium is `layout::Medium::list`.
 
-use super::{INDEX_HTML, log};
+use super::log;
+use crate::layout::MEDIUM_INDEX;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,7 +41,7 @@ pub fn expected_archives(medium: &Path) -> BTreeMap<String, Expected> {
             _ => {}
         }
     }
-    if let Ok(html) = std::fs::read_to_string(medium.join(INDEX_HTML)) {
+    if let Ok(html) = std::fs::read_to_string(medium.join(MEDIUM_INDEX)) {
         for name in linked_archives(&html) {
             out.entry(name).or_default().in_index = true;
         }

@@ -49,7 +49,7 @@ pub fn append(
     f.write_all(line.as_bytes())?;
     f.sync_data()?;
     if created {
-        super::fsio::sync_dir(medium)?;
+        crate::layout::fsio::sync_dir(medium)?;
     }
     Ok(())
 }

@@ -51,7 +51,7 @@ pub fn pack_verified(
     out: &std::path::Path,
 ) -> Result<crate::seal::pack::PackReport, MediaError> {
     use crate::model::{Lang, Text};
-    if !bag.join(crate::seal::bag::BAGIT_TXT).is_file() {
+    if !bag.join(crate::layout::BAGIT_TXT).is_file() {
         // Not a bag at all: the packer says so.
         return Ok(crate::seal::pack::pack(bag, out)?);
     }

@@ -5,8 +5,9 @@
 use super::error::MediaError;
 use super::verify::{self, BagCheck, Problem, Target};
 use super::{log, safe};
+use crate::layout::{MANIFEST, TAGMANIFEST};
 use crate::model::Text;
-use crate::seal::bag::{self, MANIFEST, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::hash::{self, CHUNK};
 use crate::seal::sign;
 use rayon::prelude::*;
@@ -40,7 +41,7 @@ impl RepairReport {
 pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>, MediaError> {
     let healthy_t = verify::classify(healthy)?;
     let pairs: Vec<(PathBuf, PathBuf)> = match &healthy_t {
-        Target::Bag(h) if damaged.is_dir() && !damaged.join(verify::LOG_MARK).is_file() => {
+        Target::Bag(h) if damaged.is_dir() && !damaged.join(crate::layout::LOG_FILE).is_file() => {
             vec![(damaged.to_path_buf(), h.clone())]
         }
         Target::Medium { bags: hb, .. } if damaged.is_dir() => {
@@ -96,7 +97,7 @@ pub fn repair_paths(damaged: &Path, healthy: &Path) -> Result<Vec<RepairReport>,
 
 /// Whether a medium's `index.html` is a file that matches its `index.html.sha256`.
 fn index_whole(medium: &Path) -> Option<String> {
-    let index = medium.join(super::INDEX_HTML);
+    let index = medium.join(crate::layout::MEDIUM_INDEX);
     let meta = std::fs::symlink_metadata(&index).ok()?;
     if !meta.file_type().is_file() {
         return None;
@@ -134,7 +135,13 @@ fn mend_index(damaged: &Path, healthy: &Path) {
         Ok(()) => ("ok", "index.html restored".to_string()),
         Err(e) => ("failed", format!("index.html not restored: {e}")),
     };
-    let _ = log::append(damaged, "repair", super::INDEX_HTML, outcome, &details);
+    let _ = log::append(
+        damaged,
+        "repair",
+        crate::layout::MEDIUM_INDEX,
+        outcome,
+        &details,
+    );
 }
 
 fn usage() -> MediaError {
@@ -178,7 +185,7 @@ fn tag_problems(bag: &Path) -> Vec<Problem> {
     tags
 }
 
-fn refuse(damaged: &Path, ru: String, en: String) -> Result<RepairReport, MediaError> {
+fn refuse<T>(damaged: &Path, ru: String, en: String) -> Result<T, MediaError> {
     log_repair(damaged, "refused", &ru);
     Err(MediaError::Refused(Text::new(ru, en)))
 }
@@ -196,6 +203,32 @@ fn list(problems: &[Problem], lang: crate::model::Lang) -> String {
 /// whose tag files verify, written only through [`safe`] (never through a link of the damaged
 /// copy; a link in place of a file or folder is replaced by the real one).
 pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaError> {
+    let source_tm = source_tags(damaged, healthy)?;
+    let order = restore_order(healthy, &source_tm);
+    let root = open_damaged(damaged)?;
+    let bad = to_restore(damaged, &root, &order);
+    let mut restored = Vec::new();
+    let mut failed = Vec::new();
+    for (name, h) in bad {
+        match restore_one(&root, name, &healthy.join(name), h) {
+            Ok(()) => restored.push(name.clone()),
+            Err(reason) => failed.push((name.clone(), reason)),
+        }
+    }
+    let after = verify::verify_bag(damaged);
+    log_outcome(damaged, healthy, &restored, &failed, &after);
+    Ok(RepairReport {
+        damaged: damaged.to_path_buf(),
+        healthy: healthy.to_path_buf(),
+        restored,
+        failed,
+        after,
+    })
+}
+
+/// The source copy's tag manifest, when the source may be repaired from: its tag files verify, and
+/// the damaged copy is not another archive whose own tags verify.
+fn source_tags(damaged: &Path, healthy: &Path) -> Result<Vec<u8>, MediaError> {
     use crate::model::Lang;
     // The source must be whole in its tag files; then its manifests say what every file must be.
     let source_bad = tag_problems(healthy);
@@ -220,8 +253,7 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
             ),
         );
     }
-    let read = |p: &Path| fs::read(p).ok();
-    let Some(source_tm) = read(&healthy.join(TAGMANIFEST)) else {
+    let Ok(source_tm) = fs::read(healthy.join(TAGMANIFEST)) else {
         return refuse(
             damaged,
             format!("в {} нет {TAGMANIFEST}", healthy.display()),
@@ -230,7 +262,7 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
     };
     // A damaged copy whose own tags verify but differ is another archive (or one sealed again):
     // never overwritten.
-    let damaged_tm = read(&damaged.join(TAGMANIFEST));
+    let damaged_tm = fs::read(damaged.join(TAGMANIFEST)).ok();
     if damaged_tm.as_ref() != Some(&source_tm) && tag_problems(damaged).is_empty() {
         return refuse(
             damaged,
@@ -250,54 +282,68 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
             ),
         );
     }
+    Ok(source_tm)
+}
 
-    let manifest = read(&healthy.join(MANIFEST)).unwrap_or_default();
+/// What the damaged copy must hold, in the order it is written: payload first, the tag files
+/// after, the tag manifest last, so a copy interrupted half-way never has tags that verify over a
+/// payload that does not.
+fn restore_order(healthy: &Path, source_tm: &[u8]) -> Vec<(String, String)> {
+    let manifest = fs::read(healthy.join(MANIFEST)).unwrap_or_default();
     let mut expected = bag::parse_manifest(&String::from_utf8_lossy(&manifest)).0;
-    let tags = bag::parse_manifest(&String::from_utf8_lossy(&source_tm)).0;
-    expected.retain(|name, _| name.starts_with("data/") && bag::is_safe_relative(name));
-    // Payload first, the tag files after, the tag manifest last: a copy interrupted half-way never
-    // has tags that verify over a payload that does not.
+    let tags = bag::parse_manifest(&String::from_utf8_lossy(source_tm)).0;
+    expected.retain(|name, _| name.starts_with("data/") && crate::layout::is_safe_relative(name));
     let mut order: Vec<(String, String)> = expected.into_iter().collect();
     order.extend(
         tags.into_iter()
-            .filter(|(n, _)| bag::is_safe_relative(n) && !n.contains('/')),
+            .filter(|(n, _)| crate::layout::is_safe_relative(n) && !n.contains('/')),
     );
-    if let Some(sig) = read(&healthy.join(sign::SIGNATURE_FILE)) {
+    if let Ok(sig) = fs::read(healthy.join(sign::SIGNATURE_FILE)) {
         order.push((sign::SIGNATURE_FILE.to_string(), hash::sha256_hex(&sig)));
     }
-    order.push((TAGMANIFEST.to_string(), hash::sha256_hex(&source_tm)));
+    order.push((TAGMANIFEST.to_string(), hash::sha256_hex(source_tm)));
+    order
+}
 
-    // The damaged copy as it is (links never followed), and leftovers of an interrupted repair.
-    // A whole archive gone from the damaged medium is written anew (its folder made here).
+/// The damaged copy's folder, opened without following links; a whole archive gone from the
+/// damaged medium is written anew (its folder made here).
+fn open_damaged(damaged: &Path) -> Result<safe::Dir, MediaError> {
     if fs::symlink_metadata(damaged).is_err()
         && let Err(e) = fs::create_dir(damaged)
     {
         return Err(MediaError::medium_io(damaged, damaged, &e, 0));
     }
-    let root = match safe::Dir::open(damaged) {
-        Ok(d) => d,
-        Err(e) => {
-            return refuse(
-                damaged,
-                format!(
-                    "{} нельзя открыть как папку архива ({e}); если это символическая ссылка, удалите её (не то, на что она указывает) и повторите: восстановление запишет архив заново",
-                    damaged.display()
-                ),
-                format!(
-                    "{} cannot be opened as an archive folder ({e}); if it is a symbolic link, delete the link (not what it points to) and repair again: the archive will be written anew",
-                    damaged.display()
-                ),
-            );
-        }
-    };
+    match safe::Dir::open(damaged) {
+        Ok(d) => Ok(d),
+        Err(e) => refuse(
+            damaged,
+            format!(
+                "{} нельзя открыть как папку архива ({e}); если это символическая ссылка, удалите её (не то, на что она указывает) и повторите: восстановление запишет архив заново",
+                damaged.display()
+            ),
+            format!(
+                "{} cannot be opened as an archive folder ({e}); if it is a symbolic link, delete the link (not what it points to) and repair again: the archive will be written anew",
+                damaged.display()
+            ),
+        ),
+    }
+}
+
+/// The files of `order` the damaged copy lacks or holds otherwise (read from the medium), after
+/// removing the leftovers of an interrupted repair.
+fn to_restore<'o>(
+    damaged: &Path,
+    root: &safe::Dir,
+    order: &'o [(String, String)],
+) -> Vec<&'o (String, String)> {
     let mut scratch = BagCheck::new(damaged, "bag");
     let tree = verify::walk(damaged, &mut scratch);
     for (name, _) in tree.files.iter().filter(|(n, _)| n.ends_with(TMP_SUFFIX)) {
-        if let Ok((dir, file)) = safe::parent_of(&root, name, safe::Links::Refuse) {
+        if let Ok((dir, file)) = safe::parent_of(root, name, safe::Links::Refuse) {
             let _ = dir.unlink(file);
         }
     }
-    let bad: Vec<&(String, String)> = order
+    order
         .par_iter()
         .filter(|(name, h)| {
             !tree.files.contains_key(name)
@@ -311,16 +357,17 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
                     Err(_) => true,
                 }
         })
-        .collect();
-    let mut restored = Vec::new();
-    let mut failed = Vec::new();
-    for (name, h) in bad {
-        match restore_one(&root, name, &healthy.join(name), h) {
-            Ok(()) => restored.push(name.clone()),
-            Err(reason) => failed.push((name.clone(), reason)),
-        }
-    }
-    let after = verify::verify_bag(damaged);
+        .collect()
+}
+
+/// The repair's line in the medium's log.
+fn log_outcome(
+    damaged: &Path,
+    healthy: &Path,
+    restored: &[String],
+    failed: &[(String, Text)],
+    after: &BagCheck,
+) {
     let outcome = if !failed.is_empty() || !after.ok() {
         "failed"
     } else if restored.is_empty() {
@@ -349,13 +396,6 @@ pub fn repair_bag(damaged: &Path, healthy: &Path) -> Result<RepairReport, MediaE
         details.push_str(&format!(" extra-left={extra}"));
     }
     log_repair(damaged, outcome, &details);
-    Ok(RepairReport {
-        damaged: damaged.to_path_buf(),
-        healthy: healthy.to_path_buf(),
-        restored,
-        failed,
-        after,
-    })
 }
 
 /// Suffix of the temporary file a restored file is written to before it replaces the damaged one.

@@ -3,9 +3,11 @@
 //! run tests the medium, not memory. Missing, changed and extra files are reported by name.
 
 use super::error::MediaError;
-use super::{INDEX_HTML, compare, expected, log, zipcheck};
+use super::{compare, expected, log, zipcheck};
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
+use crate::layout::{LOG_FILE, MEDIUM_INDEX};
 use crate::model::{Lang, Text};
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::{hash, sign};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -139,6 +141,41 @@ impl Problem {
 
     pub fn text(&self, lang: Lang) -> String {
         let t = match self {
+            Problem::NotABag { .. }
+            | Problem::NoManifest
+            | Problem::BadManifestLine { .. }
+            | Problem::UnsafeEntry { .. }
+            | Problem::NotCanonical { .. }
+            | Problem::Missing { .. }
+            | Problem::Changed { .. }
+            | Problem::Extra { .. }
+            | Problem::Uncovered { .. }
+            | Problem::Symlink { .. }
+            | Problem::NotRegular { .. }
+            | Problem::Unreadable { .. }
+            | Problem::OxumMismatch { .. } => self.bag_text(),
+            Problem::RootMismatch { .. }
+            | Problem::ArchiveMissing { .. }
+            | Problem::CopiesDiffer { .. }
+            | Problem::AbsentOnTwin { .. }
+            | Problem::Unfinished { .. }
+            | Problem::More { .. } => self.medium_text(),
+            Problem::ZipChecksum { .. }
+            | Problem::ZipError { .. }
+            | Problem::ZipUnsafePath { .. }
+            | Problem::ZipOutside { .. }
+            | Problem::ZipDuplicate { .. }
+            | Problem::ZipOversize { .. } => self.zip_text(),
+            Problem::BadSignature { .. } | Problem::UntrustedSigner { .. } | Problem::Unsigned => {
+                self.signature_text()
+            }
+        };
+        t.get(lang).to_string()
+    }
+
+    /// The problems of a bag's manifests and files.
+    fn bag_text(&self) -> Text {
+        match self {
             Problem::NotABag { reason } => Text::new(
                 format!("не архив BagIt: {reason}"),
                 format!("not a BagIt bag: {reason}"),
@@ -208,6 +245,13 @@ impl Problem {
                 format!("Payload-Oxum в bag-info.txt {expected}, а на носителе {actual}"),
                 format!("Payload-Oxum in bag-info.txt is {expected}, found {actual}"),
             ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of an archive among the others: its recorded root, its twin, the medium's list.
+    fn medium_text(&self) -> Text {
+        match self {
             Problem::RootMismatch {
                 recorded,
                 actual,
@@ -249,6 +293,25 @@ impl Problem {
                 format!("архива {name} нет на {other}"),
                 format!("archive {name} is not on {other}"),
             ),
+            Problem::Unfinished { folder } => Text::new(
+                format!(
+                    "незавершённая запись {folder} (прерванная сборка); она не является архивом и будет удалена следующей сборкой"
+                ),
+                format!(
+                    "unfinished write {folder} (an interrupted build); it is not an archive and the next build removes it"
+                ),
+            ),
+            Problem::More { count } => Text::new(
+                format!("… и ещё проблем: {count}"),
+                format!("… and {count} more problems"),
+            ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of a zipped bag.
+    fn zip_text(&self) -> Text {
+        match self {
             Problem::ZipChecksum { expected, actual } => Text::new(
                 format!(
                     "контрольная сумма zip {actual} не совпадает с файлом .sha256 ({expected})"
@@ -290,14 +353,13 @@ impl Problem {
                 format!("запись zip {entry} распаковывается больше объявленных {declared} байт"),
                 format!("zip entry {entry} inflates beyond its declared {declared} bytes"),
             ),
-            Problem::Unfinished { folder } => Text::new(
-                format!(
-                    "незавершённая запись {folder} (прерванная сборка); она не является архивом и будет удалена следующей сборкой"
-                ),
-                format!(
-                    "unfinished write {folder} (an interrupted build); it is not an archive and the next build removes it"
-                ),
-            ),
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
+    }
+
+    /// The problems of the signature.
+    fn signature_text(&self) -> Text {
+        match self {
             Problem::BadSignature { reason } => Text::new(
                 format!("ПОДПИСЬ НЕВЕРНА: {reason}; архив изменён после подписания"),
                 format!("BAD SIGNATURE: {reason}; the archive was altered after signing"),
@@ -314,12 +376,8 @@ impl Problem {
                 "архив не подписан, а проверка требует подписи доверенным ключом (--trust)",
                 "the archive is not signed, but a trusted signature is required (--trust)",
             ),
-            Problem::More { count } => Text::new(
-                format!("… и ещё проблем: {count}"),
-                format!("… and {count} more problems"),
-            ),
-        };
-        t.get(lang).to_string()
+            other => Text::new(format!("{other:?}"), format!("{other:?}")),
+        }
     }
 }
 
@@ -381,9 +439,6 @@ impl BagCheck {
     }
 }
 
-/// A file only a medium has at its root (so a folder holding it is a medium, not a bag).
-pub const LOG_MARK: &str = log::LOG_FILE;
-
 /// What a path given to `verify` is.
 pub enum Target {
     Bag(PathBuf),
@@ -444,7 +499,7 @@ pub fn classify(path: &Path) -> Result<Target, MediaError> {
         .collect();
     let unfinished = listing.unfinished;
     let links = listing.links;
-    let letopis_medium = path.join(log::LOG_FILE).is_file() || path.join(INDEX_HTML).is_file();
+    let letopis_medium = path.join(LOG_FILE).is_file() || path.join(MEDIUM_INDEX).is_file();
     if bags.is_empty() && zips.is_empty() && !unfinished.is_empty() && !letopis_medium {
         return Err(MediaError::Usage(Text::new(
             format!(
@@ -529,7 +584,7 @@ pub fn verify_paths(
                     let mut c = verify_bag(b);
                     let name = b.file_name().unwrap_or_default().to_string_lossy();
                     if let Some(root) = expected.get(name.as_ref()).and_then(|e| e.root.clone()) {
-                        check_root(b, &root, log::LOG_FILE, &mut c);
+                        check_root(b, &root, LOG_FILE, &mut c);
                     }
                     apply_options(b, opts, &mut c);
                     log_check(&c, &mut notes);
@@ -642,26 +697,26 @@ fn verify_medium(
             continue;
         }
         let known_from = match (e.in_log, e.in_index) {
-            (true, true) => format!("{} и {INDEX_HTML}", log::LOG_FILE),
-            (true, false) => log::LOG_FILE.to_string(),
-            _ => INDEX_HTML.to_string(),
+            (true, true) => format!("{} и {MEDIUM_INDEX}", LOG_FILE),
+            (true, false) => LOG_FILE.to_string(),
+            _ => MEDIUM_INDEX.to_string(),
         };
         c.problems.push(Problem::ArchiveMissing {
             name: name.clone(),
             known_from,
         });
     }
-    let index = medium.join(INDEX_HTML);
+    let index = medium.join(MEDIUM_INDEX);
     let sums = medium.join(super::INDEX_SHA256);
     match (fs::symlink_metadata(&index), fs::read_to_string(&sums)) {
         (Err(_), _) if !bags.is_empty() || !expected.is_empty() => {
             c.problems.push(Problem::Missing {
-                file: INDEX_HTML.into(),
+                file: MEDIUM_INDEX.into(),
             })
         }
         (Err(_), _) => {}
         (Ok(m), _) if m.file_type().is_symlink() => c.problems.push(Problem::Symlink {
-            file: INDEX_HTML.into(),
+            file: MEDIUM_INDEX.into(),
         }),
         // Media written before index.html was covered have no sidecar and no root digests in
         // their log: their page is not checked rather than reported missing.
@@ -674,10 +729,10 @@ fn verify_medium(
             match hash::sha256_from_medium(&index) {
                 Ok((h, _)) if h.eq_ignore_ascii_case(recorded) => {}
                 Ok(_) => c.problems.push(Problem::Changed {
-                    file: INDEX_HTML.into(),
+                    file: MEDIUM_INDEX.into(),
                 }),
                 Err(e) => c.problems.push(Problem::Unreadable {
-                    file: INDEX_HTML.into(),
+                    file: MEDIUM_INDEX.into(),
                     error: e.to_string(),
                 }),
             }
@@ -793,7 +848,7 @@ fn log_medium(
     details: &str,
     notes: &mut Vec<Text>,
 ) {
-    if !medium.join(log::LOG_FILE).is_file() {
+    if !medium.join(LOG_FILE).is_file() {
         return;
     }
     if let Err(e) = log::append(medium, action, archive, outcome, details) {
@@ -986,7 +1041,18 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             file: MANIFEST.into(),
         });
     }
-    let tagmanifest = match read_tag(TAGMANIFEST) {
+    let tagmanifest = load_tagmanifest(read_tag(TAGMANIFEST), &tree, c);
+    check_tag_files(dir, &tree, &tagmanifest, c);
+    check_payload(dir, &tree, &manifest, c);
+    let (bytes, files) = extra_files(&tree, &manifest, &tagmanifest, c);
+    let info = read_tag(BAG_INFO_TXT);
+    c.signature = Some(check_signature(dir, &tree, info.as_deref(), c));
+    oxum_check(info, bytes, files, c);
+}
+
+/// The tag manifest, in the form it was sealed in; missing (unless behind a link) is a problem.
+fn load_tagmanifest(text: Option<String>, tree: &Tree, c: &mut BagCheck) -> bag::Manifest {
+    match text {
         Some(t) => {
             let tm = load_manifest(&t, TAGMANIFEST, c);
             if bag::canonical_manifest(&tm) != t {
@@ -1004,9 +1070,16 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             }
             bag::Manifest::new()
         }
-    };
-    for (name, expected) in &tagmanifest {
-        if !bag::is_safe_relative(name) || name.starts_with("data/") || name == TAGMANIFEST {
+    }
+}
+
+/// Every tag file against the tag manifest, read from the medium; the tag files it must cover.
+fn check_tag_files(dir: &Path, tree: &Tree, tagmanifest: &bag::Manifest, c: &mut BagCheck) {
+    for (name, expected) in tagmanifest {
+        if !crate::layout::is_safe_relative(name)
+            || name.starts_with("data/")
+            || name == TAGMANIFEST
+        {
             c.problems.push(Problem::UnsafeEntry {
                 file: TAGMANIFEST.into(),
                 path: name.clone(),
@@ -1037,40 +1110,14 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             }
         }
     }
+}
 
+/// Every payload file against the manifest, read from the medium, on every core.
+fn check_payload(dir: &Path, tree: &Tree, manifest: &bag::Manifest, c: &mut BagCheck) {
     let entries: Vec<(&String, &String)> = manifest.iter().collect();
     let results: Vec<(Option<Problem>, u64)> = entries
         .par_iter()
-        .map(|(name, expected)| {
-            let name = (*name).clone();
-            if !name.starts_with("data/") || !bag::is_safe_relative(&name) {
-                return (
-                    Some(Problem::UnsafeEntry {
-                        file: MANIFEST.into(),
-                        path: name,
-                    }),
-                    0,
-                );
-            }
-            if !tree.files.contains_key(&name) {
-                let p = (!tree.under_link(&name)).then_some(Problem::Missing { file: name });
-                return (p, 0);
-            }
-            match hash::sha256_from_medium(&dir.join(&name)) {
-                Ok((h, n)) if &h == *expected => (None, n),
-                Ok((_, n)) => (Some(Problem::Changed { file: name }), n),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    (Some(Problem::Missing { file: name }), 0)
-                }
-                Err(e) => (
-                    Some(Problem::Unreadable {
-                        file: name,
-                        error: e.to_string(),
-                    }),
-                    0,
-                ),
-            }
-        })
+        .map(|(name, expected)| check_payload_file(dir, tree, name, expected))
         .collect();
     for (p, n) in results {
         c.bytes += n;
@@ -1083,6 +1130,51 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             None => c.files += 1,
         }
     }
+}
+
+/// One payload file of the manifest: its problem, if any, and the bytes read.
+fn check_payload_file(
+    dir: &Path,
+    tree: &Tree,
+    name: &str,
+    expected: &str,
+) -> (Option<Problem>, u64) {
+    let name = name.to_string();
+    if !name.starts_with("data/") || !crate::layout::is_safe_relative(&name) {
+        return (
+            Some(Problem::UnsafeEntry {
+                file: MANIFEST.into(),
+                path: name,
+            }),
+            0,
+        );
+    }
+    if !tree.files.contains_key(&name) {
+        let p = (!tree.under_link(&name)).then_some(Problem::Missing { file: name });
+        return (p, 0);
+    }
+    match hash::sha256_from_medium(&dir.join(&name)) {
+        Ok((h, n)) if h == expected => (None, n),
+        Ok((_, n)) => (Some(Problem::Changed { file: name }), n),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (Some(Problem::Missing { file: name }), 0),
+        Err(e) => (
+            Some(Problem::Unreadable {
+                file: name,
+                error: e.to_string(),
+            }),
+            0,
+        ),
+    }
+}
+
+/// Files of the bag that no manifest lists; the payload's bytes and files on the medium, for the
+/// Payload-Oxum.
+fn extra_files(
+    tree: &Tree,
+    manifest: &bag::Manifest,
+    tagmanifest: &bag::Manifest,
+    c: &mut BagCheck,
+) -> (u64, u64) {
     let (mut bytes, mut files) = (0u64, 0u64);
     for (name, size) in &tree.files {
         if name.starts_with("data/") {
@@ -1099,9 +1191,7 @@ fn verify_bag_into(dir: &Path, c: &mut BagCheck) {
             c.problems.push(Problem::Extra { file: name.clone() });
         }
     }
-    let info = read_tag(BAG_INFO_TXT);
-    c.signature = Some(check_signature(dir, &tree, info.as_deref(), c));
-    oxum_check(info, bytes, files, c);
+    (bytes, files)
 }
 
 /// The bag's SSHSIG signature over its tag manifest, against the key `bag-info.txt` names.

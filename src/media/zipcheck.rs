@@ -9,7 +9,8 @@
 //! directory, never with what a hostile entry claims to hold.
 
 use super::verify::{BagCheck, Problem, check_bagit_txt, load_manifest, oxum_check};
-use crate::seal::bag::{self, BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::bag;
 use crate::seal::hash;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -139,6 +140,60 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
         });
         return Ok(());
     }
+    check_sidecar(path, c)?;
+    let mut file = File::open(path)?;
+    hash::drop_cache(&file);
+    let entries = central_directory(&mut file)?;
+    let Some(prefix) = bag_root(&entries) else {
+        c.problems.push(Problem::NotABag {
+            reason: "в zip нет bagit.txt".into(),
+        });
+        return Ok(());
+    };
+    let sizes = entry_sizes(&entries, &prefix, c);
+    let mut bag = ZipBag {
+        zip: zip::ZipArchive::new(BufReader::with_capacity(hash::CHUNK, file))?,
+        prefix,
+        sizes,
+    };
+    if !check_bagit_txt(bag.read_text(BAGIT_TXT), c) {
+        return Ok(());
+    }
+    let Some(manifest_text) = bag.read_text(MANIFEST) else {
+        c.problems.push(Problem::NoManifest);
+        return Ok(());
+    };
+    let manifest = load_manifest(&manifest_text, MANIFEST, c);
+    let tagmanifest = match bag.read_text(TAGMANIFEST) {
+        Some(t) => load_manifest(&t, TAGMANIFEST, c),
+        None => {
+            c.problems.push(Problem::Missing {
+                file: TAGMANIFEST.into(),
+            });
+            bag::Manifest::new()
+        }
+    };
+    let info = bag.read_text(BAG_INFO_TXT);
+    for (name, expected) in &tagmanifest {
+        bag.check(name, expected, false, c);
+    }
+    for (name, expected) in &manifest {
+        if !name.starts_with("data/") || !crate::layout::is_safe_relative(name) {
+            c.problems.push(Problem::UnsafeEntry {
+                file: MANIFEST.into(),
+                path: name.clone(),
+            });
+            continue;
+        }
+        bag.check(name, expected, true, c);
+    }
+    let (bytes, files) = extras(&bag.sizes, &manifest, &tagmanifest, c);
+    oxum_check(info, bytes, files, c);
+    Ok(())
+}
+
+/// `<zip>.sha256`, when present, checked against the whole file as read from the medium.
+fn check_sidecar(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::ZipError> {
     let sidecar = PathBuf::from(format!("{}.sha256", path.display()));
     if let Ok(t) = fs::read_to_string(&sidecar) {
         let expected = t
@@ -151,28 +206,26 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
             c.problems.push(Problem::ZipChecksum { expected, actual });
         }
     }
-    let mut file = File::open(path)?;
-    hash::drop_cache(&file);
-    let entries = central_directory(&mut file)?;
+    Ok(())
+}
 
-    // The bag's root inside the zip: the folder holding the shallowest bagit.txt.
-    let Some(prefix) = entries
+/// The bag's root inside the zip: the folder holding the shallowest safe `bagit.txt`.
+fn bag_root(entries: &[Entry]) -> Option<String> {
+    entries
         .iter()
         .map(|e| e.name.as_str())
         .filter(|n| !unsafe_name(n) && (*n == BAGIT_TXT || n.ends_with("/bagit.txt")))
         .min_by_key(|n| n.matches('/').count())
         .map(|n| n[..n.len() - BAGIT_TXT.len()].to_string())
-    else {
-        c.problems.push(Problem::NotABag {
-            reason: "в zip нет bagit.txt".into(),
-        });
-        return Ok(());
-    };
-    // Every entry name: unsafe, outside the bag's folder, doubled.
+}
+
+/// Every entry name judged (unsafe, outside the bag's folder, doubled: each a problem); the
+/// declared size of each file of the bag, by its path inside the bag.
+fn entry_sizes(entries: &[Entry], prefix: &str, c: &mut BagCheck) -> BTreeMap<String, u64> {
     let mut seen = BTreeSet::new();
     let mut doubled = BTreeSet::new();
-    let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-    for e in &entries {
+    let mut sizes = BTreeMap::new();
+    for e in entries {
         if !seen.insert(e.name.as_str()) {
             doubled.insert(e.name.clone());
         }
@@ -180,7 +233,7 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
             c.problems.push(Problem::ZipUnsafePath {
                 entry: e.name.clone(),
             });
-        } else if !e.name.starts_with(&prefix) {
+        } else if !e.name.starts_with(prefix) {
             c.problems.push(Problem::ZipOutside {
                 entry: e.name.clone(),
             });
@@ -191,89 +244,20 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
     for d in doubled {
         c.problems.push(Problem::ZipDuplicate { entry: d });
     }
+    sizes
+}
 
-    let mut zip = zip::ZipArchive::new(BufReader::with_capacity(hash::CHUNK, file))?;
-    let read_text = |zip: &mut zip::ZipArchive<BufReader<File>>, name: &str| -> Option<String> {
-        let limit = *sizes.get(name)?;
-        let f = zip.by_name(&format!("{prefix}{name}")).ok()?;
-        let mut s = String::new();
-        f.take(limit.min(1 << 26)).read_to_string(&mut s).ok()?;
-        Some(s)
-    };
-    if !check_bagit_txt(read_text(&mut zip, BAGIT_TXT), c) {
-        return Ok(());
-    }
-    let Some(manifest_text) = read_text(&mut zip, MANIFEST) else {
-        c.problems.push(Problem::NoManifest);
-        return Ok(());
-    };
-    let manifest = load_manifest(&manifest_text, MANIFEST, c);
-    let tagmanifest = match read_text(&mut zip, TAGMANIFEST) {
-        Some(t) => load_manifest(&t, TAGMANIFEST, c),
-        None => {
-            c.problems.push(Problem::Missing {
-                file: TAGMANIFEST.into(),
-            });
-            bag::Manifest::new()
-        }
-    };
-    let info = read_text(&mut zip, BAG_INFO_TXT);
-
-    let check = |zip: &mut zip::ZipArchive<BufReader<File>>,
-                 name: &str,
-                 expected: &str,
-                 payload: bool,
-                 c: &mut BagCheck| {
-        let Some(&declared) = sizes.get(name) else {
-            c.problems.push(Problem::Missing {
-                file: name.to_string(),
-            });
-            return;
-        };
-        match zip.by_name(&format!("{prefix}{name}")) {
-            Ok(f) => match hash::sha256_reader(f.take(declared.saturating_add(1))) {
-                Ok((_, n)) if n > declared => c.problems.push(Problem::ZipOversize {
-                    entry: format!("{prefix}{name}"),
-                    declared,
-                }),
-                Ok((h, n)) => {
-                    if payload {
-                        c.files += 1;
-                        c.bytes += n;
-                    }
-                    if h != expected {
-                        c.problems.push(Problem::Changed {
-                            file: name.to_string(),
-                        });
-                    }
-                }
-                Err(e) => c.problems.push(Problem::Unreadable {
-                    file: name.to_string(),
-                    error: e.to_string(),
-                }),
-            },
-            Err(e) => c.problems.push(Problem::Unreadable {
-                file: name.to_string(),
-                error: e.to_string(),
-            }),
-        }
-    };
-    for (name, expected) in &tagmanifest {
-        check(&mut zip, name, expected, false, c);
-    }
-    for (name, expected) in &manifest {
-        if !name.starts_with("data/") || !bag::is_safe_relative(name) {
-            c.problems.push(Problem::UnsafeEntry {
-                file: MANIFEST.into(),
-                path: name.clone(),
-            });
-            continue;
-        }
-        check(&mut zip, name, expected, true, c);
-    }
+/// Files of the zip that no manifest lists (each a problem); the payload's bytes and files as the
+/// zip declares them, for the Payload-Oxum.
+fn extras(
+    sizes: &BTreeMap<String, u64>,
+    manifest: &bag::Manifest,
+    tagmanifest: &bag::Manifest,
+    c: &mut BagCheck,
+) -> (u64, u64) {
     let data_prefix = format!("{DATA}/");
     let (mut bytes, mut files) = (0u64, 0u64);
-    for (rel, size) in &sizes {
+    for (rel, size) in sizes {
         if rel.starts_with(&data_prefix) {
             bytes += size;
             files += 1;
@@ -287,8 +271,60 @@ fn verify_zip_inner(path: &Path, c: &mut BagCheck) -> Result<(), zip::result::Zi
             c.problems.push(Problem::Extra { file: rel.clone() });
         }
     }
-    oxum_check(info, bytes, files, c);
-    Ok(())
+    (bytes, files)
+}
+
+/// A bag inside a zip: its root folder and the declared size of each of its files.
+struct ZipBag {
+    zip: zip::ZipArchive<BufReader<File>>,
+    prefix: String,
+    sizes: BTreeMap<String, u64>,
+}
+
+impl ZipBag {
+    /// A tag file's text, read no further than its declared size (and 64 MiB).
+    fn read_text(&mut self, name: &str) -> Option<String> {
+        let limit = *self.sizes.get(name)?;
+        let f = self.zip.by_name(&format!("{}{name}", self.prefix)).ok()?;
+        let mut s = String::new();
+        f.take(limit.min(1 << 26)).read_to_string(&mut s).ok()?;
+        Some(s)
+    }
+
+    /// Decompresses and hashes the entry `name` in a stream, never past its declared size, and
+    /// compares it with `expected`; payload files are counted.
+    fn check(&mut self, name: &str, expected: &str, payload: bool, c: &mut BagCheck) {
+        let Some(&declared) = self.sizes.get(name) else {
+            c.problems.push(Problem::Missing {
+                file: name.to_string(),
+            });
+            return;
+        };
+        let entry = format!("{}{name}", self.prefix);
+        let unreadable = |error: String| Problem::Unreadable {
+            file: name.to_string(),
+            error,
+        };
+        let f = match self.zip.by_name(&entry) {
+            Ok(f) => f,
+            Err(e) => return c.problems.push(unreadable(e.to_string())),
+        };
+        match hash::sha256_reader(f.take(declared.saturating_add(1))) {
+            Ok((_, n)) if n > declared => c.problems.push(Problem::ZipOversize { entry, declared }),
+            Ok((h, n)) => {
+                if payload {
+                    c.files += 1;
+                    c.bytes += n;
+                }
+                if h != expected {
+                    c.problems.push(Problem::Changed {
+                        file: name.to_string(),
+                    });
+                }
+            }
+            Err(e) => c.problems.push(unreadable(e.to_string())),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -247,22 +247,7 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
     let mut updates: Vec<(usize, Vec<(usize, Found)>)> = Vec::new();
     for (ai, a) in archives.iter().enumerate() {
         let Some(f) = &a.facts else { continue };
-        let pending: Vec<usize> = f
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| {
-                matches!(
-                    i.term,
-                    Term::Months {
-                        from: Event::Completion,
-                        ..
-                    }
-                ) && i.event_date.is_none()
-                    && i.learner.is_some()
-            })
-            .map(|(n, _)| n)
-            .collect();
+        let pending = pending(f);
         if pending.is_empty() {
             continue;
         }
@@ -274,29 +259,7 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
             updates.push((ai, none));
             continue;
         }
-        let mut candidates: Vec<&OnMedium> = archives
-            .iter()
-            .filter(|o| {
-                o.name != a.name
-                    && o.facts.as_ref().is_some_and(|g| {
-                        g.organisation == f.organisation && g.period_end > f.period_end
-                    })
-            })
-            .collect();
-        candidates.sort_by_key(|o| {
-            o.facts
-                .as_ref()
-                .map(|g| (g.period_start, g.period_end, o.name.clone()))
-        });
-        let mut later: Vec<(&str, &Facts)> = Vec::new();
-        let mut unverified = Vec::new();
-        for o in candidates {
-            let good = *ok.entry(o.name.clone()).or_insert_with(|| verifies(o));
-            match (&o.facts, good) {
-                (Some(g), true) => later.push((o.name.as_str(), g)),
-                _ => unverified.push(o.name.clone()),
-            }
-        }
+        let (later, unverified) = later_archives(archives, a, f, &mut ok, &mut verifies);
         let mut cache: HashMap<(String, String, NaiveDate), Found> = HashMap::new();
         let mut by_stay = |s: &Stay| -> Found {
             if let Some(e) = s.exit {
@@ -307,56 +270,119 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
                 .or_insert_with(|| look_up(s, &later, &unverified))
                 .clone()
         };
-        let mut out = Vec::new();
-        for n in pending {
-            let i = &f.items[n];
-            let Some(l) = i.learner.as_deref() else {
-                continue;
-            };
-            let own: Vec<&Stay> = f.enrolments.iter().filter(|s| s.learner == l).collect();
-            let in_group: Vec<&Stay> = own
-                .iter()
-                .copied()
-                .filter(|s| Some(s.group.as_str()) == i.group.as_deref())
-                .collect();
-            // A record of the learner in a group counts from that enrolment; one without a group
-            // (or in a group the learner is not enrolled in) from the learner's last exit.
-            let stays = if in_group.is_empty() { own } else { in_group };
-            if stays.is_empty() {
-                // No list at all (an archive built before it existed), or a learner without an
-                // enrolment in this period: nothing to look up.
-                if f.enrolments.is_empty() {
-                    out.push((n, Found::Problem(Problem::NoEnrolments)));
-                }
-                continue;
-            }
-            let mut last: Option<NaiveDate> = None;
-            let mut sources: Vec<String> = Vec::new();
-            let mut problem = None;
-            for s in stays {
-                match by_stay(s) {
-                    Found::Date(d, src) => {
-                        last = last.max(Some(d));
-                        if !src.is_empty() && !sources.contains(&src) {
-                            sources.push(src);
-                        }
-                    }
-                    Found::Problem(p) => {
-                        problem.get_or_insert(p);
-                    }
-                }
-            }
-            out.push((
-                n,
-                match (problem, last) {
-                    (Some(p), _) => Found::Problem(p),
-                    (None, Some(d)) => Found::Date(d, sources.join(", ")),
-                    (None, None) => Found::Problem(Problem::NoEnrolments),
-                },
-            ));
-        }
+        let out = pending
+            .into_iter()
+            .filter_map(|n| item_event(&f.items[n], f, &mut by_stay).map(|found| (n, found)))
+            .collect();
         updates.push((ai, out));
     }
+    apply(archives, updates);
+}
+
+/// The items of an archive whose term counts from a learner's completion and have no date.
+fn pending(f: &Facts) -> Vec<usize> {
+    f.items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            matches!(
+                i.term,
+                Term::Months {
+                    from: Event::Completion,
+                    ..
+                }
+            ) && i.event_date.is_none()
+                && i.learner.is_some()
+        })
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// The later archives of the same organisation on the medium, oldest first, that verify; and the
+/// names of those that do not. `ok` remembers each archive's verification across calls.
+fn later_archives<'m>(
+    archives: &'m [OnMedium],
+    a: &OnMedium,
+    f: &Facts,
+    ok: &mut HashMap<String, bool>,
+    verifies: &mut impl FnMut(&OnMedium) -> bool,
+) -> (Vec<(&'m str, &'m Facts)>, Vec<String>) {
+    let mut candidates: Vec<&OnMedium> = archives
+        .iter()
+        .filter(|o| {
+            o.name != a.name
+                && o.facts.as_ref().is_some_and(|g| {
+                    g.organisation == f.organisation && g.period_end > f.period_end
+                })
+        })
+        .collect();
+    candidates.sort_by_key(|o| {
+        o.facts
+            .as_ref()
+            .map(|g| (g.period_start, g.period_end, o.name.clone()))
+    });
+    let mut later = Vec::new();
+    let mut unverified = Vec::new();
+    for o in candidates {
+        let good = *ok.entry(o.name.clone()).or_insert_with(|| verifies(o));
+        match (&o.facts, good) {
+            (Some(g), true) => later.push((o.name.as_str(), g)),
+            _ => unverified.push(o.name.clone()),
+        }
+    }
+    (later, unverified)
+}
+
+/// The event of one pending item from the learner's stays (`by_stay` looks each up in the later
+/// archives); `None` when there is nothing to look up.
+fn item_event(
+    i: &super::Item,
+    f: &Facts,
+    by_stay: &mut impl FnMut(&Stay) -> Found,
+) -> Option<Found> {
+    let l = i.learner.as_deref()?;
+    let own: Vec<&Stay> = f.enrolments.iter().filter(|s| s.learner == l).collect();
+    let in_group: Vec<&Stay> = own
+        .iter()
+        .copied()
+        .filter(|s| Some(s.group.as_str()) == i.group.as_deref())
+        .collect();
+    // A record of the learner in a group counts from that enrolment; one without a group (or in a
+    // group the learner is not enrolled in) from the learner's last exit.
+    let stays = if in_group.is_empty() { own } else { in_group };
+    if stays.is_empty() {
+        // No list at all (an archive built before it existed), or a learner without an enrolment
+        // in this period: nothing to look up.
+        return f
+            .enrolments
+            .is_empty()
+            .then_some(Found::Problem(Problem::NoEnrolments));
+    }
+    let mut last: Option<NaiveDate> = None;
+    let mut sources: Vec<String> = Vec::new();
+    let mut problem = None;
+    for s in stays {
+        match by_stay(s) {
+            Found::Date(d, src) => {
+                last = last.max(Some(d));
+                if !src.is_empty() && !sources.contains(&src) {
+                    sources.push(src);
+                }
+            }
+            Found::Problem(p) => {
+                problem.get_or_insert(p);
+            }
+        }
+    }
+    Some(match (problem, last) {
+        (Some(p), _) => Found::Problem(p),
+        (None, Some(d)) => Found::Date(d, sources.join(", ")),
+        (None, None) => Found::Problem(Problem::NoEnrolments),
+    })
+}
+
+/// Writes what was found into the archives' items.
+fn apply(archives: &mut [OnMedium], updates: Vec<(usize, Vec<(usize, Found)>)>) {
     for (ai, out) in updates {
         let Some(f) = archives[ai].facts.as_mut() else {
             continue;

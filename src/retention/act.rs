@@ -8,10 +8,10 @@
 use super::page::span;
 use super::{Facts, Item, OnMedium, RetentionError, kind_label};
 use crate::l10n::date;
+use crate::layout::MANIFEST;
 use crate::model::retention::Commission;
 use crate::model::{Lang, Person};
 use crate::render::Templates;
-use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

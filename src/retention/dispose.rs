@@ -10,15 +10,12 @@
 use super::act::{self, Act, ActError};
 use super::{RetentionError, scan};
 use crate::l10n::date;
-use crate::media::{INDEX_HTML, log};
+use crate::layout::paths::FACTS_JSON;
+use crate::layout::{ACTS_DIR, DISPOSING_PREFIX, MANIFEST, MEDIUM_INDEX};
+use crate::media::log;
 use crate::model::{Lang, Text, slug};
-use crate::seal::bag::MANIFEST;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-
-/// Folder on a medium where acts are kept.
-pub use crate::layout::ACTS_DIR;
-use crate::layout::DISPOSING_PREFIX;
 
 #[derive(Debug)]
 pub struct Disposed {
@@ -54,7 +51,7 @@ pub fn dispose(
             .collect::<Vec<_>>()
             .join("; ");
         log::append(medium, "dispose", what, "refused", &details)
-            .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
+            .map_err(|e| RetentionError::io(medium.join(crate::layout::LOG_FILE), e))?;
         Ok(Outcome::Refused(reasons))
     };
     if !medium.is_dir() {
@@ -80,110 +77,19 @@ pub fn dispose(
         }
     };
     let what = format!("акт № {}", act.number);
-    if act.date > today {
-        return refuse(
-            vec![Text::new(
-                format!(
-                    "акт датирован {}, это ещё не наступило: сроки хранения судятся на дату акта",
-                    date(act.date)
-                ),
-                format!(
-                    "the act is dated {}, which has not come yet: terms are judged as of the act's date",
-                    date(act.date)
-                ),
-            )],
-            &what,
-        );
+    if let Some(reason) = unusable(&act, today) {
+        return refuse(vec![reason], &what);
     }
     let whole: Vec<&act::ActArchive> = act.archives.iter().filter(|a| a.whole).collect();
-    if whole.is_empty() {
-        return refuse(
-            vec![Text::new(
-                "в акте нет архивов, все записи которых имеют истёкший срок: удалять нечего",
-                "the act names no archive all of whose records are past their term: nothing to remove",
-            )],
-            &what,
-        );
-    }
-    let on_medium = scan(medium)?;
     let mut reasons = Vec::new();
+    let on_medium = scan(medium)?;
     for entry in &whole {
-        let Some(a) = on_medium.iter().find(|a| a.name == entry.name) else {
-            reasons.push(Text::new(
-                format!("архива {} нет на носителе {}", entry.name, medium.display()),
-                format!(
-                    "archive {} is not on medium {}",
-                    entry.name,
-                    medium.display()
-                ),
-            ));
-            continue;
-        };
-        let Some(f) = &a.facts else {
-            reasons.push(Text::new(
-                format!(
-                    "в архиве {} нет сведений о сроках хранения ({})",
-                    a.name,
-                    super::FACTS_JSON
-                ),
-                format!(
-                    "archive {} has no retention facts ({})",
-                    a.name,
-                    super::FACTS_JSON
-                ),
-            ));
-            continue;
-        };
-        let bad = act::uncovered(f, entry, act.date);
-        for (i, listed) in bad.iter().take(5) {
-            let (what_ru, what_en) = (describe(i, Lang::Ru), describe(i, Lang::En));
-            reasons.push(match i.kept_reason(act.date, Lang::Ru) {
-                Some(why_ru) => {
-                    let why_en = i.kept_reason(act.date, Lang::En).unwrap_or_default();
-                    Text::new(
-                        format!(
-                            "в архиве {} запись в сроке хранения: {what_ru} — {why_ru}",
-                            a.name
-                        ),
-                        format!(
-                            "archive {} holds a record in its term: {what_en} — {why_en}",
-                            a.name
-                        ),
-                    )
-                }
-                None if !listed => Text::new(
-                    format!("в архиве {} запись не указана в акте: {what_ru}", a.name),
-                    format!(
-                        "archive {} holds a record not listed in the act: {what_en}",
-                        a.name
-                    ),
-                ),
-                None => continue,
-            });
-        }
-        if bad.len() > 5 {
-            reasons.push(Text::new(
-                format!("в архиве {} и ещё {} таких записей", a.name, bad.len() - 5),
-                format!("archive {}: {} more such records", a.name, bad.len() - 5),
-            ));
-        }
-        let sha = act::file_sha256(&a.path.join(MANIFEST))?;
-        if sha != entry.manifest_sha256 {
-            reasons.push(Text::new(
-                format!(
-                    "архив {} на носителе не тот, по которому составлен акт (другой manifest-sha256.txt)",
-                    a.name
-                ),
-                format!(
-                    "archive {} on the medium is not the one the act was drawn up for (different manifest-sha256.txt)",
-                    a.name
-                ),
-            ));
-        }
+        reasons.extend(objections(medium, &on_medium, entry, act.date)?);
     }
     // The act's copy on the medium: a different act under the same number is refused.
-    let acts = medium.join(ACTS_DIR);
-    let copy = acts.join(format!("act-{}.html", slug(&act.number)));
+    let copy = medium
+        .join(ACTS_DIR)
+        .join(format!("act-{}.html", slug(&act.number)));
     let bytes = std::fs::read(act_path).map_err(|e| RetentionError::io(act_path, e))?;
     match std::fs::read(&copy) {
         Ok(old) if old != bytes => reasons.push(Text::new(
@@ -204,9 +110,145 @@ pub fn dispose(
         return refuse(reasons, &what);
     }
 
-    std::fs::create_dir_all(&acts).map_err(|e| RetentionError::io(&acts, e))?;
-    let sha = act::file_sha256(act_path)?;
-    write_synced(&copy, &bytes)?;
+    let kept_act = keep_act(&copy, &bytes, act::file_sha256(act_path)?)?;
+    let mut removed = Vec::new();
+    for entry in &whole {
+        remove_archive(medium, entry, &act, &kept_act)?;
+        removed.push(entry.name.clone());
+    }
+    crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+    let notes = closing_notes(medium, templates);
+    let kept = act
+        .archives
+        .iter()
+        .filter(|a| !a.whole)
+        .map(|a| a.name.clone())
+        .collect();
+    Ok(Outcome::Done(Box::new(Disposed {
+        act,
+        removed,
+        kept,
+        act_copy: copy,
+        notes,
+    })))
+}
+
+/// Why the act cannot be acted on at all, as of `today`: dated in the future, or names no archive
+/// to destroy whole.
+fn unusable(act: &Act, today: NaiveDate) -> Option<Text> {
+    if act.date > today {
+        return Some(Text::new(
+            format!(
+                "акт датирован {}, это ещё не наступило: сроки хранения судятся на дату акта",
+                date(act.date)
+            ),
+            format!(
+                "the act is dated {}, which has not come yet: terms are judged as of the act's date",
+                date(act.date)
+            ),
+        ));
+    }
+    if !act.archives.iter().any(|a| a.whole) {
+        return Some(Text::new(
+            "в акте нет архивов, все записи которых имеют истёкший срок: удалять нечего",
+            "the act names no archive all of whose records are past their term: nothing to remove",
+        ));
+    }
+    None
+}
+
+/// Why the archive `entry` of the act may not be removed from the medium: missing, without
+/// retention facts, holding a record in its term or not listed, or not the archive the act was
+/// drawn up for.
+fn objections(
+    medium: &Path,
+    on_medium: &[super::OnMedium],
+    entry: &act::ActArchive,
+    act_date: NaiveDate,
+) -> Result<Vec<Text>, RetentionError> {
+    let mut reasons = Vec::new();
+    let Some(a) = on_medium.iter().find(|a| a.name == entry.name) else {
+        reasons.push(Text::new(
+            format!("архива {} нет на носителе {}", entry.name, medium.display()),
+            format!(
+                "archive {} is not on medium {}",
+                entry.name,
+                medium.display()
+            ),
+        ));
+        return Ok(reasons);
+    };
+    let Some(f) = &a.facts else {
+        reasons.push(Text::new(
+            format!(
+                "в архиве {} нет сведений о сроках хранения ({})",
+                a.name, FACTS_JSON
+            ),
+            format!("archive {} has no retention facts ({})", a.name, FACTS_JSON),
+        ));
+        return Ok(reasons);
+    };
+    let bad = act::uncovered(f, entry, act_date);
+    for (i, listed) in bad.iter().take(5) {
+        let (what_ru, what_en) = (describe(i, Lang::Ru), describe(i, Lang::En));
+        reasons.push(match i.kept_reason(act_date, Lang::Ru) {
+            Some(why_ru) => {
+                let why_en = i.kept_reason(act_date, Lang::En).unwrap_or_default();
+                Text::new(
+                    format!(
+                        "в архиве {} запись в сроке хранения: {what_ru} — {why_ru}",
+                        a.name
+                    ),
+                    format!(
+                        "archive {} holds a record in its term: {what_en} — {why_en}",
+                        a.name
+                    ),
+                )
+            }
+            None if !listed => Text::new(
+                format!("в архиве {} запись не указана в акте: {what_ru}", a.name),
+                format!(
+                    "archive {} holds a record not listed in the act: {what_en}",
+                    a.name
+                ),
+            ),
+            None => continue,
+        });
+    }
+    if bad.len() > 5 {
+        reasons.push(Text::new(
+            format!("в архиве {} и ещё {} таких записей", a.name, bad.len() - 5),
+            format!("archive {}: {} more such records", a.name, bad.len() - 5),
+        ));
+    }
+    let sha = act::file_sha256(&a.path.join(MANIFEST))?;
+    if sha != entry.manifest_sha256 {
+        reasons.push(Text::new(
+            format!(
+                "архив {} на носителе не тот, по которому составлен акт (другой manifest-sha256.txt)",
+                a.name
+            ),
+            format!(
+                "archive {} on the medium is not the one the act was drawn up for (different manifest-sha256.txt)",
+                a.name
+            ),
+        ));
+    }
+    Ok(reasons)
+}
+
+/// The act as kept on the medium: its file name in the acts folder and its SHA-256.
+struct KeptAct {
+    name: String,
+    sha: String,
+}
+
+/// Writes the act's copy `copy` (its bytes) and its `.sha256` into the medium's acts folder,
+/// flushed, before anything is removed.
+fn keep_act(copy: &Path, bytes: &[u8], sha: String) -> Result<KeptAct, RetentionError> {
+    let acts = copy.parent().unwrap_or(copy);
+    std::fs::create_dir_all(acts).map_err(|e| RetentionError::io(acts, e))?;
+    write_synced(copy, bytes)?;
     let name = copy
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -215,51 +257,61 @@ pub fn dispose(
         &acts.join(format!("{name}.sha256")),
         format!("{sha}  {name}\n").as_bytes(),
     )?;
-    crate::layout::fsio::sync_dir(&acts).map_err(|e| RetentionError::io(&acts, e))?;
+    crate::layout::fsio::sync_dir(acts).map_err(|e| RetentionError::io(acts, e))?;
+    Ok(KeptAct { name, sha })
+}
 
-    let mut removed = Vec::new();
-    for entry in &whole {
-        let from = medium.join(&entry.name);
-        let to = medium.join(format!("{DISPOSING_PREFIX}{}", entry.name));
-        // Renamed first, so an interrupted removal never leaves a half archive that looks whole.
-        std::fs::rename(&from, &to).map_err(|e| RetentionError::io(&from, e))?;
-        crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
-        std::fs::remove_dir_all(&to).map_err(|e| RetentionError::io(&to, e))?;
-        for z in [
-            format!("{}.zip", entry.name),
-            format!("{}.zip.sha256", entry.name),
-        ] {
-            let p = medium.join(z);
-            if p.exists() {
-                std::fs::remove_file(&p).map_err(|e| RetentionError::io(&p, e))?;
-            }
-        }
-        let records: u64 = entry.items.iter().map(|i| i.count).sum();
-        log::append(
-            medium,
-            "dispose",
-            &entry.name,
-            "ok",
-            &format!(
-                "уничтожен по акту № {} от {} ({ACTS_DIR}/{name}, sha256 {sha}); записей: {records}",
-                act.number,
-                date(act.date)
-            ),
-        )
-        .map_err(|e| RetentionError::io(medium.join(log::LOG_FILE), e))?;
-        removed.push(entry.name.clone());
-    }
+/// Removes the archive `entry` (its folder, zip and zip checksum) from the medium and logs it.
+fn remove_archive(
+    medium: &Path,
+    entry: &act::ActArchive,
+    act: &Act,
+    kept: &KeptAct,
+) -> Result<(), RetentionError> {
+    let from = medium.join(&entry.name);
+    let to = medium.join(format!("{DISPOSING_PREFIX}{}", entry.name));
+    // Renamed first, so an interrupted removal never leaves a half archive that looks whole.
+    std::fs::rename(&from, &to).map_err(|e| RetentionError::io(&from, e))?;
     crate::layout::fsio::sync_dir(medium).map_err(|e| RetentionError::io(medium, e))?;
+    std::fs::remove_dir_all(&to).map_err(|e| RetentionError::io(&to, e))?;
+    for z in [
+        format!("{}.zip", entry.name),
+        format!("{}.zip.sha256", entry.name),
+    ] {
+        let p = medium.join(z);
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| RetentionError::io(&p, e))?;
+        }
+    }
+    let records: u64 = entry.items.iter().map(|i| i.count).sum();
+    log::append(
+        medium,
+        "dispose",
+        &entry.name,
+        "ok",
+        &format!(
+            "уничтожен по акту № {} от {} ({ACTS_DIR}/{}, sha256 {}); записей: {records}",
+            act.number,
+            date(act.date),
+            kept.name,
+            kept.sha
+        ),
+    )
+    .map_err(|e| RetentionError::io(medium.join(crate::layout::LOG_FILE), e))
+}
+
+/// After the removal: the medium's list of archives rewritten, and what the user should know.
+fn closing_notes(medium: &Path, templates: &crate::render::Templates) -> Vec<Text> {
     let mut notes = Vec::new();
     if let Err(e) = rewrite_index(medium, templates) {
         notes.push(Text::new(
             format!(
                 "список архивов {} не обновлён: {e}",
-                medium.join(INDEX_HTML).display()
+                medium.join(MEDIUM_INDEX).display()
             ),
             format!(
                 "the list of archives {} was not updated: {e}",
-                medium.join(INDEX_HTML).display()
+                medium.join(MEDIUM_INDEX).display()
             ),
         ));
     }
@@ -275,19 +327,7 @@ pub fn dispose(
             ),
         ));
     }
-    let kept = act
-        .archives
-        .iter()
-        .filter(|a| !a.whole)
-        .map(|a| a.name.clone())
-        .collect();
-    Ok(Outcome::Done(Box::new(Disposed {
-        act,
-        removed,
-        kept,
-        act_copy: copy,
-        notes,
-    })))
+    notes
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), RetentionError> {

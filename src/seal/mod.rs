@@ -58,7 +58,7 @@ impl Payload {
     /// cannot escape `data/` on any file system.
     pub fn validate(&self) -> Result<(), SealError> {
         for p in self.files.keys() {
-            if !bag::is_safe_relative(p) {
+            if !crate::layout::is_safe_relative(p) {
                 return Err(SealError::UnsafePath { path: p.clone() });
             }
         }

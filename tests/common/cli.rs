@@ -4,9 +4,30 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The environment variable that makes the binary skip folder and file-system flushes and cache
+/// drops (`layout::fsio::SKIP_SYNC_ENV`).
+pub const SKIP_SYNC: &str = "LETOPIS_TEST_SKIP_SYNC";
+
+/// `letopis` as a command, with the flushes skipped: what every test that does not test
+/// durability runs. A flush waits for every other process's writes on the same file system, so on a
+/// busy machine it, not the work, dominated the suite's time.
+pub fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_letopis"));
+    c.env(SKIP_SYNC, "1");
+    c
+}
+
+/// `letopis` as a command that flushes and reads back from the device, as users run it: for the
+/// tests of the media stage's durability.
+pub fn durable_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_letopis"));
+    c.env_remove(SKIP_SYNC);
+    c
+}
+
 /// Runs `letopis args` in `cwd`.
 pub fn letopis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_letopis"))
+    command()
         .args(args)
         .current_dir(cwd)
         .output()
