@@ -321,26 +321,129 @@ pub fn read_config(path: &Path) -> Result<crate::model::Config, Text> {
     })
 }
 
-/// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
-/// period must not be archived.
-pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
-    let meta = std::fs::metadata(input_dir).map_err(|e| {
-        if e.kind() == io::ErrorKind::NotFound {
-            Error::NotFound(input_dir.to_path_buf())
-        } else {
-            io_err(input_dir)(e)
-        }
-    })?;
-    if !meta.is_dir() {
-        return Err(Error::NotADirectory(input_dir.to_path_buf()));
-    }
-    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
-        return from_records::load(input_dir, &data);
-    }
-    let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
-    let mut diags: Vec<Diagnostic> = Vec::new();
+/// A name that is not valid Unicode cannot be kept under the same name in the archive (its
+/// manifest, pages and the medium's file system name files in UTF-8).
+fn not_utf8_name(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+            rel.to_string(),
+            Text::new(
+                "имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
+                "the file or folder name is not valid UTF-8 (shown with «�» for the bad bytes): the archive cannot keep it under this name",
+            ),
+        )
+        .hint(Text::new(
+            "переименуйте файл (имя могло испортиться при распаковке архива, созданного в другой кодировке)",
+            "rename the file (the name may have been damaged when unpacking an archive made in another encoding)",
+        ))
+}
 
-    // 1. Walk the folder: every file, and the status of every path for attachment checks.
+/// A link leaving the folder, looping or broken; a pipe, socket or device; a name that
+/// `sha256sum -c` cannot check: reported, and true when the path is not to be read.
+fn refused(
+    e: &walkdir::DirEntry,
+    root: &Path,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+    statuses: &mut BTreeMap<String, PathStatus>,
+) -> bool {
+    let ft = e.file_type();
+    if ft.is_symlink() {
+        match std::fs::canonicalize(e.path()) {
+            Ok(target) if !target.starts_with(root) => {
+                diags.push(
+                    Diagnostic::error(
+                        rel.to_string(),
+                        Text::new(
+                            format!("символическая ссылка ведёт за пределы папки выгрузки ({}): не принимается", target.display()),
+                            format!("symbolic link points outside the input folder ({}): refused", target.display()),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "скопируйте сам файл в папку выгрузки вместо ссылки",
+                        "copy the file itself into the input folder instead of linking it",
+                    )),
+                );
+                statuses.insert(rel.to_string(), PathStatus::Outside);
+                return true;
+            }
+            Ok(target) if target.is_dir() => {
+                statuses.insert(rel.to_string(), PathStatus::Folder);
+                return true;
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let looped = err.raw_os_error() == Some(ELOOP);
+                diags.push(Diagnostic::error(
+                    rel.to_string(),
+                    if looped {
+                        Text::new(
+                            "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
+                            "symbolic link loop (the link leads back to itself)",
+                        )
+                    } else {
+                        Text::new(
+                            "символическая ссылка никуда не ведёт (файл удалён?)",
+                            "broken symbolic link (was the file deleted?)",
+                        )
+                    },
+                ));
+                return true;
+            }
+        }
+    }
+    // A pipe, socket or device is never opened: reading one would wait forever.
+    if let Some(what) = special_file(e.path()) {
+        diags.push(
+            Diagnostic::error(
+                rel.to_string(),
+                Text::new(
+                    format!(
+                        "это не обычный файл, а {}: он не читается и в архив не попадает",
+                        what.ru
+                    ),
+                    format!(
+                        "this is not a regular file but {}: it is not read nor archived",
+                        what.en
+                    ),
+                ),
+            )
+            .hint(Text::new(
+                "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
+                "remove it from the input folder; platform exports are regular files",
+            )),
+        );
+        return true;
+    }
+    // A name with `%`, CR or LF is written percent-encoded in a BagIt manifest (RFC 8493), and
+    // then `sha256sum -c` and bagit.py cannot check that file: refused here, so that every
+    // archive stays checkable by anyone (see docs/integrity.md).
+    if rel.contains(['%', '\r', '\n']) {
+        diags.push(
+            Diagnostic::error(
+                rel.escape_debug().to_string(),
+                Text::new(
+                    "в имени файла есть «%» или перевод строки: такой файл не проверить командой sha256sum -c и валидаторами BagIt",
+                    "the file name contains `%` or a line break: sha256sum -c and BagIt validators cannot check such a file",
+                ),
+            )
+            .hint(Text::new(
+                "переименуйте файл (например, «%» замените словом «проц») и поправьте ссылки на него в списках вложений",
+                "rename the file (e.g. write `pct` instead of `%`) and update the references to it in the attachment lists",
+            )),
+        );
+        return true;
+    }
+    false
+}
+
+/// Step 1 of [`load`]: every file of the folder, and the status of every path for attachment
+/// checks; names that cannot be kept, links leaving the folder or looping, special files and
+/// folders that cannot be listed are reported and left out.
+fn walk(
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Entry>, BTreeMap<String, PathStatus>), Error> {
+    let root = root.to_path_buf();
     let mut entries: Vec<Entry> = Vec::new();
     let mut statuses: BTreeMap<String, PathStatus> = BTreeMap::new();
     let mut skip_under: Vec<PathBuf> = Vec::new();
@@ -392,19 +495,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         // A name that is not valid Unicode cannot be kept under the same name in the archive
         // (its manifest, pages and the medium's file system name files in UTF-8).
         if e.file_name().to_str().is_none() {
-            diags.push(
-                Diagnostic::error(
-                    rel.clone(),
-                    Text::new(
-                        "имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
-                        "the file or folder name is not valid UTF-8 (shown with «�» for the bad bytes): the archive cannot keep it under this name",
-                    ),
-                )
-                .hint(Text::new(
-                    "переименуйте файл (имя могло испортиться при распаковке архива, созданного в другой кодировке)",
-                    "rename the file (the name may have been damaged when unpacking an archive made in another encoding)",
-                )),
-            );
+            diags.push(not_utf8_name(&rel));
             if e.file_type().is_dir() {
                 skip_under.push(e.path().to_path_buf());
             }
@@ -433,90 +524,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             statuses.insert(rel, PathStatus::Folder);
             continue;
         }
-        if ft.is_symlink() {
-            match std::fs::canonicalize(e.path()) {
-                Ok(target) if !target.starts_with(&root) => {
-                    diags.push(
-                        Diagnostic::error(
-                            rel.clone(),
-                            Text::new(
-                                format!("символическая ссылка ведёт за пределы папки выгрузки ({}): не принимается", target.display()),
-                                format!("symbolic link points outside the input folder ({}): refused", target.display()),
-                            ),
-                        )
-                        .hint(Text::new(
-                            "скопируйте сам файл в папку выгрузки вместо ссылки",
-                            "copy the file itself into the input folder instead of linking it",
-                        )),
-                    );
-                    statuses.insert(rel, PathStatus::Outside);
-                    continue;
-                }
-                Ok(target) if target.is_dir() => {
-                    statuses.insert(rel, PathStatus::Folder);
-                    continue;
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let looped = err.raw_os_error() == Some(ELOOP);
-                    diags.push(Diagnostic::error(
-                        rel.clone(),
-                        if looped {
-                            Text::new(
-                                "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
-                                "symbolic link loop (the link leads back to itself)",
-                            )
-                        } else {
-                            Text::new(
-                                "символическая ссылка никуда не ведёт (файл удалён?)",
-                                "broken symbolic link (was the file deleted?)",
-                            )
-                        },
-                    ));
-                    continue;
-                }
-            }
-        }
-        // A pipe, socket or device is never opened: reading one would wait forever.
-        if let Some(what) = special_file(e.path()) {
-            diags.push(
-                Diagnostic::error(
-                    rel.clone(),
-                    Text::new(
-                        format!(
-                            "это не обычный файл, а {}: он не читается и в архив не попадает",
-                            what.ru
-                        ),
-                        format!(
-                            "this is not a regular file but {}: it is not read nor archived",
-                            what.en
-                        ),
-                    ),
-                )
-                .hint(Text::new(
-                    "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
-                    "remove it from the input folder; platform exports are regular files",
-                )),
-            );
-            continue;
-        }
-        // A name with `%`, CR or LF is written percent-encoded in a BagIt manifest (RFC 8493), and
-        // then `sha256sum -c` and bagit.py cannot check that file: refused here, so that every
-        // archive stays checkable by anyone (see docs/integrity.md).
-        if rel.contains(['%', '\r', '\n']) {
-            diags.push(
-                Diagnostic::error(
-                    rel.escape_debug().to_string(),
-                    Text::new(
-                        "в имени файла есть «%» или перевод строки: такой файл не проверить командой sha256sum -c и валидаторами BagIt",
-                        "the file name contains `%` or a line break: sha256sum -c and BagIt validators cannot check such a file",
-                    ),
-                )
-                .hint(Text::new(
-                    "переименуйте файл (например, «%» замените словом «проц») и поправьте ссылки на него в списках вложений",
-                    "rename the file (e.g. write `pct` instead of `%`) and update the references to it in the attachment lists",
-                )),
-            );
+        if refused(&e, &root, &rel, diags, &mut statuses) {
             continue;
         }
         let class = classify(&rel);
@@ -536,15 +544,22 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     names.sort_unstable();
     names.dedup();
     diags.extend(names::check(&names));
+    Ok((entries, statuses))
+}
 
-    // 2. Hash the other files (attachments, unknown files) on both cores.
+/// Step 2 of [`load`]: hashes the files that are not read as data (attachments, workbooks,
+/// unknown files) on both cores; each gets its status and a source row.
+fn hash_others(
+    entries: &[Entry],
+    statuses: &mut BTreeMap<String, PathStatus>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<usize, SourceFile> {
     let hashed: Vec<(usize, io::Result<(u64, String)>)> = entries
         .par_iter()
         .enumerate()
         .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
         .map(|(i, e)| (i, File::open(&e.abs).and_then(text::hash)))
         .collect();
-    let mut sources: Vec<SourceFile> = Vec::new();
     let mut other_sources: HashMap<usize, SourceFile> = HashMap::new();
     for h in hashed {
         let (i, (size, sha)) = match h {
@@ -573,8 +588,16 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             },
         );
     }
+    other_sources
+}
 
-    // 3. The configuration.
+/// Step 3 of [`load`]: `letopis.yaml` (or `.yml`), read and checked; `None` when it is missing
+/// or has errors (reported). Also gives the config files found.
+fn read_configs<'e>(
+    entries: &'e [Entry],
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) -> Result<(Option<Config>, Vec<&'e Entry>), Error> {
     let mut config: Option<Config> = None;
     let configs: Vec<&Entry> = entries
         .iter()
@@ -667,112 +690,26 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             )),
         );
     }
-    let period = config.as_ref().map(|c| (c.period.start, c.period.end));
-    // The folder of template overrides named in letopis.yaml: its files are not unknown files.
-    let templates: Option<String> = config
-        .as_ref()
-        .and_then(|c| c.templates.as_deref())
-        .map(|t| {
-            t.trim()
-                .trim_start_matches("./")
-                .trim_end_matches('/')
-                .to_string()
-        })
-        .filter(|t| !t.is_empty());
-    if let Some(c) = &config
-        && let Some(t) = c.templates.as_deref()
-        && !root.join(t).is_dir()
-    {
-        diags.push(templates_missing(&root, &configs, t));
-    }
+    Ok((config, configs))
+}
 
-    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
-    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
-    // is read on the other core at the same time.
-    //
-    // Before them, the tables that are not record files by their name: workbooks (sheets of our
-    // own record kinds or platform exports) and platform exports as text (see `exports`).
-    let specs: BTreeMap<String, FileSpec> =
-        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
-    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
-    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if let Class::Record(k) = e.class
-            && !found.taken.contains(&i)
-        {
-            by_kind.entry(k).or_default().push((e, None));
-        }
-    }
-    for (i, unit, t) in &found.units {
-        if let Unit::Records(k) = unit {
-            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
-        }
-    }
-    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
-    let mut reading = Reading::default();
-    let mut att = Reading::default();
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
-        for (kind, files) in &by_kind {
-            reading.read_kind(*kind, files, period)?;
-        }
-        side.join().unwrap_or_else(|_| {
-            Err(Error::Io {
-                path: root.clone(),
-                source: io::Error::other("the attendance reader stopped"),
-            })
-        })
-    })?;
-    reading.merge(att);
-
-    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
-    {
-        let mut fed: HashMap<String, u64> = HashMap::new();
-        let mut sink = exports::Sink {
-            st: &mut reading.st,
-            period,
-            diags: &mut reading.diags,
-            rejected: &mut reading.rejected,
-            fed: &mut fed,
-        };
-        for (i, unit, t) in &found.units {
-            let rel = &entries[*i].rel;
-            let spec = specs.get(rel);
-            match unit {
-                Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
-                Unit::Export(FileFormat::MoodleAttendance) => {
-                    attendance_export::read(rel, t, spec, &mut sink)
-                }
-                Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
-                Unit::Records(_) => {}
-            }
-        }
-        for (k, v) in fed {
-            *reading.rows_read.entry(k).or_default() += v;
-        }
-    }
-    let Reading {
-        st,
-        mut rejected,
-        header_cols,
-        rows_read,
-        gone,
-        unavailable,
-        empty,
-        diags: mut read_diags,
-        sources: mut read_sources,
-    } = reading;
-    diags.append(&mut read_diags);
-    sources.append(&mut read_sources);
-
-    // 5. Markdown documents.
+/// Step 5 of [`load`]: the Markdown documents of `documents/`, sorted by id.
+fn read_documents(
+    entries: &[Entry],
+    statuses: &mut BTreeMap<String, PathStatus>,
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) -> Vec<MarkdownDoc> {
     let mut documents: Vec<MarkdownDoc> = Vec::new();
     for e in entries.iter().filter(|e| e.class == Class::Document) {
         let Ok(bytes) = std::fs::read(&e.abs).map_err(|err| diags.push(unreadable(&e.rel, &err)))
         else {
             continue;
         };
-        let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
+        // Scanning bytes in memory cannot fail.
+        let Ok(scan) = text::scan(&bytes[..]) else {
+            continue;
+        };
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
         // An order's or award's `file` may point at a Markdown document.
         statuses.insert(
@@ -812,78 +749,109 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         });
     }
     documents.sort_by(|a, b| a.id.cmp(&b.id));
+    documents
+}
 
-    // 6. Cross-record validation.
-    let mentioned = mentioned_paths(&st);
-    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
-        .into_iter()
-        .filter(|k| {
-            empty.contains(k)
-                || !entries
-                    .iter()
-                    .enumerate()
-                    .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
-        })
-        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
-        .collect();
-    // A kind given in a format that is not read has its own error; references to it cascade.
-    let mut unavailable = unavailable;
-    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
-    for e in &entries {
-        if let Class::Unreadable(k) = e.class
-            && missing_kinds.remove(&k)
+/// Step 4 of [`load`]: the record files and sheets, in kind order (grade_items before grades:
+/// grades are checked on their items' scales); attendance, the biggest file and needed by no
+/// other kind while reading, on the other core at the same time.
+fn read_record_files(
+    entries: &[Entry],
+    found: &Found,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    root: &Path,
+) -> Result<Reading, Error> {
+    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Class::Record(k) = e.class
+            && !found.taken.contains(&i)
         {
-            unavailable.insert(k);
+            by_kind.entry(k).or_default().push((e, None));
         }
     }
-    for k in &found.unreadable {
-        if missing_kinds.remove(k) {
-            unavailable.insert(*k);
+    for (i, unit, t) in &found.units {
+        if let Unit::Records(k) = unit {
+            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
         }
     }
-    let enrolments_absent = empty.contains(&Kind::Enrolments)
-        || !entries
-            .iter()
-            .any(|e| e.class == Class::Record(Kind::Enrolments));
-    let mut v = Validator {
-        diags: Vec::new(),
-        rejected: Vec::new(),
-        header_cols: &header_cols,
-        files: &statuses,
-        referenced: Default::default(),
-        gone,
-        unavailable,
-        missing: missing_kinds,
-        cascades: Default::default(),
-    };
-    let (st, grades) = validate::run(&mut v, st);
-    diags.append(&mut v.diags);
-    rejected.append(&mut v.rejected);
-    let referenced = std::mem::take(&mut v.referenced);
-    if enrolments_absent && !st.learners.is_empty() {
-        diags.push(
-            Diagnostic::warning(
-                "enrolments.csv",
-                Text::new(
-                    "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
-                    "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
-                ),
-            )
-            .hint(Text::new(
-                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
-                "add the enrolments export: learner, group, enrolment date",
-            )),
-        );
-    } else {
-        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
-    }
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
+        }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.to_path_buf(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
+    Ok(reading)
+}
 
-    // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
+/// Step 4b of [`load`]: the platform exports (Moodle gradebooks and attendance, FRDO
+/// registers), now that the learners and enrolments they refer to are staged.
+fn read_exports(
+    entries: &[Entry],
+    found: &Found,
+    specs: &BTreeMap<String, FileSpec>,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    reading: &mut Reading,
+) {
+    let mut fed: HashMap<String, u64> = HashMap::new();
+    let mut sink = exports::Sink {
+        st: &mut reading.st,
+        period,
+        diags: &mut reading.diags,
+        rejected: &mut reading.rejected,
+        fed: &mut fed,
+    };
+    for (i, unit, t) in &found.units {
+        let rel = &entries[*i].rel;
+        let spec = specs.get(rel);
+        match unit {
+            Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
+            Unit::Export(FileFormat::MoodleAttendance) => {
+                attendance_export::read(rel, t, spec, &mut sink)
+            }
+            Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
+            Unit::Records(_) => {}
+        }
+    }
+    for (k, v) in fed {
+        *reading.rows_read.entry(k).or_default() += v;
+    }
+}
+
+/// What step 7 of [`load`] tells the other files by.
+struct Known<'a> {
+    found: &'a Found,
+    /// The folder of template overrides named in letopis.yaml: its files are not unknown files.
+    templates: Option<&'a str>,
+    /// Files named by a record (attachments, orders' and awards' files).
+    referenced: &'a std::collections::HashSet<String>,
+    mentioned: &'a std::collections::HashSet<String>,
+}
+
+/// Step 7 of [`load`]: the files not read as records, each listed with what it is: attachments,
+/// README, templates, workbooks and exports that were read, or unknown (kept verbatim, with a
+/// warning); named like a record kind in a format that is not read, an error.
+fn list_others(
+    entries: &[Entry],
+    other_sources: HashMap<usize, SourceFile>,
+    known: &Known,
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) {
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
     for (i, mut s) in others {
-        let in_templates = templates
-            .as_deref()
+        let in_templates = known
+            .templates
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
         if let Class::Unreadable(kind) = entries[i].class {
             s.kind = kind.stem().into();
@@ -907,14 +875,14 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         } else if s.kind != "unknown" {
             // A workbook or a platform export that was read.
-        } else if let Some(errs) = found.unknown.get(&i)
-            && !(referenced.contains(&s.path) || mentioned.contains(&s.path))
+        } else if let Some(errs) = known.found.unknown.get(&i)
+            && !(known.referenced.contains(&s.path) || known.mentioned.contains(&s.path))
         {
             s.kind = "unrecognised".into();
             diags.extend(errs.iter().cloned());
         } else if in_templates {
             s.kind = "template".into();
-        } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
+        } else if known.referenced.contains(&s.path) || known.mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
             diags.push(
@@ -933,9 +901,99 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
         sources.push(s);
     }
+}
 
+/// The kinds with no file (or an empty one), for the references to them; a kind given in a
+/// format that is not read has its own error and is unavailable instead (references cascade).
+fn missing_kinds(
+    entries: &[Entry],
+    found: &Found,
+    empty: &std::collections::HashSet<Kind>,
+    mut unavailable: std::collections::HashSet<Kind>,
+) -> (
+    std::collections::HashSet<Kind>,
+    std::collections::HashSet<Kind>,
+) {
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| {
+            empty.contains(k)
+                || !entries
+                    .iter()
+                    .enumerate()
+                    .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
+        })
+        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    for e in entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    for k in &found.unreadable {
+        if missing_kinds.remove(k) {
+            unavailable.insert(*k);
+        }
+    }
+    (missing_kinds, unavailable)
+}
+
+/// There is no enrolments file (or it is empty) while there are learners.
+fn no_enrolments() -> Diagnostic {
+    Diagnostic::warning(
+            "enrolments.csv",
+            Text::new(
+                "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
+                "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
+            ),
+        )
+        .hint(Text::new(
+            "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+            "add the enrolments export: learner, group, enrolment date",
+        ))
+}
+
+/// The folder of template overrides named in letopis.yaml (its files are not unknown files),
+/// as a path inside the folder; a folder that is not there is an error (`build` would stop).
+fn templates_folder(
+    config: Option<&Config>,
+    root: &Path,
+    configs: &[&Entry],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let templates: Option<String> = config
+        .and_then(|c| c.templates.as_deref())
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
+    if let Some(c) = config
+        && let Some(t) = c.templates.as_deref()
+        && !root.join(t).is_dir()
+    {
+        diags.push(templates_missing(root, configs, t));
+    }
+    templates
+}
+
+/// The period of the records that passed, its files and rejected rows, the per-file tally and
+/// the sorted diagnostics.
+fn assemble(
+    config: Config,
+    st: Staging,
+    grades: Vec<Grade>,
+    documents: Vec<MarkdownDoc>,
+    (sources, rejected, rows_read): (Vec<SourceFile>, Vec<RejectedRow>, &HashMap<String, u64>),
+    mut diags: Vec<Diagnostic>,
+) -> (Period, Vec<Diagnostic>) {
     let mut p = Period {
-        config: config.unwrap_or_else(unreadable_config),
+        config,
         programmes: st.programmes,
         groups: st.groups,
         learners: st.learners,
@@ -956,7 +1014,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         sources,
         rejected,
     };
-    tally(&mut p, &rows_read);
+    tally(&mut p, rows_read);
     // Record lists grew by doubling while read: give back the unused tail (a quarter of the
     // period's memory on large attendance and grade files) for the later stages.
     macro_rules! shrink {
@@ -966,7 +1024,115 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
     p.sources.sort_by(|a, b| a.path.cmp(&b.path));
     diag::sort(&mut diags);
-    Ok((p, diags))
+    (p, diags)
+}
+
+/// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
+/// period must not be archived.
+pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
+    let meta = std::fs::metadata(input_dir).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            Error::NotFound(input_dir.to_path_buf())
+        } else {
+            io_err(input_dir)(e)
+        }
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory(input_dir.to_path_buf()));
+    }
+    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
+        return from_records::load(input_dir, &data);
+    }
+    let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // 1. Walk the folder: every file, and the status of every path for attachment checks.
+    let (entries, mut statuses) = walk(&root, &mut diags)?;
+
+    // 2. Hash the other files (attachments, unknown files) on both cores.
+    let mut other_sources = hash_others(&entries, &mut statuses, &mut diags);
+    let mut sources: Vec<SourceFile> = Vec::new();
+
+    // 3. The configuration.
+    let (config, configs) = read_configs(&entries, &mut diags, &mut sources)?;
+    let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+    let templates = templates_folder(config.as_ref(), &root, &configs, &mut diags);
+
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
+    //
+    // Before them, the tables that are not record files by their name: workbooks (sheets of our
+    // own record kinds or platform exports) and platform exports as text (see `exports`).
+    let specs: BTreeMap<String, FileSpec> =
+        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
+    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
+    let mut reading = read_record_files(&entries, &found, period, &root)?;
+    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
+    read_exports(&entries, &found, &specs, period, &mut reading);
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        empty,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
+
+    // 5. Markdown documents.
+    let documents = read_documents(&entries, &mut statuses, &mut diags, &mut sources);
+
+    // 6. Cross-record validation.
+    let mentioned = mentioned_paths(&st);
+    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    let (missing_kinds, unavailable) = missing_kinds(&entries, &found, &empty, unavailable);
+    let enrolments_absent = empty.contains(&Kind::Enrolments)
+        || !entries
+            .iter()
+            .any(|e| e.class == Class::Record(Kind::Enrolments));
+    let mut v = Validator {
+        diags: Vec::new(),
+        rejected: Vec::new(),
+        header_cols: &header_cols,
+        files: &statuses,
+        referenced: Default::default(),
+        gone,
+        unavailable,
+        missing: missing_kinds,
+        cascades: Default::default(),
+    };
+    let (st, grades) = validate::run(&mut v, st);
+    diags.append(&mut v.diags);
+    rejected.append(&mut v.rejected);
+    let referenced = std::mem::take(&mut v.referenced);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(no_enrolments());
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
+
+    // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
+    let known = Known {
+        found: &found,
+        templates: templates.as_deref(),
+        referenced: &referenced,
+        mentioned: &mentioned,
+    };
+    list_others(&entries, other_sources, &known, &mut diags, &mut sources);
+
+    Ok(assemble(
+        config.unwrap_or_else(unreadable_config),
+        st,
+        grades,
+        documents,
+        (sources, rejected, &rows_read),
+        diags,
+    ))
 }
 
 fn text_source(
