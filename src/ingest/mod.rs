@@ -1254,6 +1254,160 @@ fn not_enrolled(
     }
 }
 
+/// How a record file is read, by its extension: `yaml` or `csv` (also `.tsv`, `.txt`).
+fn format_of(rel: &str) -> &'static str {
+    let lower = rel.to_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        "yaml"
+    } else {
+        "csv"
+    }
+}
+
+/// Reads a YAML record file; false when it cannot be read (reported).
+fn read_yaml_file(
+    e: &Entry,
+    scan: &text::Scan,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&rows::Header, Item),
+) -> bool {
+    match std::fs::read(&e.abs) {
+        Ok(bytes) => rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, on_item),
+        Err(err) => {
+            diags.push(unreadable(&e.rel, &err));
+            false
+        }
+    }
+}
+
+/// Two files (or sheets) of one record kind: neither is read.
+fn given_twice(kind: Kind, files: &[(&Entry, Option<&table::Table>)], label: &str) -> Diagnostic {
+    let names: Vec<String> = files
+        .iter()
+        .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
+        .collect();
+    Diagnostic::error(
+        label,
+        Text::new(
+            format!(
+                "записи «{}» заданы дважды: {}",
+                kind.stem(),
+                names.join(" и ")
+            ),
+            format!(
+                "records «{}» are given twice: {}",
+                kind.stem(),
+                names.join(" and ")
+            ),
+        ),
+    )
+    .hint(Text::new(
+        "оставьте один файл (CSV или YAML)",
+        "keep one file (CSV or YAML)",
+    ))
+}
+
+/// The table's row of a record file that could not be read: nothing read.
+fn unread_source(rel: &str, kind: Kind) -> SourceFile {
+    SourceFile {
+        path: rel.to_string(),
+        kind: kind.stem().into(),
+        format: "unreadable".into(),
+        encoding: String::new(),
+        delimiter: None,
+        size: 0,
+        sha256: String::new(),
+        rows_read: 0,
+        rows_kept: 0,
+        rows_rejected: 0,
+    }
+}
+
+/// Takes the items of one record file: rows typed into records (or rejected with their
+/// reason), broken rows rejected, and what the later checks need (ids gone, header positions).
+struct RowSink<'a> {
+    kind: Kind,
+    file: &'a str,
+    origin_file: std::sync::Arc<str>,
+    id_col: Option<usize>,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    count: u64,
+    missing_columns: bool,
+    row_diags: Vec<Diagnostic>,
+    st: &'a mut Staging,
+    rejected: &'a mut Vec<RejectedRow>,
+    header_cols: &'a mut HashMap<String, Vec<Option<u64>>>,
+    gone: &'a mut HashMap<Kind, std::collections::HashSet<String>>,
+}
+
+impl RowSink<'_> {
+    fn reject(&mut self, line: u64, values: BTreeMap<String, String>, reason: Text) {
+        self.rejected.push(RejectedRow {
+            origin: Origin {
+                file: self.origin_file.clone(),
+                line,
+            },
+            values,
+            reason,
+        });
+    }
+
+    fn item(&mut self, h: &rows::Header, item: Item) {
+        let kind = self.kind;
+        self.count += 1;
+        self.header_cols
+            .entry(self.file.to_string())
+            .or_insert_with(|| h.cols.clone());
+        match item {
+            Item::Broken { line, values, diag } => {
+                if let Some(c) = self.id_col
+                    && let Some((_, id)) =
+                        values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                {
+                    self.gone.entry(kind).or_default().insert(id.clone());
+                }
+                self.reject(line, values, diag.message.clone());
+                self.row_diags.push(diag);
+            }
+            Item::Row(row) => {
+                if let Some(reason) = &h.missing {
+                    self.missing_columns = true;
+                    self.reject(row.line, h.values(&row), reason.clone());
+                    return;
+                }
+                let mut c = Ctx {
+                    kind,
+                    file: self.file,
+                    origin_file: &self.origin_file,
+                    row: &row,
+                    header_cols: &h.cols,
+                    period: self.period,
+                    errors: Vec::new(),
+                    warnings: Vec::new(),
+                };
+                let ok = records::build(&mut c, self.st);
+                let (mut errors, mut warnings) = (c.errors, c.warnings);
+                self.row_diags.append(&mut warnings);
+                if !ok {
+                    if let Some(Some(cell)) = self.id_col.and_then(|c| row.cells.get(c)) {
+                        self.gone
+                            .entry(kind)
+                            .or_default()
+                            .insert(cell.value.clone());
+                    }
+                    let reason = errors
+                        .first()
+                        .map(|d| d.message.clone())
+                        .unwrap_or_else(|| Text::new("ошибка в строке", "error in the row"));
+                    self.reject(row.line, h.values(&row), reason);
+                    self.row_diags.append(&mut errors);
+                }
+            }
+        }
+    }
+}
+
 /// The state of reading the record files: what passed the row checks, what was rejected, and the
 /// per-file facts later steps need.
 #[derive(Default)]
@@ -1304,58 +1458,17 @@ impl Reading {
                         diags.push(unreadable(&e.rel, &err));
                         unavailable.insert(kind);
                         // Listed in the table too, with nothing read.
-                        sources.push(SourceFile {
-                            path: e.rel.clone(),
-                            kind: kind.stem().into(),
-                            format: "unreadable".into(),
-                            encoding: String::new(),
-                            delimiter: None,
-                            size: 0,
-                            sha256: String::new(),
-                            rows_read: 0,
-                            rows_kept: 0,
-                            rows_rejected: 0,
-                        });
+                        sources.push(unread_source(&e.rel, kind));
                         continue;
                     }
                 },
             };
-            let format = if !e.rel.to_lowercase().ends_with(".yaml")
-                && !e.rel.to_lowercase().ends_with(".yml")
-            {
-                "csv"
-            } else {
-                "yaml"
-            };
+            let format = format_of(&e.rel);
             let mut src = scan
                 .as_ref()
                 .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
             if twins {
-                let names: Vec<String> = files
-                    .iter()
-                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
-                    .collect();
-                diags.push(
-                    Diagnostic::error(
-                        label.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
+                diags.push(given_twice(kind, files, &label));
                 sources.extend(src);
                 unavailable.insert(kind);
                 continue;
@@ -1366,81 +1479,21 @@ impl Reading {
                 unavailable.insert(kind);
                 continue;
             }
-            let id_col = validate::id_field(kind).map(|f| kind.col(f));
-            let mut missing_columns = false;
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let origin_file: std::sync::Arc<str> = e.rel.as_str().into();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            if let Some(c) = id_col
-                                && let Some((_, id)) =
-                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
-                            {
-                                gone.entry(kind).or_default().insert(id.clone());
-                            }
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: origin_file.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                missing_columns = true;
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: origin_file.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                origin_file: &origin_file,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
-                                    gone.entry(kind).or_default().insert(cell.value.clone());
-                                }
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: origin_file.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
+            let mut rs = RowSink {
+                kind,
+                file: &e.rel,
+                origin_file: e.rel.as_str().into(),
+                id_col: validate::id_field(kind).map(|f| kind.col(f)),
+                period,
+                count: 0,
+                missing_columns: false,
+                row_diags: Vec::new(),
+                st,
+                rejected,
+                header_cols,
+                gone,
+            };
+            let mut on_item = |h: &rows::Header, item: Item| rs.item(h, item);
             if let Some(t) = sheet {
                 rows::read_table(t, &label, kind, diags, &mut on_item);
             } else if let (Some(scan), "csv") = (&scan, format) {
@@ -1459,39 +1512,24 @@ impl Reading {
                         unavailable.insert(kind);
                     }
                 }
-            } else if let Some(scan) = &scan {
-                match std::fs::read(&e.abs) {
-                    Ok(bytes) => {
-                        if !rows::read_yaml(
-                            &bytes,
-                            scan.encoding,
-                            &e.rel,
-                            kind,
-                            diags,
-                            &mut on_item,
-                        ) {
-                            unavailable.insert(kind);
-                        }
-                    }
-                    Err(err) => {
-                        diags.push(unreadable(&e.rel, &err));
-                        unavailable.insert(kind);
-                    }
-                }
+            } else if let Some(scan) = &scan
+                && !read_yaml_file(e, scan, kind, diags, &mut on_item)
+            {
+                unavailable.insert(kind);
             }
-            if missing_columns {
+            if rs.missing_columns {
                 unavailable.insert(kind);
             }
             if sheet.is_some() {
-                row_diags.iter_mut().for_each(|d| d.file = label.clone());
+                rs.row_diags.iter_mut().for_each(|d| d.file = label.clone());
             }
-            diags.append(&mut row_diags);
+            diags.append(&mut rs.row_diags);
             // A file that could not be read is not an empty one: references to it are then
             // reported as to an unreadable file, not as to a missing one.
-            if count == 0 && !unavailable.contains(&kind) {
+            if rs.count == 0 && !unavailable.contains(&kind) {
                 empty.insert(kind);
             }
-            *rows_read.entry(e.rel.clone()).or_default() += count;
+            *rows_read.entry(e.rel.clone()).or_default() += rs.count;
             sources.extend(src);
         }
         Ok(())
