@@ -1599,16 +1599,12 @@ struct Found {
     taken: std::collections::HashSet<usize>,
 }
 
-/// Reads the workbooks and the delimited text files that are not record files by name, and tells
-/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
-/// `files:`, else by its header. Updates the files' entries in `check`'s table.
-fn find_tables(
+/// Names under `files:` of letopis.yaml that are not in the folder.
+fn warn_missing_specs(
     entries: &[Entry],
     specs: &BTreeMap<String, FileSpec>,
-    sources: &mut HashMap<usize, SourceFile>,
     diags: &mut Vec<Diagnostic>,
-) -> Result<Found, Error> {
-    let mut found = Found::default();
+) {
     for name in specs.keys() {
         if !entries.iter().any(|e| &e.rel == name) {
             diags.push(
@@ -1626,44 +1622,148 @@ fn find_tables(
             );
         }
     }
+}
+
+/// A record file (`grades.csv`) whose header is a platform export's: taken as that export.
+fn export_under_kind_name(
+    i: usize,
+    e: &Entry,
+    kind: Kind,
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let lower = e.rel.to_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return Ok(());
+    }
+    let format = match specs.get(&e.rel).and_then(|s| s.format) {
+        Some(f) => Some(f),
+        // A header with every required column of the kind is the kind's own file.
+        None => table::peek_text(&e.abs, 8)
+            .ok()
+            .filter(|t| !own_header(kind, t))
+            .and_then(|t| exports::recognise(&t)),
+    };
+    let Some(f) = format else {
+        return Ok(());
+    };
+    // A file that cannot be read is reported by the kind's reader.
+    let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+        return Ok(());
+    };
+    if text_problem(&e.rel, &scan).is_some() {
+        // Read as the kind's own file, whose reader reports it.
+        return Ok(());
+    }
+    let Ok(t) = table::read_text(&e.abs, &scan) else {
+        return Ok(());
+    };
+    if t.too_wide.is_some() {
+        // Read as the kind's own file, whose reader reports it.
+        return Ok(());
+    }
+    let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
+    src.delimiter = t.delimiter.map(|d| d as char);
+    sources.insert(i, src);
+    found.taken.insert(i);
+    found.units.push((i, Unit::Export(f), t));
+    Ok(())
+}
+
+/// The tables of a workbook (every sheet) or of a delimited text file; `None` when there are
+/// none to read (an unreadable workbook or a damaged text is reported).
+fn tables_of(
+    i: usize,
+    e: &Entry,
+    stem_kind: Option<Kind>,
+    ext: &str,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+    found: &mut Found,
+) -> Option<Vec<table::Table>> {
+    let workbook = table::is_workbook(&e.rel);
+    let tables = if workbook {
+        match table::read_workbook(&e.abs) {
+            Ok(t) => t,
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error(
+                        e.rel.clone(),
+                        Text::new(
+                            format!("книга Excel не читается: {}", msg.ru),
+                            format!("the workbook cannot be read: {}", msg.en),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
+                        "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
+                    )),
+                );
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
+                    s.format = ext.to_string();
+                }
+                found.unreadable.extend(stem_kind);
+                return None;
+            }
+        }
+    } else if matches!(ext, "csv" | "tsv" | "txt") {
+        // Hashed before: a file that cannot be read is already reported.
+        let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+            return None;
+        };
+        if scan.not_text.is_some() {
+            return None;
+        }
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            // A table file whose text is damaged: it may be an export, so it is an error.
+            diags.push(d);
+            if let Some(s) = sources.get_mut(&i) {
+                s.kind = "unrecognised".into();
+                s.encoding = scan.encoding.name().to_string();
+            }
+            return None;
+        }
+        match table::read_text(&e.abs, &scan) {
+            Ok(t) if t.too_wide.is_some() => {
+                diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = "unrecognised".into();
+                    s.encoding = scan.encoding.name().to_string();
+                }
+                return None;
+            }
+            Ok(t) => {
+                if let Some(s) = sources.get_mut(&i) {
+                    s.encoding = scan.encoding.name().to_string();
+                    s.delimiter = t.delimiter.map(|d| d as char);
+                }
+                vec![t]
+            }
+            Err(_) => return None,
+        }
+    } else {
+        return None;
+    };
+    Some(tables)
+}
+
+/// Reads the workbooks and the delimited text files that are not record files by name, and tells
+/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
+/// `files:`, else by its header. Updates the files' entries in `check`'s table.
+fn find_tables(
+    entries: &[Entry],
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Found, Error> {
+    let mut found = Found::default();
+    warn_missing_specs(entries, specs, diags);
     for (i, e) in entries.iter().enumerate() {
         // A platform export saved under a record kind's name (`grades.csv`): its header tells.
         if let Class::Record(kind) = e.class {
-            let lower = e.rel.to_lowercase();
-            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-                continue;
-            }
-            let format = match specs.get(&e.rel).and_then(|s| s.format) {
-                Some(f) => Some(f),
-                // A header with every required column of the kind is the kind's own file.
-                None => table::peek_text(&e.abs, 8)
-                    .ok()
-                    .filter(|t| !own_header(kind, t))
-                    .and_then(|t| exports::recognise(&t)),
-            };
-            let Some(f) = format else {
-                continue;
-            };
-            // A file that cannot be read is reported by the kind's reader.
-            let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
-                continue;
-            };
-            if text_problem(&e.rel, &scan).is_some() {
-                // Read as the kind's own file, whose reader reports it.
-                continue;
-            }
-            let Ok(t) = table::read_text(&e.abs, &scan) else {
-                continue;
-            };
-            if t.too_wide.is_some() {
-                // Read as the kind's own file, whose reader reports it.
-                continue;
-            }
-            let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
-            src.delimiter = t.delimiter.map(|d| d as char);
-            sources.insert(i, src);
-            found.taken.insert(i);
-            found.units.push((i, Unit::Export(f), t));
+            export_under_kind_name(i, e, kind, specs, sources, &mut found)?;
             continue;
         }
         if e.class != Class::Other || e.rel.contains('/') && !specs.contains_key(&e.rel) {
@@ -1674,67 +1774,7 @@ fn find_tables(
         let stem_kind = Kind::from_stem(stem);
         let spec = specs.get(&e.rel);
         let workbook = table::is_workbook(&e.rel);
-        let tables = if workbook {
-            match table::read_workbook(&e.abs) {
-                Ok(t) => t,
-                Err(msg) => {
-                    diags.push(
-                        Diagnostic::error(
-                            e.rel.clone(),
-                            Text::new(
-                                format!("книга Excel не читается: {}", msg.ru),
-                                format!("the workbook cannot be read: {}", msg.en),
-                            ),
-                        )
-                        .hint(Text::new(
-                            "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
-                            "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
-                        )),
-                    );
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
-                        s.format = ext.to_string();
-                    }
-                    found.unreadable.extend(stem_kind);
-                    continue;
-                }
-            }
-        } else if matches!(ext, "csv" | "tsv" | "txt") {
-            // Hashed before: a file that cannot be read is already reported.
-            let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
-                continue;
-            };
-            if scan.not_text.is_some() {
-                continue;
-            }
-            if let Some(d) = text_problem(&e.rel, &scan) {
-                // A table file whose text is damaged: it may be an export, so it is an error.
-                diags.push(d);
-                if let Some(s) = sources.get_mut(&i) {
-                    s.kind = "unrecognised".into();
-                    s.encoding = scan.encoding.name().to_string();
-                }
-                continue;
-            }
-            match table::read_text(&e.abs, &scan) {
-                Ok(t) if t.too_wide.is_some() => {
-                    diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.kind = "unrecognised".into();
-                        s.encoding = scan.encoding.name().to_string();
-                    }
-                    continue;
-                }
-                Ok(t) => {
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.encoding = scan.encoding.name().to_string();
-                        s.delimiter = t.delimiter.map(|d| d as char);
-                    }
-                    vec![t]
-                }
-                Err(_) => continue,
-            }
-        } else {
+        let Some(tables) = tables_of(i, e, stem_kind, ext, sources, diags, &mut found) else {
             continue;
         };
         let mut kinds: Vec<String> = Vec::new();
