@@ -413,6 +413,60 @@ fn show_delim(d: u8) -> &'static str {
     }
 }
 
+/// The header of a YAML file: every key used by any item, in order of first appearance, with
+/// the position of its first use.
+fn yaml_keys(
+    items: &[serde_norway::Value],
+    lines: &[&str],
+    starts: &[u64],
+) -> (Vec<String>, Vec<(u64, u64)>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_pos: Vec<(u64, u64)> = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        if let serde_norway::Value::Mapping(m) = item {
+            for k in m.keys() {
+                let k = scalar(k).unwrap_or_default();
+                if !keys.contains(&k) {
+                    let (l, c) = key_position(lines, starts, n, &k);
+                    keys.push(k);
+                    key_pos.push((l, c));
+                }
+            }
+        }
+    }
+    (keys, key_pos)
+}
+
+/// A field's value as text: a list joined with `; `, a number as written (`id: 001` stays
+/// `001`, `hours: 1.50` stays `1.50`); `None` for a map or other structure.
+fn yaml_value(v: &serde_norway::Value, lines: &[&str], l: u64, c: u64) -> Option<String> {
+    match v {
+        serde_norway::Value::Sequence(s) => {
+            let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
+            parts.map(|p| p.join("; "))
+        }
+        serde_norway::Value::Number(_) => raw_scalar(lines, l, c).or_else(|| scalar(v)),
+        other => scalar(other),
+    }
+}
+
+/// A YAML list item that is not a set of «field: value» pairs.
+fn not_a_mapping(file: &str, line: u64) -> Item {
+    let diag = Diagnostic::error(
+        file,
+        Text::new(
+            "запись должна быть набором «поле: значение»",
+            "a record must be a set of «field: value» pairs",
+        ),
+    )
+    .at(line, None);
+    Item::Broken {
+        line,
+        values: BTreeMap::new(),
+        diag,
+    }
+}
+
 /// Reads a YAML file: a list of mappings with the same keys as the CSV headers.
 pub fn read_yaml(
     bytes: &[u8],
@@ -465,21 +519,7 @@ pub fn read_yaml(
     }
     let lines: Vec<&str> = src.lines().collect();
     let starts = item_lines(&lines, items.len());
-    // Header: every key used by any item, in order of first appearance.
-    let mut keys: Vec<String> = Vec::new();
-    let mut key_pos: Vec<(u64, u64)> = Vec::new();
-    for (n, item) in items.iter().enumerate() {
-        if let serde_norway::Value::Mapping(m) = item {
-            for k in m.keys() {
-                let k = scalar(k).unwrap_or_default();
-                if !keys.contains(&k) {
-                    let (l, c) = key_position(&lines, &starts, n, &k);
-                    keys.push(k);
-                    key_pos.push((l, c));
-                }
-            }
-        }
-    }
+    let (keys, key_pos) = yaml_keys(&items, &lines, &starts);
     let (mut h, map) = header(kind, file, &keys, &key_pos, diags);
     // In YAML each record has its own positions; the header's are only those of the first use.
     h.cols.iter_mut().for_each(|c| *c = None);
@@ -487,22 +527,7 @@ pub fn read_yaml(
     for (n, item) in items.into_iter().enumerate() {
         let line = starts.get(n).copied().unwrap_or(1);
         let serde_norway::Value::Mapping(m) = item else {
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    "запись должна быть набором «поле: значение»",
-                    "a record must be a set of «field: value» pairs",
-                ),
-            )
-            .at(line, None);
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: BTreeMap::new(),
-                    diag,
-                },
-            );
+            on_item(&h, not_a_mapping(file, line));
             continue;
         };
         let mut cells: Vec<Option<Cell>> = vec![None; ncols];
@@ -512,15 +537,7 @@ pub fn read_yaml(
         for (k, v) in m {
             let k = scalar(&k).unwrap_or_default();
             let (l, c) = key_position(&lines, &starts, n, &k);
-            let value = match &v {
-                serde_norway::Value::Sequence(s) => {
-                    let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
-                    parts.map(|p| p.join("; "))
-                }
-                // A number is taken as written (`id: 001` stays `001`, `hours: 1.50` stays `1.50`).
-                serde_norway::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
-                other => scalar(other),
-            };
+            let value = yaml_value(&v, &lines, l, c);
             let Some(value) = value else {
                 broken.get_or_insert_with(|| {
                     Diagnostic::error(
