@@ -140,23 +140,15 @@ impl Item {
     }
 }
 
-/// Reads one gradebook export into grade items and grades.
-pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
-    let label = t.label(file);
-    let Some((hline, header)) = t.first().cloned() else {
-        return;
-    };
-    let body = exports::full_rows(file, &label, t, 0, sink);
-    let c_first = exports::find_col(&header, FIRST);
-    let c_last = exports::find_col(&header, LAST);
-    let c_id = exports::find_col(&header, ID_NUMBER);
-    let c_email = exports::find_col(&header, EMAIL);
-    let c_exported = exports::find_col(&header, EXPORTED);
+/// The grade item columns of a gradebook's header (the learner's columns `people` aside): each
+/// item with its Real, Percentage, Letter and Feedback columns; the other columns (kept as extra
+/// fields) apart.
+fn item_columns(header: &[String], people: [Option<usize>; 5]) -> (Vec<Item>, Vec<usize>) {
     let mut items: Vec<Item> = Vec::new();
     let mut feedback: Vec<(usize, String, Option<String>)> = Vec::new();
     let mut other: Vec<usize> = Vec::new();
     for (i, h) in header.iter().enumerate() {
-        if [c_first, c_last, c_id, c_email, c_exported].contains(&Some(i)) {
+        if people.contains(&Some(i)) {
             continue;
         }
         match item_column(h) {
@@ -205,6 +197,23 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             None => other.push(*i),
         }
     }
+    (items, other)
+}
+
+/// Reads one gradebook export into grade items and grades.
+pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
+    let label = t.label(file);
+    let Some((hline, header)) = t.first().cloned() else {
+        return;
+    };
+    let body = exports::full_rows(file, &label, t, 0, sink);
+    let c_first = exports::find_col(&header, FIRST);
+    let c_last = exports::find_col(&header, LAST);
+    let c_id = exports::find_col(&header, ID_NUMBER);
+    let c_email = exports::find_col(&header, EMAIL);
+    let c_exported = exports::find_col(&header, EXPORTED);
+    let (mut items, mut other) =
+        item_columns(&header, [c_first, c_last, c_id, c_email, c_exported]);
     other.sort();
     sink.diags.extend(exports::unmapped(
         &label,
