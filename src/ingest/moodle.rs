@@ -140,6 +140,23 @@ impl Item {
     }
 }
 
+/// Moodle's export times (Unix seconds) as a reader sees them, the number kept in parentheses.
+fn shown_times(exported: &[String]) -> Vec<String> {
+    exported
+        .iter()
+        .map(|s| {
+            match s
+                .parse::<i64>()
+                .ok()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            {
+                Some(d) => format!("{} UTC ({s})", d.format("%d.%m.%Y %H:%M:%S")),
+                None => s.clone(),
+            }
+        })
+        .collect()
+}
+
 /// The grade item columns of a gradebook's header (the learner's columns `people` aside): each
 /// item with its Real, Percentage, Letter and Feedback columns; the other columns (kept as extra
 /// fields) apart.
@@ -262,19 +279,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         .collect();
     exported.sort();
     exported.dedup();
-    let exported_shown: Vec<String> = exported
-        .iter()
-        .map(|s| {
-            match s
-                .parse::<i64>()
-                .ok()
-                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            {
-                Some(d) => format!("{} UTC ({s})", d.format("%d.%m.%Y %H:%M:%S")),
-                None => s.clone(),
-            }
-        })
-        .collect();
+    let exported_shown = shown_times(&exported);
 
     // Items whose only grade column holds letters of no scale we keep (Moodle's default A–F):
     // their grades cannot be stored, so the run fails with one error per column.
