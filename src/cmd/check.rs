@@ -140,6 +140,33 @@ pub fn report(p: &Period, diags: &[Diagnostic], lang: Lang) -> (String, i32) {
         );
         return (out, 1);
     }
+    out.push_str(&summary(p, lang));
+    out.push_str(&table(p, lang));
+    if warnings > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} ({warnings}):",
+            tr(lang, "Предупреждения", "Warnings")
+        );
+        for d in diags {
+            let _ = writeln!(out, "{}", d.render(lang));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(
+            lang,
+            "Ошибок нет: данные готовы к архивированию.",
+            "No errors: the data can be archived."
+        )
+    );
+    (out, 0)
+}
+
+/// The organisation, the period and the number of records of each kind, for a clean check.
+fn summary(p: &Period, lang: Lang) -> String {
+    let mut out = String::new();
     let c = &p.config;
     let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
     let _ = writeln!(
@@ -203,27 +230,7 @@ pub fn report(p: &Period, diags: &[Diagnostic], lang: Lang) -> (String, i32) {
         );
     }
     let _ = writeln!(out);
-    out.push_str(&table(p, lang));
-    if warnings > 0 {
-        let _ = writeln!(
-            out,
-            "\n{} ({warnings}):",
-            tr(lang, "Предупреждения", "Warnings")
-        );
-        for d in diags {
-            let _ = writeln!(out, "{}", d.render(lang));
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        tr(
-            lang,
-            "Ошибок нет: данные готовы к архивированию.",
-            "No errors: the data can be archived."
-        )
-    );
-    (out, 0)
+    out
 }
 
 fn tr_dyn<'a>(lang: Lang, ru: &'a str, en: &'a str) -> &'a str {

@@ -515,7 +515,17 @@ pub fn grade(s: &str, scale: Scale) -> Result<GradeValue, Text> {
         },
         Scale::Points(max) => match number(raw) {
             Ok(v) if (0.0..=max).contains(&v) => Ok(GradeValue::Points(v)),
-            _ => out_of(
+            // «87,5 %» on a points scale: a percentage is not points; the message says so
+            // rather than that 87,5 is outside 0–100.
+            Err(_) if raw.ends_with('%') => out_of(
+                format!("оценка «{raw}» — процент, а шкала элемента в баллах (0–{max})"),
+                format!("grade «{raw}» is a percentage, but the item's scale is points (0–{max})"),
+            ),
+            Err(_) => out_of(
+                format!("оценка «{raw}» — не число баллов (шкала 0–{max})"),
+                format!("grade «{raw}» is not a number of points (scale 0–{max})"),
+            ),
+            Ok(_) => out_of(
                 format!("оценка «{raw}» вне шкалы 0–{max} баллов"),
                 format!("grade «{raw}» is outside the 0–{max} points scale"),
             ),

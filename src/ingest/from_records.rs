@@ -580,7 +580,7 @@ impl Reader<'_> {
                         Diagnostic::error(
                             file.clone(),
                             Text::new(
-                                format!("строка CSV не читается: {e}"),
+                                format!("строка CSV не читается ({e})"),
                                 format!("the CSV row cannot be read: {e}"),
                             ),
                         )

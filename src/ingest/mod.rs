@@ -74,11 +74,44 @@ impl Error {
                 Text::new(format!("{} — не папка", p.display()), self.to_string())
             }
             Error::Io { path, source } => Text::new(
-                format!("не удаётся прочитать {}: {source}", path.display()),
+                format!("не удаётся прочитать {} ({source})", path.display()),
                 self.to_string(),
             ),
         }
     }
+}
+
+/// A file of the folder that cannot be read (no permission, a damaged disk): listed as an error
+/// with the reason in Russian (the system's words in parentheses), and the rest of the folder is
+/// still checked.
+fn unreadable(rel: &str, e: &io::Error) -> Diagnostic {
+    unreadable_as(rel, e, false)
+}
+
+fn unreadable_as(rel: &str, e: &io::Error, folder: bool) -> Diagnostic {
+    let why = match e.kind() {
+        io::ErrorKind::PermissionDenied => "нет прав на чтение",
+        io::ErrorKind::NotFound => "файл исчез во время проверки",
+        io::ErrorKind::IsADirectory => "это папка",
+        io::ErrorKind::InvalidData => "данные повреждены",
+        _ => "ошибка ввода-вывода",
+    };
+    let (what, what_en) = if folder {
+        ("папка", "folder")
+    } else {
+        ("файл", "file")
+    };
+    Diagnostic::error(
+        rel,
+        Text::new(
+            format!("{what} не читается: {why} ({e})"),
+            format!("the {what_en} cannot be read ({e})"),
+        ),
+    )
+    .hint(Text::new(
+        "проверьте права на файл (или скопируйте папку выгрузки заново) и запустите проверку снова",
+        "check the file's permissions (or copy the input folder again) and run the check again",
+    ))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
@@ -288,26 +321,129 @@ pub fn read_config(path: &Path) -> Result<crate::model::Config, Text> {
     })
 }
 
-/// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
-/// period must not be archived.
-pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
-    let meta = std::fs::metadata(input_dir).map_err(|e| {
-        if e.kind() == io::ErrorKind::NotFound {
-            Error::NotFound(input_dir.to_path_buf())
-        } else {
-            io_err(input_dir)(e)
-        }
-    })?;
-    if !meta.is_dir() {
-        return Err(Error::NotADirectory(input_dir.to_path_buf()));
-    }
-    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
-        return from_records::load(input_dir, &data);
-    }
-    let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
-    let mut diags: Vec<Diagnostic> = Vec::new();
+/// A name that is not valid Unicode cannot be kept under the same name in the archive (its
+/// manifest, pages and the medium's file system name files in UTF-8).
+fn not_utf8_name(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+            rel.to_string(),
+            Text::new(
+                "имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
+                "the file or folder name is not valid UTF-8 (shown with «�» for the bad bytes): the archive cannot keep it under this name",
+            ),
+        )
+        .hint(Text::new(
+            "переименуйте файл (имя могло испортиться при распаковке архива, созданного в другой кодировке)",
+            "rename the file (the name may have been damaged when unpacking an archive made in another encoding)",
+        ))
+}
 
-    // 1. Walk the folder: every file, and the status of every path for attachment checks.
+/// A link leaving the folder, looping or broken; a pipe, socket or device; a name that
+/// `sha256sum -c` cannot check: reported, and true when the path is not to be read.
+fn refused(
+    e: &walkdir::DirEntry,
+    root: &Path,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+    statuses: &mut BTreeMap<String, PathStatus>,
+) -> bool {
+    let ft = e.file_type();
+    if ft.is_symlink() {
+        match std::fs::canonicalize(e.path()) {
+            Ok(target) if !target.starts_with(root) => {
+                diags.push(
+                    Diagnostic::error(
+                        rel.to_string(),
+                        Text::new(
+                            format!("символическая ссылка ведёт за пределы папки выгрузки ({}): не принимается", target.display()),
+                            format!("symbolic link points outside the input folder ({}): refused", target.display()),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "скопируйте сам файл в папку выгрузки вместо ссылки",
+                        "copy the file itself into the input folder instead of linking it",
+                    )),
+                );
+                statuses.insert(rel.to_string(), PathStatus::Outside);
+                return true;
+            }
+            Ok(target) if target.is_dir() => {
+                statuses.insert(rel.to_string(), PathStatus::Folder);
+                return true;
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let looped = err.raw_os_error() == Some(ELOOP);
+                diags.push(Diagnostic::error(
+                    rel.to_string(),
+                    if looped {
+                        Text::new(
+                            "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
+                            "symbolic link loop (the link leads back to itself)",
+                        )
+                    } else {
+                        Text::new(
+                            "символическая ссылка никуда не ведёт (файл удалён?)",
+                            "broken symbolic link (was the file deleted?)",
+                        )
+                    },
+                ));
+                return true;
+            }
+        }
+    }
+    // A pipe, socket or device is never opened: reading one would wait forever.
+    if let Some(what) = special_file(e.path()) {
+        diags.push(
+            Diagnostic::error(
+                rel.to_string(),
+                Text::new(
+                    format!(
+                        "это не обычный файл, а {}: он не читается и в архив не попадает",
+                        what.ru
+                    ),
+                    format!(
+                        "this is not a regular file but {}: it is not read nor archived",
+                        what.en
+                    ),
+                ),
+            )
+            .hint(Text::new(
+                "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
+                "remove it from the input folder; platform exports are regular files",
+            )),
+        );
+        return true;
+    }
+    // A name with `%`, CR or LF is written percent-encoded in a BagIt manifest (RFC 8493), and
+    // then `sha256sum -c` and bagit.py cannot check that file: refused here, so that every
+    // archive stays checkable by anyone (see docs/integrity.md).
+    if rel.contains(['%', '\r', '\n']) {
+        diags.push(
+            Diagnostic::error(
+                rel.escape_debug().to_string(),
+                Text::new(
+                    "в имени файла есть «%» или перевод строки: такой файл не проверить командой sha256sum -c и валидаторами BagIt",
+                    "the file name contains `%` or a line break: sha256sum -c and BagIt validators cannot check such a file",
+                ),
+            )
+            .hint(Text::new(
+                "переименуйте файл (например, «%» замените словом «проц») и поправьте ссылки на него в списках вложений",
+                "rename the file (e.g. write `pct` instead of `%`) and update the references to it in the attachment lists",
+            )),
+        );
+        return true;
+    }
+    false
+}
+
+/// Step 1 of [`load`]: every file of the folder, and the status of every path for attachment
+/// checks; names that cannot be kept, links leaving the folder or looping, special files and
+/// folders that cannot be listed are reported and left out.
+fn walk(
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Entry>, BTreeMap<String, PathStatus>), Error> {
+    let root = root.to_path_buf();
     let mut entries: Vec<Entry> = Vec::new();
     let mut statuses: BTreeMap<String, PathStatus> = BTreeMap::new();
     let mut skip_under: Vec<PathBuf> = Vec::new();
@@ -316,18 +452,38 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         .sort_by_file_name()
         .follow_links(false)
     {
-        let e = e.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.clone());
-            Error::Io {
-                path,
-                source: e
+        let e = match e {
+            Ok(e) => e,
+            // A folder that cannot be listed: reported, the rest is still walked.
+            Err(err)
+                if err
+                    .path()
+                    .is_some_and(|p| p.starts_with(&root) && p != root) =>
+            {
+                let path = err.path().unwrap_or(&root);
+                let rel = path
+                    .strip_prefix(&root)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                let source = err
                     .into_io_error()
-                    .unwrap_or_else(|| io::Error::other("file system loop")),
+                    .unwrap_or_else(|| io::Error::other("file system loop"));
+                diags.push(unreadable_as(&rel, &source, true));
+                continue;
             }
-        })?;
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.clone());
+                return Err(Error::Io {
+                    path,
+                    source: err
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("file system loop")),
+                });
+            }
+        };
         let rel = match e.path().strip_prefix(&root) {
             Ok(r) => r
                 .components()
@@ -339,19 +495,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         // A name that is not valid Unicode cannot be kept under the same name in the archive
         // (its manifest, pages and the medium's file system name files in UTF-8).
         if e.file_name().to_str().is_none() {
-            diags.push(
-                Diagnostic::error(
-                    rel.clone(),
-                    Text::new(
-                        "имя файла или папки не в кодировке UTF-8 (знаки «�» на месте неверных байтов): архив не может сохранить его под этим именем",
-                        "the file or folder name is not valid UTF-8 (shown with «�» for the bad bytes): the archive cannot keep it under this name",
-                    ),
-                )
-                .hint(Text::new(
-                    "переименуйте файл (имя могло испортиться при распаковке архива, созданного в другой кодировке)",
-                    "rename the file (the name may have been damaged when unpacking an archive made in another encoding)",
-                )),
-            );
+            diags.push(not_utf8_name(&rel));
             if e.file_type().is_dir() {
                 skip_under.push(e.path().to_path_buf());
             }
@@ -380,90 +524,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             statuses.insert(rel, PathStatus::Folder);
             continue;
         }
-        if ft.is_symlink() {
-            match std::fs::canonicalize(e.path()) {
-                Ok(target) if !target.starts_with(&root) => {
-                    diags.push(
-                        Diagnostic::error(
-                            rel.clone(),
-                            Text::new(
-                                format!("символическая ссылка ведёт за пределы папки выгрузки ({}): не принимается", target.display()),
-                                format!("symbolic link points outside the input folder ({}): refused", target.display()),
-                            ),
-                        )
-                        .hint(Text::new(
-                            "скопируйте сам файл в папку выгрузки вместо ссылки",
-                            "copy the file itself into the input folder instead of linking it",
-                        )),
-                    );
-                    statuses.insert(rel, PathStatus::Outside);
-                    continue;
-                }
-                Ok(target) if target.is_dir() => {
-                    statuses.insert(rel, PathStatus::Folder);
-                    continue;
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let looped = err.raw_os_error() == Some(ELOOP);
-                    diags.push(Diagnostic::error(
-                        rel.clone(),
-                        if looped {
-                            Text::new(
-                                "символическая ссылка ведёт по кругу (ссылается сама на себя через другие ссылки)",
-                                "symbolic link loop (the link leads back to itself)",
-                            )
-                        } else {
-                            Text::new(
-                                "символическая ссылка никуда не ведёт (файл удалён?)",
-                                "broken symbolic link (was the file deleted?)",
-                            )
-                        },
-                    ));
-                    continue;
-                }
-            }
-        }
-        // A pipe, socket or device is never opened: reading one would wait forever.
-        if let Some(what) = special_file(e.path()) {
-            diags.push(
-                Diagnostic::error(
-                    rel.clone(),
-                    Text::new(
-                        format!(
-                            "это не обычный файл, а {}: он не читается и в архив не попадает",
-                            what.ru
-                        ),
-                        format!(
-                            "this is not a regular file but {}: it is not read nor archived",
-                            what.en
-                        ),
-                    ),
-                )
-                .hint(Text::new(
-                    "удалите его из папки выгрузки; выгрузки платформ — обычные файлы",
-                    "remove it from the input folder; platform exports are regular files",
-                )),
-            );
-            continue;
-        }
-        // A name with `%`, CR or LF is written percent-encoded in a BagIt manifest (RFC 8493), and
-        // then `sha256sum -c` and bagit.py cannot check that file: refused here, so that every
-        // archive stays checkable by anyone (see docs/integrity.md).
-        if rel.contains(['%', '\r', '\n']) {
-            diags.push(
-                Diagnostic::error(
-                    rel.escape_debug().to_string(),
-                    Text::new(
-                        "в имени файла есть «%» или перевод строки: такой файл не проверить командой sha256sum -c и валидаторами BagIt",
-                        "the file name contains `%` or a line break: sha256sum -c and BagIt validators cannot check such a file",
-                    ),
-                )
-                .hint(Text::new(
-                    "переименуйте файл (например, «%» замените словом «проц») и поправьте ссылки на него в списках вложений",
-                    "rename the file (e.g. write `pct` instead of `%`) and update the references to it in the attachment lists",
-                )),
-            );
+        if refused(&e, &root, &rel, diags, &mut statuses) {
             continue;
         }
         let class = classify(&rel);
@@ -483,22 +544,32 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     names.sort_unstable();
     names.dedup();
     diags.extend(names::check(&names));
+    Ok((entries, statuses))
+}
 
-    // 2. Hash the other files (attachments, unknown files) on both cores.
-    let hashed: Vec<Result<(usize, u64, String), Error>> = entries
+/// Step 2 of [`load`]: hashes the files that are not read as data (attachments, workbooks,
+/// unknown files) on both cores; each gets its status and a source row.
+fn hash_others(
+    entries: &[Entry],
+    statuses: &mut BTreeMap<String, PathStatus>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<usize, SourceFile> {
+    let hashed: Vec<(usize, io::Result<(u64, String)>)> = entries
         .par_iter()
         .enumerate()
         .filter(|(_, e)| matches!(e.class, Class::Other | Class::Readme | Class::Unreadable(_)))
-        .map(|(i, e)| {
-            let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-            let (size, sha) = text::hash(f).map_err(io_err(&e.abs))?;
-            Ok((i, size, sha))
-        })
+        .map(|(i, e)| (i, File::open(&e.abs).and_then(text::hash)))
         .collect();
-    let mut sources: Vec<SourceFile> = Vec::new();
     let mut other_sources: HashMap<usize, SourceFile> = HashMap::new();
     for h in hashed {
-        let (i, size, sha) = h?;
+        let (i, (size, sha)) = match h {
+            (i, Ok(h)) => (i, h),
+            (i, Err(err)) => {
+                statuses.insert(entries[i].rel.clone(), PathStatus::Unreadable);
+                diags.push(unreadable(&entries[i].rel, &err));
+                continue;
+            }
+        };
         let e = &entries[i];
         statuses.insert(e.rel.clone(), PathStatus::File(size, sha.clone()));
         other_sources.insert(
@@ -517,8 +588,16 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             },
         );
     }
+    other_sources
+}
 
-    // 3. The configuration.
+/// Step 3 of [`load`]: `letopis.yaml` (or `.yml`), read and checked; `None` when it is missing
+/// or has errors (reported). Also gives the config files found.
+fn read_configs<'e>(
+    entries: &'e [Entry],
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) -> Result<(Option<Config>, Vec<&'e Entry>), Error> {
     let mut config: Option<Config> = None;
     let configs: Vec<&Entry> = entries
         .iter()
@@ -536,7 +615,10 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
     }
     for e in &configs {
-        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
+        let Ok(bytes) = std::fs::read(&e.abs).map_err(|err| diags.push(unreadable(&e.rel, &err)))
+        else {
+            continue;
+        };
         let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
         sources.push(text_source(&e.rel, "config", "yaml", &scan, None));
         if configs.len() > 1 {
@@ -608,103 +690,26 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             )),
         );
     }
-    let period = config.as_ref().map(|c| (c.period.start, c.period.end));
-    // The folder of template overrides named in letopis.yaml: its files are not unknown files.
-    let templates: Option<String> = config
-        .as_ref()
-        .and_then(|c| c.templates.as_deref())
-        .map(|t| {
-            t.trim()
-                .trim_start_matches("./")
-                .trim_end_matches('/')
-                .to_string()
-        })
-        .filter(|t| !t.is_empty());
+    Ok((config, configs))
+}
 
-    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
-    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
-    // is read on the other core at the same time.
-    //
-    // Before them, the tables that are not record files by their name: workbooks (sheets of our
-    // own record kinds or platform exports) and platform exports as text (see `exports`).
-    let specs: BTreeMap<String, FileSpec> =
-        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
-    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
-    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if let Class::Record(k) = e.class
-            && !found.taken.contains(&i)
-        {
-            by_kind.entry(k).or_default().push((e, None));
-        }
-    }
-    for (i, unit, t) in &found.units {
-        if let Unit::Records(k) = unit {
-            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
-        }
-    }
-    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
-    let mut reading = Reading::default();
-    let mut att = Reading::default();
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
-        for (kind, files) in &by_kind {
-            reading.read_kind(*kind, files, period)?;
-        }
-        side.join().unwrap_or_else(|_| {
-            Err(Error::Io {
-                path: root.clone(),
-                source: io::Error::other("the attendance reader stopped"),
-            })
-        })
-    })?;
-    reading.merge(att);
-
-    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
-    {
-        let mut fed: HashMap<String, u64> = HashMap::new();
-        let mut sink = exports::Sink {
-            st: &mut reading.st,
-            period,
-            diags: &mut reading.diags,
-            rejected: &mut reading.rejected,
-            fed: &mut fed,
-        };
-        for (i, unit, t) in &found.units {
-            let rel = &entries[*i].rel;
-            let spec = specs.get(rel);
-            match unit {
-                Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
-                Unit::Export(FileFormat::MoodleAttendance) => {
-                    attendance_export::read(rel, t, spec, &mut sink)
-                }
-                Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
-                Unit::Records(_) => {}
-            }
-        }
-        for (k, v) in fed {
-            *reading.rows_read.entry(k).or_default() += v;
-        }
-    }
-    let Reading {
-        st,
-        mut rejected,
-        header_cols,
-        rows_read,
-        gone,
-        unavailable,
-        empty,
-        diags: mut read_diags,
-        sources: mut read_sources,
-    } = reading;
-    diags.append(&mut read_diags);
-    sources.append(&mut read_sources);
-
-    // 5. Markdown documents.
+/// Step 5 of [`load`]: the Markdown documents of `documents/`, sorted by id.
+fn read_documents(
+    entries: &[Entry],
+    statuses: &mut BTreeMap<String, PathStatus>,
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) -> Vec<MarkdownDoc> {
     let mut documents: Vec<MarkdownDoc> = Vec::new();
     for e in entries.iter().filter(|e| e.class == Class::Document) {
-        let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-        let scan = text::scan(&bytes[..]).map_err(io_err(&e.abs))?;
+        let Ok(bytes) = std::fs::read(&e.abs).map_err(|err| diags.push(unreadable(&e.rel, &err)))
+        else {
+            continue;
+        };
+        // Scanning bytes in memory cannot fail.
+        let Ok(scan) = text::scan(&bytes[..]) else {
+            continue;
+        };
         sources.push(text_source(&e.rel, "document", "markdown", &scan, None));
         // An order's or award's `file` may point at a Markdown document.
         statuses.insert(
@@ -744,78 +749,109 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         });
     }
     documents.sort_by(|a, b| a.id.cmp(&b.id));
+    documents
+}
 
-    // 6. Cross-record validation.
-    let mentioned = mentioned_paths(&st);
-    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
-        .into_iter()
-        .filter(|k| {
-            empty.contains(k)
-                || !entries
-                    .iter()
-                    .enumerate()
-                    .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
-        })
-        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
-        .collect();
-    // A kind given in a format that is not read has its own error; references to it cascade.
-    let mut unavailable = unavailable;
-    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
-    for e in &entries {
-        if let Class::Unreadable(k) = e.class
-            && missing_kinds.remove(&k)
+/// Step 4 of [`load`]: the record files and sheets, in kind order (grade_items before grades:
+/// grades are checked on their items' scales); attendance, the biggest file and needed by no
+/// other kind while reading, on the other core at the same time.
+fn read_record_files(
+    entries: &[Entry],
+    found: &Found,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    root: &Path,
+) -> Result<Reading, Error> {
+    let mut by_kind: BTreeMap<Kind, Vec<(&Entry, Option<&table::Table>)>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Class::Record(k) = e.class
+            && !found.taken.contains(&i)
         {
-            unavailable.insert(k);
+            by_kind.entry(k).or_default().push((e, None));
         }
     }
-    for k in &found.unreadable {
-        if missing_kinds.remove(k) {
-            unavailable.insert(*k);
+    for (i, unit, t) in &found.units {
+        if let Unit::Records(k) = unit {
+            by_kind.entry(*k).or_default().push((&entries[*i], Some(t)));
         }
     }
-    let enrolments_absent = empty.contains(&Kind::Enrolments)
-        || !entries
-            .iter()
-            .any(|e| e.class == Class::Record(Kind::Enrolments));
-    let mut v = Validator {
-        diags: Vec::new(),
-        rejected: Vec::new(),
-        header_cols: &header_cols,
-        files: &statuses,
-        referenced: Default::default(),
-        gone,
-        unavailable,
-        missing: missing_kinds,
-        cascades: Default::default(),
-    };
-    let (st, grades) = validate::run(&mut v, st);
-    diags.append(&mut v.diags);
-    rejected.append(&mut v.rejected);
-    let referenced = std::mem::take(&mut v.referenced);
-    if enrolments_absent && !st.learners.is_empty() {
-        diags.push(
-            Diagnostic::warning(
-                "enrolments.csv",
-                Text::new(
-                    "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
-                    "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
-                ),
-            )
-            .hint(Text::new(
-                "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
-                "add the enrolments export: learner, group, enrolment date",
-            )),
-        );
-    } else {
-        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
-    }
+    let attendance_files = by_kind.remove(&Kind::Attendance).unwrap_or_default();
+    let mut reading = Reading::default();
+    let mut att = Reading::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let side = scope.spawn(|| att.read_kind(Kind::Attendance, &attendance_files, period));
+        for (kind, files) in &by_kind {
+            reading.read_kind(*kind, files, period)?;
+        }
+        side.join().unwrap_or_else(|_| {
+            Err(Error::Io {
+                path: root.to_path_buf(),
+                source: io::Error::other("the attendance reader stopped"),
+            })
+        })
+    })?;
+    reading.merge(att);
+    Ok(reading)
+}
 
-    // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
+/// Step 4b of [`load`]: the platform exports (Moodle gradebooks and attendance, FRDO
+/// registers), now that the learners and enrolments they refer to are staged.
+fn read_exports(
+    entries: &[Entry],
+    found: &Found,
+    specs: &BTreeMap<String, FileSpec>,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    reading: &mut Reading,
+) {
+    let mut fed: HashMap<String, u64> = HashMap::new();
+    let mut sink = exports::Sink {
+        st: &mut reading.st,
+        period,
+        diags: &mut reading.diags,
+        rejected: &mut reading.rejected,
+        fed: &mut fed,
+    };
+    for (i, unit, t) in &found.units {
+        let rel = &entries[*i].rel;
+        let spec = specs.get(rel);
+        match unit {
+            Unit::Export(FileFormat::MoodleGrades) => moodle::read(rel, t, spec, &mut sink),
+            Unit::Export(FileFormat::MoodleAttendance) => {
+                attendance_export::read(rel, t, spec, &mut sink)
+            }
+            Unit::Export(FileFormat::Frdo) => frdo::read(rel, t, spec, &mut sink),
+            Unit::Records(_) => {}
+        }
+    }
+    for (k, v) in fed {
+        *reading.rows_read.entry(k).or_default() += v;
+    }
+}
+
+/// What step 7 of [`load`] tells the other files by.
+struct Known<'a> {
+    found: &'a Found,
+    /// The folder of template overrides named in letopis.yaml: its files are not unknown files.
+    templates: Option<&'a str>,
+    /// Files named by a record (attachments, orders' and awards' files).
+    referenced: &'a std::collections::HashSet<String>,
+    mentioned: &'a std::collections::HashSet<String>,
+}
+
+/// Step 7 of [`load`]: the files not read as records, each listed with what it is: attachments,
+/// README, templates, workbooks and exports that were read, or unknown (kept verbatim, with a
+/// warning); named like a record kind in a format that is not read, an error.
+fn list_others(
+    entries: &[Entry],
+    other_sources: HashMap<usize, SourceFile>,
+    known: &Known,
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut Vec<SourceFile>,
+) {
     let mut others: Vec<(usize, SourceFile)> = other_sources.into_iter().collect();
     others.sort_by_key(|(i, _)| *i);
     for (i, mut s) in others {
-        let in_templates = templates
-            .as_deref()
+        let in_templates = known
+            .templates
             .is_some_and(|t| s.path.starts_with(&format!("{t}/")));
         if let Class::Unreadable(kind) = entries[i].class {
             s.kind = kind.stem().into();
@@ -839,14 +875,14 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
             }
         } else if s.kind != "unknown" {
             // A workbook or a platform export that was read.
-        } else if let Some(errs) = found.unknown.get(&i)
-            && !(referenced.contains(&s.path) || mentioned.contains(&s.path))
+        } else if let Some(errs) = known.found.unknown.get(&i)
+            && !(known.referenced.contains(&s.path) || known.mentioned.contains(&s.path))
         {
             s.kind = "unrecognised".into();
             diags.extend(errs.iter().cloned());
         } else if in_templates {
             s.kind = "template".into();
-        } else if referenced.contains(&s.path) || mentioned.contains(&s.path) {
+        } else if known.referenced.contains(&s.path) || known.mentioned.contains(&s.path) {
             s.kind = "attachment-file".into();
         } else {
             diags.push(
@@ -865,9 +901,99 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         }
         sources.push(s);
     }
+}
 
+/// The kinds with no file (or an empty one), for the references to them; a kind given in a
+/// format that is not read has its own error and is unavailable instead (references cascade).
+fn missing_kinds(
+    entries: &[Entry],
+    found: &Found,
+    empty: &std::collections::HashSet<Kind>,
+    mut unavailable: std::collections::HashSet<Kind>,
+) -> (
+    std::collections::HashSet<Kind>,
+    std::collections::HashSet<Kind>,
+) {
+    let mut missing_kinds: std::collections::HashSet<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| {
+            empty.contains(k)
+                || !entries
+                    .iter()
+                    .enumerate()
+                    .any(|(i, e)| e.class == Class::Record(*k) && !found.taken.contains(&i))
+        })
+        .filter(|k| !found.units.iter().any(|(_, u, _)| *u == Unit::Records(*k)))
+        .collect();
+    // A kind given in a format that is not read has its own error; references to it cascade.
+    for e in entries {
+        if let Class::Unreadable(k) = e.class
+            && missing_kinds.remove(&k)
+        {
+            unavailable.insert(k);
+        }
+    }
+    for k in &found.unreadable {
+        if missing_kinds.remove(k) {
+            unavailable.insert(*k);
+        }
+    }
+    (missing_kinds, unavailable)
+}
+
+/// There is no enrolments file (or it is empty) while there are learners.
+fn no_enrolments() -> Diagnostic {
+    Diagnostic::warning(
+            "enrolments.csv",
+            Text::new(
+                "нет зачислений (файла enrolments.csv или enrolments.yaml нет, или он пуст): слушатели не привязаны к группам",
+                "there are no enrolments (no enrolments.csv or enrolments.yaml, or an empty one): learners are not tied to groups",
+            ),
+        )
+        .hint(Text::new(
+            "добавьте выгрузку зачислений: слушатель, группа, дата зачисления",
+            "add the enrolments export: learner, group, enrolment date",
+        ))
+}
+
+/// The folder of template overrides named in letopis.yaml (its files are not unknown files),
+/// as a path inside the folder; a folder that is not there is an error (`build` would stop).
+fn templates_folder(
+    config: Option<&Config>,
+    root: &Path,
+    configs: &[&Entry],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let templates: Option<String> = config
+        .and_then(|c| c.templates.as_deref())
+        .map(|t| {
+            t.trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
+    if let Some(c) = config
+        && let Some(t) = c.templates.as_deref()
+        && !root.join(t).is_dir()
+    {
+        diags.push(templates_missing(root, configs, t));
+    }
+    templates
+}
+
+/// The period of the records that passed, its files and rejected rows, the per-file tally and
+/// the sorted diagnostics.
+fn assemble(
+    config: Config,
+    st: Staging,
+    grades: Vec<Grade>,
+    documents: Vec<MarkdownDoc>,
+    (sources, rejected, rows_read): (Vec<SourceFile>, Vec<RejectedRow>, &HashMap<String, u64>),
+    mut diags: Vec<Diagnostic>,
+) -> (Period, Vec<Diagnostic>) {
     let mut p = Period {
-        config: config.unwrap_or_else(unreadable_config),
+        config,
         programmes: st.programmes,
         groups: st.groups,
         learners: st.learners,
@@ -888,7 +1014,7 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
         sources,
         rejected,
     };
-    tally(&mut p, &rows_read);
+    tally(&mut p, rows_read);
     // Record lists grew by doubling while read: give back the unused tail (a quarter of the
     // period's memory on large attendance and grade files) for the later stages.
     macro_rules! shrink {
@@ -898,7 +1024,115 @@ pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
     p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
     p.sources.sort_by(|a, b| a.path.cmp(&b.path));
     diag::sort(&mut diags);
-    Ok((p, diags))
+    (p, diags)
+}
+
+/// Reads and validates an input folder. The diagnostics are sorted; when one of them is an error the
+/// period must not be archived.
+pub fn load(input_dir: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
+    let meta = std::fs::metadata(input_dir).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            Error::NotFound(input_dir.to_path_buf())
+        } else {
+            io_err(input_dir)(e)
+        }
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory(input_dir.to_path_buf()));
+    }
+    if let Some(data) = crate::model::tables::rebuild_root(input_dir) {
+        return from_records::load(input_dir, &data);
+    }
+    let root = std::fs::canonicalize(input_dir).map_err(io_err(input_dir))?;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // 1. Walk the folder: every file, and the status of every path for attachment checks.
+    let (entries, mut statuses) = walk(&root, &mut diags)?;
+
+    // 2. Hash the other files (attachments, unknown files) on both cores.
+    let mut other_sources = hash_others(&entries, &mut statuses, &mut diags);
+    let mut sources: Vec<SourceFile> = Vec::new();
+
+    // 3. The configuration.
+    let (config, configs) = read_configs(&entries, &mut diags, &mut sources)?;
+    let period = config.as_ref().map(|c| (c.period.start, c.period.end));
+    let templates = templates_folder(config.as_ref(), &root, &configs, &mut diags);
+
+    // 4. Record files, in kind order (grade_items before grades: grades are checked on their
+    // items' scales). Attendance, the biggest file and needed by no other kind while reading,
+    // is read on the other core at the same time.
+    //
+    // Before them, the tables that are not record files by their name: workbooks (sheets of our
+    // own record kinds or platform exports) and platform exports as text (see `exports`).
+    let specs: BTreeMap<String, FileSpec> =
+        config.as_ref().map(|c| c.files.clone()).unwrap_or_default();
+    let found = find_tables(&entries, &specs, &mut other_sources, &mut diags)?;
+    let mut reading = read_record_files(&entries, &found, period, &root)?;
+    // 4b. Platform exports, now that the learners and enrolments they refer to are staged.
+    read_exports(&entries, &found, &specs, period, &mut reading);
+    let Reading {
+        st,
+        mut rejected,
+        header_cols,
+        rows_read,
+        gone,
+        unavailable,
+        empty,
+        diags: mut read_diags,
+        sources: mut read_sources,
+    } = reading;
+    diags.append(&mut read_diags);
+    sources.append(&mut read_sources);
+
+    // 5. Markdown documents.
+    let documents = read_documents(&entries, &mut statuses, &mut diags, &mut sources);
+
+    // 6. Cross-record validation.
+    let mentioned = mentioned_paths(&st);
+    let unavailable_enrolments = unavailable.contains(&Kind::Enrolments);
+    let (missing_kinds, unavailable) = missing_kinds(&entries, &found, &empty, unavailable);
+    let enrolments_absent = empty.contains(&Kind::Enrolments)
+        || !entries
+            .iter()
+            .any(|e| e.class == Class::Record(Kind::Enrolments));
+    let mut v = Validator {
+        diags: Vec::new(),
+        rejected: Vec::new(),
+        header_cols: &header_cols,
+        files: &statuses,
+        referenced: Default::default(),
+        gone,
+        unavailable,
+        missing: missing_kinds,
+        cascades: Default::default(),
+    };
+    let (st, grades) = validate::run(&mut v, st);
+    diags.append(&mut v.diags);
+    rejected.append(&mut v.rejected);
+    let referenced = std::mem::take(&mut v.referenced);
+    if enrolments_absent && !st.learners.is_empty() {
+        diags.push(no_enrolments());
+    } else {
+        not_enrolled(&st, &rejected, unavailable_enrolments, &mut diags);
+    }
+
+    // 7. The other files: attachments, or unknown (kept verbatim, with a warning).
+    let known = Known {
+        found: &found,
+        templates: templates.as_deref(),
+        referenced: &referenced,
+        mentioned: &mentioned,
+    };
+    list_others(&entries, other_sources, &known, &mut diags, &mut sources);
+
+    Ok(assemble(
+        config.unwrap_or_else(unreadable_config),
+        st,
+        grades,
+        documents,
+        (sources, rejected, &rows_read),
+        diags,
+    ))
 }
 
 fn text_source(
@@ -1020,6 +1254,160 @@ fn not_enrolled(
     }
 }
 
+/// How a record file is read, by its extension: `yaml` or `csv` (also `.tsv`, `.txt`).
+fn format_of(rel: &str) -> &'static str {
+    let lower = rel.to_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        "yaml"
+    } else {
+        "csv"
+    }
+}
+
+/// Reads a YAML record file; false when it cannot be read (reported).
+fn read_yaml_file(
+    e: &Entry,
+    scan: &text::Scan,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+    on_item: &mut dyn FnMut(&rows::Header, Item),
+) -> bool {
+    match std::fs::read(&e.abs) {
+        Ok(bytes) => rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, on_item),
+        Err(err) => {
+            diags.push(unreadable(&e.rel, &err));
+            false
+        }
+    }
+}
+
+/// Two files (or sheets) of one record kind: neither is read.
+fn given_twice(kind: Kind, files: &[(&Entry, Option<&table::Table>)], label: &str) -> Diagnostic {
+    let names: Vec<String> = files
+        .iter()
+        .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
+        .collect();
+    Diagnostic::error(
+        label,
+        Text::new(
+            format!(
+                "записи «{}» заданы дважды: {}",
+                kind.stem(),
+                names.join(" и ")
+            ),
+            format!(
+                "records «{}» are given twice: {}",
+                kind.stem(),
+                names.join(" and ")
+            ),
+        ),
+    )
+    .hint(Text::new(
+        "оставьте один файл (CSV или YAML)",
+        "keep one file (CSV or YAML)",
+    ))
+}
+
+/// The table's row of a record file that could not be read: nothing read.
+fn unread_source(rel: &str, kind: Kind) -> SourceFile {
+    SourceFile {
+        path: rel.to_string(),
+        kind: kind.stem().into(),
+        format: "unreadable".into(),
+        encoding: String::new(),
+        delimiter: None,
+        size: 0,
+        sha256: String::new(),
+        rows_read: 0,
+        rows_kept: 0,
+        rows_rejected: 0,
+    }
+}
+
+/// Takes the items of one record file: rows typed into records (or rejected with their
+/// reason), broken rows rejected, and what the later checks need (ids gone, header positions).
+struct RowSink<'a> {
+    kind: Kind,
+    file: &'a str,
+    origin_file: std::sync::Arc<str>,
+    id_col: Option<usize>,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    count: u64,
+    missing_columns: bool,
+    row_diags: Vec<Diagnostic>,
+    st: &'a mut Staging,
+    rejected: &'a mut Vec<RejectedRow>,
+    header_cols: &'a mut HashMap<String, Vec<Option<u64>>>,
+    gone: &'a mut HashMap<Kind, std::collections::HashSet<String>>,
+}
+
+impl RowSink<'_> {
+    fn reject(&mut self, line: u64, values: BTreeMap<String, String>, reason: Text) {
+        self.rejected.push(RejectedRow {
+            origin: Origin {
+                file: self.origin_file.clone(),
+                line,
+            },
+            values,
+            reason,
+        });
+    }
+
+    fn item(&mut self, h: &rows::Header, item: Item) {
+        let kind = self.kind;
+        self.count += 1;
+        self.header_cols
+            .entry(self.file.to_string())
+            .or_insert_with(|| h.cols.clone());
+        match item {
+            Item::Broken { line, values, diag } => {
+                if let Some(c) = self.id_col
+                    && let Some((_, id)) =
+                        values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
+                {
+                    self.gone.entry(kind).or_default().insert(id.clone());
+                }
+                self.reject(line, values, diag.message.clone());
+                self.row_diags.push(diag);
+            }
+            Item::Row(row) => {
+                if let Some(reason) = &h.missing {
+                    self.missing_columns = true;
+                    self.reject(row.line, h.values(&row), reason.clone());
+                    return;
+                }
+                let mut c = Ctx {
+                    kind,
+                    file: self.file,
+                    origin_file: &self.origin_file,
+                    row: &row,
+                    header_cols: &h.cols,
+                    period: self.period,
+                    errors: Vec::new(),
+                    warnings: Vec::new(),
+                };
+                let ok = records::build(&mut c, self.st);
+                let (mut errors, mut warnings) = (c.errors, c.warnings);
+                self.row_diags.append(&mut warnings);
+                if !ok {
+                    if let Some(Some(cell)) = self.id_col.and_then(|c| row.cells.get(c)) {
+                        self.gone
+                            .entry(kind)
+                            .or_default()
+                            .insert(cell.value.clone());
+                    }
+                    let reason = errors
+                        .first()
+                        .map(|d| d.message.clone())
+                        .unwrap_or_else(|| Text::new("ошибка в строке", "error in the row"));
+                    self.reject(row.line, h.values(&row), reason);
+                    self.row_diags.append(&mut errors);
+                }
+            }
+        }
+    }
+}
+
 /// The state of reading the record files: what passed the row checks, what was rejected, and the
 /// per-file facts later steps need.
 #[derive(Default)]
@@ -1064,47 +1452,23 @@ impl Reading {
                 .unwrap_or_else(|| e.rel.clone());
             let scan = match sheet {
                 Some(_) => None,
-                None => {
-                    let f = File::open(&e.abs).map_err(io_err(&e.abs))?;
-                    Some(text::scan(f).map_err(io_err(&e.abs))?)
-                }
+                None => match File::open(&e.abs).and_then(text::scan) {
+                    Ok(scan) => Some(scan),
+                    Err(err) => {
+                        diags.push(unreadable(&e.rel, &err));
+                        unavailable.insert(kind);
+                        // Listed in the table too, with nothing read.
+                        sources.push(unread_source(&e.rel, kind));
+                        continue;
+                    }
+                },
             };
-            let format = if !e.rel.to_lowercase().ends_with(".yaml")
-                && !e.rel.to_lowercase().ends_with(".yml")
-            {
-                "csv"
-            } else {
-                "yaml"
-            };
+            let format = format_of(&e.rel);
             let mut src = scan
                 .as_ref()
                 .map(|scan| text_source(&e.rel, kind.stem(), format, scan, None));
             if twins {
-                let names: Vec<String> = files
-                    .iter()
-                    .map(|(f, t)| t.map(|t| t.label(&f.rel)).unwrap_or_else(|| f.rel.clone()))
-                    .collect();
-                diags.push(
-                    Diagnostic::error(
-                        label.clone(),
-                        Text::new(
-                            format!(
-                                "записи «{}» заданы дважды: {}",
-                                kind.stem(),
-                                names.join(" и ")
-                            ),
-                            format!(
-                                "records «{}» are given twice: {}",
-                                kind.stem(),
-                                names.join(" and ")
-                            ),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "оставьте один файл (CSV или YAML)",
-                        "keep one file (CSV or YAML)",
-                    )),
-                );
+                diags.push(given_twice(kind, files, &label));
                 sources.extend(src);
                 unavailable.insert(kind);
                 continue;
@@ -1115,116 +1479,57 @@ impl Reading {
                 unavailable.insert(kind);
                 continue;
             }
-            let id_col = validate::id_field(kind).map(|f| kind.col(f));
-            let mut missing_columns = false;
-            let mut count = 0u64;
-            let mut row_diags: Vec<Diagnostic> = Vec::new();
-            let origin_file: std::sync::Arc<str> = e.rel.as_str().into();
-            let mut on_item =
-                |h: &rows::Header, item: Item| {
-                    count += 1;
-                    header_cols
-                        .entry(e.rel.clone())
-                        .or_insert_with(|| h.cols.clone());
-                    match item {
-                        Item::Broken { line, values, diag } => {
-                            if let Some(c) = id_col
-                                && let Some((_, id)) =
-                                    values.iter().find(|(k, _)| kind.match_header(k) == Some(c))
-                            {
-                                gone.entry(kind).or_default().insert(id.clone());
-                            }
-                            rejected.push(RejectedRow {
-                                origin: Origin {
-                                    file: origin_file.clone(),
-                                    line,
-                                },
-                                values,
-                                reason: diag.message.clone(),
-                            });
-                            row_diags.push(diag);
-                        }
-                        Item::Row(row) => {
-                            if let Some(reason) = &h.missing {
-                                missing_columns = true;
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: origin_file.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason: reason.clone(),
-                                });
-                                return;
-                            }
-                            let mut c = Ctx {
-                                kind,
-                                file: &e.rel,
-                                origin_file: &origin_file,
-                                row: &row,
-                                header_cols: &h.cols,
-                                period,
-                                errors: Vec::new(),
-                                warnings: Vec::new(),
-                            };
-                            let ok = records::build(&mut c, st);
-                            row_diags.append(&mut c.warnings);
-                            if !ok {
-                                if let Some(Some(cell)) = id_col.and_then(|c| row.cells.get(c)) {
-                                    gone.entry(kind).or_default().insert(cell.value.clone());
-                                }
-                                let reason =
-                                    c.errors.first().map(|d| d.message.clone()).unwrap_or_else(
-                                        || Text::new("ошибка в строке", "error in the row"),
-                                    );
-                                rejected.push(RejectedRow {
-                                    origin: Origin {
-                                        file: origin_file.clone(),
-                                        line: row.line,
-                                    },
-                                    values: h.values(&row),
-                                    reason,
-                                });
-                                row_diags.append(&mut c.errors);
-                            }
-                        }
-                    }
-                };
+            let mut rs = RowSink {
+                kind,
+                file: &e.rel,
+                origin_file: e.rel.as_str().into(),
+                id_col: validate::id_field(kind).map(|f| kind.col(f)),
+                period,
+                count: 0,
+                missing_columns: false,
+                row_diags: Vec::new(),
+                st,
+                rejected,
+                header_cols,
+                gone,
+            };
+            let mut on_item = |h: &rows::Header, item: Item| rs.item(h, item);
             if let Some(t) = sheet {
                 rows::read_table(t, &label, kind, diags, &mut on_item);
             } else if let (Some(scan), "csv") = (&scan, format) {
-                let d = rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item)
-                    .map_err(io_err(&e.abs))?;
-                match d {
-                    Some(d) => {
+                match rows::read_csv(&e.abs, &e.rel, kind, scan, diags, &mut on_item) {
+                    Err(err) => {
+                        diags.push(unreadable(&e.rel, &err));
+                        unavailable.insert(kind);
+                    }
+                    Ok(Some(d)) => {
                         if let Some(src) = &mut src {
                             src.delimiter = Some(d as char);
                         }
                     }
                     // Not read (its reader said why): unavailable, not missing.
-                    None => {
+                    Ok(None) => {
                         unavailable.insert(kind);
                     }
                 }
-            } else if let Some(scan) = &scan {
-                let bytes = std::fs::read(&e.abs).map_err(io_err(&e.abs))?;
-                if !rows::read_yaml(&bytes, scan.encoding, &e.rel, kind, diags, &mut on_item) {
-                    unavailable.insert(kind);
-                }
+            } else if let Some(scan) = &scan
+                && !read_yaml_file(e, scan, kind, diags, &mut on_item)
+            {
+                unavailable.insert(kind);
             }
-            if missing_columns {
+            if rs.missing_columns {
                 unavailable.insert(kind);
             }
             if sheet.is_some() {
-                row_diags.iter_mut().for_each(|d| d.file = label.clone());
+                rs.row_diags.iter_mut().for_each(|d| d.file = label.clone());
             }
-            diags.append(&mut row_diags);
+            diags.append(&mut rs.row_diags);
             // A file that could not be read is not an empty one: references to it are then
             // reported as to an unreadable file, not as to a missing one.
-            if count == 0 && !unavailable.contains(&kind) {
+            if rs.count == 0 && !unavailable.contains(&kind) {
                 empty.insert(kind);
             }
-            *rows_read.entry(e.rel.clone()).or_default() += count;
+            *rows_read.entry(e.rel.clone()).or_default() += rs.count;
             sources.extend(src);
         }
         Ok(())
@@ -1294,16 +1599,12 @@ struct Found {
     taken: std::collections::HashSet<usize>,
 }
 
-/// Reads the workbooks and the delimited text files that are not record files by name, and tells
-/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
-/// `files:`, else by its header. Updates the files' entries in `check`'s table.
-fn find_tables(
+/// Names under `files:` of letopis.yaml that are not in the folder.
+fn warn_missing_specs(
     entries: &[Entry],
     specs: &BTreeMap<String, FileSpec>,
-    sources: &mut HashMap<usize, SourceFile>,
     diags: &mut Vec<Diagnostic>,
-) -> Result<Found, Error> {
-    let mut found = Found::default();
+) {
     for name in specs.keys() {
         if !entries.iter().any(|e| &e.rel == name) {
             diags.push(
@@ -1321,42 +1622,148 @@ fn find_tables(
             );
         }
     }
+}
+
+/// A record file (`grades.csv`) whose header is a platform export's: taken as that export.
+fn export_under_kind_name(
+    i: usize,
+    e: &Entry,
+    kind: Kind,
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let lower = e.rel.to_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return Ok(());
+    }
+    let format = match specs.get(&e.rel).and_then(|s| s.format) {
+        Some(f) => Some(f),
+        // A header with every required column of the kind is the kind's own file.
+        None => table::peek_text(&e.abs, 8)
+            .ok()
+            .filter(|t| !own_header(kind, t))
+            .and_then(|t| exports::recognise(&t)),
+    };
+    let Some(f) = format else {
+        return Ok(());
+    };
+    // A file that cannot be read is reported by the kind's reader.
+    let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+        return Ok(());
+    };
+    if text_problem(&e.rel, &scan).is_some() {
+        // Read as the kind's own file, whose reader reports it.
+        return Ok(());
+    }
+    let Ok(t) = table::read_text(&e.abs, &scan) else {
+        return Ok(());
+    };
+    if t.too_wide.is_some() {
+        // Read as the kind's own file, whose reader reports it.
+        return Ok(());
+    }
+    let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
+    src.delimiter = t.delimiter.map(|d| d as char);
+    sources.insert(i, src);
+    found.taken.insert(i);
+    found.units.push((i, Unit::Export(f), t));
+    Ok(())
+}
+
+/// The tables of a workbook (every sheet) or of a delimited text file; `None` when there are
+/// none to read (an unreadable workbook or a damaged text is reported).
+fn tables_of(
+    i: usize,
+    e: &Entry,
+    stem_kind: Option<Kind>,
+    ext: &str,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+    found: &mut Found,
+) -> Option<Vec<table::Table>> {
+    let workbook = table::is_workbook(&e.rel);
+    let tables = if workbook {
+        match table::read_workbook(&e.abs) {
+            Ok(t) => t,
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error(
+                        e.rel.clone(),
+                        Text::new(
+                            format!("книга Excel не читается: {}", msg.ru),
+                            format!("the workbook cannot be read: {}", msg.en),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
+                        "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
+                    )),
+                );
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
+                    s.format = ext.to_string();
+                }
+                found.unreadable.extend(stem_kind);
+                return None;
+            }
+        }
+    } else if matches!(ext, "csv" | "tsv" | "txt") {
+        // Hashed before: a file that cannot be read is already reported.
+        let Ok(scan) = File::open(&e.abs).and_then(text::scan) else {
+            return None;
+        };
+        if scan.not_text.is_some() {
+            return None;
+        }
+        if let Some(d) = text_problem(&e.rel, &scan) {
+            // A table file whose text is damaged: it may be an export, so it is an error.
+            diags.push(d);
+            if let Some(s) = sources.get_mut(&i) {
+                s.kind = "unrecognised".into();
+                s.encoding = scan.encoding.name().to_string();
+            }
+            return None;
+        }
+        match table::read_text(&e.abs, &scan) {
+            Ok(t) if t.too_wide.is_some() => {
+                diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
+                if let Some(s) = sources.get_mut(&i) {
+                    s.kind = "unrecognised".into();
+                    s.encoding = scan.encoding.name().to_string();
+                }
+                return None;
+            }
+            Ok(t) => {
+                if let Some(s) = sources.get_mut(&i) {
+                    s.encoding = scan.encoding.name().to_string();
+                    s.delimiter = t.delimiter.map(|d| d as char);
+                }
+                vec![t]
+            }
+            Err(_) => return None,
+        }
+    } else {
+        return None;
+    };
+    Some(tables)
+}
+
+/// Reads the workbooks and the delimited text files that are not record files by name, and tells
+/// what each table is: by the sheet's or file's name (our own record kinds), by `letopis.yaml`
+/// `files:`, else by its header. Updates the files' entries in `check`'s table.
+fn find_tables(
+    entries: &[Entry],
+    specs: &BTreeMap<String, FileSpec>,
+    sources: &mut HashMap<usize, SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Found, Error> {
+    let mut found = Found::default();
+    warn_missing_specs(entries, specs, diags);
     for (i, e) in entries.iter().enumerate() {
         // A platform export saved under a record kind's name (`grades.csv`): its header tells.
         if let Class::Record(kind) = e.class {
-            let lower = e.rel.to_lowercase();
-            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-                continue;
-            }
-            let format = match specs.get(&e.rel).and_then(|s| s.format) {
-                Some(f) => Some(f),
-                // A header with every required column of the kind is the kind's own file.
-                None => table::peek_text(&e.abs, 8)
-                    .ok()
-                    .filter(|t| !own_header(kind, t))
-                    .and_then(|t| exports::recognise(&t)),
-            };
-            let Some(f) = format else {
-                continue;
-            };
-            let scan =
-                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
-            if text_problem(&e.rel, &scan).is_some() {
-                // Read as the kind's own file, whose reader reports it.
-                continue;
-            }
-            let Ok(t) = table::read_text(&e.abs, &scan) else {
-                continue;
-            };
-            if t.too_wide.is_some() {
-                // Read as the kind's own file, whose reader reports it.
-                continue;
-            }
-            let mut src = text_source(&e.rel, f.name(), "csv", &scan, None);
-            src.delimiter = t.delimiter.map(|d| d as char);
-            sources.insert(i, src);
-            found.taken.insert(i);
-            found.units.push((i, Unit::Export(f), t));
+            export_under_kind_name(i, e, kind, specs, sources, &mut found)?;
             continue;
         }
         if e.class != Class::Other || e.rel.contains('/') && !specs.contains_key(&e.rel) {
@@ -1367,65 +1774,7 @@ fn find_tables(
         let stem_kind = Kind::from_stem(stem);
         let spec = specs.get(&e.rel);
         let workbook = table::is_workbook(&e.rel);
-        let tables = if workbook {
-            match table::read_workbook(&e.abs) {
-                Ok(t) => t,
-                Err(msg) => {
-                    diags.push(
-                        Diagnostic::error(
-                            e.rel.clone(),
-                            Text::new(
-                                format!("книга Excel не читается: {}", msg.ru),
-                                format!("the workbook cannot be read: {}", msg.en),
-                            ),
-                        )
-                        .hint(Text::new(
-                            "откройте файл в Excel или LibreOffice и сохраните заново (.xlsx или .ods)",
-                            "open the file in Excel or LibreOffice and save it again (.xlsx or .ods)",
-                        )),
-                    );
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.kind = stem_kind.map(|k| k.stem()).unwrap_or("unrecognised").into();
-                        s.format = ext.to_string();
-                    }
-                    found.unreadable.extend(stem_kind);
-                    continue;
-                }
-            }
-        } else if matches!(ext, "csv" | "tsv" | "txt") {
-            let scan =
-                text::scan(File::open(&e.abs).map_err(io_err(&e.abs))?).map_err(io_err(&e.abs))?;
-            if scan.not_text.is_some() {
-                continue;
-            }
-            if let Some(d) = text_problem(&e.rel, &scan) {
-                // A table file whose text is damaged: it may be an export, so it is an error.
-                diags.push(d);
-                if let Some(s) = sources.get_mut(&i) {
-                    s.kind = "unrecognised".into();
-                    s.encoding = scan.encoding.name().to_string();
-                }
-                continue;
-            }
-            match table::read_text(&e.abs, &scan) {
-                Ok(t) if t.too_wide.is_some() => {
-                    diags.push(table::too_wide(&e.rel, t.too_wide.unwrap_or_default()));
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.kind = "unrecognised".into();
-                        s.encoding = scan.encoding.name().to_string();
-                    }
-                    continue;
-                }
-                Ok(t) => {
-                    if let Some(s) = sources.get_mut(&i) {
-                        s.encoding = scan.encoding.name().to_string();
-                        s.delimiter = t.delimiter.map(|d| d as char);
-                    }
-                    vec![t]
-                }
-                Err(_) => continue,
-            }
-        } else {
+        let Some(tables) = tables_of(i, e, stem_kind, ext, sources, diags, &mut found) else {
             continue;
         };
         let mut kinds: Vec<String> = Vec::new();
@@ -1434,12 +1783,20 @@ fn find_tables(
                 .sheet
                 .as_deref()
                 .and_then(|s| Kind::from_stem(&fields::norm(s).replace(' ', "_")));
-            let unit = if let Some(k) = sheet_kind {
-                Some(Unit::Records(k))
-            } else if let (Some(k), true) = (stem_kind, workbook && n == 0) {
-                Some(Unit::Records(k))
-            } else if let Some(f) = spec.and_then(|s| s.format) {
+            let named = sheet_kind.or(stem_kind.filter(|_| workbook && n == 0));
+            // A platform export on a sheet named like a record kind (a Moodle gradebook on a
+            // sheet «Grades»): its header tells, as for a file named like one.
+            let export = || {
+                named
+                    .filter(|k| !own_header(*k, &t))
+                    .and_then(|_| exports::recognise(&t))
+            };
+            let unit = if let Some(f) = spec.and_then(|s| s.format) {
                 Some(Unit::Export(f))
+            } else if let Some(f) = export() {
+                Some(Unit::Export(f))
+            } else if let Some(k) = named {
+                Some(Unit::Records(k))
             } else {
                 exports::recognise(&t).map(Unit::Export)
             };
@@ -1472,6 +1829,37 @@ fn find_tables(
         }
     }
     Ok(found)
+}
+
+/// `templates:` of letopis.yaml names a folder that is not there: `build` would stop on it.
+fn templates_missing(root: &Path, configs: &[&Entry], t: &str) -> Diagnostic {
+    let file = configs
+        .first()
+        .map(|e| e.rel.as_str())
+        .unwrap_or(CONFIG_FILE);
+    let line = std::fs::read(root.join(file)).ok().and_then(|b| {
+        String::from_utf8_lossy(&b)
+            .lines()
+            .position(|l| l.starts_with("templates:"))
+            .map(|i| i as u64 + 1)
+    });
+    let d = Diagnostic::error(
+        file,
+        Text::new(
+            format!("templates: папки шаблонов «{t}» нет (путь считается от папки выгрузки)"),
+            format!(
+                "templates: there is no templates folder «{t}» (the path is from the input folder)"
+            ),
+        ),
+    )
+    .hint(Text::new(
+        "создайте папку шаблонов (letopis init --templates ПАПКА) или уберите строку templates:",
+        "create the templates folder (letopis init --templates DIR) or remove the templates: line",
+    ));
+    match line {
+        Some(l) => d.at(l, Some(12)),
+        None => d,
+    }
 }
 
 /// A problem in letopis.yaml: serde's message (it names the field) with a Russian lead and a hint.

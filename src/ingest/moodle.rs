@@ -140,23 +140,32 @@ impl Item {
     }
 }
 
-/// Reads one gradebook export into grade items and grades.
-pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
-    let label = t.label(file);
-    let Some((hline, header)) = t.first().cloned() else {
-        return;
-    };
-    let body = exports::full_rows(file, &label, t, 0, sink);
-    let c_first = exports::find_col(&header, FIRST);
-    let c_last = exports::find_col(&header, LAST);
-    let c_id = exports::find_col(&header, ID_NUMBER);
-    let c_email = exports::find_col(&header, EMAIL);
-    let c_exported = exports::find_col(&header, EXPORTED);
+/// Moodle's export times (Unix seconds) as a reader sees them, the number kept in parentheses.
+fn shown_times(exported: &[String]) -> Vec<String> {
+    exported
+        .iter()
+        .map(|s| {
+            match s
+                .parse::<i64>()
+                .ok()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            {
+                Some(d) => format!("{} UTC ({s})", d.format("%d.%m.%Y %H:%M:%S")),
+                None => s.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The grade item columns of a gradebook's header (the learner's columns `people` aside): each
+/// item with its Real, Percentage, Letter and Feedback columns; the other columns (kept as extra
+/// fields) apart.
+fn item_columns(header: &[String], people: [Option<usize>; 5]) -> (Vec<Item>, Vec<usize>) {
     let mut items: Vec<Item> = Vec::new();
     let mut feedback: Vec<(usize, String, Option<String>)> = Vec::new();
     let mut other: Vec<usize> = Vec::new();
     for (i, h) in header.iter().enumerate() {
-        if [c_first, c_last, c_id, c_email, c_exported].contains(&Some(i)) {
+        if people.contains(&Some(i)) {
             continue;
         }
         match item_column(h) {
@@ -205,6 +214,23 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             None => other.push(*i),
         }
     }
+    (items, other)
+}
+
+/// Reads one gradebook export into grade items and grades.
+pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
+    let label = t.label(file);
+    let Some((hline, header)) = t.first().cloned() else {
+        return;
+    };
+    let body = exports::full_rows(file, &label, t, 0, sink);
+    let c_first = exports::find_col(&header, FIRST);
+    let c_last = exports::find_col(&header, LAST);
+    let c_id = exports::find_col(&header, ID_NUMBER);
+    let c_email = exports::find_col(&header, EMAIL);
+    let c_exported = exports::find_col(&header, EXPORTED);
+    let (mut items, mut other) =
+        item_columns(&header, [c_first, c_last, c_id, c_email, c_exported]);
     other.sort();
     sink.diags.extend(exports::unmapped(
         &label,
@@ -253,19 +279,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         .collect();
     exported.sort();
     exported.dedup();
-    let exported_shown: Vec<String> = exported
-        .iter()
-        .map(|s| {
-            match s
-                .parse::<i64>()
-                .ok()
-                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            {
-                Some(d) => format!("{} UTC ({s})", d.format("%d.%m.%Y %H:%M:%S")),
-                None => s.clone(),
-            }
-        })
-        .collect();
+    let exported_shown = shown_times(&exported);
 
     // Items whose only grade column holds letters of no scale we keep (Moodle's default A–F):
     // their grades cannot be stored, so the run fails with one error per column.
@@ -390,22 +404,29 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             }
             if !given(&value) {
                 if given(&comment) {
-                    sink.diags.push(
-                        Diagnostic::warning(
-                            &label,
-                            Text::new(
-                                format!(
-                                    "отзыв без оценки («{}»): сохранён только в исходном файле",
-                                    it.title
-                                ),
-                                format!(
-                                    "feedback without a grade («{}»): kept in the source file only",
-                                    it.title
-                                ),
-                            ),
-                        )
-                        .at(*line, it.feedback.map(|f| f as u64 + 1)),
+                    // Feedback is a judgement of the work: without its grade it is neither
+                    // a grade record nor a field without a result, so the run fails here.
+                    let mut cols = vec![col];
+                    cols.extend(it.feedback);
+                    let msg = Text::new(
+                        format!(
+                            "отзыв без оценки («{}»): оценка не выставлена, а отзыв есть; такой отзыв архив не примет",
+                            it.title
+                        ),
+                        format!(
+                            "feedback without a grade («{}»): there is feedback but no grade; the archive does not take such feedback",
+                            it.title
+                        ),
                     );
+                    sink.diags.push(
+                        Diagnostic::error(&label, msg.clone())
+                            .at(*line, it.feedback.map(|f| f as u64 + 1))
+                            .hint(Text::new(
+                                "выставьте оценку в Moodle и выгрузите журнал заново; если оценки не будет, удалите отзыв из этой ячейки",
+                                "grade the work in Moodle and download the gradebook again; if there is to be no grade, delete the feedback from this cell",
+                            )),
+                    );
+                    sink.reject_raw(file, *line, exports::extras(&header, cells, &cols), msg);
                 }
                 continue;
             }

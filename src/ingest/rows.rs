@@ -164,6 +164,141 @@ fn name_of(names: &[String], i: usize) -> String {
     }
 }
 
+/// What every row of one CSV file is read against: its header and how it maps to the schema.
+struct CsvRows<'a> {
+    file: &'a str,
+    names: Vec<String>,
+    width: usize,
+    map: Vec<Option<usize>>,
+    h: Header,
+    odd_quotes: bool,
+    delimiter: u8,
+    ncols: usize,
+}
+
+impl CsvRows<'_> {
+    /// One record: a row, or broken (an open quote, a wrong number of fields) with its reason.
+    fn process(&self, rec: &csv::StringRecord, last: bool, on_item: &mut dyn FnMut(&Header, Item)) {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // A row of millions of fields: one error, its cells not gone through again.
+        if rec.len() > super::table::MAX_FIELDS {
+            let n = rec.len();
+            let max = super::table::MAX_FIELDS;
+            let diag = self.fields_error(
+                line,
+                format!("в строке {n} полей, больше {max}: строка не прочитана"),
+                format!("the row has {n} fields, over {max}: the row is not read"),
+            );
+            on_item(
+                &self.h,
+                Item::Broken {
+                    line,
+                    values: BTreeMap::new(),
+                    diag,
+                },
+            );
+            return;
+        }
+        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        if let Some(diag) = self.open_quote(rec, line, last).or_else(|| {
+            (rec.len() != self.width).then(|| {
+                self.fields_error(
+                    line,
+                    format!("в строке {} полей, а в заголовке {}", rec.len(), self.width),
+                    format!(
+                        "the row has {} fields but the header has {}",
+                        rec.len(),
+                        self.width
+                    ),
+                )
+            })
+        }) {
+            let values = rec
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(i, v)| (name_of(&self.names, i), v.trim().to_string()))
+                .collect();
+            on_item(&self.h, Item::Broken { line, values, diag });
+            return;
+        }
+        self.row(rec, line, on_item);
+    }
+
+    /// A row with a number of fields that does not fit, with the hint to check separators.
+    fn fields_error(&self, line: u64, ru: String, en: String) -> Diagnostic {
+        Diagnostic::error(self.file, Text::new(ru, en))
+            .at(line, None)
+            .hint(Text::new(
+                format!(
+                    "проверьте разделители «{}» и кавычки в этой строке",
+                    show_delim(self.delimiter)
+                ),
+                format!(
+                    "check the «{}» separators and quotes in this row",
+                    show_delim(self.delimiter)
+                ),
+            ))
+    }
+
+    /// A quote left open swallows the following lines into one field: at the end of the file
+    /// (odd number of quotes) or until the next quote, which then leaves the record with the
+    /// wrong number of fields.
+    fn open_quote(&self, rec: &csv::StringRecord, line: u64, last: bool) -> Option<Diagnostic> {
+        if !(last && self.odd_quotes || rec.len() != self.width) {
+            return None;
+        }
+        let i = rec.iter().position(|f| f.contains('\n'))?;
+        let end = line
+            + rec
+                .iter()
+                .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
+                .sum::<u64>();
+        Some(
+            Diagnostic::error(
+                self.file,
+                Text::new(
+                    format!("кавычка не закрыта: строки {line}–{end} прочитаны как одно поле"),
+                    format!("unbalanced quote: lines {line}–{end} were read as one field"),
+                ),
+            )
+            .at(line, Some(i as u64 + 1))
+            .hint(Text::new(
+                "закройте кавычку в этом поле или удвойте кавычку внутри текста (\"\")",
+                "close the quote in this field or double a quote inside the text (\"\")",
+            )),
+        )
+    }
+
+    /// A whole row: its cells under the schema's columns, the rest as extra fields.
+    fn row(&self, rec: &csv::StringRecord, line: u64, on_item: &mut dyn FnMut(&Header, Item)) {
+        let mut cells: Vec<Option<Cell>> = vec![None; self.ncols];
+        let mut extra = Extra::new();
+        for (i, v) in rec.iter().enumerate() {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match self.map.get(i).copied().flatten() {
+                Some(c) => {
+                    cells[c] = Some(Cell {
+                        value: v.to_string(),
+                        line,
+                        col: i as u64 + 1,
+                    })
+                }
+                None => {
+                    extra.insert(name_of(&self.names, i), v.to_string());
+                }
+            }
+        }
+        on_item(&self.h, Item::Row(Row { line, cells, extra }));
+    }
+}
+
 /// Reads a CSV file record by record. Returns the header and the delimiter; every record goes to
 /// `on_item`.
 pub fn read_csv(
@@ -205,7 +340,7 @@ pub fn read_csv(
                 csv::ErrorKind::Io(e) => Err(e),
                 other => Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("{other:?}"),
+                    format!("строка CSV не разбирается ({other:?})"),
                 )),
             },
         }
@@ -238,107 +373,18 @@ pub fn read_csv(
     let ncols = kind.columns().len();
     let odd_quotes = scan.quotes % 2 == 1;
 
-    let mut pending: Option<csv::StringRecord> = None;
-    let mut process = |rec: &csv::StringRecord, last: bool| {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        // Blank lines and rows of empty cells (`;;;;` as spreadsheets leave them) are not records.
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            return;
-        }
-        let values = || -> BTreeMap<String, String> {
-            rec.iter()
-                .enumerate()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(i, v)| (name_of(&names, i), v.trim().to_string()))
-                .collect()
-        };
-        // A quote left open swallows the following lines into one field: at the end of the file
-        // (odd number of quotes) or until the next quote, which then leaves the record with the
-        // wrong number of fields.
-        if (last && odd_quotes || rec.len() != width)
-            && let Some(i) = rec.iter().position(|f| f.contains('\n'))
-        {
-            let end = line
-                + rec
-                    .iter()
-                    .map(|f| f.trim_end_matches(['\r', '\n']).matches('\n').count() as u64)
-                    .sum::<u64>();
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    format!("кавычка не закрыта: строки {line}–{end} прочитаны как одно поле"),
-                    format!("unbalanced quote: lines {line}–{end} were read as one field"),
-                ),
-            )
-            .at(line, Some(i as u64 + 1))
-            .hint(Text::new(
-                "закройте кавычку в этом поле или удвойте кавычку внутри текста (\"\")",
-                "close the quote in this field or double a quote inside the text (\"\")",
-            ));
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: values(),
-                    diag,
-                },
-            );
-            return;
-        }
-        if rec.len() != width {
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    format!("в строке {} полей, а в заголовке {width}", rec.len()),
-                    format!(
-                        "the row has {} fields but the header has {width}",
-                        rec.len()
-                    ),
-                ),
-            )
-            .at(line, None)
-            .hint(Text::new(
-                format!(
-                    "проверьте разделители «{}» и кавычки в этой строке",
-                    show_delim(delimiter)
-                ),
-                format!(
-                    "check the «{}» separators and quotes in this row",
-                    show_delim(delimiter)
-                ),
-            ));
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: values(),
-                    diag,
-                },
-            );
-            return;
-        }
-        let mut cells: Vec<Option<Cell>> = vec![None; ncols];
-        let mut extra = Extra::new();
-        for (i, v) in rec.iter().enumerate() {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            match map.get(i).copied().flatten() {
-                Some(c) => {
-                    cells[c] = Some(Cell {
-                        value: v.to_string(),
-                        line,
-                        col: i as u64 + 1,
-                    })
-                }
-                None => {
-                    extra.insert(name_of(&names, i), v.to_string());
-                }
-            }
-        }
-        on_item(&h, Item::Row(Row { line, cells, extra }));
+    let rows = CsvRows {
+        file,
+        names,
+        width,
+        map,
+        h,
+        odd_quotes,
+        delimiter,
+        ncols,
     };
+    let mut pending: Option<csv::StringRecord> = None;
+    let mut process = |rec: &csv::StringRecord, last: bool| rows.process(rec, last, on_item);
     // One record of lookahead (to know which record is the last), with two buffers reused.
     let mut next = csv::StringRecord::new();
     loop {
@@ -364,6 +410,60 @@ fn show_delim(d: u8) -> &'static str {
         b';' => ";",
         b'\t' => "TAB",
         _ => ",",
+    }
+}
+
+/// The header of a YAML file: every key used by any item, in order of first appearance, with
+/// the position of its first use.
+fn yaml_keys(
+    items: &[serde_norway::Value],
+    lines: &[&str],
+    starts: &[u64],
+) -> (Vec<String>, Vec<(u64, u64)>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_pos: Vec<(u64, u64)> = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        if let serde_norway::Value::Mapping(m) = item {
+            for k in m.keys() {
+                let k = scalar(k).unwrap_or_default();
+                if !keys.contains(&k) {
+                    let (l, c) = key_position(lines, starts, n, &k);
+                    keys.push(k);
+                    key_pos.push((l, c));
+                }
+            }
+        }
+    }
+    (keys, key_pos)
+}
+
+/// A field's value as text: a list joined with `; `, a number as written (`id: 001` stays
+/// `001`, `hours: 1.50` stays `1.50`); `None` for a map or other structure.
+fn yaml_value(v: &serde_norway::Value, lines: &[&str], l: u64, c: u64) -> Option<String> {
+    match v {
+        serde_norway::Value::Sequence(s) => {
+            let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
+            parts.map(|p| p.join("; "))
+        }
+        serde_norway::Value::Number(_) => raw_scalar(lines, l, c).or_else(|| scalar(v)),
+        other => scalar(other),
+    }
+}
+
+/// A YAML list item that is not a set of «field: value» pairs.
+fn not_a_mapping(file: &str, line: u64) -> Item {
+    let diag = Diagnostic::error(
+        file,
+        Text::new(
+            "запись должна быть набором «поле: значение»",
+            "a record must be a set of «field: value» pairs",
+        ),
+    )
+    .at(line, None);
+    Item::Broken {
+        line,
+        values: BTreeMap::new(),
+        diag,
     }
 }
 
@@ -405,23 +505,21 @@ pub fn read_yaml(
             return false;
         }
     };
+    // An empty file (or one of comments only) holds no records, as an empty CSV file: a
+    // warning, not a list of missing columns.
+    if items.is_empty() {
+        diags.push(Diagnostic::warning(
+            file,
+            Text::new(
+                "файл пуст: записей в нём нет",
+                "the file is empty: it holds no records",
+            ),
+        ));
+        return true;
+    }
     let lines: Vec<&str> = src.lines().collect();
     let starts = item_lines(&lines, items.len());
-    // Header: every key used by any item, in order of first appearance.
-    let mut keys: Vec<String> = Vec::new();
-    let mut key_pos: Vec<(u64, u64)> = Vec::new();
-    for (n, item) in items.iter().enumerate() {
-        if let serde_norway::Value::Mapping(m) = item {
-            for k in m.keys() {
-                let k = scalar(k).unwrap_or_default();
-                if !keys.contains(&k) {
-                    let (l, c) = key_position(&lines, &starts, n, &k);
-                    keys.push(k);
-                    key_pos.push((l, c));
-                }
-            }
-        }
-    }
+    let (keys, key_pos) = yaml_keys(&items, &lines, &starts);
     let (mut h, map) = header(kind, file, &keys, &key_pos, diags);
     // In YAML each record has its own positions; the header's are only those of the first use.
     h.cols.iter_mut().for_each(|c| *c = None);
@@ -429,22 +527,7 @@ pub fn read_yaml(
     for (n, item) in items.into_iter().enumerate() {
         let line = starts.get(n).copied().unwrap_or(1);
         let serde_norway::Value::Mapping(m) = item else {
-            let diag = Diagnostic::error(
-                file,
-                Text::new(
-                    "запись должна быть набором «поле: значение»",
-                    "a record must be a set of «field: value» pairs",
-                ),
-            )
-            .at(line, None);
-            on_item(
-                &h,
-                Item::Broken {
-                    line,
-                    values: BTreeMap::new(),
-                    diag,
-                },
-            );
+            on_item(&h, not_a_mapping(file, line));
             continue;
         };
         let mut cells: Vec<Option<Cell>> = vec![None; ncols];
@@ -454,15 +537,7 @@ pub fn read_yaml(
         for (k, v) in m {
             let k = scalar(&k).unwrap_or_default();
             let (l, c) = key_position(&lines, &starts, n, &k);
-            let value = match &v {
-                serde_norway::Value::Sequence(s) => {
-                    let parts: Option<Vec<String>> = s.iter().map(scalar).collect();
-                    parts.map(|p| p.join("; "))
-                }
-                // A number is taken as written (`id: 001` stays `001`, `hours: 1.50` stays `1.50`).
-                serde_norway::Value::Number(_) => raw_scalar(&lines, l, c).or_else(|| scalar(&v)),
-                other => scalar(other),
-            };
+            let value = yaml_value(&v, &lines, l, c);
             let Some(value) = value else {
                 broken.get_or_insert_with(|| {
                     Diagnostic::error(

@@ -57,6 +57,8 @@ pub enum PathStatus {
     Folder,
     /// The configuration or a record file: read as data, not attachable.
     InputFile,
+    /// A file that cannot be read (its own error says why).
+    Unreadable,
 }
 
 pub struct Validator<'a> {
@@ -436,6 +438,37 @@ impl Validator<'_> {
         }
     }
 
+    /// An id with invisible direction marks reads differently on its page: a warning.
+    fn warn_bidi_id(&mut self, kind: Kind, field: &'static str, id: &str, o: &Origin) {
+        if id.chars().any(is_bidi_control) {
+            let shown: String = id
+                .chars()
+                .map(|c| {
+                    if is_bidi_control(c) {
+                        format!("<U+{:04X}>", c as u32)
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            let col = self.col(&o.file, kind, field);
+            self.diags.push(
+                Diagnostic::warning(
+                    &*o.file,
+                    Text::new(
+                        format!("в коде «{shown}» невидимые знаки направления текста (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): на странице код может читаться иначе"),
+                        format!("id «{shown}» has invisible text direction marks (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): it may read differently on the page"),
+                    ),
+                )
+                .at(o.line, col)
+                .hint(Text::new(
+                    "наберите код заново, без вставки из другой программы",
+                    "type the id again instead of pasting it from another program",
+                )),
+            );
+        }
+    }
+
     /// Rejects records whose ids differ but give the same page name (`model::slug`), and ids of
     /// records with pages whose page name would be longer than [`SLUG_MAX`].
     pub fn slugs<T: Rec>(
@@ -469,6 +502,7 @@ impl Validator<'_> {
                     )),
                 );
             }
+            self.warn_bidi_id(kind, field, id(&r), r.origin());
             let s = slug(id(&r));
             if paged && s.len() > SLUG_MAX {
                 let n = id(&r).chars().count();
@@ -569,6 +603,10 @@ impl Validator<'_> {
                 format!("«{raw}» — папка, а не файл"),
                 format!("«{raw}» is a folder, not a file"),
             )),
+            Some(PathStatus::Unreadable) => Err(bad(
+                format!("файл «{raw}» есть, но не читается (см. ошибку этого файла)"),
+                format!("file «{raw}» is there but cannot be read (see that file's error)"),
+            )),
             Some(PathStatus::InputFile) => Err(bad(
                 format!("«{raw}» — файл записей или настроек, а не вложение"),
                 format!("«{raw}» is a record or settings file, not an attachment"),
@@ -643,60 +681,85 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("номер личного дела «{}»", r.id),
     );
     v.slugs(K::Learners, &mut st.learners, "id", |r| &r.id);
-    // One SNILS on two learners: one of them is wrong (an error); invisible direction marks in
-    // a name change how it reads (a warning).
-    {
-        let mut seen: HashMap<&str, &Learner> = HashMap::new();
-        for l in &st.learners {
-            let Some(snils) = l.snils.as_deref() else {
-                continue;
-            };
-            match seen.get(snils) {
-                Some(first) => {
-                    let col = v.col(&l.origin.file, K::Learners, "snils");
-                    v.diags.push(
-                        Diagnostic::error(
-                            &*l.origin.file,
-                            Text::new(
-                                format!("СНИЛС {snils} указан и у слушателя «{}» ({}:{}), и у «{}»", first.id, first.origin.file, first.origin.line, l.id),
-                                format!("SNILS {snils} is given for learner «{}» ({}:{}) and for «{}»", first.id, first.origin.file, first.origin.line, l.id),
-                            ),
-                        )
-                        .at(l.origin.line, col)
-                        .hint(Text::new(
-                            "у каждого человека свой СНИЛС: сверьте номера с документами; если это один человек, оставьте одну запись",
-                            "every person has their own SNILS: check the numbers against the documents; if it is one person, keep one record",
-                        )),
-                    );
-                }
-                None => {
-                    seen.insert(snils, l);
-                }
-            }
-        }
-        for l in &st.learners {
-            let name = l.full_name();
-            if name.chars().any(is_bidi_control) {
-                let col = v.col(&l.origin.file, K::Learners, "surname");
-                v.diags.push(
-                    Diagnostic::warning(
-                        &*l.origin.file,
-                        Text::new(
-                            format!("в ФИО слушателя «{}» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе", l.id),
-                            format!("the name of learner «{}» has invisible text direction marks (U+202A–U+202E, U+2066–U+2069): it may read differently on the page", l.id),
-                        ),
-                    )
-                    .at(l.origin.line, col)
-                    .hint(Text::new(
-                        "наберите ФИО заново без копирования из других программ",
-                        "type the name again instead of pasting it from another program",
-                    )),
-                );
-            }
-        }
-    }
+    warn_learners(v, &st);
     let learners = ids(&st.learners, |r| &r.id);
 
+    let order_ids = check_orders_and_enrolments(v, &mut st, &groups, &learners);
+
+    // Lessons.
+    v.dedupe(
+        K::Lessons,
+        &mut st.lessons,
+        "id",
+        |a, b| a.id.cmp(&b.id),
+        |r| format!("код занятия «{}»", r.id),
+    );
+    v.slugs(K::Lessons, &mut st.lessons, "id", |r| &r.id);
+    v.retain(K::Lessons, &mut st.lessons, |v, r| {
+        v.refcheck("group", K::Groups, &groups, &r.group)
+            .into_iter()
+            .collect()
+    });
+    warn_lessons_outside_groups(v, &st);
+    let lessons = ids(&st.lessons, |r| &r.id);
+
+    // Attendance.
+    v.retain(K::Attendance, &mut st.attendance, |v, r| {
+        let mut p = Vec::new();
+        p.extend(v.refcheck("lesson", K::Lessons, &lessons, &r.lesson));
+        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p
+    });
+    warn_marks_after_expulsion(v, &st);
+    v.dedupe(
+        K::Attendance,
+        &mut st.attendance,
+        "learner",
+        |a, b| (&a.lesson, &a.learner).cmp(&(&b.lesson, &b.learner)),
+        |r| {
+            format!(
+                "отметка слушателя «{}» на занятии «{}»",
+                r.learner, r.lesson
+            )
+        },
+    );
+
+    let known = Known {
+        groups: &groups,
+        learners: &learners,
+        order_ids: &order_ids,
+        lessons: &lessons,
+    };
+    let grades = check_grades(v, &mut st, &known);
+    check_results(v, &mut st, &known);
+    check_documents(v, &mut st, &known);
+    check_attachments(v, &mut st, &known);
+    v.report_cascades();
+    not_in_group(v, &st, &grades);
+
+    // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
+    st.lessons.sort_unstable_by(|a, b| {
+        (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
+    });
+    (st, grades)
+}
+
+/// The ids of the records that passed the checks so far, for the references of later kinds.
+struct Known<'a> {
+    groups: &'a HashSet<String>,
+    learners: &'a HashSet<String>,
+    order_ids: &'a HashSet<String>,
+    lessons: &'a HashSet<String>,
+}
+
+/// Orders (and their files), then enrolments; gives the orders' ids.
+fn check_orders_and_enrolments(
+    v: &mut Validator,
+    st: &mut Staging,
+    groups: &HashSet<String>,
+    learners: &HashSet<String>,
+) -> HashSet<String> {
+    use Kind as K;
     // Orders.
     v.dedupe(
         K::Orders,
@@ -709,7 +772,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     v.retain(K::Orders, &mut st.orders, |v, r| {
         r.group
             .as_deref()
-            .and_then(|g| v.refcheck("group", K::Groups, &groups, g))
+            .and_then(|g| v.refcheck("group", K::Groups, groups, g))
             .into_iter()
             .collect()
     });
@@ -721,8 +784,8 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     // Enrolments.
     v.retain(K::Enrolments, &mut st.enrolments, |v, r| {
         let mut p = Vec::new();
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
-        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
+        p.extend(v.refcheck("group", K::Groups, groups, &r.group));
         for (field, o) in [("order", &r.order), ("outcome_order", &r.outcome_order)] {
             if let Some(o) = o {
                 p.extend(v.refcheck(field, K::Orders, &order_ids, o));
@@ -743,126 +806,15 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         },
     );
 
-    // Lessons.
-    v.dedupe(
-        K::Lessons,
-        &mut st.lessons,
-        "id",
-        |a, b| a.id.cmp(&b.id),
-        |r| format!("код занятия «{}»", r.id),
-    );
-    v.slugs(K::Lessons, &mut st.lessons, "id", |r| &r.id);
-    v.retain(K::Lessons, &mut st.lessons, |v, r| {
-        v.refcheck("group", K::Groups, &groups, &r.group)
-            .into_iter()
-            .collect()
-    });
-    // A lesson outside its group's dates is legal (a consultation after the end) but dubious.
-    {
-        let spans: HashMap<&str, (chrono::NaiveDate, chrono::NaiveDate)> = st
-            .groups
-            .iter()
-            .map(|g| (g.id.as_str(), (g.start, g.end)))
-            .collect();
-        let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
-        for l in &st.lessons {
-            if let Some(&(a, b)) = spans.get(l.group.as_str())
-                && (l.date < a || l.date > b)
-            {
-                let col = v.col(&l.origin.file, K::Lessons, "date");
-                v.diags.push(
-                    Diagnostic::warning(
-                        &*l.origin.file,
-                        Text::new(
-                            format!(
-                                "занятие {} вне дат группы {}: {}–{}",
-                                fmt(l.date),
-                                l.group,
-                                fmt(a),
-                                fmt(b)
-                            ),
-                            format!(
-                                "lesson on {} is outside the dates of group {}: {}–{}",
-                                fmt(l.date),
-                                l.group,
-                                fmt(a),
-                                fmt(b)
-                            ),
-                        ),
-                    )
-                    .at(l.origin.line, col)
-                    .hint(Text::new(
-                        "проверьте дату занятия или даты группы в groups",
-                        "check the lesson's date or the group's dates in groups",
-                    )),
-                );
-            }
-        }
-    }
-    let lessons = ids(&st.lessons, |r| &r.id);
+    order_ids
+}
 
-    // Attendance.
-    v.retain(K::Attendance, &mut st.attendance, |v, r| {
-        let mut p = Vec::new();
-        p.extend(v.refcheck("lesson", K::Lessons, &lessons, &r.lesson));
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
-        p
-    });
-    // Marks dated after the learner's expulsion from the lesson's group: legal (a late entry),
-    // but dubious.
-    {
-        let lesson_at: HashMap<&str, (&str, chrono::NaiveDate)> = st
-            .lessons
-            .iter()
-            .map(|l| (l.id.as_str(), (l.group.as_str(), l.date)))
-            .collect();
-        let expelled: HashMap<(&str, &str), chrono::NaiveDate> = st
-            .enrolments
-            .iter()
-            .filter(|e| e.outcome == Outcome::Expelled)
-            .filter_map(|e| Some(((e.learner.as_str(), e.group.as_str()), e.outcome_date?)))
-            .collect();
-        if !expelled.is_empty() {
-            let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
-            for a in &st.attendance {
-                let Some(&(group, date)) = lesson_at.get(a.lesson.as_str()) else {
-                    continue;
-                };
-                if let Some(&out) = expelled.get(&(a.learner.as_str(), group))
-                    && date > out
-                {
-                    let col = v.col(&a.origin.file, K::Attendance, "lesson");
-                    v.diags.push(
-                        Diagnostic::warning(
-                            &*a.origin.file,
-                            Text::new(
-                                format!("отметка слушателя «{}» на занятии {} — после отчисления из группы {group} ({})", a.learner, fmt(date), fmt(out)),
-                                format!("a mark of learner «{}» at the lesson of {} is after their expulsion from group {group} on {}", a.learner, fmt(date), fmt(out)),
-                            ),
-                        )
-                        .at(a.origin.line, col)
-                        .hint(Text::new(
-                            "проверьте дату отчисления в enrolments или отметку",
-                            "check the expulsion date in enrolments or the mark",
-                        )),
-                    );
-                }
-            }
-        }
-    }
-    v.dedupe(
-        K::Attendance,
-        &mut st.attendance,
-        "learner",
-        |a, b| (&a.lesson, &a.learner).cmp(&(&b.lesson, &b.learner)),
-        |r| {
-            format!(
-                "отметка слушателя «{}» на занятии «{}»",
-                r.learner, r.lesson
-            )
-        },
-    );
-
+/// Grade items, then grades: values were checked on their items' scales while reading.
+fn check_grades(v: &mut Validator, st: &mut Staging, known: &Known) -> Vec<Grade> {
+    use Kind as K;
+    let groups = known.groups;
+    let learners = known.learners;
+    let lessons = known.lessons;
     // Grade items.
     v.dedupe(
         K::GradeItems,
@@ -873,42 +825,13 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     );
     v.retain(K::GradeItems, &mut st.grade_items, |v, r| {
         let mut p = Vec::new();
-        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
+        p.extend(v.refcheck("group", K::Groups, groups, &r.group));
         if let Some(l) = &r.lesson {
-            p.extend(v.refcheck("lesson", K::Lessons, &lessons, l));
+            p.extend(v.refcheck("lesson", K::Lessons, lessons, l));
         }
         p
     });
-    // A grade item tied to a lesson of another group.
-    {
-        let group_of: HashMap<&str, &str> = st
-            .lessons
-            .iter()
-            .map(|l| (l.id.as_str(), l.group.as_str()))
-            .collect();
-        for it in &st.grade_items {
-            if let Some(l) = &it.lesson
-                && let Some(&g) = group_of.get(l.as_str())
-                && g != it.group
-            {
-                let col = v.col(&it.origin.file, K::GradeItems, "lesson");
-                v.diags.push(
-                    Diagnostic::warning(
-                        &*it.origin.file,
-                        Text::new(
-                            format!("элемент оценивания «{}» группы {} привязан к занятию «{l}» другой группы ({g})", it.id, it.group),
-                            format!("grade item «{}» of group {} is tied to lesson «{l}» of another group ({g})", it.id, it.group),
-                        ),
-                    )
-                    .at(it.origin.line, col)
-                    .hint(Text::new(
-                        "проверьте код занятия или группу элемента",
-                        "check the lesson's id or the item's group",
-                    )),
-                );
-            }
-        }
-    }
+    warn_items_on_other_groups_lessons(v, st);
     let scales: HashMap<String, Scale> = st
         .grade_items
         .iter()
@@ -920,14 +843,14 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     for r in std::mem::take(&mut st.unvalued_grades) {
         let mut p = Vec::new();
         p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
         v.report(K::Grades, &r, p);
     }
     let mut grades = std::mem::take(&mut st.grades);
     v.retain(K::Grades, &mut grades, |v, r| {
         let mut p = Vec::new();
         p.extend(v.refcheck("item", K::GradeItems, &item_ids, &r.item));
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
         p
     });
     v.dedupe(
@@ -938,6 +861,14 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("оценка слушателя «{}» за «{}»", r.learner, r.item),
     );
 
+    grades
+}
+
+/// Protocols and their results, issued documents, awards, portfolio, credit transfers.
+fn check_results(v: &mut Validator, st: &mut Staging, known: &Known) {
+    use Kind as K;
+    let groups = known.groups;
+    let learners = known.learners;
     // Protocols and their results.
     v.dedupe(
         K::Protocols,
@@ -948,7 +879,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     );
     v.slugs(K::Protocols, &mut st.protocols, "id", |r| &r.id);
     v.retain(K::Protocols, &mut st.protocols, |v, r| {
-        v.refcheck("group", K::Groups, &groups, &r.group)
+        v.refcheck("group", K::Groups, groups, &r.group)
             .into_iter()
             .collect()
     });
@@ -956,7 +887,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     v.retain(K::ProtocolResults, &mut st.protocol_results, |v, r| {
         let mut p = Vec::new();
         p.extend(v.refcheck("protocol", K::Protocols, &protocols, &r.protocol));
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
         p
     });
     v.dedupe(
@@ -971,7 +902,13 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
             )
         },
     );
+}
 
+/// Issued documents, awards, portfolio, credit transfers.
+fn check_documents(v: &mut Validator, st: &mut Staging, known: &Known) {
+    use Kind as K;
+    let groups = known.groups;
+    let learners = known.learners;
     // Issued documents.
     v.dedupe(
         K::IssuedDocuments,
@@ -988,9 +925,9 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     );
     v.retain(K::IssuedDocuments, &mut st.issued_documents, |v, r| {
         let mut p = Vec::new();
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
         if let Some(g) = &r.group {
-            p.extend(v.refcheck("group", K::Groups, &groups, g));
+            p.extend(v.refcheck("group", K::Groups, groups, g));
         }
         p
     });
@@ -1004,7 +941,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("код награды «{}»", r.id),
     );
     v.retain(K::Awards, &mut st.awards, |v, r| {
-        v.refcheck("learner", K::Learners, &learners, &r.learner)
+        v.refcheck("learner", K::Learners, learners, &r.learner)
             .into_iter()
             .collect()
     });
@@ -1019,7 +956,7 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
         |r| format!("код работы портфолио «{}»", r.id),
     );
     v.retain(K::Portfolio, &mut st.portfolio, |v, r| {
-        v.refcheck("learner", K::Learners, &learners, &r.learner)
+        v.refcheck("learner", K::Learners, learners, &r.learner)
             .into_iter()
             .collect()
     });
@@ -1040,11 +977,19 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     });
     v.retain(K::CreditTransfers, &mut st.credit_transfers, |v, r| {
         let mut p = Vec::new();
-        p.extend(v.refcheck("learner", K::Learners, &learners, &r.learner));
-        p.extend(v.refcheck("group", K::Groups, &groups, &r.group));
+        p.extend(v.refcheck("learner", K::Learners, learners, &r.learner));
+        p.extend(v.refcheck("group", K::Groups, groups, &r.group));
         p
     });
+}
 
+/// Attachments: their references and their files.
+fn check_attachments(v: &mut Validator, st: &mut Staging, known: &Known) {
+    use Kind as K;
+    let groups = known.groups;
+    let learners = known.learners;
+    let order_ids = known.order_ids;
+    let lessons = known.lessons;
     // Attachments.
     v.dedupe(
         K::Attachments,
@@ -1055,10 +1000,10 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
     );
     v.retain(K::Attachments, &mut st.attachments, |v, r| {
         let refs: [(&'static str, &Option<String>, Kind, &HashSet<String>); 4] = [
-            ("learner", &r.learner, K::Learners, &learners),
-            ("group", &r.group, K::Groups, &groups),
-            ("lesson", &r.lesson, K::Lessons, &lessons),
-            ("order", &r.order, K::Orders, &order_ids),
+            ("learner", &r.learner, K::Learners, learners),
+            ("group", &r.group, K::Groups, groups),
+            ("lesson", &r.lesson, K::Lessons, lessons),
+            ("order", &r.order, K::Orders, order_ids),
         ];
         refs.into_iter()
             .filter_map(|(field, value, kind, set)| {
@@ -1082,14 +1027,180 @@ pub fn run(v: &mut Validator, mut st: Staging) -> (Staging, Vec<Grade>) {
             Err(p) => v.report(K::Attachments, &r, vec![*p]),
         }
     }
-    v.report_cascades();
-    not_in_group(v, &st, &grades);
+}
 
-    // Final order: by id or natural key (done by dedupe); lessons by group, date, time, id.
-    st.lessons.sort_unstable_by(|a, b| {
-        (&a.group, a.date, &a.time, &a.id).cmp(&(&b.group, b.date, &b.time, &b.id))
-    });
-    (st, grades)
+/// One SNILS on two learners: one of them is wrong (an error); invisible direction marks in
+/// a name change how it reads (a warning).
+fn warn_learners(v: &mut Validator, st: &Staging) {
+    use Kind as K;
+    let mut seen: HashMap<&str, &Learner> = HashMap::new();
+    for l in &st.learners {
+        let Some(snils) = l.snils.as_deref() else {
+            continue;
+        };
+        match seen.get(snils) {
+            Some(first) => {
+                let col = v.col(&l.origin.file, K::Learners, "snils");
+                v.diags.push(
+                    Diagnostic::error(
+                        &*l.origin.file,
+                        Text::new(
+                            format!("СНИЛС {snils} указан и у слушателя «{}» ({}:{}), и у «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                            format!("SNILS {snils} is given for learner «{}» ({}:{}) and for «{}»", first.id, first.origin.file, first.origin.line, l.id),
+                        ),
+                    )
+                    .at(l.origin.line, col)
+                    .hint(Text::new(
+                        "у каждого человека свой СНИЛС: сверьте номера с документами; если это один человек, оставьте одну запись",
+                        "every person has their own SNILS: check the numbers against the documents; if it is one person, keep one record",
+                    )),
+                );
+            }
+            None => {
+                seen.insert(snils, l);
+            }
+        }
+    }
+    for l in &st.learners {
+        let name = l.full_name();
+        if name.chars().any(is_bidi_control) {
+            let col = v.col(&l.origin.file, K::Learners, "surname");
+            v.diags.push(
+                Diagnostic::warning(
+                    &*l.origin.file,
+                    Text::new(
+                        format!("в ФИО слушателя «{}» невидимые знаки направления текста (U+202A–U+202E, U+2066–U+2069): на странице имя может читаться иначе", l.id),
+                        format!("the name of learner «{}» has invisible text direction marks (U+202A–U+202E, U+2066–U+2069): it may read differently on the page", l.id),
+                    ),
+                )
+                .at(l.origin.line, col)
+                .hint(Text::new(
+                    "наберите ФИО заново без копирования из других программ",
+                    "type the name again instead of pasting it from another program",
+                )),
+            );
+        }
+    }
+}
+
+/// A lesson outside its group's dates is legal (a consultation after the end) but dubious.
+fn warn_lessons_outside_groups(v: &mut Validator, st: &Staging) {
+    use Kind as K;
+    let spans: HashMap<&str, (chrono::NaiveDate, chrono::NaiveDate)> = st
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), (g.start, g.end)))
+        .collect();
+    let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+    for l in &st.lessons {
+        if let Some(&(a, b)) = spans.get(l.group.as_str())
+            && (l.date < a || l.date > b)
+        {
+            let col = v.col(&l.origin.file, K::Lessons, "date");
+            v.diags.push(
+                Diagnostic::warning(
+                    &*l.origin.file,
+                    Text::new(
+                        format!(
+                            "занятие {} вне дат группы {}: {}–{}",
+                            fmt(l.date),
+                            l.group,
+                            fmt(a),
+                            fmt(b)
+                        ),
+                        format!(
+                            "lesson on {} is outside the dates of group {}: {}–{}",
+                            fmt(l.date),
+                            l.group,
+                            fmt(a),
+                            fmt(b)
+                        ),
+                    ),
+                )
+                .at(l.origin.line, col)
+                .hint(Text::new(
+                    "проверьте дату занятия или даты группы в groups",
+                    "check the lesson's date or the group's dates in groups",
+                )),
+            );
+        }
+    }
+}
+
+/// Marks dated after the learner's expulsion from the lesson's group: legal (a late entry),
+/// but dubious.
+fn warn_marks_after_expulsion(v: &mut Validator, st: &Staging) {
+    use Kind as K;
+    let lesson_at: HashMap<&str, (&str, chrono::NaiveDate)> = st
+        .lessons
+        .iter()
+        .map(|l| (l.id.as_str(), (l.group.as_str(), l.date)))
+        .collect();
+    let expelled: HashMap<(&str, &str), chrono::NaiveDate> = st
+        .enrolments
+        .iter()
+        .filter(|e| e.outcome == Outcome::Expelled)
+        .filter_map(|e| Some(((e.learner.as_str(), e.group.as_str()), e.outcome_date?)))
+        .collect();
+    if !expelled.is_empty() {
+        let fmt = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+        for a in &st.attendance {
+            let Some(&(group, date)) = lesson_at.get(a.lesson.as_str()) else {
+                continue;
+            };
+            if let Some(&out) = expelled.get(&(a.learner.as_str(), group))
+                && date > out
+            {
+                let col = v.col(&a.origin.file, K::Attendance, "lesson");
+                v.diags.push(
+                    Diagnostic::warning(
+                        &*a.origin.file,
+                        Text::new(
+                            format!("отметка слушателя «{}» на занятии {} — после отчисления из группы {group} ({})", a.learner, fmt(date), fmt(out)),
+                            format!("a mark of learner «{}» at the lesson of {} is after their expulsion from group {group} on {}", a.learner, fmt(date), fmt(out)),
+                        ),
+                    )
+                    .at(a.origin.line, col)
+                    .hint(Text::new(
+                        "проверьте дату отчисления в enrolments или отметку",
+                        "check the expulsion date in enrolments or the mark",
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// A grade item tied to a lesson of another group.
+fn warn_items_on_other_groups_lessons(v: &mut Validator, st: &Staging) {
+    use Kind as K;
+    let group_of: HashMap<&str, &str> = st
+        .lessons
+        .iter()
+        .map(|l| (l.id.as_str(), l.group.as_str()))
+        .collect();
+    for it in &st.grade_items {
+        if let Some(l) = &it.lesson
+            && let Some(&g) = group_of.get(l.as_str())
+            && g != it.group
+        {
+            let col = v.col(&it.origin.file, K::GradeItems, "lesson");
+            v.diags.push(
+                Diagnostic::warning(
+                    &*it.origin.file,
+                    Text::new(
+                        format!("элемент оценивания «{}» группы {} привязан к занятию «{l}» другой группы ({g})", it.id, it.group),
+                        format!("grade item «{}» of group {} is tied to lesson «{l}» of another group ({g})", it.id, it.group),
+                    ),
+                )
+                .at(it.origin.line, col)
+                .hint(Text::new(
+                    "проверьте код занятия или группу элемента",
+                    "check the lesson's id or the item's group",
+                )),
+            );
+        }
+    }
 }
 
 fn check_files<T: Rec>(

@@ -367,6 +367,8 @@ pub struct EnrolmentView {
     pub outcome_date: String,
     pub outcome_order: Option<Link>,
     pub reason: Option<String>,
+    /// Columns of the source with no field of their own.
+    pub extra: Vec<(String, String)>,
 }
 
 /// One group as seen from a learner's personal file: attendance and grades with totals.
@@ -449,6 +451,7 @@ pub struct AwardView {
     pub issuer: Option<String>,
     pub level: Option<String>,
     pub file: Option<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -458,6 +461,7 @@ pub struct PortfolioView {
     pub date: String,
     pub description: Option<String>,
     pub file: Option<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -589,6 +593,7 @@ fn enrolment_view(c: &Ctx, e: &Enrolment) -> EnrolmentView {
         outcome_date: l10n::opt_date(e.outcome_date),
         outcome_order: e.outcome_order.as_deref().map(|o| c.order_link(o)),
         reason: e.reason.clone(),
+        extra: extra(c.lang, &e.extra),
     }
 }
 
@@ -873,6 +878,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 issuer: a.issuer.clone(),
                 level: a.level.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
+                extra: extra(c.lang, &a.extra),
             })
             .collect(),
         portfolio: l
@@ -886,6 +892,7 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
                 date: l10n::opt_date(a.date),
                 description: a.description.clone(),
                 file: a.file.as_deref().map(|f| c.file_link(f)),
+                extra: extra(c.lang, &a.extra),
             })
             .collect(),
         transfers: l
@@ -949,6 +956,7 @@ pub struct LessonView {
     pub teacher: String,
     pub kind: String,
     pub attachments: Vec<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -1071,6 +1079,7 @@ pub struct OrderView {
     pub text: Option<String>,
     pub file: Option<Link>,
     pub attachments: Vec<Link>,
+    pub extra: Vec<(String, String)>,
 }
 
 fn protocol_view(c: &Ctx, pr: &Protocol) -> ProtocolView {
@@ -1119,6 +1128,7 @@ fn order_view(c: &Ctx, o: &Order) -> OrderView {
         title: o.title.clone(),
         text: o.text.clone(),
         file: o.file.as_deref().map(|f| c.file_link(f)),
+        extra: extra(c.lang, &o.extra),
         attachments: c
             .l
             .attachments_of_order
@@ -1338,6 +1348,7 @@ fn lesson_views(c: &Ctx, lessons: &[&Lesson]) -> Vec<LessonView> {
             topic: les.topic.clone(),
             teacher: les.teacher.clone().unwrap_or_default(),
             kind: les.kind.clone().unwrap_or_default(),
+            extra: extra(c.lang, &les.extra),
             attachments: l
                 .attachments_of_lesson
                 .get(les.id.as_str())

@@ -297,7 +297,12 @@ fn write_shards(
         }
         let mut more = false;
         for (key, (size, members)) in &shards {
-            if *size > SHARD_MAX && members.iter().any(|&i| entries[i].0.len() > key.len()) {
+            // Only a shard of two or more words is split: one word longer than a shard (a
+            // 10 MB cell of one letter) would otherwise be split a letter at a time, for ever.
+            if *size > SHARD_MAX
+                && members.len() > 1
+                && members.iter().any(|&i| entries[i].0.len() > key.len())
+            {
                 more |= splits.insert(key.clone());
             }
         }
