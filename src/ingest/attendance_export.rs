@@ -228,7 +228,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     });
     let group = match named {
         Some(g) => g,
-        None => match infer_group(file, &header, &matched, sink) {
+        None => match exports::group_or_reject(file, &header, &matched, sink) {
             Some(g) => g,
             None => return,
         },
@@ -278,39 +278,6 @@ fn preamble(t: &Table, hi: usize) -> (Option<String>, Option<String>) {
         }
     }
     (course, group_line)
-}
-
-/// The group of an export that names none: the one group of its learners; else an error and every
-/// row rejected (`None`).
-fn infer_group(
-    file: &str,
-    header: &[String],
-    matched: &[exports::Matched],
-    sink: &mut Sink,
-) -> Option<String> {
-    let found: Vec<usize> = matched
-        .iter()
-        .filter_map(|m| m.2.as_ref().ok().copied())
-        .collect();
-    match exports::infer_group(sink.st, &found) {
-        Ok(g) => Some(g),
-        Err(c) => {
-            sink.diags.push(exports::no_group(file, &c));
-            let all: Vec<usize> = (0..header.len()).collect();
-            for (line, cells, _, _) in matched {
-                sink.reject_raw(
-                    file,
-                    *line,
-                    exports::extras(header, cells, &all),
-                    Text::new(
-                        "группа выгрузки не определена",
-                        "the export's group is unknown",
-                    ),
-                );
-            }
-            None
-        }
-    }
 }
 
 /// The header's columns: sessions become lessons of the group (an empty-titled column after one

@@ -564,3 +564,36 @@ pub fn full_rows<'t>(
     }
     out
 }
+
+/// The group of an export that names none: the one group of its matched learners; else an error
+/// and every row rejected with its values (`None`).
+pub fn group_or_reject(
+    file: &str,
+    header: &[String],
+    matched: &[Matched],
+    sink: &mut Sink,
+) -> Option<String> {
+    let found: Vec<usize> = matched
+        .iter()
+        .filter_map(|m| m.2.as_ref().ok().copied())
+        .collect();
+    match infer_group(sink.st, &found) {
+        Ok(g) => Some(g),
+        Err(c) => {
+            sink.diags.push(no_group(file, &c));
+            let all: Vec<usize> = (0..header.len()).collect();
+            for (line, cells, _, _) in matched {
+                sink.reject_raw(
+                    file,
+                    *line,
+                    extras(header, cells, &all),
+                    Text::new(
+                        "группа выгрузки не определена",
+                        "the export's group is unknown",
+                    ),
+                );
+            }
+            None
+        }
+    }
+}

@@ -217,6 +217,17 @@ fn item_columns(header: &[String], people: [Option<usize>; 5]) -> (Vec<Item>, Ve
     (items, other)
 }
 
+/// The file being read: its name for messages, its header row and the export's group.
+struct Export<'a> {
+    file: &'a str,
+    label: &'a str,
+    hline: u64,
+    header: &'a [String],
+    group: String,
+    /// Columns with no field of their own: kept as extra fields of each grade.
+    extra_cols: &'a [usize],
+}
+
 /// Reads one gradebook export into grade items and grades.
 pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let label = t.label(file);
@@ -243,32 +254,20 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     // Learners first: they tell the group.
     let matched: Vec<exports::Matched> =
         exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
-    let found: Vec<usize> = matched
-        .iter()
-        .filter_map(|(_, _, m, _)| m.as_ref().ok().copied())
-        .collect();
     let group = match spec.and_then(|s| s.group.clone()) {
         Some(g) => g,
-        None => match exports::infer_group(sink.st, &found) {
-            Ok(g) => g,
-            Err(c) => {
-                sink.diags.push(exports::no_group(file, &c));
-                for (line, cells, _, _) in &matched {
-                    let values =
-                        exports::extras(&header, cells, &(0..header.len()).collect::<Vec<_>>());
-                    sink.reject_raw(
-                        file,
-                        *line,
-                        values,
-                        Text::new(
-                            "группа выгрузки не определена",
-                            "the export's group is unknown",
-                        ),
-                    );
-                }
-                return;
-            }
+        None => match exports::group_or_reject(file, &header, &matched, sink) {
+            Some(g) => g,
+            None => return,
         },
+    };
+    let x = Export {
+        file,
+        label: &label,
+        hline,
+        header: &header,
+        group,
+        extra_cols: &other,
     };
 
     // The export time, kept in every item's extra.
@@ -281,90 +280,16 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     exported.dedup();
     let exported_shown = shown_times(&exported);
 
-    // Items whose only grade column holds letters of no scale we keep (Moodle's default A–F):
-    // their grades cannot be stored, so the run fails with one error per column.
     let mut refused: Vec<usize> = Vec::new();
     for (n, it) in items.iter_mut().enumerate() {
-        it.id = format!("{group}: {}", it.title);
-        let (col, ty) = it.value();
-        let total = COURSE_TOTAL.iter().any(|n| norm(n) == norm(&it.title)) && it.module.is_none();
-        let values: Vec<&str> = matched
-            .iter()
-            .filter_map(|(_, cells, _, _)| cells.get(col).map(String::as_str))
-            .filter(|v| !v.is_empty() && *v != "-")
-            .collect();
-        let scale = match ty {
-            Type::Real => {
-                let max = values
-                    .iter()
-                    .filter_map(|v| fields::number(v).ok())
-                    .fold(100.0f64, f64::max)
-                    .ceil();
-                format!("points:{max}")
-            }
-            Type::Percentage => "percent".into(),
-            _ if values.iter().all(|v| fields::grade(v, Scale::Five).is_ok()) => "5".into(),
-            _ if values
-                .iter()
-                .all(|v| fields::grade(v, Scale::PassFail).is_ok()) =>
-            {
-                "pass".into()
-            }
-            _ => {
-                let bad = values
-                    .iter()
-                    .find(|v| {
-                        fields::grade(v, Scale::Five).is_err()
-                            && fields::grade(v, Scale::PassFail).is_err()
-                    })
-                    .copied()
-                    .unwrap_or_default();
-                sink.diags.push(
-                    Diagnostic::error(
-                        &label,
-                        Text::new(
-                            format!("буквенные оценки столбца «{}» (например «{bad}») не укладываются ни в шкалу 2–5, ни в зачёт/незачёт: оценки не прочитаны", header[col]),
-                            format!("the letter grades of column «{}» (e.g. «{bad}») fit neither the 2–5 nor the pass/fail scale: the grades were not read", header[col]),
-                        ),
-                    )
-                    .at(hline, Some(col as u64 + 1))
-                    .hint(Text::new(
-                        "выгрузите оценки ещё и как «Значение» (Real) или «Проценты» (Percentage): тогда буква сохранится рядом с оценкой; или настройте буквы в Moodle как отлично/хорошо/удовлетворительно/неудовлетворительно",
-                        "export the grades as Real or Percentage too (the letter is then kept beside the grade), or set the Moodle letters to отлично/хорошо/удовлетворительно/неудовлетворительно",
-                    )),
-                );
-                refused.push(n);
-                continue;
-            }
-        };
-        let mut extra = Extra::new();
-        extra.insert("moodle_column".into(), header[col].clone());
-        if let Some(m) = &it.module {
-            extra.insert("moodle_module".into(), m.clone());
+        it.id = format!("{}: {}", x.group, it.title);
+        if !grade_item(&x, it, &matched, &exported_shown, sink) {
+            refused.push(n);
         }
-        if !exported_shown.is_empty() {
-            extra.insert("moodle_exported".into(), exported_shown.join("; "));
-        }
-        let pos = (hline, col as u64 + 1);
-        let control = if total { "final" } else { "current" };
-        let row = exports::row(
-            Kind::GradeItems,
-            hline,
-            vec![
-                Put("id", it.id.clone(), pos),
-                Put("group", group.clone(), pos),
-                Put("title", it.title.clone(), pos),
-                Put("control", control.into(), pos),
-                Put("scale", scale, pos),
-            ],
-            extra,
-        );
-        sink.feed(Kind::GradeItems, file, &label, row);
     }
     // Grades are checked on the items' scales: rebuild the scale map with the new items.
     sink.st.scales = None;
 
-    let extra_cols: Vec<usize> = other;
     for (line, cells, m, who) in &matched {
         let idx = match m {
             Ok(i) => *i,
@@ -374,91 +299,205 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
                 continue;
             }
         };
-        let learner = sink.st.learners[idx].id.clone();
-        let extra = exports::extras(&header, cells, &extra_cols);
-        for (n, it) in items.iter().enumerate() {
-            let (col, _) = it.value();
-            let value = cells.get(col).cloned().unwrap_or_default();
-            let comment = it
-                .feedback
-                .and_then(|f| cells.get(f))
-                .cloned()
-                .unwrap_or_default();
-            let given = |v: &str| !v.is_empty() && v != "-";
-            if refused.contains(&n) {
-                if given(&value) || given(&comment) {
-                    let mut cols = vec![col];
-                    cols.extend(it.shown());
-                    cols.extend(it.feedback);
-                    sink.reject_raw(
-                        file,
-                        *line,
-                        exports::extras(&header, cells, &cols),
-                        Text::new(
-                            format!("буквенная оценка «{value}» вне шкал Letopis"),
-                            format!("letter grade «{value}» fits no Letopis scale"),
-                        ),
-                    );
-                }
-                continue;
-            }
-            if !given(&value) {
-                if given(&comment) {
-                    // Feedback is a judgement of the work: without its grade it is neither
-                    // a grade record nor a field without a result, so the run fails here.
-                    let mut cols = vec![col];
-                    cols.extend(it.feedback);
-                    let msg = Text::new(
-                        format!(
-                            "отзыв без оценки («{}»): оценка не выставлена, а отзыв есть; такой отзыв архив не примет",
-                            it.title
-                        ),
-                        format!(
-                            "feedback without a grade («{}»): there is feedback but no grade; the archive does not take such feedback",
-                            it.title
-                        ),
-                    );
-                    sink.diags.push(
-                        Diagnostic::error(&label, msg.clone())
-                            .at(*line, it.feedback.map(|f| f as u64 + 1))
-                            .hint(Text::new(
-                                "выставьте оценку в Moodle и выгрузите журнал заново; если оценки не будет, удалите отзыв из этой ячейки",
-                                "grade the work in Moodle and download the gradebook again; if there is to be no grade, delete the feedback from this cell",
-                            )),
-                    );
-                    sink.reject_raw(file, *line, exports::extras(&header, cells, &cols), msg);
-                }
-                continue;
-            }
-            let mut extra = extra.clone();
-            for c in it.shown() {
-                if let Some(v) = cells.get(c).filter(|v| given(v)) {
-                    extra.insert(header[c].clone(), v.clone());
-                }
-            }
-            let pos = (*line, col as u64 + 1);
-            let fpos = (*line, it.feedback.map(|f| f as u64 + 1).unwrap_or(0));
-            let row = exports::row(
-                Kind::Grades,
-                *line,
-                vec![
-                    Put("item", it.id.clone(), pos),
-                    Put("learner", learner.clone(), pos),
-                    Put("value", value, pos),
-                    Put(
-                        "comment",
-                        if comment == "-" {
-                            String::new()
-                        } else {
-                            comment
-                        },
-                        fpos,
-                    ),
-                ],
-                extra,
-            );
-            sink.feed(Kind::Grades, file, &label, row);
+        learner_grades(&x, &items, &refused, idx, *line, cells, sink);
+    }
+}
+
+/// The scale of an item's grades: points up to the largest value, per cent, 2–5 or pass/fail.
+/// Letters of no scale we keep (Moodle's default A–F) cannot be stored: one error for the column,
+/// and `None`.
+fn item_scale(
+    x: &Export,
+    col: usize,
+    ty: Type,
+    values: &[&str],
+    sink: &mut Sink,
+) -> Option<String> {
+    let scale = match ty {
+        Type::Real => {
+            let max = values
+                .iter()
+                .filter_map(|v| fields::number(v).ok())
+                .fold(100.0f64, f64::max)
+                .ceil();
+            format!("points:{max}")
         }
+        Type::Percentage => "percent".into(),
+        _ if values.iter().all(|v| fields::grade(v, Scale::Five).is_ok()) => "5".into(),
+        _ if values
+            .iter()
+            .all(|v| fields::grade(v, Scale::PassFail).is_ok()) =>
+        {
+            "pass".into()
+        }
+        _ => {
+            let bad = values
+                .iter()
+                .find(|v| {
+                    fields::grade(v, Scale::Five).is_err()
+                        && fields::grade(v, Scale::PassFail).is_err()
+                })
+                .copied()
+                .unwrap_or_default();
+            sink.diags.push(
+                Diagnostic::error(
+                    x.label,
+                    Text::new(
+                        format!("буквенные оценки столбца «{}» (например «{bad}») не укладываются ни в шкалу 2–5, ни в зачёт/незачёт: оценки не прочитаны", x.header[col]),
+                        format!("the letter grades of column «{}» (e.g. «{bad}») fit neither the 2–5 nor the pass/fail scale: the grades were not read", x.header[col]),
+                    ),
+                )
+                .at(x.hline, Some(col as u64 + 1))
+                .hint(Text::new(
+                    "выгрузите оценки ещё и как «Значение» (Real) или «Проценты» (Percentage): тогда буква сохранится рядом с оценкой; или настройте буквы в Moodle как отлично/хорошо/удовлетворительно/неудовлетворительно",
+                    "export the grades as Real or Percentage too (the letter is then kept beside the grade), or set the Moodle letters to отлично/хорошо/удовлетворительно/неудовлетворительно",
+                )),
+            );
+            return None;
+        }
+    };
+    Some(scale)
+}
+
+/// Feeds one item of the header as a grade item of the group; `false` when its grades are refused.
+fn grade_item(
+    x: &Export,
+    it: &Item,
+    matched: &[exports::Matched],
+    exported_shown: &[String],
+    sink: &mut Sink,
+) -> bool {
+    let (col, ty) = it.value();
+    let total = COURSE_TOTAL.iter().any(|n| norm(n) == norm(&it.title)) && it.module.is_none();
+    let values: Vec<&str> = matched
+        .iter()
+        .filter_map(|(_, cells, _, _)| cells.get(col).map(String::as_str))
+        .filter(|v| !v.is_empty() && *v != "-")
+        .collect();
+    let Some(scale) = item_scale(x, col, ty, &values, sink) else {
+        return false;
+    };
+    let mut extra = Extra::new();
+    extra.insert("moodle_column".into(), x.header[col].clone());
+    if let Some(m) = &it.module {
+        extra.insert("moodle_module".into(), m.clone());
+    }
+    if !exported_shown.is_empty() {
+        extra.insert("moodle_exported".into(), exported_shown.join("; "));
+    }
+    let pos = (x.hline, col as u64 + 1);
+    let control = if total { "final" } else { "current" };
+    let row = exports::row(
+        Kind::GradeItems,
+        x.hline,
+        vec![
+            Put("id", it.id.clone(), pos),
+            Put("group", x.group.clone(), pos),
+            Put("title", it.title.clone(), pos),
+            Put("control", control.into(), pos),
+            Put("scale", scale, pos),
+        ],
+        extra,
+    );
+    sink.feed(Kind::GradeItems, x.file, x.label, row);
+    true
+}
+
+/// One learner's row: a grade per item (with its shown values and feedback); feedback without a
+/// grade, or a grade of a refused item, rejected with a reason.
+fn learner_grades(
+    x: &Export,
+    items: &[Item],
+    refused: &[usize],
+    idx: usize,
+    line: u64,
+    cells: &[String],
+    sink: &mut Sink,
+) {
+    let learner = sink.st.learners[idx].id.clone();
+    let extra = exports::extras(x.header, cells, x.extra_cols);
+    for (n, it) in items.iter().enumerate() {
+        let (col, _) = it.value();
+        let value = cells.get(col).cloned().unwrap_or_default();
+        let comment = it
+            .feedback
+            .and_then(|f| cells.get(f))
+            .cloned()
+            .unwrap_or_default();
+        let given = |v: &str| !v.is_empty() && v != "-";
+        if refused.contains(&n) {
+            if given(&value) || given(&comment) {
+                let mut cols = vec![col];
+                cols.extend(it.shown());
+                cols.extend(it.feedback);
+                sink.reject_raw(
+                    x.file,
+                    line,
+                    exports::extras(x.header, cells, &cols),
+                    Text::new(
+                        format!("буквенная оценка «{value}» вне шкал Letopis"),
+                        format!("letter grade «{value}» fits no Letopis scale"),
+                    ),
+                );
+            }
+            continue;
+        }
+        if !given(&value) {
+            if given(&comment) {
+                // Feedback is a judgement of the work: without its grade it is neither
+                // a grade record nor a field without a result, so the run fails here.
+                let mut cols = vec![col];
+                cols.extend(it.feedback);
+                let msg = Text::new(
+                    format!(
+                        "отзыв без оценки («{}»): оценка не выставлена, а отзыв есть; такой отзыв архив не примет",
+                        it.title
+                    ),
+                    format!(
+                        "feedback without a grade («{}»): there is feedback but no grade; the archive does not take such feedback",
+                        it.title
+                    ),
+                );
+                sink.diags.push(
+                Diagnostic::error(x.label, msg.clone())
+                    .at(line, it.feedback.map(|f| f as u64 + 1))
+                    .hint(Text::new(
+                        "выставьте оценку в Moodle и выгрузите журнал заново; если оценки не будет, удалите отзыв из этой ячейки",
+                        "grade the work in Moodle and download the gradebook again; if there is to be no grade, delete the feedback from this cell",
+                    )),
+            );
+                sink.reject_raw(x.file, line, exports::extras(x.header, cells, &cols), msg);
+            }
+            continue;
+        }
+        let mut extra = extra.clone();
+        for c in it.shown() {
+            if let Some(v) = cells.get(c).filter(|v| given(v)) {
+                extra.insert(x.header[c].clone(), v.clone());
+            }
+        }
+        let pos = (line, col as u64 + 1);
+        let fpos = (line, it.feedback.map(|f| f as u64 + 1).unwrap_or(0));
+        let row = exports::row(
+            Kind::Grades,
+            line,
+            vec![
+                Put("item", it.id.clone(), pos),
+                Put("learner", learner.clone(), pos),
+                Put("value", value, pos),
+                Put(
+                    "comment",
+                    if comment == "-" {
+                        String::new()
+                    } else {
+                        comment
+                    },
+                    fpos,
+                ),
+            ],
+            extra,
+        );
+        sink.feed(Kind::Grades, x.file, x.label, row);
     }
 }
 
