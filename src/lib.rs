@@ -11,6 +11,12 @@
 //! values in both languages), [`layout`] (where every file of a medium and an archive lives),
 //! [`model`] (the validated domain types), [`diag`] (problems with file, line and column).
 //! `tests/layering.rs` checks this order against the code.
+//!
+//! Functions of the library stay under 100 lines (`clippy::too_many_lines`, an error under
+//! `cargo clippy -- -D warnings`): a long flow is split along its steps, one function per step or
+//! record kind. Unit-test fixtures that spell out a whole period are data and are not held to it.
+
+#![cfg_attr(not(test), warn(clippy::too_many_lines))]
 
 pub mod build;
 pub mod cmd;

@@ -45,21 +45,10 @@ pub fn run(mut args: Args) -> i32 {
             eprintln!("{}", d.render(lang));
         }
     }
-    let stage = |ru: &str, en: &str, since: Instant| {
-        if args.verbose {
-            let secs = since.elapsed().as_secs_f64();
-            match lang {
-                Lang::Ru => eprintln!(
-                    "letopis: {ru}: {} с",
-                    format!("{secs:.2}").replace('.', ",")
-                ),
-                Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
-            }
-        }
-    };
     stage(
-        "чтение и проверка данных",
-        "reading and checking the data",
+        &args,
+        lang,
+        ("чтение и проверка данных", "reading and checking the data"),
         started,
     );
     let diagnostics = loaded.diagnostics.clone();
@@ -70,11 +59,38 @@ pub fn run(mut args: Args) -> i32 {
         println!("{}", json_failed(&e, &diagnostics, lang));
         return i32::from(e.exit_code());
     }
+    match steps(loaded, &args, lang) {
+        Ok(report) if args.json => {
+            println!("{}", json_written(&report, &diagnostics, lang));
+            write_code(&report.write)
+        }
+        Ok(report) => print_report(&report, &args, lang),
+        Err(e) if args.json => {
+            println!("{}", json_failed(&e, &diagnostics, lang));
+            i32::from(e.exit_code())
+        }
+        Err(e) => fail(&e, lang),
+    }
+}
+
+/// With `-v`: how long a step took.
+fn stage(args: &Args, lang: Lang, (ru, en): (&str, &str), since: Instant) {
+    if args.verbose {
+        let secs = since.elapsed().as_secs_f64();
+        match lang {
+            Lang::Ru => eprintln!(
+                "letopis: {ru}: {} с",
+                format!("{secs:.2}").replace('.', ",")
+            ),
+            Lang::En => eprintln!("letopis: {en}: {secs:.2} s"),
+        }
+    }
+}
+
+/// The pipeline's steps after loading: pages, indexes and tables, writing to the media.
+fn steps(loaded: Build, args: &Args, lang: Lang) -> Result<build::Report, BuildError> {
     // The signing key is loaded before any work, so a wrong passphrase costs nothing.
-    let signer = match loaded.signer(args.sign.as_deref(), &args.out) {
-        Ok(s) => s,
-        Err(e) => return fail(&e, lang),
-    };
+    let signer = loaded.signer(args.sign.as_deref(), &args.out)?;
     let bar = progress(
         args.quiet,
         loaded.page_count() as u64,
@@ -88,37 +104,33 @@ pub fn run(mut args: Args) -> i32 {
         signer,
     };
     let t = Instant::now();
-    let report = loaded
-        .render(&args.out, args.draft, &opts)
-        .inspect(|_| bar.finish_and_clear())
-        .inspect(|_| stage("страницы", "pages", t))
-        .and_then(|r| {
-            let t = Instant::now();
-            r.index()
-                .inspect(|_| stage("поисковый индекс и таблицы", "search index and tables", t))
-        })
-        .and_then(|r| {
-            let t = Instant::now();
-            r.write(&opts).inspect(|_| {
-                stage(
-                    "запись, чтение с носителей и проверка",
-                    "writing, reading back and verifying",
-                    t,
-                )
-            })
-        });
-    let report = match report {
-        Ok(r) => r,
-        Err(e) if args.json => {
-            println!("{}", json_failed(&e, &diagnostics, lang));
-            return i32::from(e.exit_code());
-        }
-        Err(e) => return fail(&e, lang),
-    };
-    if args.json {
-        println!("{}", json_written(&report, &diagnostics, lang));
-        return write_code(&report.write);
-    }
+    let rendered = loaded.render(&args.out, args.draft, &opts)?;
+    bar.finish_and_clear();
+    stage(args, lang, ("страницы", "pages"), t);
+    let t = Instant::now();
+    let indexed = rendered.index()?;
+    stage(
+        args,
+        lang,
+        ("поисковый индекс и таблицы", "search index and tables"),
+        t,
+    );
+    let t = Instant::now();
+    let report = indexed.write(&opts)?;
+    stage(
+        args,
+        lang,
+        (
+            "запись, чтение с носителей и проверка",
+            "writing, reading back and verifying",
+        ),
+        t,
+    );
+    Ok(report)
+}
+
+/// What was written, where to open it, and the exit code.
+fn print_report(report: &build::Report, args: &Args, lang: Lang) -> i32 {
     if !args.quiet {
         println!(
             "{}",

@@ -663,6 +663,20 @@ fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRo
         .collect()
 }
 
+/// The legend of `marks`: each mark's symbol, its name and its CSS class.
+fn legend(c: &Ctx, marks: impl Iterator<Item = Mark>) -> Vec<(String, String, String)> {
+    marks
+        .map(|m| {
+            let (s, n) = l10n::mark(c.lang, m);
+            (
+                s.to_string(),
+                n.to_string(),
+                i18n::mark_class(m).to_string(),
+            )
+        })
+        .collect()
+}
+
 /// A learner's marks and grades in one group, with the totals of lessons due.
 fn study_view(
     c: &Ctx,
@@ -710,18 +724,13 @@ fn study_view(
         .sum();
     let absences = counted().filter(|r| !attended(r.1.mark)).count();
     let attendance = attendance_rows(c, &rows);
-    let legend = l10n::MARKS
-        .iter()
-        .filter(|&&m| rows.iter().any(|r| r.1.mark == m))
-        .map(|&m| {
-            let (s, n) = l10n::mark(c.lang, m);
-            (
-                s.to_string(),
-                n.to_string(),
-                i18n::mark_class(m).to_string(),
-            )
-        })
-        .collect();
+    let legend = legend(
+        c,
+        l10n::MARKS
+            .iter()
+            .copied()
+            .filter(|&m| rows.iter().any(|r| r.1.mark == m)),
+    );
     let mut grade_rows: Vec<(&GradeItem, &Grade)> = grades
         .into_iter()
         .flatten()
@@ -804,23 +813,12 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
     let l = c.l;
     let id = x.id.as_str();
     let enrolments: Vec<&Enrolment> = l.enrolments_of_learner.get(id).cloned().unwrap_or_default();
-    // Groups this learner appears in: enrolments first, then any group met through attendance or
-    // grades only (so no mark is left out of the personal file).
     let mut group_ids: Vec<&str> = enrolments.iter().map(|e| e.group.as_str()).collect();
     let atts = l.attendance_of_learner.get(id);
     let grades = l.grades_of_learner.get(id);
-    let mut extra_groups = BTreeSet::new();
-    for a in atts.into_iter().flatten() {
-        if let Some(les) = l.lesson.get(a.lesson.as_str()) {
-            extra_groups.insert(les.group.as_str());
-        }
-    }
-    for g in grades.into_iter().flatten() {
-        if let Some(it) = l.item.get(g.item.as_str()) {
-            extra_groups.insert(it.group.as_str());
-        }
-    }
-    for g in extra_groups {
+    // Groups this learner appears in: enrolments first, then any group met through attendance or
+    // grades only (so no mark is left out of the personal file).
+    for g in groups_met(c, atts, grades) {
         if !group_ids.contains(&g) {
             group_ids.push(g);
         }
@@ -867,34 +865,8 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             .flatten()
             .map(|d| issued_view(c, d))
             .collect(),
-        awards: l
-            .awards_of_learner
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|a| AwardView {
-                title: a.title.clone(),
-                date: l10n::date(a.date),
-                issuer: a.issuer.clone(),
-                level: a.level.clone(),
-                file: a.file.as_deref().map(|f| c.file_link(f)),
-                extra: extra(c.lang, &a.extra),
-            })
-            .collect(),
-        portfolio: l
-            .portfolio_of_learner
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|a| PortfolioView {
-                title: a.title.clone(),
-                kind: a.kind.clone(),
-                date: l10n::opt_date(a.date),
-                description: a.description.clone(),
-                file: a.file.as_deref().map(|f| c.file_link(f)),
-                extra: extra(c.lang, &a.extra),
-            })
-            .collect(),
+        awards: award_views(c, id),
+        portfolio: portfolio_views(c, id),
         transfers: l
             .transfers_of_learner
             .get(id)
@@ -904,6 +876,59 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
             .collect(),
         attachments: c.attachments(l.attachments_of_learner.get(id)),
     }
+}
+
+/// The groups of a learner's marks and grades.
+fn groups_met<'a>(
+    c: &Ctx<'a>,
+    atts: Option<&Vec<&'a Attendance>>,
+    grades: Option<&Vec<&'a Grade>>,
+) -> BTreeSet<&'a str> {
+    let l = c.l;
+    let mut groups = BTreeSet::new();
+    for a in atts.into_iter().flatten() {
+        if let Some(les) = l.lesson.get(a.lesson.as_str()) {
+            groups.insert(les.group.as_str());
+        }
+    }
+    for g in grades.into_iter().flatten() {
+        if let Some(it) = l.item.get(g.item.as_str()) {
+            groups.insert(it.group.as_str());
+        }
+    }
+    groups
+}
+
+fn award_views(c: &Ctx, id: &str) -> Vec<AwardView> {
+    c.l.awards_of_learner
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|a| AwardView {
+            title: a.title.clone(),
+            date: l10n::date(a.date),
+            issuer: a.issuer.clone(),
+            level: a.level.clone(),
+            file: a.file.as_deref().map(|f| c.file_link(f)),
+            extra: extra(c.lang, &a.extra),
+        })
+        .collect()
+}
+
+fn portfolio_views(c: &Ctx, id: &str) -> Vec<PortfolioView> {
+    c.l.portfolio_of_learner
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|a| PortfolioView {
+            title: a.title.clone(),
+            kind: a.kind.clone(),
+            date: l10n::opt_date(a.date),
+            description: a.description.clone(),
+            file: a.file.as_deref().map(|f| c.file_link(f)),
+            extra: extra(c.lang, &a.extra),
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- group journal
@@ -1417,17 +1442,7 @@ pub fn group(c: &Ctx, g: &Group) -> GroupPage {
         .collect();
 
     let grid = journal_grid(c, &lessons, &rows, &row_of);
-    let legend = l10n::MARKS
-        .iter()
-        .map(|&m| {
-            let (s, n) = l10n::mark(c.lang, m);
-            (
-                s.to_string(),
-                n.to_string(),
-                i18n::mark_class(m).to_string(),
-            )
-        })
-        .collect();
+    let legend = legend(c, l10n::MARKS.iter().copied());
 
     let grades = grade_grid(c, &items, &rows, &row_of);
 
