@@ -31,7 +31,7 @@ fn main() {
     };
     let rss_model = peak_rss_mb();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let mut payload = letopis::seal::Payload::default();
+    let mut payload = letopis::layout::Payload::default();
     let cpu0 = cpu_total();
     let t = Instant::now();
     if let Err(e) = letopis::tables::write_into(&p, tmp.path(), &mut payload) {

@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sys() - y
         );
     }
-    let mut payload = letopis::seal::Payload::default();
+    let mut payload = letopis::layout::Payload::default();
     let (t, c, y) = (Instant::now(), cpu(), sys());
     let stats = letopis::search::build(&period, &data, &mut payload)?;
     println!(

@@ -1,8 +1,9 @@
 //! The library call `build` makes: `media::write_archive` with a caller-rendered medium index.
 
 use chrono::NaiveDate;
+use letopis::layout::Payload;
 use letopis::media::{self, MediumOutcome, SealedArchive, WriteOptions};
-use letopis::seal::{BagMeta, Payload};
+use letopis::seal::BagMeta;
 use std::fs;
 
 fn meta(name: &str, period: &str) -> BagMeta {

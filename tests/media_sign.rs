@@ -6,7 +6,8 @@ mod common;
 use common::cli;
 
 use cli::text;
-use letopis::seal::bag::{self, TAGMANIFEST};
+use letopis::layout::{MANIFEST, TAGMANIFEST};
+use letopis::seal::bag;
 use letopis::seal::hash::sha256_hex;
 use std::fs;
 use std::path::Path;
@@ -205,12 +206,12 @@ fn the_readme_command_checks_the_signature_with_ssh_keygen_alone() {
 fn reseal(bag: &Path, forger_public: Option<&str>) {
     let page = bag.join("data/learners/l-001.html");
     fs::write(&page, "<p>Смирнова Анна: 2</p>\n").unwrap();
-    let mut m = bag::parse_manifest(&fs::read_to_string(bag.join(bag::MANIFEST)).unwrap()).0;
+    let mut m = bag::parse_manifest(&fs::read_to_string(bag.join(MANIFEST)).unwrap()).0;
     m.insert(
         "data/learners/l-001.html".into(),
         sha256_hex(&fs::read(&page).unwrap()),
     );
-    fs::write(bag.join(bag::MANIFEST), bag::canonical_manifest(&m)).unwrap();
+    fs::write(bag.join(MANIFEST), bag::canonical_manifest(&m)).unwrap();
     if let Some(key) = forger_public {
         let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
         let info: String = info

@@ -7,7 +7,8 @@ use common::cli;
 use common::media;
 
 use cli::{letopis, text};
-use letopis::seal::bag::{self, TAGMANIFEST};
+use letopis::layout::{MANIFEST, TAGMANIFEST};
+use letopis::seal::bag;
 use letopis::seal::hash::sha256_hex;
 use media::{NAME, two_media};
 use std::fs;
@@ -152,13 +153,13 @@ fn the_medium_page_is_covered_and_a_lost_archive_is_missed() {
 fn reseal(bag: &Path) {
     let page = bag.join("data/learners/l-001.html");
     fs::write(&page, "<p>Смирнова Анна: 2</p>\n").unwrap();
-    let text = fs::read_to_string(bag.join(bag::MANIFEST)).unwrap();
+    let text = fs::read_to_string(bag.join(MANIFEST)).unwrap();
     let mut m = bag::parse_manifest(&text).0;
     m.insert(
         "data/learners/l-001.html".into(),
         sha256_hex(&fs::read(&page).unwrap()),
     );
-    fs::write(bag.join(bag::MANIFEST), bag::canonical_manifest(&m)).unwrap();
+    fs::write(bag.join(MANIFEST), bag::canonical_manifest(&m)).unwrap();
     let mut tm = bag::parse_manifest(&fs::read_to_string(bag.join(TAGMANIFEST)).unwrap()).0;
     for name in tm.clone().keys() {
         tm.insert(name.clone(), sha256_hex(&fs::read(bag.join(name)).unwrap()));

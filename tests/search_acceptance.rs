@@ -19,7 +19,7 @@
 //! (`Петрова` brings Петров and Петровна, never Пётр).
 
 use clap::Parser;
-use letopis::model::paths;
+use letopis::layout::paths;
 use letopis::search::query::{Filters, Searcher};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

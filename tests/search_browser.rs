@@ -16,7 +16,7 @@ use common::chromium;
 /// div#search-results, search/search.js), plus the learner page a result links to.
 fn archive(root: &Path) -> PathBuf {
     let data = root.join("umc-2025").join("data");
-    let mut payload = letopis::seal::Payload::default();
+    let mut payload = letopis::layout::Payload::default();
     letopis::search::build(&period::period(), &data, &mut payload).expect("search build");
     std::fs::write(
         data.join("search.html"),

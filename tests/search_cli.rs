@@ -10,7 +10,7 @@ mod period;
 /// Builds the search indexes of a period into `<root>/<archive>/data/` as `build` does.
 fn archive(root: &Path, p: &model::Period) -> PathBuf {
     let bag = root.join(p.config.archive_name());
-    let mut payload = letopis::seal::Payload::default();
+    let mut payload = letopis::layout::Payload::default();
     letopis::search::build(p, &bag.join("data"), &mut payload).expect("search build");
     // A medium's archives are its bags (folders with `bagit.txt`).
     std::fs::write(bag.join("bagit.txt"), letopis::seal::bag::BAGIT_CONTENT).expect("bagit.txt");

@@ -4,7 +4,8 @@
 
 use super::verify::print_error;
 use crate::l10n::date;
-use crate::model::{Lang, Text, slug};
+use crate::layout::slug::slug;
+use crate::model::{Lang, Text};
 use crate::retention::{self, Item, OnMedium, act, kind_label};
 use chrono::NaiveDate;
 use clap::Args;

@@ -3,9 +3,10 @@
 //! uses. For tests and for re-sealing by hand; `build` is the command for users.
 
 use super::verify::print_error;
+use crate::layout::Payload;
 use crate::media::{self, MediumOutcome, WriteOptions, WriteReport};
 use crate::model::{Lang, Text};
-use crate::seal::{BagMeta, Payload};
+use crate::seal::BagMeta;
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;

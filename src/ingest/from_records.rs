@@ -12,6 +12,7 @@
 
 use super::{Error, io_err};
 use crate::diag::{self, Diagnostic};
+use crate::layout::paths;
 use crate::model::tables::{self, Table, codes};
 use crate::model::*;
 use chrono::NaiveDate;

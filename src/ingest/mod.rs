@@ -33,6 +33,7 @@ pub mod text;
 pub mod validate;
 
 use crate::diag::{self, Diagnostic};
+use crate::layout::slug::slug;
 use crate::model::*;
 use rayon::prelude::*;
 use records::{Ctx, Staging};
@@ -45,7 +46,7 @@ use std::path::{Path, PathBuf};
 use validate::{PathStatus, Validator};
 
 /// The name of the configuration file in an input folder.
-pub use crate::layout::CONFIG_FILE;
+use crate::layout::CONFIG_FILE;
 
 /// Failures of the machine or of usage, not of the data (exit code 2).
 #[derive(Debug, thiserror::Error)]

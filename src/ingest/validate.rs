@@ -5,6 +5,7 @@
 use super::records::{RawGrade, Staging};
 use super::schema::Kind;
 use crate::diag::Diagnostic;
+use crate::layout::slug::slug;
 use crate::model::*;
 use serde::Serialize;
 use std::cmp::Ordering;

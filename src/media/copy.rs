@@ -2,13 +2,14 @@
 //! medium at once, the tag files, the sync, the read back from the medium and the rename into
 //! place (so one medium's read back overlaps the other's flush).
 
-use super::STAGING_PREFIX;
 use super::error::MediaError;
-use super::fsio;
 use super::write::{HashSize, Hashes, Plan};
+use crate::layout::DATA;
+use crate::layout::STAGING_PREFIX;
+use crate::layout::fsio;
 use crate::model::Text;
 use crate::seal::BagMeta;
-use crate::seal::bag::{DATA, TagFiles};
+use crate::seal::bag::TagFiles;
 use crate::seal::hash::{self, CHUNK};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};

@@ -7,7 +7,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub use crate::layout::LOG_FILE;
+use crate::layout::LOG_FILE;
 const HEADER: &str = "time\taction\tarchive\toutcome\tdetails\n";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -13,7 +13,6 @@ pub mod compare;
 mod copy;
 pub mod drives;
 pub mod error;
-pub use crate::layout::fsio;
 pub mod expected;
 pub mod interrupt;
 pub mod log;
@@ -33,20 +32,19 @@ pub use write::{
 };
 
 /// The medium's list of archives, replaced atomically after each build.
-pub use crate::layout::MEDIUM_INDEX as INDEX_HTML;
 /// Prefix of the folder an archive is written into before it is complete: `<medium>/.letopis-staging-<name>/`.
-pub use crate::layout::STAGING_PREFIX;
 /// `sha256sum` line of the medium's `index.html`, so that the page is covered like the archives.
 pub const INDEX_SHA256: &str = "index.html.sha256";
 
 /// Replaces the medium's `index.html` atomically, then its `index.html.sha256`.
 pub fn write_index(medium: &std::path::Path, html: &str) -> std::io::Result<()> {
-    fsio::write_atomic(&medium.join(INDEX_HTML), html.as_bytes())?;
+    crate::layout::fsio::write_atomic(&medium.join(crate::layout::MEDIUM_INDEX), html.as_bytes())?;
     let line = format!(
-        "{}  {INDEX_HTML}\n",
-        crate::seal::hash::sha256_hex(html.as_bytes())
+        "{}  {}\n",
+        crate::seal::hash::sha256_hex(html.as_bytes()),
+        crate::layout::MEDIUM_INDEX
     );
-    fsio::write_atomic(&medium.join(INDEX_SHA256), line.as_bytes())
+    crate::layout::fsio::write_atomic(&medium.join(INDEX_SHA256), line.as_bytes())
 }
 
 /// `letopis pack`: zips a bag only when it verifies (a damaged bag is never packed as if whole);

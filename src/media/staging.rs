@@ -9,8 +9,9 @@
 //! SIGTERM ([`super::interrupt`]) and when this is dropped unpublished (a failed or refused build).
 
 use super::error::MediaError;
+use super::interrupt;
 use super::medium::{self, Locked};
-use super::{STAGING_PREFIX, interrupt};
+use crate::layout::STAGING_PREFIX;
 use crate::layout::{DATA, Payload};
 use crate::model::Text;
 use std::collections::BTreeSet;

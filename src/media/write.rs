@@ -2,12 +2,15 @@
 
 use super::copy::{Target, write_targets};
 use super::error::MediaError;
+use super::log;
 use super::staging::{Staging, check_name, no_media, staging_dir};
-use super::{INDEX_HTML, fsio, log};
+use crate::layout::Payload;
+use crate::layout::{BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::layout::{LOG_FILE, MEDIUM_INDEX, fsio};
 use crate::model::Text;
-use crate::seal::bag::{self, BAG_INFO_TXT, DATA, MANIFEST, TAGMANIFEST};
+use crate::seal::BagMeta;
+use crate::seal::bag;
 use crate::seal::hash;
-use crate::seal::{BagMeta, Payload};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -560,11 +563,11 @@ fn finish_medium(r: &mut MediumReport, meta: &BagMeta, archive_name: &str, opts:
             r.notes.push(Text::new(
                 format!(
                     "список архивов {} не обновлён: {e}",
-                    r.medium.join(INDEX_HTML).display()
+                    r.medium.join(MEDIUM_INDEX).display()
                 ),
                 format!(
                     "the list of archives {} was not updated: {e}",
-                    r.medium.join(INDEX_HTML).display()
+                    r.medium.join(MEDIUM_INDEX).display()
                 ),
             ));
         }
@@ -603,11 +606,11 @@ pub(crate) fn log_note(medium: &Path, e: &io::Error) -> Text {
     Text::new(
         format!(
             "журнал {} не дополнен: {e}",
-            medium.join(log::LOG_FILE).display()
+            medium.join(LOG_FILE).display()
         ),
         format!(
             "the log {} was not appended: {e}",
-            medium.join(log::LOG_FILE).display()
+            medium.join(LOG_FILE).display()
         ),
     )
 }

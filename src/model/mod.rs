@@ -11,11 +11,8 @@ pub mod retention;
 pub mod tables;
 pub mod types;
 
-pub use crate::layout::slug::slug;
 pub use config::*;
 pub use types::*;
-
-pub use crate::layout::paths;
 
 /// Every input file the pages link under `files/`: attachments and the files of orders, awards
 /// and portfolio items. Sorted, without duplicates.

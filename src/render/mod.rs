@@ -17,11 +17,12 @@ mod templates;
 mod views;
 
 pub use error::RenderError;
-pub use templates::{EMBEDDED, STYLE, STYLE_NAME, Templates, write_default_templates};
+pub use templates::{EMBEDDED, STYLE, Templates, write_default_templates};
 
 use crate::l10n;
 use crate::layout::Payload;
-use crate::model::{Lang, Period, paths};
+use crate::layout::paths;
+use crate::model::{Lang, Period};
 use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -47,7 +48,7 @@ pub struct ArchiveInfo {
 }
 
 /// Path of [`ArchiveInfo`] inside `data/`.
-pub use crate::layout::paths::ARCHIVE_INFO;
+use crate::layout::paths::ARCHIVE_INFO;
 
 impl ArchiveInfo {
     pub fn of(period: &Period) -> Self {

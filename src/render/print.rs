@@ -2,7 +2,8 @@
 //! «Лист N из M» of every sheet (CSS paged media margin boxes, written into the page's own
 //! `<style>`), and whether a binding sheet closes it.
 
-use crate::model::{Group, Learner, Period, slug};
+use crate::layout::slug::slug;
+use crate::model::{Group, Learner, Period};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

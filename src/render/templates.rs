@@ -107,7 +107,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// The stylesheet's name inside a templates folder (and its path inside the archive).
-pub use crate::layout::paths::STYLE as STYLE_NAME;
+use crate::layout::paths::STYLE as STYLE_NAME;
 pub const STYLE: &str = include_str!("../../templates/assets/style.css");
 
 /// Loaded templates: tera with HTML autoescaping for `.html`, plus the stylesheet.

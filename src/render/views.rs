@@ -6,6 +6,7 @@ use super::fmt::href;
 use super::i18n;
 use super::index::{Lookup, name_key};
 use crate::l10n;
+use crate::layout::paths;
 use crate::model::*;
 use chrono::Datelike;
 use serde::Serialize;

@@ -11,9 +11,10 @@ use super::act::{self, Act, ActError};
 use super::{RetentionError, scan};
 use crate::l10n::date;
 use crate::layout::paths::FACTS_JSON;
+use crate::layout::slug::slug;
 use crate::layout::{ACTS_DIR, DISPOSING_PREFIX, MANIFEST, MEDIUM_INDEX};
 use crate::media::log;
-use crate::model::{Lang, Text, slug};
+use crate::model::{Lang, Text};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 

@@ -4,10 +4,8 @@ use super::hash::sha256_hex;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-pub use crate::layout::DATA;
-pub use crate::layout::{
-    BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST, is_safe_relative,
-};
+use crate::layout::DATA;
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT, MANIFEST, README_TXT, TAGMANIFEST};
 
 /// The exact content of `bagit.txt` (no BOM).
 pub const BAGIT_CONTENT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";

@@ -15,7 +15,7 @@ pub use bag::{BagMeta, TagFiles};
 
 use std::path::{Path, PathBuf};
 
-pub use crate::layout::Payload;
+use crate::layout::Payload;
 
 /// Sealing's view of a payload: read from a folder, checked to stay inside `data/`.
 impl Payload {

@@ -3,8 +3,9 @@
 //! deflated, ZIP64 for large entries, and `<zip>.sha256` beside it in `sha256sum` format.
 
 use super::SealError;
-use super::bag::{self, BAG_INFO_TXT, BAGIT_TXT};
+use super::bag;
 use super::hash::{self, CHUNK};
+use crate::layout::{BAG_INFO_TXT, BAGIT_TXT};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};

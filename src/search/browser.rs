@@ -23,7 +23,7 @@
 use super::SearchError;
 use super::docs::{Kind, SearchDoc};
 use super::engine;
-use crate::model::slug;
+use crate::layout::slug::slug;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

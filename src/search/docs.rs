@@ -1,7 +1,8 @@
 //! What is searchable: one [`SearchDoc`] per record worth finding, with the page it lives on.
 
 use crate::l10n;
-use crate::model::{Control, GradeValue, Lang, Period, paths};
+use crate::layout::paths;
+use crate::model::{Control, GradeValue, Lang, Period};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

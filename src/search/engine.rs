@@ -23,7 +23,7 @@
 
 use super::docs::SearchDoc;
 use super::text::{self, is_letter};
-use crate::model::slug;
+use crate::layout::slug::slug;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Words shorter than this (in letters) are matched exactly, never by prefix or by form.

@@ -10,7 +10,8 @@ pub mod readonly;
 pub mod text;
 
 use crate::layout::Payload;
-use crate::model::{Period, paths};
+use crate::layout::paths;
+use crate::model::Period;
 use std::path::{Path, PathBuf};
 
 /// What [`build`] wrote.

@@ -3,7 +3,7 @@
 
 use super::SearchError;
 use super::query::{Searcher, splits_of_meta};
-use crate::model::paths::{INDEX_DIR, SEARCH_DIR};
+use crate::layout::paths::{INDEX_DIR, SEARCH_DIR};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tantivy::Directory;

@@ -171,7 +171,7 @@ fn first_chars(c: char) -> Vec<char> {
     out.extend(
         ('а'..='я')
             .chain(['ё'])
-            .filter(|&r| crate::model::slug(&r.to_string()).starts_with(c)),
+            .filter(|&r| crate::layout::slug::slug(&r.to_string()).starts_with(c)),
     );
     out
 }
@@ -193,7 +193,7 @@ impl Searcher {
             .map_err(|e| SearchError::Index(format!("{}: {e}", dir.display())))?;
         let meta = dir
             .parent()
-            .map(|d| d.join(crate::model::paths::SEARCH_DIR).join("meta.js"));
+            .map(|d| d.join(crate::layout::paths::SEARCH_DIR).join("meta.js"));
         let splits = meta
             .and_then(|m| std::fs::read_to_string(m).ok())
             .map(|m| splits_of_meta(&m))
