@@ -2,30 +2,19 @@
 //! with one bad input each (the files of `tests/fixtures/check/<case>/` laid over it).
 
 mod common;
+use common::fixture::copy_dir;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
 }
 
-fn copy_into(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).min_depth(1) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A temp copy of the good folder with the case's files laid over it.
 fn case(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_into(&fixtures().join("good"), dir.path());
+    copy_dir(&fixtures().join("good"), dir.path());
     if name != "good" {
-        copy_into(&fixtures().join(name), dir.path());
+        copy_dir(&fixtures().join(name), dir.path());
     }
     dir
 }

@@ -10,15 +10,7 @@ fn good() -> PathBuf {
 
 fn copy_good() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for e in walkdir::WalkDir::new(good()).min_depth(1) {
-        let e = e.unwrap();
-        let target = dir.path().join(e.path().strip_prefix(good()).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&good(), dir.path());
     dir
 }
 
@@ -281,15 +273,7 @@ fn excel_sep_line_names_the_separator() {
 fn sample_data_resaved_as_windows_1251_checks_clean() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let dir = tempfile::tempdir().unwrap();
-    for e in walkdir::WalkDir::new(&sample).min_depth(1) {
-        let e = e.unwrap();
-        let target = dir.path().join(e.path().strip_prefix(&sample).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&sample, dir.path());
     for e in std::fs::read_dir(dir.path()).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "csv") {

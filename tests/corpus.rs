@@ -11,6 +11,8 @@
 //! `build` could not write, look-alike letters, duplicates across files, impossible times,
 //! direction marks...) with variations of each. All failures are collected and shown at once.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -66,18 +68,6 @@ impl Case {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers that change a folder.
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).min_depth(1) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The text of a file (UTF-8, with or without BOM, or Windows-1251 as the sample's learners).
 fn read(d: &Path, name: &str) -> String {
@@ -1981,7 +1971,7 @@ fn corpus() -> Vec<Case> {
 
 /// Runs the binary with a 10 s bound; a hang is killed and reported.
 fn run(args: &[&std::ffi::OsStr]) -> Result<(i32, String, String, Duration), String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_letopis"))
+    let mut child = common::cli::command()
         .args(args)
         .env("LETOPIS_TEST_SKIP_SYNC", "1")
         .stdin(Stdio::null())
@@ -2063,7 +2053,7 @@ fn run_case(c: &Case) -> Result<String, String> {
         Base::Good => manifest().join("tests/fixtures/check/good"),
         Base::Sample => manifest().join("sample-data"),
     };
-    copy_tree(&base, &input);
+    common::fixture::copy_dir(&base, &input);
     (c.setup)(&input);
     if std::env::var_os("CORPUS_KEEP").is_some() {
         let kept = dir.path().to_path_buf();
@@ -2205,7 +2195,7 @@ fn unreadable_files_are_listed_and_the_rest_is_checked() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    copy_tree(&manifest().join("tests/fixtures/check/good"), &input);
+    common::fixture::copy_dir(&manifest().join("tests/fixtures/check/good"), &input);
     write(&input, "closed/a.txt", "x");
     let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
     for e in walkdir::WalkDir::new(dir.path()) {
@@ -2227,7 +2217,7 @@ fn unreadable_files_are_listed_and_the_rest_is_checked() {
         c.arg(env!("CARGO_BIN_EXE_letopis"));
         c
     } else {
-        Command::new(env!("CARGO_BIN_EXE_letopis"))
+        common::cli::command()
     };
     let o = cmd.arg("check").arg(&input).output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout);

@@ -16,15 +16,7 @@ fn fixtures() -> PathBuf {
 fn good() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = fixtures().join("check/good");
-    for e in walkdir::WalkDir::new(&from).min_depth(1) {
-        let e = e.unwrap();
-        let target = dir.path().join(e.path().strip_prefix(&from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
+    common::fixture::copy_dir(&from, dir.path());
     dir
 }
 
