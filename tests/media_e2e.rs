@@ -164,6 +164,19 @@ fn sealed_bag_is_valid_for_bagit_and_sha256sum_and_identical_on_both_media() {
         "{}",
         stdout(&report)
     );
+    // Read as a clerk reads: the date as dd.mm.yyyy, the details in words, no `key=value` left.
+    let line = stdout(&report)
+        .lines()
+        .find(|l| l.contains("запись"))
+        .unwrap_or_default()
+        .to_string();
+    let today = chrono::Local::now().format("%d.%m.%Y").to_string();
+    assert!(line.starts_with(&today), "{line}");
+    assert!(
+        line.contains("сверено чтением с носителя, контрольная сумма архива "),
+        "{line}"
+    );
+    assert!(!line.contains('='), "{line}");
 
     // A second build of the same content is a no-op; different content is refused.
     let again = seal(t.path(), &src, &[&a, &b]);
@@ -278,6 +291,11 @@ fn flipped_byte_is_found_and_repaired_from_the_other_copy() {
     let html = run(&["log", "A", "--html"], t.path());
     assert!(
         stdout(&html).contains("<td>восстановление</td><td>umc-2025</td><td>восстановлено</td>")
+    );
+    assert!(
+        stdout(&html).contains("<td>из копии ") && !stdout(&html).contains("from="),
+        "{}",
+        stdout(&html)
     );
 }
 

@@ -8,6 +8,20 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
+/// A time stamp as the log stores it (RFC 3339, `2026-12-02T10:03:33+03:00`) as a person reads
+/// it: `02.12.2026 10:03:33 (UTC+03:00)`; a text that is not such a stamp is given back as it is.
+pub fn date_time(stamp: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => format!(
+            "{} {} (UTC{})",
+            date(t.date_naive()),
+            t.format("%H:%M:%S"),
+            t.format("%:z")
+        ),
+        Err(_) => stamp.to_string(),
+    }
+}
+
 /// [`date`] of an optional date; empty when there is none.
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(date).unwrap_or_default()
@@ -90,5 +104,17 @@ mod tests {
         assert_eq!(size(Lang::Ru, 1536), "1,5 КБ");
         assert_eq!(size(Lang::Ru, 4 * 1024 * 1024), "4,0 МБ");
         assert_eq!(size(Lang::En, 10), "10 B");
+    }
+}
+
+#[cfg(test)]
+mod date_time_tests {
+    #[test]
+    fn log_stamps_read_as_dates() {
+        assert_eq!(
+            super::date_time("2026-12-02T10:03:33+03:00"),
+            "02.12.2026 10:03:33 (UTC+03:00)"
+        );
+        assert_eq!(super::date_time("не время"), "не время");
     }
 }

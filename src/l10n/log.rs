@@ -10,6 +10,11 @@ pub fn log_details(lang: Lang, details: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut words = details.split(' ').peekable();
     while let Some(&w) = words.peek() {
+        if w == "unsigned" {
+            parts.push(pick(lang, "без подписи", "unsigned").into());
+            words.next();
+            continue;
+        }
         let Some((key, value)) = w.split_once('=') else {
             break;
         };
@@ -22,6 +27,46 @@ pub fn log_details(lang: Lang, details: &str) -> String {
             ("verified", _) if value == "ok" => pick(lang, "проверено", "verified").into(),
             ("zip", _) => format!("zip {value}"),
             ("sha256", _) => format!("SHA-256 {value}"),
+            ("root", _) => format!(
+                "{} {value}",
+                pick(lang, "контрольная сумма архива", "archive checksum")
+            ),
+            ("signed-by", _) => {
+                format!("{} {value}", pick(lang, "подписан ключом", "signed by key"))
+            }
+            ("signature", _) if value == "bad" => {
+                pick(lang, "ПОДПИСЬ НЕВЕРНА", "BAD SIGNATURE").into()
+            }
+            ("from", _) => format!("{} {value}", pick(lang, "из копии", "from the copy")),
+            ("restored", Ok(n)) => {
+                format!(
+                    "{} {}",
+                    pick(lang, "восстановлено:", "restored:"),
+                    nouns::FILE.count(lang, n)
+                )
+            }
+            ("not-restored", Ok(n)) => format!(
+                "{} {}",
+                pick(lang, "не восстановлено:", "not restored:"),
+                nouns::FILE.count(lang, n)
+            ),
+            ("extra-left", Ok(n)) => format!(
+                "{} {}",
+                pick(lang, "лишних файлов осталось:", "extra files left:"),
+                n
+            ),
+            ("problems", _) => {
+                // The problems themselves follow, in the words of the check.
+                words.next();
+                let rest: Vec<&str> = words.collect();
+                let n = value.trim_end_matches(':');
+                parts.push(format!(
+                    "{} {n}: {}",
+                    pick(lang, "проблем:", "problems:"),
+                    rest.join(" ")
+                ));
+                return parts.join(", ");
+            }
             _ => break,
         };
         parts.push(said);
@@ -59,6 +104,31 @@ mod tests {
         assert_eq!(
             log_details(Lang::Ru, "отказ: носитель занят"),
             "отказ: носитель занят"
+        );
+        assert_eq!(
+            log_details(
+                Lang::Ru,
+                "files=1042 bytes=4232798 read-back=ok root=6624d0aa"
+            ),
+            "1042 файла, 4,0 МБ, сверено чтением с носителя, контрольная сумма архива 6624d0aa"
+        );
+        assert_eq!(
+            log_details(
+                Lang::Ru,
+                "files=3 bytes=10 signed-by=SHA256:ab problems=2: изменён файл"
+            ),
+            "3 файла, 10 Б, подписан ключом SHA256:ab, проблем: 2: изменён файл"
+        );
+        assert_eq!(
+            log_details(Lang::Ru, "files=3 bytes=10 unsigned"),
+            "3 файла, 10 Б, без подписи"
+        );
+        assert_eq!(
+            log_details(
+                Lang::Ru,
+                "from=/media/B restored=2 data/a.html; data/b.html;"
+            ),
+            "из копии /media/B, восстановлено: 2 файла, data/a.html; data/b.html;"
         );
     }
 }

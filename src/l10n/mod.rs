@@ -10,7 +10,7 @@ mod labels;
 mod log;
 mod plural;
 
-pub use format::{date, grouped, number, number_lang, opt_date, size};
+pub use format::{date, date_time, grouped, number, number_lang, opt_date, size};
 pub use labels::{
     MARKS, control, extra_field, field, grade, grade_short, mark, order_kind, outcome,
     programme_kind, scale, sex, source_format, source_kind,

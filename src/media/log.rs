@@ -113,7 +113,7 @@ pub fn report_text(medium: &Path, lines: &[LogLine], lang: Lang) -> String {
     let rows: Vec<[String; 5]> = std::iter::once(h.map(String::from))
         .chain(lines.iter().map(|l| {
             [
-                l.time.clone(),
+                crate::l10n::date_time(&l.time),
                 action_name(&l.action, lang).to_string(),
                 l.archive.clone(),
                 outcome_name(&l.outcome, lang).to_string(),
@@ -155,7 +155,7 @@ pub fn report_html(
         .map(|l| {
             serde_json::json!({
                 "outcome_code": l.outcome,
-                "time": l.time,
+                "time": crate::l10n::date_time(&l.time),
                 "action": action_name(&l.action, lang),
                 "archive": l.archive,
                 "outcome": outcome_name(&l.outcome, lang),
