@@ -4,20 +4,15 @@
 // and prints as JSON: the status before and after, the shown results (text, href, snippet), the
 // year and group choices' labels, the chosen group with its status, and the page errors.
 // Usage: node more.cjs <file:// URL of search.html?q=…>
-const { chromium } = require("playwright-core");
+const { launch, watchErrors } = require("./chromium.cjs");
 
 (async () => {
   const [url] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    watchErrors(page, errors);
     await page.goto(url);
     await page.waitForFunction(() => window.Letopis && Letopis.last && document.querySelector(".search-status"),
       null, { timeout: 15000 });

@@ -4,20 +4,15 @@
 // Usage: node search.cjs <file:// URL of search.html> <query> [group] [year] [paste]
 // With `paste` the query arrives in one input event, as when pasted, instead of key by key (what
 // a search loads while keys are typed depends on how fast they come).
-const { chromium } = require("playwright-core");
+const { launch, watchErrors } = require("./chromium.cjs");
 
 (async () => {
   const [url, query, group, year, how] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    watchErrors(page, errors);
     await page.goto(url);
     if (group) await page.selectOption("#group", group);
     if (year) await page.selectOption("#year", year);

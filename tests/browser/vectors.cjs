@@ -2,17 +2,13 @@
 // (tests/search_acceptance.rs writes it: query, first, order = the command line's first ten) is
 // typed into the search box at once (as pasted); the first ten results shown must be the order.
 // Usage: node vectors.cjs <file:// URL of search.html> <vectors.json>
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.cjs");
 const fs = require("fs");
 
 (async () => {
   const [url, file] = process.argv.slice(2);
   const vectors = JSON.parse(fs.readFileSync(file, "utf8"));
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   const wrong = [], errors = [];
   try {
     const page = await browser.newPage();

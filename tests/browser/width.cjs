@@ -1,14 +1,10 @@
 // Opens pages by file:// in the system Chromium at a phone's width (390 px) and prints, as JSON,
 // how wide each page's content is and the first elements that stick out to the right.
 // Usage: node width.cjs <file:// URL>...
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.cjs");
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const out = [];
