@@ -49,6 +49,33 @@ fn check_of_an_order_for_an_unknown_group() {
 }
 
 #[test]
+fn check_of_a_folder_without_its_groups() {
+    let f = Fixture::sample();
+    f.remove("groups.csv");
+    let run = f.check();
+    run.code(1).has("groups");
+    insta::assert_snapshot!(run.transcript(&f));
+}
+
+#[test]
+fn check_of_a_utf8_file_with_a_broken_byte() {
+    let f = Fixture::sample();
+    let mut bytes = std::fs::read(f.file("grades.csv")).unwrap();
+    let third_line = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    bytes.insert(third_line, 0xFF);
+    f.write("grades.csv", bytes);
+    let run = f.check();
+    run.code(1).has("grades.csv:3");
+    insta::assert_snapshot!(run.transcript(&f));
+}
+
+#[test]
 fn check_of_an_empty_folder() {
     let f = Fixture::empty();
     let run = f.check();

@@ -80,12 +80,6 @@ impl Fixture {
     pub fn check(&self) -> Run {
         self.run(&["check", INPUT])
     }
-
-    /// `letopis build input --out <medium> --draft -q`; the medium's path is returned with the run.
-    pub fn build_draft(&self, medium: &str) -> (Run, PathBuf) {
-        let run = self.run(&["build", INPUT, "--out", medium, "--draft", "-q"]);
-        (run, self.root().join(medium))
-    }
 }
 
 /// One run of the binary: its exit code and what it printed.
@@ -137,28 +131,6 @@ impl Run {
             "no «{text}» in the output:\n--- stdout\n{}\n--- stderr\n{}",
             self.stdout,
             self.stderr
-        );
-        self
-    }
-
-    /// Standard error must contain `text`.
-    #[track_caller]
-    pub fn stderr_has(&self, text: &str) -> &Run {
-        assert!(
-            self.stderr.contains(text),
-            "no «{text}» in stderr:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    /// Standard output must contain `text`.
-    #[track_caller]
-    pub fn stdout_has(&self, text: &str) -> &Run {
-        assert!(
-            self.stdout.contains(text),
-            "no «{text}» in stdout:\n{}",
-            self.stdout
         );
         self
     }
