@@ -473,7 +473,7 @@ fn a_table_longer_than_a_sheet_continues_on_numbered_sheets_each_with_its_header
     let expected: Vec<(String, String)> = period
         .attendance
         .iter()
-        .map(|a| (a.lesson.clone(), a.learner.clone()))
+        .map(|a| (a.lesson.to_string(), a.learner.to_string()))
         .collect();
     assert_eq!(lessons, expected);
     // The other tables fit on one sheet each.

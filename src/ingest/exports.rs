@@ -112,7 +112,7 @@ impl Sink<'_> {
     pub fn feed(&mut self, kind: Kind, file: &str, label: &str, row: Row) -> bool {
         *self.fed.entry(file.to_string()).or_default() += 1;
         let cols = vec![None; kind.columns().len()];
-        let origin_file: std::sync::Arc<str> = file.into();
+        let origin_file = Key::from(file);
         let mut c = Ctx {
             kind,
             file,
@@ -143,7 +143,7 @@ impl Sink<'_> {
 
     /// Records a row that could not be staged (the diagnostic is reported by the caller).
     pub fn reject(&mut self, kind: Kind, file: &str, row: &Row, reason: Text) {
-        let mut values = row.extra.clone();
+        let mut values = row.extra.clone().into_map();
         for (i, cell) in row.cells.iter().enumerate() {
             if let (Some(c), Some(col)) = (cell, kind.columns().get(i)) {
                 values.insert(col.name.to_string(), c.value.clone());
@@ -189,7 +189,7 @@ impl Sink<'_> {
                 file: file.into(),
                 line,
             },
-            values,
+            values: values.into_map(),
             reason,
         });
     }
@@ -450,7 +450,7 @@ pub fn extras(header: &[String], cells: &[String], cols: &[usize]) -> Extra {
             m.insert(h.clone(), v.clone());
         }
     }
-    m
+    m.into()
 }
 
 /// The columns among `cols` that hold a value in some row of `t` (after its header row `skip`).
@@ -560,7 +560,7 @@ pub fn full_rows<'t>(
             };
             values.insert(key, v.clone());
         }
-        sink.reject_raw(file, *line, values, Text::new(ru, en));
+        sink.reject_raw(file, *line, values.into(), Text::new(ru, en));
     }
     out
 }

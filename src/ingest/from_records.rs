@@ -18,7 +18,6 @@ use crate::model::*;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Reads `dir` (an archive's `data/records/`) whose archive `data/` folder is `data`.
 pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error> {
@@ -27,7 +26,6 @@ pub fn load(dir: &Path, data: &Path) -> Result<(Period, Vec<Diagnostic>), Error>
         dir,
         diags,
         keys: HashMap::new(),
-        files: HashMap::new(),
         gone: HashMap::new(),
     };
     let mut p = Period {
@@ -210,13 +208,13 @@ fn read_schedule(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
         |row| {
             Some(Lesson {
                 id: row.req("id")?,
-                group: row.req("group")?,
+                group: row.req("group")?.into(),
                 date: row.date("date", true)??,
-                time: row.opt("time"),
+                time: row.opt("time").map(Into::into),
                 hours: row.num("hours", true)??,
-                topic: row.req("topic")?,
-                teacher: row.opt("teacher"),
-                kind: row.opt("kind"),
+                topic: row.req("topic")?.into(),
+                teacher: row.opt("teacher").map(Into::into),
+                kind: row.opt("kind").map(Into::into),
                 origin: row.origin()?,
                 extra: row.extra()?,
             })
@@ -291,10 +289,10 @@ fn read_study(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
         "attendance",
         |row| {
             Some(Attendance {
-                lesson: row.req("lesson")?,
-                learner: row.req("learner")?,
+                lesson: row.req("lesson")?.into(),
+                learner: row.req("learner")?.into(),
                 mark: row.code("mark", codes::parse_mark)?,
-                remark: row.opt("remark"),
+                remark: row.opt("remark").map(Into::into),
                 origin: row.origin()?,
                 extra: row.extra()?,
             })
@@ -330,12 +328,12 @@ fn read_study(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
             }
         };
         Some(Grade {
-            item,
-            learner: row.req("learner")?,
+            item: item.as_str().into(),
+            learner: row.req("learner")?.as_str().into(),
             value,
-            raw: row.req("raw")?,
+            raw: row.req("raw")?.as_str().into(),
             date: row.date("date", false)?,
-            comment: row.opt("comment"),
+            comment: row.opt("comment").map(Into::into),
             origin: row.origin()?,
             extra: row.extra()?,
         })
@@ -485,7 +483,7 @@ fn read_files(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
                 origin: Origin {
                     file: {
                         let f = row.req("source_file")?;
-                        row.interned(f)
+                        Key::from(f.as_str())
                     },
                     line: row.int("source_line", true)?.unwrap_or(0),
                 },
@@ -545,8 +543,6 @@ struct Reader<'a> {
     diags: Vec<Diagnostic>,
     /// Primary keys of the tables that others refer to.
     keys: HashMap<&'static str, HashSet<String>>,
-    /// Source file names, shared by every record of a file.
-    files: HashMap<String, Arc<str>>,
     /// Primary keys of rows rejected in the tables that others refer to.
     gone: HashMap<&'static str, HashSet<String>>,
 }
@@ -599,7 +595,6 @@ impl Reader<'_> {
                 file: &file,
                 line,
                 problems: Vec::new(),
-                files: &mut self.files,
             };
             let cascade = references(table, &self.keys, &self.gone, &mut row, &mut cascaded);
             let made = make(&mut row);
@@ -753,7 +748,6 @@ struct Row<'a> {
     file: &'a str,
     line: u64,
     problems: Vec<Diagnostic>,
-    files: &'a mut HashMap<String, Arc<str>>,
 }
 
 impl Row<'_> {
@@ -901,19 +895,14 @@ impl Row<'_> {
         }
     }
     fn extra(&mut self) -> Option<Extra> {
-        Some(self.json("extra")?.unwrap_or_default())
-    }
-    fn interned(&mut self, file: String) -> Arc<str> {
-        self.files
-            .entry(file)
-            .or_insert_with_key(|k| Arc::from(k.as_str()))
-            .clone()
+        let map: Option<BTreeMap<String, String>> = self.json("extra")?;
+        Some(map.map(Extra::from).unwrap_or_default())
     }
     fn origin(&mut self) -> Option<Origin> {
         let file = self.req("source_file")?;
         let line = self.int("source_line", true)??;
         Some(Origin {
-            file: self.interned(file),
+            file: Key::from(file.as_str()),
             line,
         })
     }
@@ -926,6 +915,16 @@ trait KeyText {
 impl KeyText for &String {
     fn text(&self) -> String {
         format!("«{self}»")
+    }
+}
+impl KeyText for &Key {
+    fn text(&self) -> String {
+        format!("«{self}»")
+    }
+}
+impl KeyText for (&Key, &Key) {
+    fn text(&self) -> String {
+        format!("«{}», «{}»", self.0, self.1)
     }
 }
 impl KeyText for (&String, &String) {

@@ -1330,7 +1330,7 @@ fn unread_source(rel: &str, kind: Kind) -> SourceFile {
 struct RowSink<'a> {
     kind: Kind,
     file: &'a str,
-    origin_file: std::sync::Arc<str>,
+    origin_file: Key,
     id_col: Option<usize>,
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     count: u64,
@@ -1346,7 +1346,7 @@ impl RowSink<'_> {
     fn reject(&mut self, line: u64, values: BTreeMap<String, String>, reason: Text) {
         self.rejected.push(RejectedRow {
             origin: Origin {
-                file: self.origin_file.clone(),
+                file: self.origin_file,
                 line,
             },
             values,
@@ -1483,7 +1483,7 @@ impl Reading {
             let mut rs = RowSink {
                 kind,
                 file: &e.rel,
-                origin_file: e.rel.as_str().into(),
+                origin_file: Key::from(e.rel.as_str()),
                 id_col: validate::id_field(kind).map(|f| kind.col(f)),
                 period,
                 count: 0,

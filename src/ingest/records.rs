@@ -52,7 +52,7 @@ pub struct Ctx<'a> {
     pub kind: Kind,
     pub file: &'a str,
     /// `file`, shared by the [`Origin`] of every record of the file.
-    pub origin_file: &'a std::sync::Arc<str>,
+    pub origin_file: &'a Key,
     pub row: &'a Row,
     /// Column number of each schema column in the header (CSV), for cells left empty.
     pub header_cols: &'a [Option<u64>],
@@ -214,7 +214,7 @@ impl<'a> Ctx<'a> {
 
     fn origin(&self) -> Origin {
         Origin {
-            file: self.origin_file.clone(),
+            file: *self.origin_file,
             line: self.row.line,
         }
     }
@@ -499,13 +499,13 @@ fn lessons(c: &mut Ctx, st: &mut Staging) -> bool {
         st.lessons,
         Lesson {
             id,
-            group,
+            group: group.into(),
             date: date?,
-            time,
+            time: time.map(Into::into),
             hours: hours?,
-            topic,
-            teacher,
-            kind,
+            topic: topic.into(),
+            teacher: teacher.map(Into::into),
+            kind: kind.map(Into::into),
             origin: c.origin(),
             extra: c.extra()
         }
@@ -521,10 +521,10 @@ fn attendance(c: &mut Ctx, st: &mut Staging) -> bool {
         c,
         st.attendance,
         Attendance {
-            lesson,
-            learner,
+            lesson: lesson.into(),
+            learner: learner.into(),
             mark: mark?,
-            remark,
+            remark: remark.map(Into::into),
             origin: c.origin(),
             extra: c.extra()
         }
@@ -609,12 +609,12 @@ fn grades(c: &mut Ctx, st: &mut Staging) -> bool {
         c,
         st.grades,
         Grade {
-            item,
-            learner,
+            item: item.into(),
+            learner: learner.into(),
             value: value?,
-            raw,
+            raw: raw.into(),
             date,
-            comment,
+            comment: comment.map(Into::into),
             origin: c.origin(),
             extra: c.extra()
         }

@@ -52,7 +52,7 @@ pub struct Header {
 impl Header {
     /// The row's cells as `header → value` (for the list of rejected rows).
     pub fn values(&self, row: &Row) -> BTreeMap<String, String> {
-        let mut map = row.extra.clone();
+        let mut map = row.extra.clone().into_map();
         for (name, cell) in self.names.iter().zip(&row.cells) {
             if let (Some(n), Some(c)) = (name, cell) {
                 map.insert(n.clone(), c.value.clone());

@@ -13,12 +13,72 @@ use std::collections::BTreeMap;
 /// has millions of records and a dozen files).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Origin {
-    pub file: std::sync::Arc<str>,
+    pub file: Key,
     pub line: u64,
 }
 
-/// Unknown columns of a record, kept verbatim: header → value.
-pub type Extra = BTreeMap<String, String>;
+/// An identifier or a value that many records repeat (a learner's personal-file number in each of
+/// their attendance rows, a lesson code, a mark as written): interned, so each distinct text is
+/// held once and a record holds an 8-byte handle. Reads as `&str`, compares and sorts as its text.
+/// The interned texts live until the process ends (a period's ids: a few MB at 80,000 learners).
+pub type Key = ustr::Ustr;
+
+/// Unknown columns of a record, kept verbatim: header → value. Most records have none, so the
+/// map is boxed only when it has something: an empty `Extra` is one null pointer (a period has
+/// millions of attendance and grade rows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(Option<Box<BTreeMap<String, String>>>);
+
+static NO_EXTRA: BTreeMap<String, String> = BTreeMap::new();
+
+impl Extra {
+    pub fn new() -> Self {
+        Extra(None)
+    }
+
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.0.map(|m| *m).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Extra {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.get_or_insert_default()
+    }
+}
+
+impl From<BTreeMap<String, String>> for Extra {
+    fn from(m: BTreeMap<String, String>) -> Self {
+        Extra((!m.is_empty()).then(|| Box::new(m)))
+    }
+}
+
+impl FromIterator<(String, String)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Extra::from(iter.into_iter().collect::<BTreeMap<_, _>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).iter()
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
 
 /// The validated period: everything `render`, `search` and `seal` need.
 #[derive(Debug, Clone, Serialize)]
@@ -215,13 +275,13 @@ pub enum OrderKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Lesson {
     pub id: String,
-    pub group: String,
+    pub group: Key,
     pub date: NaiveDate,
-    pub time: Option<String>,
+    pub time: Option<Key>,
     pub hours: f64,
-    pub topic: String,
-    pub teacher: Option<String>,
-    pub kind: Option<String>,
+    pub topic: Key,
+    pub teacher: Option<Key>,
+    pub kind: Option<Key>,
     pub origin: Origin,
     pub extra: Extra,
 }
@@ -230,10 +290,10 @@ pub struct Lesson {
 /// `remark` (`примечание`). Key: (lesson, learner).
 #[derive(Debug, Clone, Serialize)]
 pub struct Attendance {
-    pub lesson: String,
-    pub learner: String,
+    pub lesson: Key,
+    pub learner: Key,
     pub mark: Mark,
-    pub remark: Option<String>,
+    pub remark: Option<Key>,
     pub origin: Origin,
     pub extra: Extra,
 }
@@ -293,13 +353,13 @@ pub enum Scale {
 /// `comment` (`комментарий`). Key: (item, learner).
 #[derive(Debug, Clone, Serialize)]
 pub struct Grade {
-    pub item: String,
-    pub learner: String,
+    pub item: Key,
+    pub learner: Key,
     pub value: GradeValue,
     /// The value as written in the export.
-    pub raw: String,
+    pub raw: Key,
     pub date: Option<NaiveDate>,
-    pub comment: Option<String>,
+    pub comment: Option<Key>,
     pub origin: Origin,
     pub extra: Extra,
 }

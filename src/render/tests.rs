@@ -79,7 +79,7 @@ pub(crate) fn period(input: &Path) -> Period {
             date: d(2025, 3, i),
             time: Some("10:00".into()),
             hours: 2.0,
-            topic: format!("Тема {i}"),
+            topic: format!("Тема {i}").into(),
             teacher: Some("Иванов И. И.".into()),
             kind: Some("лекция".into()),
             origin: o("lessons.csv", u64::from(i) + 1),

@@ -653,12 +653,12 @@ fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRo
             date: l10n::date(les.date),
             lesson: Link {
                 href: c.lesson_href(les),
-                text: les.topic.clone(),
+                text: les.topic.to_string(),
             },
             hours: c.num(les.hours),
             mark: l10n::mark(c.lang, a.mark).0.to_string(),
             mark_class: i18n::mark_class(a.mark).to_string(),
-            remark: a.remark.clone(),
+            remark: a.remark.as_deref().map(String::from),
             extra: extra(c.lang, &a.extra),
         })
         .collect()
@@ -780,7 +780,7 @@ fn study_view(
                 scale: l10n::scale(c.lang, it.scale),
                 value: l10n::grade(c.lang, g.value),
                 date: l10n::opt_date(g.date.or(it.date)),
-                comment: g.comment.clone(),
+                comment: g.comment.as_deref().map(String::from),
                 extra: extra(c.lang, &g.extra),
             })
             .collect(),
@@ -1369,11 +1369,11 @@ fn lesson_views(c: &Ctx, lessons: &[&Lesson]) -> Vec<LessonView> {
             n: j + 1,
             anchor: paths::anchor("lesson", &les.id),
             date: l10n::date(les.date),
-            time: les.time.clone().unwrap_or_default(),
+            time: les.time.map(String::from).unwrap_or_default(),
             hours: c.num(les.hours),
-            topic: les.topic.clone(),
-            teacher: les.teacher.clone().unwrap_or_default(),
-            kind: les.kind.clone().unwrap_or_default(),
+            topic: les.topic.to_string(),
+            teacher: les.teacher.map(String::from).unwrap_or_default(),
+            kind: les.kind.map(String::from).unwrap_or_default(),
             extra: extra(c.lang, &les.extra),
             attachments: l
                 .attachments_of_lesson

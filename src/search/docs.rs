@@ -635,14 +635,14 @@ fn lessons(c: &Ctx) -> Vec<SearchDoc> {
     for l in &c.period.lessons {
         let mut d = SearchDoc::new(
             Kind::Lesson,
-            l.topic.clone(),
+            l.topic.to_string(),
             format!(
                 "{}#{}",
                 paths::group(&l.group),
                 paths::anchor("lesson", &l.id)
             ),
         );
-        d.groups.push(l.group.clone());
+        d.groups.push(l.group.to_string());
         d.programmes.extend(c.programme_of(&l.group));
         d.years.push(year(l.date));
         let mut when = format!("{}, {}", l.group, date(l.date));
@@ -655,7 +655,7 @@ fn lessons(c: &Ctx) -> Vec<SearchDoc> {
             d.say(k);
         }
         if let Some(t) = &l.teacher {
-            d.names.push(t.clone());
+            d.names.push(t.to_string());
         }
         docs.push(d.finish());
     }

@@ -20,7 +20,7 @@ pub enum Cell<'a> {
     Bool(bool),
 }
 
-fn s(v: &Option<String>) -> Cell<'_> {
+fn s<T: std::ops::Deref<Target = str>>(v: &Option<T>) -> Cell<'_> {
     v.as_deref().map_or(Cell::Empty, Cell::Str)
 }
 fn d(v: Option<NaiveDate>) -> Cell<'static> {
