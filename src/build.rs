@@ -272,13 +272,12 @@ impl Rendered {
         let (t, (s, r)) = rayon::join(
             || crate::tables::write_into(period, work, &mut tables).map_err(stage),
             || {
-                rayon::join(
-                    || crate::search::build(period, work, &mut search).map_err(stage),
-                    || {
-                        crate::retention::write_into(period, work, &mut retention, templates)
-                            .map_err(|e| BuildError::Stage(e.text()))
-                    },
-                )
+                // One after the other: each of them holds its own view of the whole period
+                // (search documents, retention items), and both at once would double the peak.
+                let s = crate::search::build(period, work, &mut search).map_err(stage);
+                let r = crate::retention::write_into(period, work, &mut retention, templates)
+                    .map_err(|e| BuildError::Stage(e.text()));
+                (s, r)
             },
         );
         for result in [t.map(drop), s.map(drop), r] {

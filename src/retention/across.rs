@@ -556,7 +556,7 @@ mod tests {
             title: String::new(),
             learner: Some(learner.into()),
             learner_name: None,
-            group: group.map(str::to_string),
+            group: group.map(Into::into),
             first_date: None,
             last_date: None,
             count: 1,

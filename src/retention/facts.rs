@@ -3,7 +3,7 @@
 
 use super::{Facts, Item, Stay};
 use crate::model::retention::{Event, Rule, Term};
-use crate::model::{Outcome, Period};
+use crate::model::{Key, Outcome, Period};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -39,7 +39,7 @@ struct Events<'a> {
     /// counts from the group's end; still studying → none.
     exit: HashMap<(&'a str, &'a str), Option<NaiveDate>>,
     learner_groups: HashMap<&'a str, Vec<&'a str>>,
-    names: HashMap<&'a str, String>,
+    names: HashMap<&'a str, Key>,
     lesson: HashMap<&'a str, (&'a str, NaiveDate)>,
     item: HashMap<&'a str, (&'a str, Option<NaiveDate>)>,
     protocol: HashMap<&'a str, (&'a str, NaiveDate)>,
@@ -72,7 +72,7 @@ impl<'a> Events<'a> {
             names: p
                 .learners
                 .iter()
-                .map(|l| (l.id.as_str(), l.full_name()))
+                .map(|l| (l.id.as_str(), Key::from(l.full_name().as_str())))
                 .collect(),
             lesson: p
                 .lessons
@@ -137,14 +137,14 @@ impl<'a> Events<'a> {
     }
 }
 
-type Key<'a> = (&'static str, String, Option<&'a str>, Option<&'a str>);
+type ItemKey<'a> = (&'static str, String, Option<&'a str>, Option<&'a str>);
 
 /// The items being gathered: each record goes straight into its item, so the period's records are
 /// never listed twice.
 struct Items<'a, 'e> {
     rule_of: HashMap<&'e str, &'e Rule>,
     events: &'e Events<'a>,
-    items: BTreeMap<(Key<'a>, Option<NaiveDate>), Item>,
+    items: BTreeMap<(ItemKey<'a>, Option<NaiveDate>), Item>,
 }
 
 impl<'a> Items<'a, '_> {
@@ -156,18 +156,18 @@ impl<'a> Items<'a, '_> {
         let key = ((r.kind, r.title.clone(), r.learner, r.group), event_date);
         let names = &self.events.names;
         let it = self.items.entry(key).or_insert_with(|| Item {
-            kind: r.kind.to_string(),
+            kind: Key::from(r.kind),
             title: r.title.clone(),
-            learner: r.learner.map(str::to_string),
-            learner_name: r.learner.and_then(|l| names.get(l).cloned()),
-            group: r.group.map(str::to_string),
+            learner: r.learner.map(Key::from),
+            learner_name: r.learner.and_then(|l| names.get(l).copied()),
+            group: r.group.map(Key::from),
             first_date: None,
             last_date: None,
             count: 0,
             term: rule.term,
             event_date,
             end: event_date.and_then(|e| rule.term.end(e)),
-            basis: rule.basis.clone(),
+            basis: rule.basis.as_deref().map(Key::from),
             event_source: None,
             event_problem: None,
         });

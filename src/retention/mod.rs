@@ -112,12 +112,12 @@ pub struct Stay {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Item {
     /// Record kind (input file stem): `grades`, `orders`...
-    pub kind: String,
+    pub kind: crate::model::Key,
     /// A document's own title (`Приказ № 01-В от 24.01.2025 …`); empty for collections of rows.
     pub title: String,
-    pub learner: Option<String>,
-    pub learner_name: Option<String>,
-    pub group: Option<String>,
+    pub learner: Option<crate::model::Key>,
+    pub learner_name: Option<crate::model::Key>,
+    pub group: Option<crate::model::Key>,
     /// Dates of the records (first and last), when they have dates.
     pub first_date: Option<NaiveDate>,
     pub last_date: Option<NaiveDate>,
@@ -128,7 +128,7 @@ pub struct Item {
     pub event_date: Option<NaiveDate>,
     /// Last day of the term; `None` when kept permanently or the event has not happened.
     pub end: Option<NaiveDate>,
-    pub basis: Option<String>,
+    pub basis: Option<crate::model::Key>,
     /// Filled in when the archive is read from a medium, never sealed: the later archive whose
     /// sealed enrolment gave `event_date` (this archive had the learner still studying).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -61,10 +61,10 @@ pub(crate) fn item_row(i: &Item, lang: Lang) -> ItemRow {
         title: i.title.clone(),
         learner: match (&i.learner_name, &i.learner) {
             (Some(n), Some(id)) => format!("{n} ({id})"),
-            (None, Some(id)) => id.clone(),
+            (None, Some(id)) => id.to_string(),
             _ => String::new(),
         },
-        group: i.group.clone().unwrap_or_default(),
+        group: i.group.map(String::from).unwrap_or_default(),
         dates: span(i),
         count: i.count,
         event_date: i.event_date.map(date).unwrap_or_default(),
