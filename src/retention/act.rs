@@ -275,10 +275,10 @@ pub fn read(path: &Path, templates: &Templates) -> Result<Act, ActError> {
 pub fn uncovered<'a>(f: &'a Facts, entry: &ActArchive, date: NaiveDate) -> Vec<(&'a Item, bool)> {
     let id = |i: &Item| {
         (
-            i.kind.clone(),
+            i.kind,
             i.title.clone(),
-            i.learner.clone(),
-            i.group.clone(),
+            i.learner,
+            i.group,
             i.first_date,
             i.last_date,
             i.count,
