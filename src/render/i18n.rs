@@ -135,6 +135,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Attendance and grades",
     ),
     ("legend", "Обозначения", "Legend"),
+    (
+        "topics_in_journal",
+        "Темы, время и преподаватели занятий — в журнале группы",
+        "The lessons' topics, times and teachers are in the journal of group",
+    ),
+    (
+        "date_links_lesson",
+        "Дата ведёт к занятию в журнале.",
+        "A date leads to its lesson in the journal.",
+    ),
     ("attendance", "Посещаемость", "Attendance"),
     ("mark", "Отметка", "Mark"),
     ("remark", "Примечание", "Remark"),

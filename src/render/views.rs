@@ -395,7 +395,9 @@ pub struct StudyView {
 #[derive(Serialize)]
 pub struct AttendanceRow {
     pub date: String,
-    pub lesson: Link,
+    /// The lesson in its group's journal, where its topic, time and teacher are (the date links
+    /// there; the topic is not repeated on every learner's row).
+    pub lesson_href: String,
     pub hours: String,
     pub mark: String,
     pub mark_class: String,
@@ -651,10 +653,7 @@ fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRo
     rows.iter()
         .map(|(les, a)| AttendanceRow {
             date: l10n::date(les.date),
-            lesson: Link {
-                href: c.lesson_href(les),
-                text: les.topic.to_string(),
-            },
+            lesson_href: c.lesson_href(les),
             hours: c.num(les.hours),
             mark: l10n::mark(c.lang, a.mark).0.to_string(),
             mark_class: i18n::mark_class(a.mark).to_string(),
