@@ -286,8 +286,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "legend_grades",
-        "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка называет элемент контроля)",
-        "a number, P or F in a cell is a grade given at that lesson (on screen its tooltip names the graded item)",
+        "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка к дате называет элемент контроля)",
+        "a number, P or F in a cell is a grade given at that lesson (on screen the date's tooltip names the graded item)",
     ),
     (
         "contents",

@@ -1275,14 +1275,9 @@ fn journal_grid(
                     if cell.c == NO_MARK {
                         cell.c = "m-g";
                     }
-                    if !cell.title.is_empty() {
-                        cell.title.push_str("; ");
-                    }
-                    cell.title.push_str(&format!(
-                        "{}: {}",
-                        it.title,
-                        l10n::grade(c.lang, gr.value)
-                    ));
+                    // The graded item is named once, in the lesson's heading (see below), not in
+                    // every learner's cell; the full grade is in the grades table and the
+                    // personal file.
                 }
             }
         }
@@ -1297,7 +1292,7 @@ fn journal_grid(
                 n: j + 1,
                 day: les.date.format("%d.%m").to_string(),
                 href: format!("#{}", paths::anchor("lesson", &les.id)),
-                title: format!("{} — {}", l10n::date(les.date), les.topic),
+                title: head_title(c, les),
             })
             .collect(),
         rows: cells
@@ -1312,6 +1307,24 @@ fn journal_grid(
             })
             .collect(),
     }
+}
+
+/// A journal column's hint: the lesson's date and topic, then the items graded at it, in the
+/// order their grades follow the mark in the column's cells.
+fn head_title(c: &Ctx, les: &Lesson) -> String {
+    let mut t = format!("{} — {}", l10n::date(les.date), les.topic);
+    let items = c.l.items_of_lesson.get(les.id.as_str());
+    for (k, it) in items.into_iter().flatten().enumerate() {
+        t.push_str(if k == 0 { "; " } else { ", " });
+        if k == 0 {
+            t.push_str(match c.lang {
+                Lang::Ru => "оценивается: ",
+                Lang::En => "graded: ",
+            });
+        }
+        t.push_str(&it.title);
+    }
+    t
 }
 
 /// A group's grades: learners × graded items.
