@@ -188,7 +188,7 @@ fn completion_from_the_later_archive_lets_the_earlier_one_expire_and_be_disposed
         std::fs::read_to_string(root.join("B/test-2025/data/retention.json")).unwrap()
     );
     assert!(!sealed.contains("event_source"));
-    assert!(sealed.contains("\"outcome\": \"studying\""), "{sealed}");
+    assert!(sealed.contains("\"outcome\":\"studying\""), "{sealed}");
 
     // 29.04.2026: Л2's term (expelled 20.01.2026, one month) has ended, Л1's (completed 31.03.2026)
     // ends 30.04.2026; both dates from test-2026.

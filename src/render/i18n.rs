@@ -135,6 +135,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Attendance and grades",
     ),
     ("legend", "Обозначения", "Legend"),
+    (
+        "topics_in_journal",
+        "Темы, время и преподаватели занятий — в журнале группы",
+        "The lessons' topics, times and teachers are in the journal of group",
+    ),
+    (
+        "date_links_lesson",
+        "Дата ведёт к занятию в журнале.",
+        "A date leads to its lesson in the journal.",
+    ),
     ("attendance", "Посещаемость", "Attendance"),
     ("mark", "Отметка", "Mark"),
     ("remark", "Примечание", "Remark"),
@@ -276,8 +286,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "legend_grades",
-        "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка называет элемент контроля)",
-        "a number, P or F in a cell is a grade given at that lesson (on screen its tooltip names the graded item)",
+        "число, «зач» или «н/з» в клетке — оценка, полученная на этом занятии (на экране подсказка к дате называет элемент контроля)",
+        "a number, P or F in a cell is a grade given at that lesson (on screen the date's tooltip names the graded item)",
     ),
     (
         "contents",

@@ -395,7 +395,9 @@ pub struct StudyView {
 #[derive(Serialize)]
 pub struct AttendanceRow {
     pub date: String,
-    pub lesson: Link,
+    /// The lesson in its group's journal, where its topic, time and teacher are (the date links
+    /// there; the topic is not repeated on every learner's row).
+    pub lesson_href: String,
     pub hours: String,
     pub mark: String,
     pub mark_class: String,
@@ -651,10 +653,7 @@ fn attendance_rows(c: &Ctx, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRo
     rows.iter()
         .map(|(les, a)| AttendanceRow {
             date: l10n::date(les.date),
-            lesson: Link {
-                href: c.lesson_href(les),
-                text: les.topic.to_string(),
-            },
+            lesson_href: c.lesson_href(les),
             hours: c.num(les.hours),
             mark: l10n::mark(c.lang, a.mark).0.to_string(),
             mark_class: i18n::mark_class(a.mark).to_string(),
@@ -1276,14 +1275,9 @@ fn journal_grid(
                     if cell.c == NO_MARK {
                         cell.c = "m-g";
                     }
-                    if !cell.title.is_empty() {
-                        cell.title.push_str("; ");
-                    }
-                    cell.title.push_str(&format!(
-                        "{}: {}",
-                        it.title,
-                        l10n::grade(c.lang, gr.value)
-                    ));
+                    // The graded item is named once, in the lesson's heading (see below), not in
+                    // every learner's cell; the full grade is in the grades table and the
+                    // personal file.
                 }
             }
         }
@@ -1298,7 +1292,7 @@ fn journal_grid(
                 n: j + 1,
                 day: les.date.format("%d.%m").to_string(),
                 href: format!("#{}", paths::anchor("lesson", &les.id)),
-                title: format!("{} — {}", l10n::date(les.date), les.topic),
+                title: head_title(c, les),
             })
             .collect(),
         rows: cells
@@ -1313,6 +1307,24 @@ fn journal_grid(
             })
             .collect(),
     }
+}
+
+/// A journal column's hint: the lesson's date and topic, then the items graded at it, in the
+/// order their grades follow the mark in the column's cells.
+fn head_title(c: &Ctx, les: &Lesson) -> String {
+    let mut t = format!("{} — {}", l10n::date(les.date), les.topic);
+    let items = c.l.items_of_lesson.get(les.id.as_str());
+    for (k, it) in items.into_iter().flatten().enumerate() {
+        t.push_str(if k == 0 { "; " } else { ", " });
+        if k == 0 {
+            t.push_str(match c.lang {
+                Lang::Ru => "оценивается: ",
+                Lang::En => "graded: ",
+            });
+        }
+        t.push_str(&it.title);
+    }
+    t
 }
 
 /// A group's grades: learners × graded items.

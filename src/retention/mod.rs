@@ -28,6 +28,7 @@ use crate::model::retention::{Rule, Term};
 use crate::model::{Lang, Outcome, Period};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -89,6 +90,43 @@ pub struct Facts {
     pub enrolments: Vec<Stay>,
 }
 
+impl Facts {
+    /// Each kind's basis as its rule gives it.
+    fn rule_bases(&self) -> HashMap<crate::model::Key, Option<crate::model::Key>> {
+        use crate::model::Key;
+        self.rules
+            .iter()
+            .flat_map(|r| {
+                r.records
+                    .iter()
+                    .map(|k| (Key::from(k.as_str()), r.basis.as_deref().map(Key::from)))
+            })
+            .collect()
+    }
+
+    /// Leaves out of the items the basis their rule already states, so that a period's
+    /// hundred thousand items do not each repeat the same clause (see [`Facts::fill_bases`]).
+    fn strip_bases(&mut self) {
+        let bases = self.rule_bases();
+        for it in &mut self.items {
+            if bases.get(&it.kind).is_some_and(|b| *b == it.basis) {
+                it.basis = None;
+            }
+        }
+    }
+
+    /// Gives every item without a basis its rule's, as the facts were before
+    /// [`Facts::strip_bases`].
+    fn fill_bases(&mut self) {
+        let bases = self.rule_bases();
+        for it in &mut self.items {
+            if it.basis.is_none() {
+                it.basis = bases.get(&it.kind).copied().flatten();
+            }
+        }
+    }
+}
+
 /// One enrolment as an archive records it for retention: who, which group, how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stay {
@@ -115,19 +153,29 @@ pub struct Item {
     pub kind: crate::model::Key,
     /// A document's own title (`Приказ № 01-В от 24.01.2025 …`); empty for collections of rows.
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learner: Option<crate::model::Key>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learner_name: Option<crate::model::Key>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<crate::model::Key>,
     /// Dates of the records (first and last), when they have dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_date: Option<NaiveDate>,
     /// Number of records (rows) in this item.
     pub count: u64,
     pub term: Term,
     /// The event's date; `None` when permanent or the event has not happened (still studying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_date: Option<NaiveDate>,
     /// Last day of the term; `None` when kept permanently or the event has not happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
+    /// Sealed only when it differs from its rule's (in `rules`): [`Facts::fill_bases`] gives
+    /// it back on reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<crate::model::Key>,
     /// Filled in when the archive is read from a medium, never sealed: the later archive whose
     /// sealed enrolment gave `event_date` (this archive had the learner still studying).
@@ -214,21 +262,23 @@ pub fn write_into(
     payload: &mut Payload,
     templates: &crate::render::Templates,
 ) -> Result<(), RetentionError> {
-    let f = facts(period);
+    let mut f = facts(period);
     // Both files are written as they are produced: on a large period they are tens of MB each.
+    // The page first, with every item's basis; the JSON, compact, without the bases its rules give.
+    let page_path = work_dir.join(FACTS_PAGE);
+    let io = |e| RetentionError::io(&page_path, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&page_path).map_err(io)?);
+    page::render_to(&f, period.config.language, templates, &mut out)?;
+    out.into_inner().map_err(|e| io(e.into_error()))?;
+    f.strip_bases();
     let path = work_dir.join(FACTS_JSON);
     let io = |e| RetentionError::io(&path, e);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-    serde_json::to_writer_pretty(&mut out, &f).map_err(|e| io(e.into()))?;
+    serde_json::to_writer(&mut out, &f).map_err(|e| io(e.into()))?;
     out.write_all(b"\n").map_err(io)?;
     out.into_inner().map_err(|e| io(e.into_error()))?;
-    payload.add(FACTS_JSON, path.clone());
-    let path = work_dir.join(FACTS_PAGE);
-    let io = |e| RetentionError::io(&path, e);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-    page::render_to(&f, period.config.language, templates, &mut out)?;
-    out.into_inner().map_err(|e| io(e.into_error()))?;
-    payload.add(FACTS_PAGE, path.clone());
+    payload.add(FACTS_JSON, path);
+    payload.add(FACTS_PAGE, page_path);
     Ok(())
 }
 
@@ -248,17 +298,19 @@ pub fn scan(medium: &Path) -> Result<Vec<OnMedium>, RetentionError> {
     for a in list {
         let path = medium.join(&a.name);
         let file = path.join("data").join(FACTS_JSON);
-        let facts =
-            match std::fs::read_to_string(&file) {
-                Ok(t) => Some(serde_json::from_str::<Facts>(&t).map_err(|e| {
-                    RetentionError::BadFile {
+        let facts = match std::fs::read_to_string(&file) {
+            Ok(t) => {
+                let mut f =
+                    serde_json::from_str::<Facts>(&t).map_err(|e| RetentionError::BadFile {
                         path: file.clone(),
                         message: e.to_string(),
-                    }
-                })?),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(RetentionError::io(&file, e)),
-            };
+                    })?;
+                f.fill_bases();
+                Some(f)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(RetentionError::io(&file, e)),
+        };
         out.push(OnMedium {
             name: a.name,
             path,
