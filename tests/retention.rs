@@ -68,6 +68,10 @@ fn archive_keeps_its_terms_and_listing_follows_as_of() {
             .unwrap();
     assert_eq!(json["rules"][0]["months"], 1);
     assert_eq!(json["rules"][0]["basis"], "тестовое правило, п. 1");
+    // The items do not each repeat their rule's basis in the sealed file...
+    let items = json["items"].as_array().unwrap();
+    assert!(items.len() > 100, "{}", items.len());
+    assert!(items.iter().all(|i| i.get("basis").is_none()), "{json}");
     let manifest =
         std::fs::read_to_string(root.join("A/gorizont-2025/manifest-sha256.txt")).unwrap();
     assert!(manifest.contains("  data/retention.json\n"));
@@ -96,6 +100,10 @@ fn archive_keeps_its_terms_and_listing_follows_as_of() {
         .unwrap();
     assert_eq!(card["end"], "2025-02-24");
     assert_eq!(card["event_date"], "2025-01-24");
+    // ...and reading the archive gives every item its rule's basis back.
+    assert_eq!(card["basis"], "тестовое правило, п. 1", "{card}");
+    let order = expired.iter().find(|i| i["kind"] == "orders").unwrap();
+    assert_eq!(order["basis"], "тестовое правило, п. 2", "{order}");
 
     // Before that date the card is kept, with the reason; after it, listed as past its term.
     let before = ok(&letopis(&["retention", "A", "--as-of", "2025-02-23"], root));
