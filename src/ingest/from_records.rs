@@ -328,10 +328,10 @@ fn read_study(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
             }
         };
         Some(Grade {
-            item: item.as_str().into(),
-            learner: row.req("learner")?.as_str().into(),
+            item: item.into(),
+            learner: row.req("learner")?.into(),
             value,
-            raw: row.req("raw")?.as_str().into(),
+            raw: row.req("raw")?.into(),
             date: row.date("date", false)?,
             comment: row.opt("comment").map(Into::into),
             origin: row.origin()?,
@@ -481,10 +481,7 @@ fn read_files(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
             let values: Option<BTreeMap<String, String>> = row.json("values")?;
             Some(RejectedRow {
                 origin: Origin {
-                    file: {
-                        let f = row.req("source_file")?;
-                        Key::from(f.as_str())
-                    },
+                    file: row.req("source_file")?.into(),
                     line: row.int("source_line", true)?.unwrap_or(0),
                 },
                 values: values.unwrap_or_default(),
@@ -902,7 +899,7 @@ impl Row<'_> {
         let file = self.req("source_file")?;
         let line = self.int("source_line", true)??;
         Some(Origin {
-            file: Key::from(file.as_str()),
+            file: file.into(),
             line,
         })
     }
@@ -912,22 +909,12 @@ impl Row<'_> {
 trait KeyText {
     fn text(&self) -> String;
 }
-impl KeyText for &String {
+impl<T: std::fmt::Display + ?Sized> KeyText for &T {
     fn text(&self) -> String {
         format!("«{self}»")
     }
 }
-impl KeyText for &Key {
-    fn text(&self) -> String {
-        format!("«{self}»")
-    }
-}
-impl KeyText for (&Key, &Key) {
-    fn text(&self) -> String {
-        format!("«{}», «{}»", self.0, self.1)
-    }
-}
-impl KeyText for (&String, &String) {
+impl<A: std::fmt::Display, B: std::fmt::Display> KeyText for (&A, &B) {
     fn text(&self) -> String {
         format!("«{}», «{}»", self.0, self.1)
     }
