@@ -28,7 +28,7 @@ pub type Key = ustr::Ustr;
 /// millions of attendance and grade rows).
 // Boxed on purpose: an empty map costs 8 bytes (a null pointer), not 24.
 #[allow(clippy::box_collection)]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Extra(Option<Box<BTreeMap<String, String>>>);
 
 static NO_EXTRA: BTreeMap<String, String> = BTreeMap::new();
@@ -40,6 +40,13 @@ impl Extra {
 
     pub fn into_map(self) -> BTreeMap<String, String> {
         self.0.map(|m| *m).unwrap_or_default()
+    }
+}
+
+/// Equal when the maps are: a map emptied (or touched through `DerefMut`) equals no map.
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
     }
 }
 
@@ -505,4 +512,25 @@ pub struct MarkdownDoc {
     pub path: String,
     pub title: String,
     pub markdown: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Extra;
+
+    #[test]
+    fn an_extra_compares_and_serialises_as_its_map() {
+        let none = Extra::new();
+        let mut touched = Extra::new();
+        touched.insert("a".into(), "1".into());
+        touched.remove("a");
+        assert_eq!(none, touched);
+        assert_eq!(serde_json::to_string(&touched).unwrap(), "{}");
+        let one: Extra = [("Класс".to_string(), "7".to_string())]
+            .into_iter()
+            .collect();
+        assert_ne!(one, none);
+        assert_eq!(serde_json::to_string(&one).unwrap(), r#"{"Класс":"7"}"#);
+        assert_eq!(one.clone().into_map().len(), 1);
+    }
 }
