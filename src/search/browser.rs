@@ -46,8 +46,9 @@ const SNIPPET: usize = 120;
 const PROTOCOL_SNIPPET: usize = 4000;
 
 /// What the browser index knows of a word: whether it occurs in a title or a name, and its
-/// postings (doc number, in that doc's title or names), in increasing doc order.
-type WordEntry = (bool, Vec<(u32, bool)>);
+/// postings in increasing doc order, each `doc number * 2 + in that doc's title or names` (one
+/// `u32` a posting: a large period has tens of millions).
+type WordEntry = (bool, Vec<u32>);
 
 /// The group of every document, for the counts of the group filter ([`write_groups_of`]).
 pub const GROUPS_OF: &str = "groups.js";
@@ -75,14 +76,15 @@ fn base64(bytes: &[u8]) -> String {
 
 /// Postings of one word: delta-coded (`gap * 2 + in title or names`) when that is shorter,
 /// otherwise a base64 bitmap over all documents (common words such as `группа`).
-fn postings(docs: &[(u32, bool)], total: usize) -> Result<(String, bool), SearchError> {
+fn postings(docs: &[u32], total: usize) -> Result<(String, bool), SearchError> {
     let mut prev = 0u32;
     let deltas: Vec<u32> = docs
         .iter()
-        .map(|&(d, head)| {
+        .map(|&p| {
+            let d = p >> 1;
             let delta = d - prev;
             prev = d;
-            delta * 2 + u32::from(head)
+            delta * 2 + (p & 1)
         })
         .collect();
     let list = json(&deltas)?;
@@ -91,7 +93,8 @@ fn postings(docs: &[(u32, bool)], total: usize) -> Result<(String, bool), Search
         return Ok((list, false));
     }
     let mut bits = vec![0u8; total.div_ceil(8)];
-    for &(d, _) in docs {
+    for &p in docs {
+        let d = p >> 1;
         bits[d as usize / 8] |= 1 << (d % 8);
     }
     Ok((json(&base64(&bits))?, true))
@@ -146,44 +149,136 @@ struct Gathered {
     years: BTreeSet<i32>,
 }
 
-/// The tokens of each document, on every core, a chunk of documents at a time to bound memory;
-/// merged in doc order, so the postings come out sorted. Documents are numbered in the order
-/// [`super::docs::collect`] gives them (kind, then who the record is about), the tantivy
-/// index's order too, so equal scores rank alike on both sides.
-fn gather(docs: &[SearchDoc]) -> Gathered {
-    let mut g = Gathered::default();
-    for (c, chunk) in docs.chunks(WORDS_CHUNK).enumerate() {
-        let doc_words: Vec<Vec<(String, bool)>> = chunk
+/// The browser index being built: documents are added in document order, a chunk at a time.
+/// What is kept of them is their words' postings and their groups; their display rows are
+/// written to the `d-<n>.js` files as each fills, and kept only for the documents that sit
+/// scattered from their group (repeated in the group's `g-<slug>.js`).
+pub struct Builder<'a> {
+    files: Files<'a>,
+    g: Gathered,
+    /// Documents added so far.
+    total: usize,
+    /// Rows (and group slugs) of the documents of the `d-<n>.js` file not yet full.
+    pending: Vec<(String, Vec<String>)>,
+    /// Rows of the documents written already that a group's file repeats, by doc number.
+    scattered: HashMap<u32, Box<str>>,
+}
+
+impl<'a> Builder<'a> {
+    /// A browser index to be written into `dir` (the archive's `data/search/`, created).
+    pub fn new(archive: &str, dir: &'a Path) -> Result<Builder<'a>, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        Ok(Builder {
+            files: Files {
+                dir,
+                names: Vec::new(),
+                archive: json(&archive)?,
+            },
+            g: Gathered::default(),
+            total: 0,
+            pending: Vec::new(),
+            scattered: HashMap::new(),
+        })
+    }
+
+    /// Adds the next documents: their tokens and rows made on every core, merged in doc order so
+    /// the postings come out sorted. Documents are numbered in the order they are added (the
+    /// order of [`super::docs::Docs`], the tantivy index's order too, so equal scores rank alike
+    /// on both sides).
+    pub fn add(&mut self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        // Per document: its words (with whether each is in its title or names), its row.
+        type Made = (Vec<(String, bool)>, Result<String, SearchError>);
+        let made: Vec<Made> = docs
             .par_iter()
             .map(|d| {
                 let t = engine::doc_tokens(d);
-                t.all
+                let words = t
+                    .all
                     .into_iter()
                     .map(|w| {
                         let in_head = t.head.binary_search(&w).is_ok();
                         (w, in_head)
                     })
-                    .collect()
+                    .collect();
+                (words, display_row(d))
             })
             .collect();
-        for (k, (d, dw)) in chunk.iter().zip(doc_words).enumerate() {
-            let n = (c * WORDS_CHUNK + k) as u32;
+        for (d, (dw, row)) in docs.iter().zip(made) {
+            let g = &mut self.g;
+            let n = self.total as u32;
+            self.total += 1;
             for (w, in_head) in dw {
                 let entry = g.words.entry(w).or_insert((false, Vec::new()));
                 entry.0 |= in_head;
-                entry.1.push((n, in_head));
+                entry.1.push(n * 2 + u32::from(in_head));
             }
+            let mut slugs = Vec::with_capacity(d.groups.len());
             for code in &d.groups {
                 let gs = slug(code);
                 if !g.codes.contains_key(&gs) {
                     g.codes.insert(gs.clone(), code.clone());
                 }
-                g.groups.entry(gs).or_default().insert(n);
+                if g.groups.entry(gs.clone()).or_default().insert(n) {
+                    slugs.push(gs);
+                }
             }
             g.years.extend(&d.years);
+            self.pending.push((row?, slugs));
+            if self.pending.len() == DOCS_PER_FILE {
+                self.write_docs()?;
+            }
         }
+        Ok(())
     }
-    g
+
+    /// Writes the pending rows as the next `d-<n>.js` file and keeps the rows of the documents
+    /// that sit scattered from one of their groups: fewer than [`GROUP_CLUSTER`] of the
+    /// group's documents in this file.
+    fn write_docs(&mut self) -> Result<(), SearchError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let first = self.total - self.pending.len();
+        let n = first / DOCS_PER_FILE;
+        let rows: Vec<&str> = self.pending.iter().map(|(r, _)| r.as_str()).collect();
+        let body = js_call(
+            "letopisDocs",
+            &[
+                self.files.archive.clone(),
+                n.to_string(),
+                format!("[\n{}\n]", rows.join(",\n")),
+            ],
+        );
+        self.files.put(format!("d-{n}.js"), &body)?;
+        let mut here: HashMap<&str, usize> = HashMap::new();
+        for (_, slugs) in &self.pending {
+            for s in slugs {
+                *here.entry(s.as_str()).or_default() += 1;
+            }
+        }
+        for (k, (row, slugs)) in self.pending.iter().enumerate() {
+            if slugs.iter().any(|s| here[s.as_str()] < GROUP_CLUSTER) {
+                self.scattered
+                    .insert((first + k) as u32, row.as_str().into());
+            }
+        }
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes the rest of the browser index; returns every file written (names relative to its
+    /// folder), sorted.
+    pub fn finish(mut self, period: &str, title: &str) -> Result<Vec<String>, SearchError> {
+        self.write_docs()?;
+        write_rest(
+            self.files,
+            self.g,
+            &self.scattered,
+            self.total,
+            period,
+            title,
+        )
+    }
 }
 
 /// Writes the browser index of `docs` into `dir` (the archive's `data/search/`); returns the files
@@ -195,13 +290,22 @@ pub fn write(
     archive: &str,
     dir: &Path,
 ) -> Result<Vec<String>, SearchError> {
-    std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-    let mut g = gather(docs);
-    let mut files = Files {
-        dir,
-        names: Vec::new(),
-        archive: json(&archive)?,
-    };
+    let mut b = Builder::new(archive, dir)?;
+    for chunk in docs.chunks(WORDS_CHUNK) {
+        b.add(chunk)?;
+    }
+    b.finish(period, title)
+}
+
+/// The word shards, the group files and `meta.js`, once every document has been added.
+fn write_rest(
+    mut files: Files,
+    mut g: Gathered,
+    scattered: &HashMap<u32, Box<str>>,
+    total: usize,
+    period: &str,
+    title: &str,
+) -> Result<Vec<String>, SearchError> {
     // Words of group codes that belong to one group only → that group's slug.
     let code_words: HashMap<String, String> =
         engine::group_code_words(g.codes.values().map(String::as_str))
@@ -213,11 +317,9 @@ pub fn write(
     for w in code_words.keys() {
         g.words.entry(w.clone()).or_insert((false, Vec::new()));
     }
-    let (splits, short) = write_shards(&mut files, &g.words, &code_words, docs.len())?;
-    let rows = display_rows(docs)?;
-    write_docs(&mut files, &rows)?;
-    write_groups(&mut files, &g.groups, &rows)?;
-    write_groups_of(&mut files, &g.groups, docs.len())?;
+    let (splits, short) = write_shards(&mut files, &g.words, &code_words, total)?;
+    write_groups(&mut files, &g.groups, scattered)?;
+    write_groups_of(&mut files, &g.groups, total)?;
 
     #[derive(Serialize)]
     struct Meta<'a> {
@@ -235,7 +337,7 @@ pub fn write(
     let meta = Meta {
         period,
         title,
-        docs: docs.len(),
+        docs: total,
         per: DOCS_PER_FILE,
         years: g.years.into_iter().rev().collect(),
         splits: splits.into_iter().collect(),
@@ -264,11 +366,11 @@ fn write_shards(
     for (w, (in_name, postings_of)) in sorted {
         let (list, bitmap) = postings(postings_of, total)?;
         // A bitmap has no title flags: those documents follow as postings of their own.
-        let heads: Vec<(u32, bool)> = if bitmap {
+        let heads: Vec<u32> = if bitmap {
             postings_of
                 .iter()
-                .filter(|p| p.1)
-                .map(|&(d, _)| (d, false))
+                .filter(|&&p| p & 1 == 1)
+                .map(|&p| p & !1)
                 .collect()
         } else {
             Vec::new()
@@ -326,50 +428,30 @@ fn write_shards(
     Ok((splits, short))
 }
 
-/// Every document's display row (JSON), in doc-number order.
-fn display_rows(docs: &[SearchDoc]) -> Result<Vec<String>, SearchError> {
-    docs.par_iter()
-        .map(|d| {
-            let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
-            json(&(
-                d.kind.code(),
-                &d.title,
-                &d.url,
-                d.groups.join(", "),
-                years.join(", "),
-                // A protocol's snippet is about the searched person: the page picks the
-                // segment (one learner's result) with the most matched words from all of them.
-                if d.kind == Kind::Protocol {
-                    cap(&d.text, PROTOCOL_SNIPPET)
-                } else {
-                    cap(&d.text, SNIPPET)
-                },
-            ))
-        })
-        .collect()
-}
-
-/// Documents (`d-<n>.js`): [`DOCS_PER_FILE`] display rows each.
-fn write_docs(files: &mut Files, rows: &[String]) -> Result<(), SearchError> {
-    for (n, chunk) in rows.chunks(DOCS_PER_FILE).enumerate() {
-        let body = js_call(
-            "letopisDocs",
-            &[
-                files.archive.clone(),
-                n.to_string(),
-                format!("[\n{}\n]", chunk.join(",\n")),
-            ],
-        );
-        files.put(format!("d-{n}.js"), &body)?;
-    }
-    Ok(())
+/// A document's display row (JSON).
+fn display_row(d: &SearchDoc) -> Result<String, SearchError> {
+    let years: Vec<String> = d.years.iter().map(i32::to_string).collect();
+    json(&(
+        d.kind.code(),
+        &d.title,
+        &d.url,
+        d.groups.join(", "),
+        years.join(", "),
+        // A protocol's snippet is about the searched person: the page picks the segment (one
+        // learner's result) with the most matched words from all of them.
+        if d.kind == Kind::Protocol {
+            cap(&d.text, PROTOCOL_SNIPPET)
+        } else {
+            cap(&d.text, SNIPPET)
+        },
+    ))
 }
 
 /// Groups (`g-<slug>.js`): their documents, and the rows of those that sit scattered.
 fn write_groups(
     files: &mut Files,
     groups: &BTreeMap<String, BTreeSet<u32>>,
-    rows: &[String],
+    scattered: &HashMap<u32, Box<str>>,
 ) -> Result<(), SearchError> {
     for (g, members) in groups {
         let list: Vec<u32> = members.iter().copied().collect();
@@ -377,18 +459,23 @@ fn write_groups(
         for &n in &list {
             *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
         }
-        let scattered: Vec<String> = list
+        let rows: Vec<String> = list
             .iter()
             .filter(|&&n| per_file[&(n / DOCS_PER_FILE as u32)] < GROUP_CLUSTER)
-            .map(|&n| format!("[{n},{}]", rows[n as usize]))
-            .collect();
+            .map(|&n| match scattered.get(&n) {
+                Some(row) => Ok(format!("[{n},{row}]")),
+                None => Err(SearchError::Index(format!(
+                    "document {n} of group {g} has no row kept"
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
         let body = js_call(
             "letopisGroup",
             &[
                 files.archive.clone(),
                 json(g)?,
                 json(&list)?,
-                format!("[\n{}\n]", scattered.join(",\n")),
+                format!("[\n{}\n]", rows.join(",\n")),
             ],
         );
         files.put(format!("g-{g}.js"), &body)?;

@@ -2,7 +2,8 @@
 
 use crate::l10n;
 use crate::layout::paths;
-use crate::model::{Control, GradeValue, Lang, Period};
+use crate::model::{Control, GradeItem, GradeValue, Group, Lang, Learner, Period, Programme};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -258,27 +259,101 @@ impl Words {
     }
 }
 
-/// What the records of one kind are made with: the period, its lookups and its words.
+/// What the records are made with: the period, its lookups and its words.
 struct Ctx<'a> {
     period: &'a Period,
-    learners: BTreeMap<&'a str, &'a crate::model::Learner>,
-    groups: BTreeMap<&'a str, &'a crate::model::Group>,
+    learners: BTreeMap<&'a str, &'a Learner>,
+    groups: BTreeMap<&'a str, &'a Group>,
+    programmes: BTreeMap<&'a str, &'a Programme>,
+    items: BTreeMap<&'a str, &'a GradeItem>,
+    lesson_group: BTreeMap<&'a str, &'a str>,
+    /// Per learner (as `period.learners` lists them), the records their document tells of, in
+    /// the order it tells them: groups, attestation grades, protocol results, awards, portfolio.
+    parts: Vec<Vec<Part>>,
     w: Words,
     period_year: i32,
     period_end: i32,
 }
 
+/// One record a learner's document tells of: its index in its list of the period.
+#[derive(Clone, Copy)]
+enum Part {
+    Enrolment(u32),
+    Grade(u32),
+    Result(u32),
+    Award(u32),
+    Portfolio(u32),
+}
+
 impl<'a> Ctx<'a> {
     fn new(period: &'a Period) -> Self {
         let period_year = year(period.config.period.start);
-        Ctx {
+        let mut c = Ctx {
             period,
             learners: period.learners.iter().map(|l| (l.id.as_str(), l)).collect(),
             groups: period.groups.iter().map(|g| (g.id.as_str(), g)).collect(),
+            programmes: period
+                .programmes
+                .iter()
+                .map(|p| (p.id.as_str(), p))
+                .collect(),
+            items: period
+                .grade_items
+                .iter()
+                .map(|i| (i.id.as_str(), i))
+                .collect(),
+            lesson_group: period
+                .lessons
+                .iter()
+                .map(|l| (l.id.as_str(), l.group.as_str()))
+                .collect(),
+            parts: vec![Vec::new(); period.learners.len()],
             w: Words(period.config.language),
             period_year,
             period_end: year(period.config.period.end).max(period_year),
+        };
+        c.parts = c.learner_parts();
+        c
+    }
+
+    /// Which records each learner's document tells of (a learner id listed twice: the first).
+    fn learner_parts(&self) -> Vec<Vec<Part>> {
+        let p = self.period;
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, l) in p.learners.iter().enumerate() {
+            index.entry(l.id.as_str()).or_insert(i);
         }
+        let mut parts: Vec<Vec<Part>> = vec![Vec::new(); p.learners.len()];
+        let mut add = |learner: &str, part: Part| {
+            if let Some(&i) = index.get(learner) {
+                parts[i].push(part);
+            }
+        };
+        for (i, e) in p.enrolments.iter().enumerate() {
+            add(&e.learner, Part::Enrolment(i as u32));
+        }
+        for (i, g) in p.grades.iter().enumerate() {
+            if self
+                .items
+                .get(g.item.as_str())
+                .is_some_and(|item| item.control != Control::Current)
+            {
+                add(&g.learner, Part::Grade(i as u32));
+            }
+        }
+        for (i, r) in p.protocol_results.iter().enumerate() {
+            add(&r.learner, Part::Result(i as u32));
+        }
+        for (i, a) in p.awards.iter().enumerate() {
+            add(&a.learner, Part::Award(i as u32));
+        }
+        for (i, f) in p.portfolio.iter().enumerate() {
+            add(&f.learner, Part::Portfolio(i as u32));
+        }
+        for v in &mut parts {
+            v.shrink_to_fit();
+        }
+        parts
     }
 
     fn name_of(&self, id: &str) -> Option<String> {
@@ -300,39 +375,122 @@ impl<'a> Ctx<'a> {
             })
             .unwrap_or_default()
     }
-}
 
-/// The searchable records of a period, in a fixed order: by kind, then as the period lists them.
-pub fn collect(period: &Period) -> Vec<SearchDoc> {
-    let c = Ctx::new(period);
-    let mut docs = learners(&c);
-    docs.extend(groups(&c));
-    docs.extend(programmes(&c));
-    docs.extend(certificates(&c));
-    docs.extend(orders(&c));
-    docs.extend(protocols(&c));
-    docs.extend(transfers(&c));
-    docs.extend(lessons(&c));
-    docs.extend(documents(&c));
-    docs.extend(attachments(&c));
-    // Document order, which is also the order of equal scores: by kind, then by who or what the
-    // record is (the holder's name for certificates), so that the records found by one surname
-    // sit together (few browser files to load) and a group's learners come in name order.
-    docs.sort_by_cached_key(|d| {
-        let key = match d.kind {
-            Kind::Certificate | Kind::Transfer => d.names.join(" "),
-            _ => d.title.clone(),
+    /// How many records of `kind` the period holds (each makes one document).
+    fn count(&self, kind: Kind) -> usize {
+        let p = self.period;
+        match kind {
+            Kind::Learner => p.learners.len(),
+            Kind::Group => p.groups.len(),
+            Kind::Programme => p.programmes.len(),
+            Kind::Certificate => p.issued_documents.len(),
+            Kind::Order => p.orders.len(),
+            Kind::Protocol => p.protocols.len(),
+            Kind::Transfer => p.credit_transfers.len(),
+            Kind::Lesson => p.lessons.len(),
+            Kind::Document => p.documents.len(),
+            Kind::Attachment => p.attachments.len(),
+        }
+    }
+
+    /// The document of the `i`-th record of `kind`.
+    fn make(&self, kind: Kind, i: usize) -> SearchDoc {
+        let p = self.period;
+        let d = match kind {
+            Kind::Learner => self.learner(i),
+            Kind::Group => self.group(&p.groups[i]),
+            Kind::Programme => self.programme(&p.programmes[i]),
+            Kind::Certificate => self.certificate(&p.issued_documents[i]),
+            Kind::Order => self.order(&p.orders[i]),
+            Kind::Protocol => self.protocol(&p.protocols[i]),
+            Kind::Transfer => self.transfer(&p.credit_transfers[i]),
+            Kind::Lesson => self.lesson(&p.lessons[i]),
+            Kind::Document => self.document(&p.documents[i]),
+            Kind::Attachment => self.attachment(&p.attachments[i]),
         };
-        (d.kind, crate::search::text::words(&key))
-    });
-    docs
+        d.finish()
+    }
 }
 
-/// Learners: name, file number, SNILS, groups, grades, results, awards, portfolio.
-fn learners(c: &Ctx) -> Vec<SearchDoc> {
-    let (period, w) = (c.period, c.w);
-    let mut by_learner: BTreeMap<&str, SearchDoc> = BTreeMap::new();
-    for l in &period.learners {
+/// The searchable records of a period, made on demand in document order, a chunk at a time: the
+/// indexes are built without ever holding every document in memory.
+///
+/// Document order, which is also the order of equal scores: by kind, then by who or what the
+/// record is (the holder's name for certificates), so that the records found by one surname sit
+/// together (few browser files to load) and a group's learners come in name order; records
+/// alike in both stay as the period lists them.
+pub struct Docs<'a> {
+    c: Ctx<'a>,
+    /// (kind, index in its list of the period), in document order.
+    order: Vec<(Kind, u32)>,
+}
+
+impl<'a> Docs<'a> {
+    pub fn new(period: &'a Period) -> Docs<'a> {
+        let c = Ctx::new(period);
+        let mut refs: Vec<(Kind, u32)> = Vec::new();
+        for kind in Kind::ALL {
+            refs.extend((0..c.count(kind)).map(|i| (kind, i as u32)));
+        }
+        // A learner id listed twice makes one document (of its first record).
+        let mut seen = BTreeSet::new();
+        refs.retain(|&(k, i)| k != Kind::Learner || seen.insert(&c.period.learners[i as usize].id));
+        // The sort key needs the made document (its title or names): each is made and dropped.
+        let mut keyed: Vec<(Kind, String, u32)> = refs
+            .par_iter()
+            .map(|&(k, i)| (k, order_key(&c.make(k, i as usize)), i))
+            .collect();
+        keyed.par_sort_unstable();
+        let order = keyed.into_iter().map(|(k, _, i)| (k, i)).collect();
+        Docs { c, order }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Documents `range` (document numbers), made on every core.
+    pub fn get(&self, range: std::ops::Range<usize>) -> Vec<SearchDoc> {
+        self.order[range]
+            .par_iter()
+            .map(|&(k, i)| self.c.make(k, i as usize))
+            .collect()
+    }
+
+    /// Every document in order, `size` at a time.
+    pub fn chunks(&self, size: usize) -> impl Iterator<Item = Vec<SearchDoc>> + '_ {
+        (0..self.len())
+            .step_by(size.max(1))
+            .map(move |from| self.get(from..(from + size).min(self.len())))
+    }
+}
+
+/// Where a document sorts among its kind: the words of who or what it is, joined by a character
+/// that sorts before any letter (so the texts sort as the lists of words would).
+fn order_key(d: &SearchDoc) -> String {
+    let key = match d.kind {
+        Kind::Certificate | Kind::Transfer => d.names.join(" "),
+        _ => d.title.clone(),
+    };
+    crate::search::text::words(&key).join("\0")
+}
+
+/// Every searchable record of a period, in document order (see [`Docs`]); for tests and tools
+/// that want them all at once.
+pub fn collect(period: &Period) -> Vec<SearchDoc> {
+    let docs = Docs::new(period);
+    docs.get(0..docs.len())
+}
+
+impl Ctx<'_> {
+    /// A learner: name, file number, SNILS, groups, grades, results, awards, portfolio.
+    fn learner(&self, i: usize) -> SearchDoc {
+        let (period, w) = (self.period, self.w);
+        let l = &period.learners[i];
         let mut d = SearchDoc::new(Kind::Learner, l.full_name(), paths::learner(&l.id));
         d.names.push(l.full_name());
         d.codes.push(l.id.clone());
@@ -342,158 +500,114 @@ fn learners(c: &Ctx) -> Vec<SearchDoc> {
             d.ids.push(s.clone());
         }
         d.codes.extend(l.platform_ids.iter().cloned());
-        by_learner.insert(&l.id, d);
-    }
-    enrolments(c, &mut by_learner);
-    results(c, &mut by_learner);
-    let mut docs = Vec::new();
-    for l in &period.learners {
-        if let Some(mut d) = by_learner.remove(l.id.as_str()) {
-            if d.years.is_empty() {
-                d.years.push(c.period_year);
+        for part in &self.parts[i] {
+            match *part {
+                Part::Enrolment(n) => self.enrolment(&mut d, &period.enrolments[n as usize]),
+                Part::Grade(n) => {
+                    let g = &period.grades[n as usize];
+                    if let Some(item) = self.items.get(g.item.as_str()) {
+                        d.say(format!(
+                            "{}: {} — {}",
+                            w.control(item.control),
+                            item.title,
+                            w.grade(&g.value, &g.raw)
+                        ));
+                    }
+                }
+                Part::Result(n) => {
+                    let r = &period.protocol_results[n as usize];
+                    d.say(format!(
+                        "{} {} {}: {}",
+                        w.pick("протокол", "protocol"),
+                        w.pick("№", "No."),
+                        r.protocol,
+                        r.result
+                    ));
+                    if let Some(t) = &r.work {
+                        d.say(t);
+                    }
+                }
+                Part::Award(n) => d.say(&period.awards[n as usize].title),
+                Part::Portfolio(n) => {
+                    let f = &period.portfolio[n as usize];
+                    d.say(&f.title);
+                    if let Some(t) = &f.description {
+                        d.say(t);
+                    }
+                }
             }
-            if let Some(b) = l.birth_date {
-                d.say(format!("{} {}", w.pick("дата рождения", "born"), date(b)));
-            }
-            if let Some(e) = &l.email {
-                d.say(e);
-            }
-            docs.push(d.finish());
         }
+        if d.years.is_empty() {
+            d.years.push(self.period_year);
+        }
+        if let Some(b) = l.birth_date {
+            d.say(format!("{} {}", w.pick("дата рождения", "born"), date(b)));
+        }
+        if let Some(e) = &l.email {
+            d.say(e);
+        }
+        d
     }
-    docs
-}
 
-/// A learner's groups, with the outcome of each, and the years they span.
-fn enrolments<'a>(c: &Ctx<'a>, by_learner: &mut BTreeMap<&'a str, SearchDoc>) {
-    let w = c.w;
-    for e in &c.period.enrolments {
-        if let Some(d) = by_learner.get_mut(e.learner.as_str()) {
-            d.groups.push(e.group.clone());
-            d.programmes.extend(c.programme_of(&e.group));
-            let years = c.group_years(&e.group);
-            if years.is_empty() {
-                d.years.push(c.period_year);
-            }
-            d.years.extend(years);
-            let sex = c.learners.get(e.learner.as_str()).and_then(|l| l.sex);
-            let outcome = l10n::outcome(w.0, e.outcome, sex);
-            d.say(format!(
-                "{} {}: {outcome}",
-                w.pick("группа", "group"),
-                e.group
-            ));
-            if let Some(r) = &e.reason {
-                d.say(r);
-            }
+    /// One of a learner's groups, with its outcome, and the years it spans.
+    fn enrolment(&self, d: &mut SearchDoc, e: &crate::model::Enrolment) {
+        let w = self.w;
+        d.groups.push(e.group.clone());
+        d.programmes.extend(self.programme_of(&e.group));
+        let years = self.group_years(&e.group);
+        if years.is_empty() {
+            d.years.push(self.period_year);
+        }
+        d.years.extend(years);
+        let sex = self.learners.get(e.learner.as_str()).and_then(|l| l.sex);
+        let outcome = l10n::outcome(w.0, e.outcome, sex);
+        d.say(format!(
+            "{} {}: {outcome}",
+            w.pick("группа", "group"),
+            e.group
+        ));
+        if let Some(r) = &e.reason {
+            d.say(r);
         }
     }
-}
 
-/// A learner's attestation grades, protocol results, awards and portfolio.
-fn results<'a>(c: &Ctx<'a>, by_learner: &mut BTreeMap<&'a str, SearchDoc>) {
-    let (period, w) = (c.period, c.w);
-    let items: BTreeMap<&str, &crate::model::GradeItem> = period
-        .grade_items
-        .iter()
-        .map(|i| (i.id.as_str(), i))
-        .collect();
-    for g in &period.grades {
-        if let (Some(d), Some(item)) = (
-            by_learner.get_mut(g.learner.as_str()),
-            items.get(g.item.as_str()),
-        ) && item.control != Control::Current
-        {
-            d.say(format!(
-                "{}: {} — {}",
-                w.control(item.control),
-                item.title,
-                w.grade(&g.value, &g.raw)
-            ));
-        }
-    }
-    for r in &period.protocol_results {
-        if let Some(d) = by_learner.get_mut(r.learner.as_str()) {
-            d.say(format!(
-                "{} {} {}: {}",
-                w.pick("протокол", "protocol"),
-                w.pick("№", "No."),
-                r.protocol,
-                r.result
-            ));
-            if let Some(w) = &r.work {
-                d.say(w);
-            }
-        }
-    }
-    for a in &period.awards {
-        if let Some(d) = by_learner.get_mut(a.learner.as_str()) {
-            d.say(&a.title);
-        }
-    }
-    for p in &period.portfolio {
-        if let Some(d) = by_learner.get_mut(p.learner.as_str()) {
-            d.say(&p.title);
-            if let Some(t) = &p.description {
-                d.say(t);
-            }
-        }
-    }
-}
-
-fn groups(c: &Ctx) -> Vec<SearchDoc> {
-    let programmes: BTreeMap<&str, &crate::model::Programme> = c
-        .period
-        .programmes
-        .iter()
-        .map(|p| (p.id.as_str(), p))
-        .collect();
-    let mut docs = Vec::new();
-    for g in &c.period.groups {
+    fn group(&self, g: &Group) -> SearchDoc {
         let mut d = SearchDoc::new(Kind::Group, g.id.clone(), paths::group(&g.id));
         d.codes.push(g.id.clone());
         d.ids.push(g.id.clone());
         d.groups.push(g.id.clone());
         d.programmes.push(g.programme.clone());
-        d.years.extend(c.group_years(&g.id));
-        if let Some(p) = programmes.get(g.programme.as_str()) {
+        d.years.extend(self.group_years(&g.id));
+        if let Some(p) = self.programmes.get(g.programme.as_str()) {
             d.say(&p.title);
         }
         d.say(format!("{} — {}", date(g.start), date(g.end)));
         if let Some(cur) = &g.curator {
             d.names.push(cur.clone());
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-fn programmes(c: &Ctx) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for p in &c.period.programmes {
+    fn programme(&self, p: &Programme) -> SearchDoc {
         let mut d = SearchDoc::new(Kind::Programme, p.title.clone(), paths::programme(&p.id));
         d.codes.push(p.id.clone());
         d.programmes.push(p.id.clone());
-        d.years.push(c.period_year);
-        d.say(format!("{} {}", p.hours, c.w.pick("ч.", "h")));
+        d.years.push(self.period_year);
+        d.say(format!("{} {}", p.hours, self.w.pick("ч.", "h")));
         if let Some(f) = &p.form {
             d.say(f);
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-/// Issued certificates and diplomas, found by registration number, series and number, holder.
-fn certificates(c: &Ctx) -> Vec<SearchDoc> {
-    let w = c.w;
-    let mut docs = Vec::new();
-    for cert in &c.period.issued_documents {
+    /// An issued certificate or diploma, found by registration number, series and number, holder.
+    fn certificate(&self, cert: &crate::model::IssuedDocument) -> SearchDoc {
+        let w = self.w;
         let number = match &cert.series {
             Some(s) => format!("{s} № {}", cert.number),
             None => format!("№ {}", cert.number),
         };
-        let who = c
+        let who = self
             .name_of(&cert.learner)
             .unwrap_or_else(|| cert.learner.clone());
         let mut d = SearchDoc::new(
@@ -515,14 +629,14 @@ fn certificates(c: &Ctx) -> Vec<SearchDoc> {
         if let Some(s) = &cert.series {
             d.ids.push(format!("{s} {}", cert.number));
         }
-        if let Some(l) = c.learners.get(cert.learner.as_str())
+        if let Some(l) = self.learners.get(cert.learner.as_str())
             && let Some(s) = &l.snils
         {
             d.codes.push(s.clone());
         }
         if let Some(g) = &cert.group {
             d.groups.push(g.clone());
-            d.programmes.extend(c.programme_of(g));
+            d.programmes.extend(self.programme_of(g));
         }
         d.years.push(year(cert.issue_date));
         d.say(&who);
@@ -533,23 +647,19 @@ fn certificates(c: &Ctx) -> Vec<SearchDoc> {
         if let Some(r) = &cert.received_by {
             d.say(format!("{} {r}", w.pick("получил", "received by")));
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-fn orders(c: &Ctx) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for o in &c.period.orders {
+    fn order(&self, o: &crate::model::Order) -> SearchDoc {
         let mut d = SearchDoc::new(
             Kind::Order,
-            c.w.numbered(("Приказ", "Order"), &o.id, o.date),
+            self.w.numbered(("Приказ", "Order"), &o.id, o.date),
             format!("{}#{}", paths::ORDERS, paths::anchor("order", &o.id)),
         );
         d.codes.push(o.id.clone());
         if let Some(g) = &o.group {
             d.groups.push(g.clone());
-            d.programmes.extend(c.programme_of(g));
+            d.programmes.extend(self.programme_of(g));
         }
         d.years.push(year(o.date));
         d.say(&o.title);
@@ -559,16 +669,12 @@ fn orders(c: &Ctx) -> Vec<SearchDoc> {
         if let Some(f) = &o.file {
             d.say(f);
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-/// Protocols, with the commission's names and every learner's result.
-fn protocols(c: &Ctx) -> Vec<SearchDoc> {
-    let (period, w) = (c.period, c.w);
-    let mut docs = Vec::new();
-    for p in &period.protocols {
+    /// A protocol, with the commission's names and every learner's result.
+    fn protocol(&self, p: &crate::model::Protocol) -> SearchDoc {
+        let w = self.w;
         let mut d = SearchDoc::new(
             Kind::Protocol,
             w.numbered(("Протокол", "Protocol"), &p.id, p.date),
@@ -576,7 +682,7 @@ fn protocols(c: &Ctx) -> Vec<SearchDoc> {
         );
         d.codes.push(p.id.clone());
         d.groups.push(p.group.clone());
-        d.programmes.extend(c.programme_of(&p.group));
+        d.programmes.extend(self.programme_of(&p.group));
         d.years.push(year(p.date));
         d.say(format!(
             "{}, {} {}",
@@ -587,24 +693,25 @@ fn protocols(c: &Ctx) -> Vec<SearchDoc> {
         d.names.push(p.chair.clone());
         d.names.extend(p.members.iter().cloned());
         d.names.extend(p.secretary.iter().cloned());
-        for r in period
+        for r in self
+            .period
             .protocol_results
             .iter()
             .filter(|r| r.protocol == p.id)
         {
-            let who = c.name_of(&r.learner).unwrap_or_else(|| r.learner.clone());
+            let who = self
+                .name_of(&r.learner)
+                .unwrap_or_else(|| r.learner.clone());
             d.say(format!("{who}: {}", r.result));
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-fn transfers(c: &Ctx) -> Vec<SearchDoc> {
-    let w = c.w;
-    let mut docs = Vec::new();
-    for t in &c.period.credit_transfers {
-        let who = c.name_of(&t.learner).unwrap_or_else(|| t.learner.clone());
+    fn transfer(&self, t: &crate::model::CreditTransfer) -> SearchDoc {
+        let w = self.w;
+        let who = self
+            .name_of(&t.learner)
+            .unwrap_or_else(|| t.learner.clone());
         let mut d = SearchDoc::new(
             Kind::Transfer,
             format!("{}: {}", who, t.course),
@@ -612,7 +719,7 @@ fn transfers(c: &Ctx) -> Vec<SearchDoc> {
         );
         d.names.push(who);
         d.groups.push(t.group.clone());
-        d.programmes.extend(c.programme_of(&t.group));
+        d.programmes.extend(self.programme_of(&t.group));
         d.years.push(year(t.decision_date));
         d.say(&t.source_organisation);
         d.say(&t.source_document);
@@ -625,14 +732,10 @@ fn transfers(c: &Ctx) -> Vec<SearchDoc> {
                 w.pick("отказано", "refused")
             }
         ));
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-fn lessons(c: &Ctx) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for l in &c.period.lessons {
+    fn lesson(&self, l: &crate::model::Lesson) -> SearchDoc {
         let mut d = SearchDoc::new(
             Kind::Lesson,
             l.topic.to_string(),
@@ -643,7 +746,7 @@ fn lessons(c: &Ctx) -> Vec<SearchDoc> {
             ),
         );
         d.groups.push(l.group.to_string());
-        d.programmes.extend(c.programme_of(&l.group));
+        d.programmes.extend(self.programme_of(&l.group));
         d.years.push(year(l.date));
         let mut when = format!("{}, {}", l.group, date(l.date));
         if let Some(t) = &l.time {
@@ -657,58 +760,43 @@ fn lessons(c: &Ctx) -> Vec<SearchDoc> {
         if let Some(t) = &l.teacher {
             d.names.push(t.to_string());
         }
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-fn documents(c: &Ctx) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for m in &c.period.documents {
+    fn document(&self, m: &crate::model::MarkdownDoc) -> SearchDoc {
         let mut d = SearchDoc::new(Kind::Document, m.title.clone(), paths::document(&m.id));
-        d.years.push(c.period_year);
+        d.years.push(self.period_year);
         d.say(markdown_text(&m.markdown));
-        docs.push(d.finish());
+        d
     }
-    docs
-}
 
-/// Attached files, of the group given or of their lesson's group.
-fn attachments(c: &Ctx) -> Vec<SearchDoc> {
-    let lesson_group: BTreeMap<&str, &str> = c
-        .period
-        .lessons
-        .iter()
-        .map(|l| (l.id.as_str(), l.group.as_str()))
-        .collect();
-    let mut docs = Vec::new();
-    for a in &c.period.attachments {
+    /// An attached file, of the group given or of its lesson's group.
+    fn attachment(&self, a: &crate::model::Attachment) -> SearchDoc {
         let mut d = SearchDoc::new(Kind::Attachment, a.title.clone(), paths::file(&a.path));
         let mut gs: BTreeSet<String> = BTreeSet::new();
         gs.extend(a.group.iter().cloned());
         if let Some(l) = &a.lesson
-            && let Some(g) = lesson_group.get(l.as_str())
+            && let Some(g) = self.lesson_group.get(l.as_str())
         {
             gs.insert(g.to_string());
         }
         for g in &gs {
-            d.programmes.extend(c.programme_of(g));
-            d.years.extend(c.group_years(g));
+            d.programmes.extend(self.programme_of(g));
+            d.years.extend(self.group_years(g));
         }
         d.groups.extend(gs);
         if d.years.is_empty() {
-            d.years.push(c.period_year);
+            d.years.push(self.period_year);
         }
         if let Some(l) = &a.learner {
-            d.names.extend(c.name_of(l));
+            d.names.extend(self.name_of(l));
         }
         d.say(&a.path);
         if let Some(k) = &a.kind {
             d.say(k);
         }
-        docs.push(d.finish());
+        d
     }
-    docs
 }
 
 /// The plain text of a Markdown document (what a reader sees, without markup).

@@ -5,8 +5,8 @@
 //! line applies exactly the normalisation the index was built with.
 //!
 //! Byte-identical output: the index is written by tantivy's single-segment writer (fixed opstamps
-//! 0..n) into memory; its segment, named by a random UUID, is then written to disk under a UUID
-//! derived from the archive name, with `meta.json` rewritten to match. No other file is written
+//! 0..n) into its folder; its segment, named by a random UUID, is then renamed after a UUID
+//! derived from the archive name, with `meta.json` rewritten to match. No other file is kept
 //! (`.managed.json` is only bookkeeping for tantivy's garbage collector of a writable index).
 
 use super::SearchError;
@@ -15,11 +15,10 @@ use super::engine;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use tantivy::directory::RamDirectory;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Directory, Index, TantivyDocument};
+use tantivy::{Index, TantivyDocument};
 
 /// The fields of the index.
 #[derive(Clone, Copy)]
@@ -114,71 +113,132 @@ pub fn write(
     archive: &str,
     dir: &Path,
 ) -> Result<Vec<String>, SearchError> {
-    let (schema, f) = schema();
-    let ram = RamDirectory::create();
-    let mut writer = Index::builder()
-        .schema(schema)
-        .single_segment_index_writer(ram.clone(), 64_000_000)?;
-    // Documents are prepared (words, stems, joined fields) on every core, a chunk at a time to
-    // bound memory, and added in order: the single-segment writer keeps the bytes deterministic.
+    let mut w = Writer::new(period, archive, dir)?;
     for chunk in docs.chunks(4096) {
-        let prepared: Vec<TantivyDocument> = chunk
+        w.add(chunk)?;
+    }
+    w.finish()
+}
+
+/// The index being built in its folder: documents are added in document order, a chunk at a
+/// time; tantivy writes the segment's files straight into the folder (nothing the size of the
+/// index is held in memory), and [`Writer::finish`] gives them their fixed names.
+pub struct Writer {
+    writer: tantivy::SingleSegmentIndexWriter,
+    f: Fields,
+    period: String,
+    archive: String,
+    dir: PathBuf,
+}
+
+/// Files tantivy keeps for its own bookkeeping in a writable folder; not part of the index.
+const BOOKKEEPING: [&str; 3] = [
+    ".managed.json",
+    ".tantivy-meta.lock",
+    ".tantivy-writer.lock",
+];
+
+impl Writer {
+    /// An index to be written into `dir` (created; must not hold another index).
+    pub fn new(period: &str, archive: &str, dir: &Path) -> Result<Writer, SearchError> {
+        let (schema, f) = schema();
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        let folder = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Index(format!("{}: {e}", dir.display())))?;
+        let writer = Index::builder()
+            .schema(schema)
+            .single_segment_index_writer(folder, 64_000_000)?;
+        Ok(Writer {
+            writer,
+            f,
+            period: period.to_string(),
+            archive: archive.to_string(),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Adds the next documents: prepared (words, stems, joined fields) on every core, added in
+    /// order (the single-segment writer keeps the bytes deterministic).
+    pub fn add(&mut self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let prepared: Vec<TantivyDocument> = docs
             .par_iter()
-            .map(|d| document(d, &f, period, archive))
+            .map(|d| document(d, &self.f, &self.period, &self.archive))
             .collect();
         for doc in prepared {
-            writer.add_document(doc)?;
+            self.writer.add_document(doc)?;
         }
+        Ok(())
     }
-    let index = writer.finalize()?;
-    let metas = index.searchable_segment_metas()?;
-    let [segment] = metas.as_slice() else {
-        return Err(SearchError::Index(format!(
-            "expected one segment, found {}",
-            metas.len()
-        )));
-    };
-    let random = segment.id().uuid_string();
-    let fixed: String = Sha256::digest(format!("letopis index {archive}").as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-    let mut written = Vec::new();
-    for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
-        let from = PathBuf::from(format!("{random}.{ext}"));
-        if !ram.exists(&from).unwrap_or(false) {
-            continue;
+
+    /// Finishes the index: its segment, named by tantivy with a random UUID, is renamed after a
+    /// UUID derived from the archive's name, `meta.json` rewritten to match, tantivy's
+    /// bookkeeping files removed. Returns the files of the index, relative to its folder, sorted.
+    pub fn finish(self) -> Result<Vec<String>, SearchError> {
+        let Writer {
+            writer,
+            archive,
+            dir,
+            ..
+        } = self;
+        let index = writer.finalize()?;
+        let metas = index.searchable_segment_metas()?;
+        let [segment] = metas.as_slice() else {
+            return Err(SearchError::Index(format!(
+                "expected one segment, found {}",
+                metas.len()
+            )));
+        };
+        let random = segment.id().uuid_string();
+        // Nothing of the index may stay open while its files are renamed (Windows refuses).
+        drop(metas);
+        drop(index);
+        let fixed: String = Sha256::digest(format!("letopis index {archive}").as_bytes())
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut written = Vec::new();
+        let entries = std::fs::read_dir(&dir).map_err(|e| SearchError::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| SearchError::io(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if let Some(ext) = name.strip_prefix(&format!("{random}.")) {
+                let to_name = format!("{fixed}.{ext}");
+                let to = dir.join(&to_name);
+                std::fs::rename(&path, &to).map_err(|e| SearchError::io(&to, e))?;
+                written.push(to_name);
+            } else if BOOKKEEPING.contains(&name.as_str()) {
+                std::fs::remove_file(&path).map_err(|e| SearchError::io(&path, e))?;
+            } else if name != "meta.json" {
+                return Err(SearchError::Index(format!(
+                    "{}: unexpected file in the index folder",
+                    path.display()
+                )));
+            }
         }
-        let bytes = ram
-            .atomic_read(&from)
-            .map_err(|e| SearchError::Index(e.to_string()))?;
-        let name = format!("{fixed}.{ext}");
-        let to = dir.join(&name);
-        std::fs::write(&to, bytes).map_err(|e| SearchError::io(&to, e))?;
-        written.push(name);
+        let path = dir.join("meta.json");
+        let meta = std::fs::read_to_string(&path).map_err(|e| SearchError::io(&path, e))?;
+        // meta.json names the segment by its hyphenated UUID.
+        let hyphenated = |u: &str| {
+            format!(
+                "{}-{}-{}-{}-{}",
+                &u[..8],
+                &u[8..12],
+                &u[12..16],
+                &u[16..20],
+                &u[20..]
+            )
+        };
+        let meta = meta
+            .replace(&hyphenated(&random), &hyphenated(&fixed))
+            .replace(&random, &fixed);
+        // Written anew rather than over tantivy's (a private temporary file's permissions).
+        std::fs::remove_file(&path)
+            .and_then(|()| std::fs::write(&path, meta))
+            .map_err(|e| SearchError::io(&path, e))?;
+        written.push("meta.json".to_string());
+        written.sort();
+        Ok(written)
     }
-    let meta = ram
-        .atomic_read(Path::new("meta.json"))
-        .map_err(|e| SearchError::Index(e.to_string()))?;
-    // meta.json names the segment by its hyphenated UUID.
-    let hyphenated = |u: &str| {
-        format!(
-            "{}-{}-{}-{}-{}",
-            &u[..8],
-            &u[8..12],
-            &u[12..16],
-            &u[16..20],
-            &u[20..]
-        )
-    };
-    let meta = String::from_utf8_lossy(&meta)
-        .replace(&hyphenated(&random), &hyphenated(&fixed))
-        .replace(&random, &fixed);
-    let to = dir.join("meta.json");
-    std::fs::write(&to, meta).map_err(|e| SearchError::io(&to, e))?;
-    written.push("meta.json".to_string());
-    written.sort();
-    Ok(written)
 }

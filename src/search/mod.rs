@@ -14,6 +14,9 @@ use crate::layout::paths;
 use crate::model::Period;
 use std::path::{Path, PathBuf};
 
+/// Documents made and indexed at a time.
+const DOCS_CHUNK: usize = 4096;
+
 /// What [`build`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildStats {
@@ -32,7 +35,7 @@ pub fn build(
     data_dir: &Path,
     payload: &mut Payload,
 ) -> Result<BuildStats, SearchError> {
-    let docs = docs::collect(period);
+    let docs = docs::Docs::new(period);
     let period_id = &period.config.period.id;
     let archive = period.config.archive_name();
     let title = period.config.period.title.as_deref().unwrap_or(period_id);
@@ -43,10 +46,17 @@ pub fn build(
             std::fs::remove_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
         }
     }
-    let (index_files, browser_files) = rayon::join(
-        || index::write(&docs, period_id, &archive, &index_dir),
-        || browser::write(&docs, period_id, title, &archive, &search_dir),
-    );
+    // The documents are made a chunk at a time and given to both indexes (each prepares them on
+    // every core, then adds them in order): the whole set is never held in memory.
+    let mut index = index::Writer::new(period_id, &archive, &index_dir)?;
+    let mut browser = browser::Builder::new(&archive, &search_dir)?;
+    for chunk in docs.chunks(DOCS_CHUNK) {
+        let (a, b) = rayon::join(|| index.add(&chunk), || browser.add(&chunk));
+        a?;
+        b?;
+    }
+    let (index_files, browser_files) =
+        rayon::join(|| index.finish(), || browser.finish(period_id, title));
     let (index_files, browser_files) = (index_files?, browser_files?);
     for f in &index_files {
         payload.add(format!("{}/{f}", paths::INDEX_DIR), index_dir.join(f));
