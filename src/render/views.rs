@@ -8,6 +8,7 @@ use super::index::{Lookup, name_key};
 use crate::l10n;
 use crate::layout::paths;
 use crate::model::*;
+use crate::render::index::Records;
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -683,8 +684,8 @@ fn study_view(
     x: &Learner,
     gid: &str,
     enrolments: &[&Enrolment],
-    atts: Option<&Vec<&Attendance>>,
-    grades: Option<&Vec<&Grade>>,
+    atts: Option<Records<Attendance>>,
+    grades: Option<Records<Grade>>,
 ) -> StudyView {
     let l = c.l;
     let mut rows: Vec<(&Lesson, &Attendance)> = atts
@@ -694,7 +695,7 @@ fn study_view(
             l.lesson
                 .get(a.lesson.as_str())
                 .filter(|les| les.group == gid)
-                .map(|les| (*les, *a))
+                .map(|les| (*les, a))
         })
         .collect();
     rows.sort_by(|a, b| (a.0.date, &a.0.time, &a.0.id).cmp(&(b.0.date, &b.0.time, &b.0.id)));
@@ -738,7 +739,7 @@ fn study_view(
             l.item
                 .get(g.item.as_str())
                 .filter(|it| it.group == gid)
-                .map(|it| (*it, *g))
+                .map(|it| (*it, g))
         })
         .collect();
     grade_rows.sort_by(|a, b| {
@@ -881,8 +882,8 @@ pub fn learner(c: &Ctx, x: &Learner) -> LearnerPage {
 /// The groups of a learner's marks and grades.
 fn groups_met<'a>(
     c: &Ctx<'a>,
-    atts: Option<&Vec<&'a Attendance>>,
-    grades: Option<&Vec<&'a Grade>>,
+    atts: Option<Records<'_, 'a, Attendance>>,
+    grades: Option<Records<'_, 'a, Grade>>,
 ) -> BTreeSet<&'a str> {
     let l = c.l;
     let mut groups = BTreeSet::new();
