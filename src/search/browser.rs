@@ -135,25 +135,39 @@ impl Files<'_> {
 
 /// What the documents hold, gathered in one pass: every word, every group's documents, the code
 /// of each group slug, every year.
-#[derive(Default)]
 struct Gathered {
     /// word → (in a title or name somewhere, (doc number, in that doc's title or names) in
-    /// increasing doc order)
-    words: HashMap<String, WordEntry>,
+    /// increasing doc order), in parts filled side by side (see [`part_of`]).
+    words: Vec<HashMap<String, WordEntry>>,
     groups: BTreeMap<String, BTreeSet<u32>>,
     /// group slug → its code, for the words that name one group only
     codes: BTreeMap<String, String>,
     years: BTreeSet<i32>,
 }
 
+/// Which part of [`Gathered::words`] holds the word. Any split gives the same files: the words
+/// are sorted before they are written.
+fn part_of(w: &str, parts: usize) -> usize {
+    w.bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) as usize
+        % parts
+}
+
 /// The tokens of each document, on every core, a chunk of documents at a time to bound memory;
-/// merged in doc order, so the postings come out sorted. Documents are numbered in the order
+/// merged in doc order, so the postings come out sorted: each part of the words on a core of its
+/// own, the groups and years beside them. Documents are numbered in the order
 /// [`super::docs::collect`] gives them (kind, then who the record is about), the tantivy
 /// index's order too, so equal scores rank alike on both sides.
 fn gather(docs: &[SearchDoc]) -> Gathered {
-    let mut g = Gathered::default();
+    let parts = rayon::current_num_threads().max(1);
+    let mut g = Gathered {
+        words: (0..parts).map(|_| HashMap::new()).collect(),
+        groups: BTreeMap::new(),
+        codes: BTreeMap::new(),
+        years: BTreeSet::new(),
+    };
     for (c, chunk) in docs.chunks(WORDS_CHUNK).enumerate() {
-        let doc_words: Vec<Vec<(String, bool)>> = chunk
+        let doc_words: Vec<Vec<(String, bool, usize)>> = chunk
             .par_iter()
             .map(|d| {
                 let t = engine::doc_tokens(d);
@@ -161,27 +175,47 @@ fn gather(docs: &[SearchDoc]) -> Gathered {
                     .into_iter()
                     .map(|w| {
                         let in_head = t.head.binary_search(&w).is_ok();
-                        (w, in_head)
+                        let part = part_of(&w, parts);
+                        (w, in_head, part)
                     })
                     .collect()
             })
             .collect();
-        for (k, (d, dw)) in chunk.iter().zip(doc_words).enumerate() {
-            let n = (c * WORDS_CHUNK + k) as u32;
-            for (w, in_head) in dw {
-                let entry = g.words.entry(w).or_insert((false, Vec::new()));
-                entry.0 |= in_head;
-                entry.1.push((n, in_head));
-            }
-            for code in &d.groups {
-                let gs = slug(code);
-                if !g.codes.contains_key(&gs) {
-                    g.codes.insert(gs.clone(), code.clone());
+        let first = (c * WORDS_CHUNK) as u32;
+        let Gathered {
+            words,
+            groups,
+            codes,
+            years,
+        } = &mut g;
+        rayon::join(
+            || {
+                words.par_iter_mut().enumerate().for_each(|(p, words)| {
+                    for (n, dw) in (first..).zip(&doc_words) {
+                        for (w, in_head, _) in dw.iter().filter(|x| x.2 == p) {
+                            let entry = match words.get_mut(w.as_str()) {
+                                Some(e) => e,
+                                None => words.entry(w.clone()).or_insert((false, Vec::new())),
+                            };
+                            entry.0 |= in_head;
+                            entry.1.push((n, *in_head));
+                        }
+                    }
+                })
+            },
+            || {
+                for (n, d) in (first..).zip(chunk) {
+                    for code in &d.groups {
+                        let gs = slug(code);
+                        if !codes.contains_key(&gs) {
+                            codes.insert(gs.clone(), code.clone());
+                        }
+                        groups.entry(gs).or_default().insert(n);
+                    }
+                    years.extend(&d.years);
                 }
-                g.groups.entry(gs).or_default().insert(n);
-            }
-            g.years.extend(&d.years);
-        }
+            },
+        );
     }
     g
 }
@@ -210,8 +244,11 @@ pub fn write(
             .collect();
     // Every word of a group's code has an entry naming the group, even when no record holds
     // it (the whole query `гр0007` identifies the group as on the command line).
+    let parts = g.words.len();
     for w in code_words.keys() {
-        g.words.entry(w.clone()).or_insert((false, Vec::new()));
+        g.words[part_of(w, parts)]
+            .entry(w.clone())
+            .or_insert((false, Vec::new()));
     }
     let (splits, short) = write_shards(&mut files, &g.words, &code_words, docs.len())?;
     let rows = display_rows(docs)?;
@@ -254,14 +291,15 @@ pub fn write(
 /// file that does not exist).
 fn write_shards(
     files: &mut Files,
-    words: &HashMap<String, WordEntry>,
+    words: &[HashMap<String, WordEntry>],
     code_words: &HashMap<String, String>,
     total: usize,
 ) -> Result<(BTreeSet<String>, Vec<String>), SearchError> {
-    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
-    for (w, (in_name, postings_of)) in sorted {
+    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().flatten().collect();
+    // Words are unique: the order is the same however the sort runs.
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Each word's entry on every core, collected in word order.
+    let entry = |(w, (in_name, postings_of)): (&String, &WordEntry)| {
         let (list, bitmap) = postings(postings_of, total)?;
         // A bitmap has no title flags: those documents follow as postings of their own.
         let heads: Vec<(u32, bool)> = if bitmap {
@@ -283,8 +321,12 @@ fn write_shards(
             tail.push_str(&postings(&heads, total)?.0);
         }
         let entry = format!("[{},{},{list}{tail}]", json(w)?, u8::from(*in_name));
-        entries.push((engine::translit(w), entry));
-    }
+        Ok::<_, SearchError>((engine::translit(w), entry))
+    };
+    let entries: Vec<(String, String)> = sorted
+        .into_par_iter()
+        .map(entry)
+        .collect::<Result<_, _>>()?;
     let mut splits: BTreeSet<String> = BTreeSet::new();
     let shards = loop {
         let mut shards: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
