@@ -252,17 +252,23 @@ pub fn facts(p: &Period) -> Facts {
     // Items of different kinds never share a key: each kind is gathered on its own (every core
     // on its chunks), and the sort below gives the same order whatever order they came in (no
     // two items are equal: they differ in kind, title, learner, group or event date).
-    let mut items = Vec::new();
-    learners(p, &gather, &mut items);
-    journal(p, &gather, &mut items);
-    papers(p, &gather, &mut items);
-    let order = |k: &str| {
-        crate::model::retention::KINDS
-            .iter()
-            .position(|x| *x == k)
-            .unwrap_or(usize::MAX)
-    };
-    items.sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.cmp(b)));
+    let (items, enrolments) = rayon::join(
+        || {
+            let mut items = Vec::new();
+            learners(p, &gather, &mut items);
+            journal(p, &gather, &mut items);
+            papers(p, &gather, &mut items);
+            let order = |k: &str| {
+                crate::model::retention::KINDS
+                    .iter()
+                    .position(|x| *x == k)
+                    .unwrap_or(usize::MAX)
+            };
+            items.par_sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.cmp(b)));
+            items
+        },
+        || stays(p, &events.exit),
+    );
     Facts {
         archive: c.archive_name(),
         organisation: c.organisation.name.clone(),
@@ -275,7 +281,7 @@ pub fn facts(p: &Period) -> Facts {
         period_start: c.period.start,
         period_end: c.period.end,
         items,
-        enrolments: stays(p, &events.exit),
+        enrolments,
         rules,
     }
 }
