@@ -5,6 +5,7 @@ use crate::l10n::date;
 use crate::model::Lang;
 use crate::model::retention::Term;
 use crate::render::Templates;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -174,20 +175,42 @@ pub fn render_to(
         &format!("{}–{}", date(f.period_start), date(f.period_end)),
     );
     ctx.insert("rules", &rules);
-    let render = |name: &str, ctx: &tera::Context, out: &mut _| {
+    fn render(
+        templates: &Templates,
+        name: &str,
+        ctx: &tera::Context,
+        out: &mut impl std::io::Write,
+    ) -> Result<(), RetentionError> {
         templates
             .render_to(name, ctx, out)
             .map_err(|e| RetentionError::Template {
                 template: name.to_string(),
                 message: e.to_string(),
             })
-    };
-    render("retention.html", &ctx, &mut *out)?;
-    for chunk in f.items.chunks(ROWS_CHUNK) {
-        let items: Vec<ItemRow> = chunk.iter().map(|i| item_row(i, lang)).collect();
-        let mut rows = tera::Context::new();
-        rows.insert("items", &items);
-        render("retention_rows.html", &rows, &mut *out)?;
     }
-    render("retention_end.html", &ctx, out)
+    render(templates, "retention.html", &ctx, &mut *out)?;
+    // The chunks of rows are rendered on every core, a few at a time (so that no more than those
+    // are held), and written in order: the same bytes as one chunk after the other.
+    let window = ROWS_CHUNK * 2 * rayon::current_num_threads().max(1);
+    for chunks in f.items.chunks(window) {
+        let parts: Vec<Result<Vec<u8>, RetentionError>> = chunks
+            .par_chunks(ROWS_CHUNK)
+            .map(|chunk| {
+                let items: Vec<ItemRow> = chunk.iter().map(|i| item_row(i, lang)).collect();
+                let mut rows = tera::Context::new();
+                rows.insert("items", &items);
+                let mut part = Vec::new();
+                render(templates, "retention_rows.html", &rows, &mut part)?;
+                Ok(part)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)
+                .map_err(|e| RetentionError::Template {
+                    template: "retention_rows.html".to_string(),
+                    message: e.to_string(),
+                })?;
+        }
+    }
+    render(templates, "retention_end.html", &ctx, out)
 }

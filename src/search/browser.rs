@@ -140,13 +140,21 @@ impl Files<'_> {
 /// of each group slug, every year.
 #[derive(Default)]
 struct Gathered {
-    /// word → (in a title or name somewhere, (doc number, in that doc's title or names) in
-    /// increasing doc order)
-    words: HashMap<String, WordEntry>,
+    /// word → (in a title or name somewhere, its postings), in parts filled side by side, one
+    /// per core (see [`part_of`]).
+    words: Vec<HashMap<String, WordEntry>>,
     groups: BTreeMap<String, BTreeSet<u32>>,
     /// group slug → its code, for the words that name one group only
     codes: BTreeMap<String, String>,
     years: BTreeSet<i32>,
+}
+
+/// Which part of [`Gathered::words`] holds the word. Any split gives the same files: the words
+/// are sorted before they are written.
+fn part_of(w: &str, parts: usize) -> usize {
+    w.bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) as usize
+        % parts
 }
 
 /// The browser index being built: documents are added in document order, a chunk at a time.
@@ -174,7 +182,12 @@ impl<'a> Builder<'a> {
                 names: Vec::new(),
                 archive: json(&archive)?,
             },
-            g: Gathered::default(),
+            g: Gathered {
+                words: (0..rayon::current_num_threads().max(1))
+                    .map(|_| HashMap::new())
+                    .collect(),
+                ..Gathered::default()
+            },
             total: 0,
             pending: Vec::new(),
             scattered: HashMap::new(),
@@ -186,8 +199,10 @@ impl<'a> Builder<'a> {
     /// order of [`super::docs::Docs`], the tantivy index's order too, so equal scores rank alike
     /// on both sides).
     pub fn add(&mut self, docs: &[SearchDoc]) -> Result<(), SearchError> {
-        // Per document: its words (with whether each is in its title or names), its row.
-        type Made = (Vec<(String, bool)>, Result<String, SearchError>);
+        let parts = self.g.words.len();
+        // Per document: its words (with whether each is in its title or names, and the part of
+        // the word index that holds it), its row.
+        type Made = (Vec<(String, bool, usize)>, Result<String, SearchError>);
         let made: Vec<Made> = docs
             .par_iter()
             .map(|d| {
@@ -197,33 +212,40 @@ impl<'a> Builder<'a> {
                     .into_iter()
                     .map(|w| {
                         let in_head = t.head.binary_search(&w).is_ok();
-                        (w, in_head)
+                        let part = part_of(&w, parts);
+                        (w, in_head, part)
                     })
                     .collect();
                 (words, display_row(d))
             })
             .collect();
-        for (d, (dw, row)) in docs.iter().zip(made) {
-            let g = &mut self.g;
-            let n = self.total as u32;
-            self.total += 1;
-            for (w, in_head) in dw {
-                let entry = g.words.entry(w).or_insert((false, Vec::new()));
-                entry.0 |= in_head;
-                entry.1.push(n * 2 + u32::from(in_head));
-            }
-            let mut slugs = Vec::with_capacity(d.groups.len());
-            for code in &d.groups {
-                let gs = slug(code);
-                if !g.codes.contains_key(&gs) {
-                    g.codes.insert(gs.clone(), code.clone());
-                }
-                if g.groups.entry(gs.clone()).or_default().insert(n) {
-                    slugs.push(gs);
-                }
-            }
-            g.years.extend(&d.years);
+        let first = self.total as u32;
+        let words = std::mem::take(&mut self.g.words);
+        // Each part of the word index on a core of its own; groups, years and rows beside them.
+        let (words, rest) = rayon::join(
+            move || {
+                let mut words = words;
+                words.par_iter_mut().enumerate().for_each(|(p, words)| {
+                    for (n, (dw, _)) in (first..).zip(&made) {
+                        for (w, in_head, _) in dw.iter().filter(|x| x.2 == p) {
+                            let entry = match words.get_mut(w.as_str()) {
+                                Some(e) => e,
+                                None => words.entry(w.clone()).or_insert((false, Vec::new())),
+                            };
+                            entry.0 |= in_head;
+                            entry.1.push(n * 2 + u32::from(*in_head));
+                        }
+                    }
+                });
+                (words, made)
+            },
+            || add_groups(&mut self.g, first, docs),
+        );
+        let (words, made) = words;
+        self.g.words = words;
+        for ((_, row), slugs) in made.into_iter().zip(rest) {
             self.pending.push((row?, slugs));
+            self.total += 1;
             if self.pending.len() == DOCS_PER_FILE {
                 self.write_docs()?;
             }
@@ -281,6 +303,27 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Adds the groups and years of the documents numbered from `first`; returns each one's group
+/// slugs.
+fn add_groups(g: &mut Gathered, first: u32, docs: &[SearchDoc]) -> Vec<Vec<String>> {
+    let mut all = Vec::with_capacity(docs.len());
+    for (n, d) in (first..).zip(docs) {
+        let mut slugs = Vec::with_capacity(d.groups.len());
+        for code in &d.groups {
+            let gs = slug(code);
+            if !g.codes.contains_key(&gs) {
+                g.codes.insert(gs.clone(), code.clone());
+            }
+            if g.groups.entry(gs.clone()).or_default().insert(n) {
+                slugs.push(gs);
+            }
+        }
+        g.years.extend(&d.years);
+        all.push(slugs);
+    }
+    all
+}
+
 /// Writes the browser index of `docs` into `dir` (the archive's `data/search/`); returns the files
 /// written (names relative to `dir`), sorted.
 pub fn write(
@@ -314,8 +357,11 @@ fn write_rest(
             .collect();
     // Every word of a group's code has an entry naming the group, even when no record holds
     // it (the whole query `гр0007` identifies the group as on the command line).
+    let parts = g.words.len();
     for w in code_words.keys() {
-        g.words.entry(w.clone()).or_insert((false, Vec::new()));
+        g.words[part_of(w, parts)]
+            .entry(w.clone())
+            .or_insert((false, Vec::new()));
     }
     let (splits, short) = write_shards(&mut files, &g.words, &code_words, total)?;
     write_groups(&mut files, &g.groups, scattered)?;
@@ -356,14 +402,15 @@ fn write_rest(
 /// file that does not exist).
 fn write_shards(
     files: &mut Files,
-    words: &HashMap<String, WordEntry>,
+    words: &[HashMap<String, WordEntry>],
     code_words: &HashMap<String, String>,
     total: usize,
 ) -> Result<(BTreeSet<String>, Vec<String>), SearchError> {
-    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(sorted.len());
-    for (w, (in_name, postings_of)) in sorted {
+    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().flatten().collect();
+    // Words are unique: the order is the same however the sort runs.
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Each word's entry on every core, collected in word order.
+    let entry = |(w, (in_name, postings_of)): (&String, &WordEntry)| {
         let (list, bitmap) = postings(postings_of, total)?;
         // A bitmap has no title flags: those documents follow as postings of their own.
         let heads: Vec<u32> = if bitmap {
@@ -385,8 +432,12 @@ fn write_shards(
             tail.push_str(&postings(&heads, total)?.0);
         }
         let entry = format!("[{},{},{list}{tail}]", json(w)?, u8::from(*in_name));
-        entries.push((engine::translit(w), entry));
-    }
+        Ok::<_, SearchError>((engine::translit(w), entry))
+    };
+    let entries: Vec<(String, String)> = sorted
+        .into_par_iter()
+        .map(entry)
+        .collect::<Result<_, _>>()?;
     let mut splits: BTreeSet<String> = BTreeSet::new();
     let shards = loop {
         let mut shards: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
