@@ -159,9 +159,11 @@ impl<'a, T> Grouped<'a, T> {
         }
         let mut positions = vec![0u32; list.len()];
         for (i, x) in list.iter().enumerate() {
-            let at = next.get_mut(key(x)).expect("every key was counted");
-            positions[*at as usize] = i as u32;
-            *at += 1;
+            // Every key was counted above, so each record finds its place.
+            if let Some(at) = next.get_mut(key(x)) {
+                positions[*at as usize] = i as u32;
+                *at += 1;
+            }
         }
         Grouped {
             list,
@@ -207,10 +209,29 @@ impl<'a, T> Iterator for Records<'_, 'a, T> {
     }
 }
 
+impl<T> ExactSizeIterator for Records<'_, '_, T> {}
+
 /// Sort key for names in Russian alphabetical order: lowercase, `ё` = `е`.
 pub fn name_key(s: &str) -> String {
     s.chars()
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'ё' { 'е' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Grouped;
+
+    #[test]
+    fn grouped_records_come_in_the_order_of_the_list() {
+        let list = ["b1", "a1", "b2", "c1", "a2", "b3"];
+        let g = Grouped::new(&list, |x: &&str| &x[..1]);
+        let of = |k: &str| g.get(k).map(|r| r.copied().collect::<Vec<_>>());
+        assert_eq!(of("a"), Some(vec!["a1", "a2"]));
+        assert_eq!(of("b"), Some(vec!["b1", "b2", "b3"]));
+        assert_eq!(of("c"), Some(vec!["c1"]));
+        assert_eq!(of("d"), None);
+        assert_eq!(g.get("b").map(|r| r.len()), Some(3));
+    }
 }

@@ -307,7 +307,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|l| (l.id.as_str(), l.group.as_str()))
                 .collect(),
-            parts: vec![Vec::new(); period.learners.len()],
+            parts: Vec::new(),
             w: Words(period.config.language),
             period_year,
             period_end: year(period.config.period.end).max(period_year),

@@ -179,3 +179,30 @@ fn an_english_archive_describes_its_records_in_english() {
         assert_eq!((a.kind, &a.url), (b.kind, &b.url));
     }
 }
+
+/// The browser index written a document at a time (every `d-<n>.js` filled across many adds,
+/// the rows of scattered group members kept from earlier files) is the one written at once, and
+/// the streamed documents are the collected ones.
+#[test]
+fn browser_index_streamed_in_small_chunks_is_the_same() {
+    let p = period();
+    let docs = collect(&p);
+    let streamed = super::docs::Docs::new(&p);
+    let chunks: Vec<_> = streamed.chunks(3).flatten().collect();
+    assert_eq!(chunks, docs);
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let fa = super::browser::write(&docs, "2025", "2025", "umc-2025", a.path()).expect("a");
+    let mut builder = super::browser::Builder::new("umc-2025", b.path()).expect("builder");
+    for d in &docs {
+        builder.add(std::slice::from_ref(d)).expect("add");
+    }
+    let fb = builder.finish("2025", "2025").expect("b");
+    assert_eq!(fa, fb);
+    assert!(fa.iter().any(|f| f.starts_with("g-")), "{fa:?}");
+    for f in &fa {
+        let x = std::fs::read(a.path().join(f)).expect("read a");
+        let y = std::fs::read(b.path().join(f)).expect("read b");
+        assert!(x == y, "{f} differs");
+    }
+}
