@@ -186,10 +186,7 @@ impl<'a> Items<'a, '_> {
             }
         };
         it.count += 1;
-        if let Some(dt) = r.date {
-            it.first_date = Some(it.first_date.map_or(dt, |f| f.min(dt)));
-            it.last_date = Some(it.last_date.map_or(dt, |l| l.max(dt)));
-        }
+        widen(it, r.date, r.date);
     }
 
     /// Every record of `list` put into its item by `raw`, a chunk of records at a time on every
@@ -226,15 +223,30 @@ fn merge<'a>(a: Map<'a>, b: Map<'a>) -> Map<'a> {
             Entry::Occupied(mut o) => {
                 let x = o.get_mut();
                 x.count += it.count;
-                x.first_date = match (x.first_date, it.first_date) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                x.last_date = x.last_date.max(it.last_date);
+                widen(x, it.first_date, it.last_date);
             }
         }
     }
     into
+}
+
+/// Widens an item's span of dates to take in `first ..= last` (either may be unknown).
+fn widen(it: &mut Item, first: Option<NaiveDate>, last: Option<NaiveDate>) {
+    it.first_date = match (it.first_date, first) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    it.last_date = it.last_date.max(last);
+}
+
+/// The group and date of the event a record points at (its lesson, protocol), if it is known.
+fn placed<'a>(
+    events: &HashMap<&'a str, (&'a str, NaiveDate)>,
+    key: &str,
+) -> (Option<&'a str>, Option<NaiveDate>) {
+    events
+        .get(key)
+        .map_or((None, None), |&(g, d)| (Some(g), Some(d)))
 }
 
 /// Computes the retention facts of a period under its configuration's rules.
@@ -372,11 +384,7 @@ fn journal<'a>(p: &'a Period, items: &Items<'a, '_>, out: &mut Vec<Item>) {
     items.gather(
         &p.attendance,
         |a| {
-            let (g, date) = events
-                .lesson
-                .get(a.lesson.as_str())
-                .map(|(g, d)| (Some(*g), Some(*d)))
-                .unwrap_or((None, None));
+            let (g, date) = placed(&events.lesson, &a.lesson);
             row("attendance", Some(a.learner.as_str()), g, date)
         },
         out,
@@ -412,11 +420,7 @@ fn journal<'a>(p: &'a Period, items: &Items<'a, '_>, out: &mut Vec<Item>) {
     items.gather(
         &p.protocol_results,
         |r| {
-            let (g, date) = events
-                .protocol
-                .get(r.protocol.as_str())
-                .map(|(g, d)| (Some(*g), Some(*d)))
-                .unwrap_or((None, None));
+            let (g, date) = placed(&events.protocol, &r.protocol);
             row("protocol_results", Some(r.learner.as_str()), g, date)
         },
         out,
