@@ -150,10 +150,7 @@ impl Sink<'_> {
             }
         }
         self.rejected.push(RejectedRow {
-            origin: Origin {
-                file: file.into(),
-                line: row.line,
-            },
+            origin: Origin::new(file.into(), row.line),
             values,
             reason,
         });
@@ -185,10 +182,7 @@ impl Sink<'_> {
     pub fn reject_raw(&mut self, file: &str, line: u64, values: Extra, reason: Text) {
         *self.fed.entry(file.to_string()).or_default() += 1;
         self.rejected.push(RejectedRow {
-            origin: Origin {
-                file: file.into(),
-                line,
-            },
+            origin: Origin::new(file.into(), line),
             values: values.into_map(),
             reason,
         });

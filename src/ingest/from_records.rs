@@ -480,10 +480,10 @@ fn read_files(r: &mut Reader, p: &mut Period) -> Result<(), Error> {
         |row| {
             let values: Option<BTreeMap<String, String>> = row.json("values")?;
             Some(RejectedRow {
-                origin: Origin {
-                    file: row.req("source_file")?.into(),
-                    line: row.int("source_line", true)?.unwrap_or(0),
-                },
+                origin: Origin::new(
+                    row.req("source_file")?.into(),
+                    row.int("source_line", true)?.unwrap_or(0),
+                ),
                 values: values.unwrap_or_default(),
                 reason: Text::new(row.req("reason")?, row.req("reason_en")?),
             })
@@ -898,10 +898,7 @@ impl Row<'_> {
     fn origin(&mut self) -> Option<Origin> {
         let file = self.req("source_file")?;
         let line = self.int("source_line", true)??;
-        Some(Origin {
-            file: file.into(),
-            line,
-        })
+        Some(Origin::new(file.into(), line))
     }
 }
 
@@ -1001,5 +998,5 @@ fn sort_and_dedupe(p: &mut Period, diags: &mut Vec<Diagnostic>) {
     by!("attachments", attachments, |r| &r.id);
     by!("documents", documents, |r| &r.id);
     by!("sources", sources, |r| &r.path);
-    p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
+    p.rejected.sort_by_key(|a| a.origin);
 }

@@ -1022,7 +1022,7 @@ fn assemble(
         ($($v:ident),*) => { $( p.$v.shrink_to_fit(); )* };
     }
     record_lists!(shrink);
-    p.rejected.sort_by(|a, b| a.origin.cmp(&b.origin));
+    p.rejected.sort_by_key(|a| a.origin);
     p.sources.sort_by(|a, b| a.path.cmp(&b.path));
     diag::sort(&mut diags);
     (p, diags)
@@ -1245,7 +1245,7 @@ fn not_enrolled(
                         ),
                     ),
                 )
-                .at(l.origin.line, None)
+                .at(u64::from(l.origin.line), None)
                 .hint(Text::new(
                     "добавьте строку в enrolments",
                     "add a row to enrolments",
@@ -1345,10 +1345,7 @@ struct RowSink<'a> {
 impl RowSink<'_> {
     fn reject(&mut self, line: u64, values: BTreeMap<String, String>, reason: Text) {
         self.rejected.push(RejectedRow {
-            origin: Origin {
-                file: self.origin_file,
-                line,
-            },
+            origin: Origin::new(self.origin_file, line),
             values,
             reason,
         });

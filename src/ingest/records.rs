@@ -213,10 +213,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn origin(&self) -> Origin {
-        Origin {
-            file: *self.origin_file,
-            line: self.row.line,
-        }
+        Origin::new(*self.origin_file, self.row.line)
     }
 
     fn extra(&self) -> Extra {

@@ -7,6 +7,7 @@
 //! deterministic without sorting again.
 
 pub mod config;
+pub mod key;
 pub mod retention;
 pub mod tables;
 pub mod types;

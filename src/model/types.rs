@@ -10,18 +10,25 @@ use std::collections::BTreeMap;
 /// Where a record came from: the input file (path relative to the input folder, `/` separators)
 /// and the 1-based line of the record (for CSV the physical line where the record starts; for YAML
 /// the line of the list item). The file name is shared by every record of the file (a period
-/// has millions of records and a dozen files).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// has millions of records and a dozen files): 8 bytes in all. A line past 4,294,967,295 (a file
+/// of more than 4 GB of empty lines) is recorded as that number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Origin {
     pub file: Key,
-    pub line: u64,
+    pub line: u32,
 }
 
-/// An identifier or a value that many records repeat (a learner's personal-file number in each of
-/// their attendance rows, a lesson code, a mark as written): interned, so each distinct text is
-/// held once and a record holds an 8-byte handle. Reads as `&str`, compares and sorts as its text.
-/// The interned texts live until the process ends (a period's ids: a few MB at 80,000 learners).
-pub type Key = ustr::Ustr;
+impl Origin {
+    /// The origin of the record at `line` (1-based) of `file`.
+    pub fn new(file: Key, line: u64) -> Origin {
+        Origin {
+            file,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+pub use super::key::Key;
 
 /// Unknown columns of a record, kept verbatim: header → value. Most records have none, so the
 /// map is boxed only when it has something: an empty `Extra` is one null pointer (a period has
@@ -532,5 +539,27 @@ mod tests {
         assert_ne!(one, none);
         assert_eq!(serde_json::to_string(&one).unwrap(), r#"{"Класс":"7"}"#);
         assert_eq!(one.clone().into_map().len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// A period holds millions of attendance and grade rows (6,000,000 and 2,000,000 at 80,000
+    /// learners): every byte of a row is megabytes of every stage's memory.
+    #[test]
+    fn the_rows_of_the_biggest_lists_stay_small() {
+        assert_eq!(std::mem::size_of::<Origin>(), 8);
+        assert!(
+            std::mem::size_of::<Attendance>() <= 32,
+            "{}",
+            std::mem::size_of::<Attendance>()
+        );
+        assert!(
+            std::mem::size_of::<Grade>() <= 56,
+            "{}",
+            std::mem::size_of::<Grade>()
+        );
     }
 }

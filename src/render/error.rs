@@ -51,3 +51,16 @@ pub(crate) fn tera_message(e: &tera::Error) -> String {
     }
     msg
 }
+
+/// The I/O error under a template's failure to render, if that is what it was (writing the page
+/// failed: a full or removed medium), kept with its kind.
+pub(crate) fn io_source(e: &tera::Error) -> Option<std::io::Error> {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(std::io::Error::new(io.kind(), io.to_string()));
+        }
+        src = s.source();
+    }
+    None
+}

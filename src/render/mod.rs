@@ -131,6 +131,16 @@ enum Job {
     OrderExtract(usize),
 }
 
+impl Job {
+    /// Pages with a row for every learner, order, issued document or protocol of the period.
+    fn lists_whole_period(self) -> bool {
+        matches!(
+            self,
+            Job::LearnersIndex | Job::Orders | Job::Issued | Job::Protocols
+        )
+    }
+}
+
 fn jobs(p: &Period) -> Vec<Job> {
     let mut v = vec![Job::Index, Job::LearnersIndex];
     v.extend((0..p.learners.len()).map(Job::Learner));
@@ -203,33 +213,24 @@ pub fn render(
     let t = i18n::strings(lang);
 
     let jobs = jobs(period);
+    let one_list_at_a_time = std::sync::Mutex::new(());
     let results: Vec<Result<String, RenderError>> = jobs
         .par_iter()
         .map(|&job| {
-            let (path, template, title, certify, kind, page) =
-                build_page(period, &lookup, lang, &t, job);
-            let mut ctx = Context::new();
-            ctx.insert("root", &fmt::root_of(&path));
-            ctx.insert("title", &title);
-            ctx.insert("page_style", &print::page_style(&t, certify.as_ref()));
-            ctx.insert("certify", &certify);
-            ctx.insert("page_kind", kind);
-            let page = page.map_err(|e| RenderError::Page {
-                page: path.clone(),
-                template: template.to_string(),
-                message: error::tera_message(&e),
-            })?;
-            ctx.insert_value("page", page);
-            // Rendered into bytes: templates and values are UTF-8 already, no re-validation.
-            let mut html: Vec<u8> = Vec::with_capacity(32 * 1024);
-            tera.render_to(template, &ctx, &mut html)
-                .map_err(|e| RenderError::Page {
-                    page: path.clone(),
-                    template: template.to_string(),
-                    message: error::tera_message(&e),
-                })?;
-            let file = work_dir.join(&path);
-            std::fs::write(&file, html).map_err(|e| RenderError::io(&file, e))?;
+            // A page listing the whole period (80,000 learners or issued documents: a context of
+            // a few hundred thousand values, and 20-40 MB of HTML) is built while no other such
+            // page is: two at once were the render stage's peak of memory.
+            let _whole_period = job.lists_whole_period().then(|| {
+                one_list_at_a_time
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            });
+            let path = write_page(
+                tera,
+                &t,
+                work_dir,
+                build_page(period, &lookup, lang, &t, job),
+            )?;
             if let Some(pb) = opts.progress {
                 pb.inc(1);
             }
@@ -281,6 +282,47 @@ pub fn render(
         pages,
         archive,
     })
+}
+
+/// Renders one page (from [`build_page`]) into its file under `work_dir`; returns its path.
+fn write_page(
+    tera: &tera::Tera,
+    t: &Strings,
+    work_dir: &Path,
+    built: Built,
+) -> Result<String, RenderError> {
+    let (path, template, title, certify, kind, page) = built;
+    let mut ctx = Context::new();
+    ctx.insert("root", &fmt::root_of(&path));
+    ctx.insert("title", &title);
+    ctx.insert("page_style", &print::page_style(t, certify.as_ref()));
+    ctx.insert("certify", &certify);
+    ctx.insert("page_kind", kind);
+    let page = page.map_err(|e| RenderError::Page {
+        page: path.clone(),
+        template: template.to_string(),
+        message: error::tera_message(&e),
+    })?;
+    ctx.insert_value("page", page);
+    // Rendered straight into the file (a register of the whole period is tens of MB of
+    // HTML); a page that fails stops the build, and the staging folder goes with it.
+    let file = work_dir.join(&path);
+    let out = std::fs::File::create(&file).map_err(|e| RenderError::io(&file, e))?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    tera.render_to(template, &ctx, &mut out).map_err(|e| {
+        // A full disk shows as the template's write failing: said as the I/O error it is.
+        match error::io_source(&e) {
+            Some(io) => RenderError::io(&file, io),
+            None => RenderError::Page {
+                page: path.clone(),
+                template: template.to_string(),
+                message: error::tera_message(&e),
+            },
+        }
+    })?;
+    out.into_inner()
+        .map_err(|e| RenderError::io(&file, e.into_error()))?;
+    Ok(path)
 }
 
 pub use crate::model::linked_files;

@@ -10,10 +10,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn o(file: &str, line: u64) -> Origin {
-    Origin {
-        file: file.into(),
-        line,
-    }
+    Origin::new(file.into(), line)
 }
 
 fn config() -> Config {

@@ -1556,28 +1556,55 @@ pub fn orders(c: &Ctx) -> OrdersPage {
 }
 
 #[derive(Serialize)]
-pub struct IssuedPage {
-    pub documents: Vec<IssuedView>,
+pub struct IssuedPage<'c> {
+    pub documents: Rows<'c, IssuedDocument, IssuedView>,
 }
 
-pub fn issued(c: &Ctx) -> IssuedPage {
+pub fn issued<'c>(c: &'c Ctx) -> IssuedPage<'c> {
     let mut v: Vec<&IssuedDocument> = c.p.issued_documents.iter().collect();
     v.sort_by(|a, b| (a.issue_date, &a.reg_number).cmp(&(b.issue_date, &b.reg_number)));
     IssuedPage {
-        documents: v.into_iter().map(|d| issued_view(c, d)).collect(),
+        documents: Rows::new(v, move |d| issued_view(c, d)),
     }
 }
 
 #[derive(Serialize)]
-pub struct ProtocolsPage {
-    pub protocols: Vec<ProtocolView>,
+pub struct ProtocolsPage<'c> {
+    pub protocols: Rows<'c, Protocol, ProtocolView>,
 }
 
-pub fn protocols(c: &Ctx) -> ProtocolsPage {
+pub fn protocols<'c>(c: &'c Ctx) -> ProtocolsPage<'c> {
     let mut v: Vec<&Protocol> = c.p.protocols.iter().collect();
     v.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     ProtocolsPage {
-        protocols: v.into_iter().map(|p| protocol_view(c, p)).collect(),
+        protocols: Rows::new(v, move |p| protocol_view(c, p)),
+    }
+}
+
+/// The rows of a page listing a whole register (80,000 issued documents), each made only as it
+/// is turned into the template's values: the list is never held twice, as views and as values.
+pub struct Rows<'c, T, V> {
+    records: Vec<&'c T>,
+    view: Box<dyn Fn(&'c T) -> V + 'c>,
+}
+
+impl<'c, T, V> Rows<'c, T, V> {
+    pub fn new(records: Vec<&'c T>, view: impl Fn(&'c T) -> V + 'c) -> Self {
+        Rows {
+            records,
+            view: Box::new(view),
+        }
+    }
+}
+
+impl<T, V: Serialize> Serialize for Rows<'_, T, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.records.len()))?;
+        for r in &self.records {
+            seq.serialize_element(&(self.view)(r))?;
+        }
+        seq.end()
     }
 }
 

@@ -167,7 +167,7 @@ impl<'a> Items<'a, '_> {
             Entry::Vacant(v) => {
                 let ((kind, title, learner, group), _) = v.key();
                 let item = Item {
-                    kind: Key::from(kind),
+                    kind: Key::from(*kind),
                     title: title.clone(),
                     learner: learner.map(Key::from),
                     learner_name: learner.and_then(|l| names.get(l).copied()),
@@ -208,6 +208,9 @@ impl<'a> Items<'a, '_> {
                 items
             })
             .reduce(Map::new, merge);
+        // Exactly: the list holds every item of the period (500,000 at 80,000 learners), and
+        // doubling it would leave up to half of it unused through the page and the JSON.
+        out.reserve_exact(items.len());
         out.extend(items.into_values());
     }
 }
@@ -263,7 +266,9 @@ pub fn facts(p: &Period) -> Facts {
     };
     // Items of different kinds never share a key: each kind is gathered on its own (every core
     // on its chunks), and the sort below gives the same order whatever order they came in (no
-    // two items are equal: they differ in kind, title, learner, group or event date).
+    // two items are equal: they differ in kind, title, learner, group or event date). Items
+    // compare equal only when every field is, so an unstable sort gives the same bytes, without
+    // a stable sort's copy of the list.
     let (items, enrolments) = rayon::join(
         || {
             let mut items = Vec::new();
@@ -276,7 +281,9 @@ pub fn facts(p: &Period) -> Facts {
                     .position(|x| *x == k)
                     .unwrap_or(usize::MAX)
             };
-            items.par_sort_by(|a, b| order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.cmp(b)));
+            items.par_sort_unstable_by(|a, b| {
+                order(&a.kind).cmp(&order(&b.kind)).then_with(|| a.cmp(b))
+            });
             items
         },
         || stays(p, &events.exit),

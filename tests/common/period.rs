@@ -9,10 +9,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn o(file: &str, line: u64) -> Origin {
-    Origin {
-        file: file.into(),
-        line,
-    }
+    Origin::new(file.into(), line)
 }
 
 fn learner(id: &str, surname: &str, name: &str, patronymic: &str, snils: Option<&str>) -> Learner {
