@@ -213,3 +213,39 @@ fn browser_index_streamed_in_small_chunks_is_the_same() {
         assert!(x == y, "{f} differs");
     }
 }
+
+#[test]
+fn browser_index_is_the_same_on_any_number_of_cores() {
+    // The word index is built in one part per thread (`part_of`): an office computer with one
+    // core and a server with many must write the same bytes.
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (p, _) = crate::ingest::load(&sample).expect("sample-data loads");
+    let docs = collect(&p);
+    let write_on = |threads: usize| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        let files = pool
+            .install(|| super::browser::write(&docs, "2025", "2025", "umc-2025", dir.path()))
+            .expect("write");
+        let bytes: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| (f.clone(), std::fs::read(dir.path().join(f)).expect("read")))
+            .collect();
+        bytes
+    };
+    let one = write_on(1);
+    assert!(one.len() > 2, "{}", one.len());
+    for threads in [2, 3, 5] {
+        let many = write_on(threads);
+        assert_eq!(
+            one.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            many.iter().map(|(f, _)| f).collect::<Vec<_>>()
+        );
+        for ((f, x), (_, y)) in one.iter().zip(&many) {
+            assert!(x == y, "{f} differs on {threads} threads");
+        }
+    }
+}
