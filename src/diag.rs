@@ -43,8 +43,9 @@ impl Diagnostic {
             ..Self::error(file, message)
         }
     }
-    pub fn at(mut self, line: u64, column: Option<u64>) -> Self {
-        self.line = Some(line);
+    /// At `line` (1-based; a record's `Origin::line` or a reader's `u64` line) and `column`.
+    pub fn at(mut self, line: impl Into<u64>, column: Option<u64>) -> Self {
+        self.line = Some(line.into());
         self.column = column;
         self
     }

@@ -672,7 +672,7 @@ impl Reader<'_> {
                         format!("required columns are missing: {}", missing.join(", ")),
                     ),
                 )
-                .at(1, None),
+                .at(1u64, None),
             );
             return Ok(None);
         }

@@ -1245,7 +1245,7 @@ fn not_enrolled(
                         ),
                     ),
                 )
-                .at(u64::from(l.origin.line), None)
+                .at(l.origin.line, None)
                 .hint(Text::new(
                     "добавьте строку в enrolments",
                     "add a row to enrolments",

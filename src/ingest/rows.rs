@@ -500,7 +500,7 @@ pub fn read_yaml(
                         "a list of records is expected (each starting with «- »)",
                     ),
                 )
-                .at(1, None),
+                .at(1u64, None),
             );
             return false;
         }

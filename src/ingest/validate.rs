@@ -236,7 +236,7 @@ impl Validator<'_> {
                     let col = self.col(&o.file, kind, p.field);
                     self.diags.push(
                         Diagnostic::error(&*o.file, p.msg)
-                            .at(u64::from(o.line), col)
+                            .at(o.line, col)
                             .hint(p.hint),
                     );
                 }
@@ -461,7 +461,7 @@ impl Validator<'_> {
                         format!("id «{shown}» has invisible text direction marks (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069): it may read differently on the page"),
                     ),
                 )
-                .at(u64::from(o.line), col)
+                .at(o.line, col)
                 .hint(Text::new(
                     "наберите код заново, без вставки из другой программы",
                     "type the id again instead of pasting it from another program",
@@ -496,7 +496,7 @@ impl Validator<'_> {
                             format!("id «{}» mixes Cyrillic and Latin letters that look alike: {}", id(&r), which.en),
                         ),
                     )
-                    .at(u64::from(o.line), col)
+                    .at(o.line, col)
                     .hint(Text::new(
                         "наберите код одной раскладкой: иначе ссылки на него с «правильными» буквами его не найдут",
                         "type the id in one keyboard layout: references typed with the other letters will not find it",
@@ -1050,7 +1050,7 @@ fn warn_learners(v: &mut Validator, st: &Staging) {
                             format!("SNILS {snils} is given for learner «{}» ({}:{}) and for «{}»", first.id, first.origin.file, first.origin.line, l.id),
                         ),
                     )
-                    .at(u64::from(l.origin.line), col)
+                    .at(l.origin.line, col)
                     .hint(Text::new(
                         "у каждого человека свой СНИЛС: сверьте номера с документами; если это один человек, оставьте одну запись",
                         "every person has their own SNILS: check the numbers against the documents; if it is one person, keep one record",
@@ -1074,7 +1074,7 @@ fn warn_learners(v: &mut Validator, st: &Staging) {
                         format!("the name of learner «{}» has invisible text direction marks (U+202A–U+202E, U+2066–U+2069): it may read differently on the page", l.id),
                     ),
                 )
-                .at(u64::from(l.origin.line), col)
+                .at(l.origin.line, col)
                 .hint(Text::new(
                     "наберите ФИО заново без копирования из других программ",
                     "type the name again instead of pasting it from another program",
@@ -1118,7 +1118,7 @@ fn warn_lessons_outside_groups(v: &mut Validator, st: &Staging) {
                         ),
                     ),
                 )
-                .at(u64::from(l.origin.line), col)
+                .at(l.origin.line, col)
                 .hint(Text::new(
                     "проверьте дату занятия или даты группы в groups",
                     "check the lesson's date or the group's dates in groups",
@@ -1161,7 +1161,7 @@ fn warn_marks_after_expulsion(v: &mut Validator, st: &Staging) {
                             format!("a mark of learner «{}» at the lesson of {} is after their expulsion from group {group} on {}", a.learner, fmt(date), fmt(out)),
                         ),
                     )
-                    .at(u64::from(a.origin.line), col)
+                    .at(a.origin.line, col)
                     .hint(Text::new(
                         "проверьте дату отчисления в enrolments или отметку",
                         "check the expulsion date in enrolments or the mark",
@@ -1194,7 +1194,7 @@ fn warn_items_on_other_groups_lessons(v: &mut Validator, st: &Staging) {
                         format!("grade item «{}» of group {} is tied to lesson «{l}» of another group ({g})", it.id, it.group),
                     ),
                 )
-                .at(u64::from(it.origin.line), col)
+                .at(it.origin.line, col)
                 .hint(Text::new(
                     "проверьте код занятия или группу элемента",
                     "check the lesson's id or the item's group",
