@@ -393,9 +393,9 @@ fn apply(archives: &mut [OnMedium], updates: Vec<(usize, Vec<(usize, Found)>)>) 
                 Found::Date(d, src) => {
                     i.event_date = Some(d);
                     i.end = i.term.end(d);
-                    i.event_source = (!src.is_empty()).then_some(src);
+                    i.event_source = (!src.is_empty()).then(|| src.into());
                 }
-                Found::Problem(p) => i.event_problem = Some(p),
+                Found::Problem(p) => i.event_problem = Some(Box::new(p)),
             }
         }
     }
@@ -622,6 +622,9 @@ mod tests {
         // A card without an enrolment keeps today's reason, with nothing added.
         assert_eq!((f.items[2].end, &f.items[2].event_problem), (None, &None));
         let old = all[0].facts.as_ref().unwrap();
-        assert_eq!(old.items[0].event_problem, Some(Problem::NoEnrolments));
+        assert_eq!(
+            old.items[0].event_problem,
+            Some(Box::new(Problem::NoEnrolments))
+        );
     }
 }

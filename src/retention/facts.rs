@@ -141,8 +141,35 @@ impl<'a> Events<'a> {
 
 type ItemKey<'a> = (&'static str, String, Option<&'a str>, Option<&'a str>);
 
+/// What an item's records add up to while they are gathered: the rest of the item follows from
+/// its key and rule, and is made once, when the item is listed (a map of 500,000 whole items,
+/// two of them while chunks are merged, was most of the stage's memory at 80,000 learners).
+#[derive(Clone, Copy)]
+struct Tally {
+    count: u64,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+}
+
+impl Tally {
+    /// One more record, dated `date` (or not).
+    fn add(&mut self, date: Option<NaiveDate>) {
+        self.count += 1;
+        self.widen(date, date);
+    }
+
+    /// Widens the span of dates to take in `first ..= last` (either may be unknown).
+    fn widen(&mut self, first: Option<NaiveDate>, last: Option<NaiveDate>) {
+        self.first = match (self.first, first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(last);
+    }
+}
+
 /// Items by their key (kind, title, learner, group, event date).
-type Map<'a> = HashMap<(ItemKey<'a>, Option<NaiveDate>), Item>;
+type Map<'a> = HashMap<(ItemKey<'a>, Option<NaiveDate>), Tally>;
 
 /// Records per chunk gathered on one core (an attendance list of 1,500,000 marks is 92 chunks).
 const CHUNK: usize = 16_384;
@@ -160,38 +187,43 @@ impl<'a> Items<'a, '_> {
             return;
         };
         let event_date = self.events.event_date(rule.term, &r);
-        let names = &self.events.names;
         let key = ((r.kind, r.title, r.learner, r.group), event_date);
-        let it = match items.entry(key) {
-            Entry::Occupied(o) => o.into_mut(),
-            Entry::Vacant(v) => {
-                let ((kind, title, learner, group), _) = v.key();
-                let item = Item {
-                    kind: Key::from(*kind),
-                    title: title.clone(),
-                    learner: learner.map(Key::from),
-                    learner_name: learner.and_then(|l| names.get(l).copied()),
-                    group: group.map(Key::from),
-                    first_date: None,
-                    last_date: None,
-                    count: 0,
-                    term: rule.term,
-                    event_date,
-                    end: event_date.and_then(|e| rule.term.end(e)),
-                    basis: rule.basis.as_deref().map(Key::from),
-                    event_source: None,
-                    event_problem: None,
-                };
-                v.insert(item)
-            }
-        };
-        it.count += 1;
-        widen(it, r.date, r.date);
+        items
+            .entry(key)
+            .or_insert(Tally {
+                count: 0,
+                first: None,
+                last: None,
+            })
+            .add(r.date);
+    }
+
+    /// The item of a key, with its records' tally.
+    fn item(&self, key: (ItemKey<'a>, Option<NaiveDate>), t: Tally) -> Item {
+        let ((kind, title, learner, group), event_date) = key;
+        // Only kinds with a rule are gathered.
+        let rule = self.rule_of[kind];
+        Item {
+            kind: Key::from(kind),
+            title,
+            learner: learner.map(Key::from),
+            learner_name: learner.and_then(|l| self.events.names.get(l).copied()),
+            group: group.map(Key::from),
+            first_date: t.first,
+            last_date: t.last,
+            count: t.count,
+            term: rule.term,
+            event_date,
+            end: event_date.and_then(|e| rule.term.end(e)),
+            basis: rule.basis.as_deref().map(Key::from),
+            event_source: None,
+            event_problem: None,
+        }
     }
 
     /// Every record of `list` put into its item by `raw`, a chunk of records at a time on every
-    /// core; the chunks' items are merged after (an item's fields other than its count and
-    /// dates follow from its key, so the merge does not depend on the order of the chunks).
+    /// core; the chunks' tallies are merged after (added up and widened, so the merge does not
+    /// depend on the order of the chunks).
     fn gather<T: Sync>(
         &self,
         list: &'a [T],
@@ -211,35 +243,26 @@ impl<'a> Items<'a, '_> {
         // Exactly: the list holds every item of the period (500,000 at 80,000 learners), and
         // doubling it would leave up to half of it unused through the page and the JSON.
         out.reserve_exact(items.len());
-        out.extend(items.into_values());
+        out.extend(items.into_iter().map(|(key, t)| self.item(key, t)));
     }
 }
 
 /// The items of two chunks of records as one: the counts added, the dates' span widened.
 fn merge<'a>(a: Map<'a>, b: Map<'a>) -> Map<'a> {
     let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    for (key, it) in from {
+    for (key, t) in from {
         match into.entry(key) {
             Entry::Vacant(v) => {
-                v.insert(it);
+                v.insert(t);
             }
             Entry::Occupied(mut o) => {
                 let x = o.get_mut();
-                x.count += it.count;
-                widen(x, it.first_date, it.last_date);
+                x.count += t.count;
+                x.widen(t.first, t.last);
             }
         }
     }
     into
-}
-
-/// Widens an item's span of dates to take in `first ..= last` (either may be unknown).
-fn widen(it: &mut Item, first: Option<NaiveDate>, last: Option<NaiveDate>) {
-    it.first_date = match (it.first_date, first) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    it.last_date = it.last_date.max(last);
 }
 
 /// The group and date of the event a record points at (its lesson, protocol), if it is known.

@@ -180,10 +180,10 @@ pub struct Item {
     /// Filled in when the archive is read from a medium, never sealed: the later archive whose
     /// sealed enrolment gave `event_date` (this archive had the learner still studying).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_source: Option<String>,
+    pub event_source: Option<Box<str>>,
     /// Filled in when the archive is read from a medium: why no later archive gave the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_problem: Option<across::Problem>,
+    pub event_problem: Option<Box<across::Problem>>,
 }
 
 impl Item {

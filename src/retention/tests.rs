@@ -148,3 +148,10 @@ fn the_retention_page_comes_from_the_template_set_so_it_can_be_overridden() {
     assert!(html.contains("</table>"), "{html}");
     assert!(payload.files.contains_key(FACTS_PAGE));
 }
+/// A period of 80,000 learners has 500,000 items, listed whole while the page and the JSON are
+/// written: the rare facts found when reading a medium (`event_source`, `event_problem`) are boxed.
+#[test]
+fn an_item_stays_small() {
+    let size = std::mem::size_of::<super::Item>();
+    assert!(size <= 104, "{size}");
+}

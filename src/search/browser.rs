@@ -26,6 +26,7 @@ use super::engine;
 use crate::layout::slug::slug;
 use rayon::prelude::*;
 use serde::Serialize;
+use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -38,6 +39,8 @@ pub const DOCS_PER_FILE: usize = 32;
 /// group's own files; the rows of the group's other (scattered) documents are repeated in its
 /// `g-<slug>.js`, so that a query for the group's code loads one file instead of one per record.
 const GROUP_CLUSTER: usize = 3;
+/// Groups whose files are made at once (the rows they repeat made again together).
+const GROUPS_BATCH: usize = 256;
 /// Documents whose words are listed at once while the word index is built.
 const WORDS_CHUNK: usize = 4096;
 /// Longest snippet kept for the browser, in characters.
@@ -47,8 +50,14 @@ const PROTOCOL_SNIPPET: usize = 4000;
 
 /// What the browser index knows of a word: whether it occurs in a title or a name, and its
 /// postings in increasing doc order, each `doc number * 2 + in that doc's title or names` (one
-/// `u32` a posting: a large period has tens of millions).
-type WordEntry = (bool, Vec<u32>);
+/// `u32` a posting: a large period has tens of millions). Nearly every word of a large period
+/// (a name, a file number: 808,000 of 823,000 at 80,000 learners) is in one or two documents:
+/// their postings stay inside the entry, as the word does inside its key ([`Word`]), instead of
+/// two small allocations a word.
+type WordEntry = (bool, SmallVec<[u32; 4]>);
+
+/// A word of the index: kept inline up to 24 bytes (nearly all words).
+type Word = compact_str::CompactString;
 
 /// The group of every document, for the counts of the group filter ([`write_groups_of`]).
 pub const GROUPS_OF: &str = "groups.js";
@@ -142,7 +151,7 @@ impl Files<'_> {
 struct Gathered {
     /// word → (in a title or name somewhere, its postings), in parts filled side by side, one
     /// per core (see [`part_of`]).
-    words: Vec<HashMap<String, WordEntry>>,
+    words: Vec<HashMap<Word, WordEntry>>,
     groups: BTreeMap<String, BTreeSet<u32>>,
     /// group slug → its code, for the words that name one group only
     codes: BTreeMap<String, String>,
@@ -159,17 +168,16 @@ fn part_of(w: &str, parts: usize) -> usize {
 
 /// The browser index being built: documents are added in document order, a chunk at a time.
 /// What is kept of them is their words' postings and their groups; their display rows are
-/// written to the `d-<n>.js` files as each fills, and kept only for the documents that sit
-/// scattered from their group (repeated in the group's `g-<slug>.js`).
+/// written to the `d-<n>.js` files as each fills. The rows a group's `g-<slug>.js` repeats
+/// (its documents that sit scattered among other files) are made again when it is written,
+/// rather than kept: at 80,000 learners they were 180,000 rows, 57 MB.
 pub struct Builder<'a> {
     files: Files<'a>,
     g: Gathered,
     /// Documents added so far.
     total: usize,
-    /// Rows (and group slugs) of the documents of the `d-<n>.js` file not yet full.
-    pending: Vec<(String, Vec<String>)>,
-    /// Rows of the documents written already that a group's file repeats, by doc number.
-    scattered: HashMap<u32, Box<str>>,
+    /// Rows of the documents of the `d-<n>.js` file not yet full.
+    pending: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -190,7 +198,6 @@ impl<'a> Builder<'a> {
             },
             total: 0,
             pending: Vec::new(),
-            scattered: HashMap::new(),
         })
     }
 
@@ -222,7 +229,7 @@ impl<'a> Builder<'a> {
         let first = self.total as u32;
         let words = std::mem::take(&mut self.g.words);
         // Each part of the word index on a core of its own; groups, years and rows beside them.
-        let (words, rest) = rayon::join(
+        let (words, ()) = rayon::join(
             move || {
                 let mut words = words;
                 words.par_iter_mut().enumerate().for_each(|(p, words)| {
@@ -230,7 +237,9 @@ impl<'a> Builder<'a> {
                         for (w, in_head, _) in dw.iter().filter(|x| x.2 == p) {
                             let entry = match words.get_mut(w.as_str()) {
                                 Some(e) => e,
-                                None => words.entry(w.clone()).or_insert((false, Vec::new())),
+                                None => words
+                                    .entry(Word::from(w.as_str()))
+                                    .or_insert((false, SmallVec::new())),
                             };
                             entry.0 |= in_head;
                             entry.1.push(n * 2 + u32::from(*in_head));
@@ -243,8 +252,8 @@ impl<'a> Builder<'a> {
         );
         let (words, made) = words;
         self.g.words = words;
-        for ((_, row), slugs) in made.into_iter().zip(rest) {
-            self.pending.push((row?, slugs));
+        for (_, row) in made {
+            self.pending.push(row?);
             self.total += 1;
             if self.pending.len() == DOCS_PER_FILE {
                 self.write_docs()?;
@@ -253,16 +262,14 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Writes the pending rows as the next `d-<n>.js` file and keeps the rows of the documents
-    /// that sit scattered from one of their groups: fewer than [`GROUP_CLUSTER`] of the
-    /// group's documents in this file.
+    /// Writes the pending rows as the next `d-<n>.js` file.
     fn write_docs(&mut self) -> Result<(), SearchError> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let first = self.total - self.pending.len();
         let n = first / DOCS_PER_FILE;
-        let rows: Vec<&str> = self.pending.iter().map(|(r, _)| r.as_str()).collect();
+        let rows: Vec<&str> = self.pending.iter().map(String::as_str).collect();
         let body = js_call(
             "letopisDocs",
             &[
@@ -272,56 +279,39 @@ impl<'a> Builder<'a> {
             ],
         );
         self.files.put(format!("d-{n}.js"), &body)?;
-        let mut here: HashMap<&str, usize> = HashMap::new();
-        for (_, slugs) in &self.pending {
-            for s in slugs {
-                *here.entry(s.as_str()).or_default() += 1;
-            }
-        }
-        for (k, (row, slugs)) in self.pending.iter().enumerate() {
-            if slugs.iter().any(|s| here[s.as_str()] < GROUP_CLUSTER) {
-                self.scattered
-                    .insert((first + k) as u32, row.as_str().into());
-            }
-        }
         self.pending.clear();
         Ok(())
     }
 
     /// Writes the rest of the browser index; returns every file written (names relative to its
-    /// folder), sorted.
-    pub fn finish(mut self, period: &str, title: &str) -> Result<Vec<String>, SearchError> {
+    /// folder), sorted. `docs_of` makes the documents of the given numbers again (the ones the
+    /// group files repeat), as they were added.
+    pub fn finish(
+        mut self,
+        period: &str,
+        title: &str,
+        docs_of: &DocsOf,
+    ) -> Result<Vec<String>, SearchError> {
         self.write_docs()?;
-        write_rest(
-            self.files,
-            self.g,
-            &self.scattered,
-            self.total,
-            period,
-            title,
-        )
+        write_rest(self.files, self.g, docs_of, self.total, period, title)
     }
 }
 
-/// Adds the groups and years of the documents numbered from `first`; returns each one's group
-/// slugs.
-fn add_groups(g: &mut Gathered, first: u32, docs: &[SearchDoc]) -> Vec<Vec<String>> {
-    let mut all = Vec::with_capacity(docs.len());
+/// Makes the documents of the given numbers again, in that order (see [`Builder::finish`]).
+pub type DocsOf<'d> = dyn Fn(&[u32]) -> Vec<SearchDoc> + Sync + 'd;
+
+/// Adds the groups and years of the documents numbered from `first`.
+fn add_groups(g: &mut Gathered, first: u32, docs: &[SearchDoc]) {
     for (n, d) in (first..).zip(docs) {
-        let mut slugs = Vec::with_capacity(d.groups.len());
         for code in &d.groups {
             let gs = slug(code);
             if !g.codes.contains_key(&gs) {
                 g.codes.insert(gs.clone(), code.clone());
             }
-            if g.groups.entry(gs.clone()).or_default().insert(n) {
-                slugs.push(gs);
-            }
+            g.groups.entry(gs).or_default().insert(n);
         }
         g.years.extend(&d.years);
-        all.push(slugs);
     }
-    all
 }
 
 /// Writes the browser index of `docs` into `dir` (the archive's `data/search/`); returns the files
@@ -337,14 +327,16 @@ pub fn write(
     for chunk in docs.chunks(WORDS_CHUNK) {
         b.add(chunk)?;
     }
-    b.finish(period, title)
+    b.finish(period, title, &|ns: &[u32]| {
+        ns.iter().map(|&n| docs[n as usize].clone()).collect()
+    })
 }
 
 /// The word shards, the group files and `meta.js`, once every document has been added.
 fn write_rest(
     mut files: Files,
     mut g: Gathered,
-    scattered: &HashMap<u32, Box<str>>,
+    docs_of: &DocsOf,
     total: usize,
     period: &str,
     title: &str,
@@ -360,11 +352,11 @@ fn write_rest(
     let parts = g.words.len();
     for w in code_words.keys() {
         g.words[part_of(w, parts)]
-            .entry(w.clone())
-            .or_insert((false, Vec::new()));
+            .entry(Word::from(w.as_str()))
+            .or_insert((false, SmallVec::new()));
     }
     let (splits, short) = write_shards(&mut files, &g.words, &code_words, total)?;
-    write_groups(&mut files, &g.groups, scattered)?;
+    write_groups(&mut files, &g.groups, docs_of)?;
     write_groups_of(&mut files, &g.groups, total)?;
 
     #[derive(Serialize)]
@@ -402,15 +394,17 @@ fn write_rest(
 /// file that does not exist).
 fn write_shards(
     files: &mut Files,
-    words: &[HashMap<String, WordEntry>],
+    words: &[HashMap<Word, WordEntry>],
     code_words: &HashMap<String, String>,
     total: usize,
 ) -> Result<(BTreeSet<String>, Vec<String>), SearchError> {
-    let mut sorted: Vec<(&String, &WordEntry)> = words.iter().flatten().collect();
+    let mut sorted: Vec<(&Word, &WordEntry)> = words.iter().flatten().collect();
     // Words are unique: the order is the same however the sort runs.
     sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    // Each word's entry on every core, collected in word order.
-    let entry = |(w, (in_name, postings_of)): (&String, &WordEntry)| {
+    // Each word's entry is made twice: once for its length, which decides the shards, and again
+    // when its shard is written. Made once and kept, the entries of 800,000 words (80,000
+    // learners) held 120 MB beside the word index; made twice, they cost a second or two.
+    let entry = |&(w, (in_name, postings_of)): &(&Word, &WordEntry)| {
         let (list, bitmap) = postings(postings_of, total)?;
         // A bitmap has no title flags: those documents follow as postings of their own.
         let heads: Vec<u32> = if bitmap {
@@ -422,7 +416,7 @@ fn write_shards(
         } else {
             Vec::new()
         };
-        let mut tail = match code_words.get(w) {
+        let mut tail = match code_words.get(w.as_str()) {
             Some(g) => format!(",{}", json(g)?),
             None if !heads.is_empty() => ",0".to_string(),
             None => String::new(),
@@ -431,22 +425,26 @@ fn write_shards(
             tail.push(',');
             tail.push_str(&postings(&heads, total)?.0);
         }
-        let entry = format!("[{},{},{list}{tail}]", json(w)?, u8::from(*in_name));
-        Ok::<_, SearchError>((engine::translit(w), entry))
+        Ok::<_, SearchError>(format!(
+            "[{},{},{list}{tail}]",
+            json(&w.as_str())?,
+            u8::from(*in_name)
+        ))
     };
-    let entries: Vec<(String, String)> = sorted
-        .into_par_iter()
-        .map(entry)
-        .collect::<Result<_, _>>()?;
+    // Each word's transliteration (its shard key's source) and the length of its entry.
+    let sizes: Vec<(Box<str>, usize)> = sorted
+        .par_iter()
+        .map(|x| Ok((engine::translit(x.0).into_boxed_str(), entry(x)?.len())))
+        .collect::<Result<_, SearchError>>()?;
     let mut splits: BTreeSet<String> = BTreeSet::new();
     let shards = loop {
-        let mut shards: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
-        for (i, (t, e)) in entries.iter().enumerate() {
+        let mut shards: BTreeMap<String, (usize, Vec<u32>)> = BTreeMap::new();
+        for (i, (t, len)) in sizes.iter().enumerate() {
             let shard = shards
                 .entry(engine::key_of(t, &splits).to_string())
                 .or_default();
-            shard.0 += e.len() + 2;
-            shard.1.push(i);
+            shard.0 += len + 2;
+            shard.1.push(i as u32);
         }
         let mut more = false;
         for (key, (size, members)) in &shards {
@@ -454,7 +452,9 @@ fn write_shards(
             // 10 MB cell of one letter) would otherwise be split a letter at a time, for ever.
             if *size > SHARD_MAX
                 && members.len() > 1
-                && members.iter().any(|&i| entries[i].0.len() > key.len())
+                && members
+                    .iter()
+                    .any(|&i| sizes[i as usize].0.len() > key.len())
             {
                 more |= splits.insert(key.clone());
             }
@@ -463,18 +463,32 @@ fn write_shards(
             break shards;
         }
     };
+    drop(sizes);
     let short: Vec<String> = shards.keys().filter(|k| k.len() < 3).cloned().collect();
-    for (key, (_, members)) in shards {
-        let list: Vec<&str> = members.iter().map(|&i| entries[i].1.as_str()).collect();
-        let body = js_call(
-            "letopisShard",
-            &[
-                files.archive.clone(),
-                json(&key)?,
-                format!("[\n{}\n]", list.join(",\n")),
-            ],
-        );
-        files.put(format!("s-{key}.js"), &body)?;
+    // The shards' bodies are made on every core, a batch at a time, and written in order.
+    let shards: Vec<(String, Vec<u32>)> = shards.into_iter().map(|(k, (_, m))| (k, m)).collect();
+    let batch = 64 * rayon::current_num_threads().max(1);
+    for batch in shards.chunks(batch) {
+        let bodies: Vec<String> = batch
+            .par_iter()
+            .map(|(key, members)| {
+                let list: Vec<String> = members
+                    .iter()
+                    .map(|&i| entry(&sorted[i as usize]))
+                    .collect::<Result<_, _>>()?;
+                Ok(js_call(
+                    "letopisShard",
+                    &[
+                        files.archive.clone(),
+                        json(key)?,
+                        format!("[\n{}\n]", list.join(",\n")),
+                    ],
+                ))
+            })
+            .collect::<Result<_, SearchError>>()?;
+        for ((key, _), body) in batch.iter().zip(bodies) {
+            files.put(format!("s-{key}.js"), &body)?;
+        }
     }
     Ok((splits, short))
 }
@@ -498,38 +512,58 @@ fn display_row(d: &SearchDoc) -> Result<String, SearchError> {
     ))
 }
 
-/// Groups (`g-<slug>.js`): their documents, and the rows of those that sit scattered.
+/// Groups (`g-<slug>.js`): their documents, and the rows of those that sit scattered (fewer
+/// than [`GROUP_CLUSTER`] of the group's documents in their `d-<n>.js` file), made again a batch
+/// of groups at a time.
 fn write_groups(
     files: &mut Files,
     groups: &BTreeMap<String, BTreeSet<u32>>,
-    scattered: &HashMap<u32, Box<str>>,
+    docs_of: &DocsOf,
 ) -> Result<(), SearchError> {
-    for (g, members) in groups {
-        let list: Vec<u32> = members.iter().copied().collect();
-        let mut per_file: HashMap<u32, usize> = HashMap::new();
-        for &n in &list {
-            *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
-        }
-        let rows: Vec<String> = list
+    let groups: Vec<(&String, Vec<u32>)> = groups
+        .iter()
+        .map(|(g, members)| (g, members.iter().copied().collect()))
+        .collect();
+    for batch in groups.chunks(GROUPS_BATCH) {
+        // The scattered documents of the batch's groups, each group's in document order.
+        let wanted: Vec<Vec<u32>> = batch
             .iter()
-            .filter(|&&n| per_file[&(n / DOCS_PER_FILE as u32)] < GROUP_CLUSTER)
-            .map(|&n| match scattered.get(&n) {
-                Some(row) => Ok(format!("[{n},{row}]")),
-                None => Err(SearchError::Index(format!(
-                    "document {n} of group {g} has no row kept"
-                ))),
+            .map(|(_, list)| {
+                let mut per_file: HashMap<u32, usize> = HashMap::new();
+                for &n in list {
+                    *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
+                }
+                list.iter()
+                    .copied()
+                    .filter(|&n| per_file[&(n / DOCS_PER_FILE as u32)] < GROUP_CLUSTER)
+                    .collect()
             })
+            .collect();
+        let mut numbers: Vec<u32> = wanted.iter().flatten().copied().collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let rows: HashMap<u32, String> = numbers
+            .iter()
+            .copied()
+            .zip(docs_of(&numbers).iter().map(display_row))
+            .map(|(n, row)| row.map(|r| (n, r)))
             .collect::<Result<_, _>>()?;
-        let body = js_call(
-            "letopisGroup",
-            &[
-                files.archive.clone(),
-                json(g)?,
-                json(&list)?,
-                format!("[\n{}\n]", rows.join(",\n")),
-            ],
-        );
-        files.put(format!("g-{g}.js"), &body)?;
+        for ((g, list), wanted) in batch.iter().zip(&wanted) {
+            let rows: Vec<String> = wanted
+                .iter()
+                .map(|n| format!("[{n},{}]", rows[n]))
+                .collect();
+            let body = js_call(
+                "letopisGroup",
+                &[
+                    files.archive.clone(),
+                    json(g)?,
+                    json(list)?,
+                    format!("[\n{}\n]", rows.join(",\n")),
+                ],
+            );
+            files.put(format!("g-{g}.js"), &body)?;
+        }
     }
     Ok(())
 }

@@ -461,6 +461,17 @@ impl<'a> Docs<'a> {
             .collect()
     }
 
+    /// The documents of the given numbers, in that order, made on every core.
+    pub fn pick(&self, numbers: &[u32]) -> Vec<SearchDoc> {
+        numbers
+            .par_iter()
+            .map(|&n| {
+                let (k, i) = self.order[n as usize];
+                self.c.make(k, i as usize)
+            })
+            .collect()
+    }
+
     /// Every document in order, `size` at a time.
     pub fn chunks(&self, size: usize) -> impl Iterator<Item = Vec<SearchDoc>> + '_ {
         (0..self.len())
