@@ -13,6 +13,7 @@ pub mod i18n;
 mod index;
 pub mod markdown;
 pub mod print;
+mod split;
 mod templates;
 mod views;
 
@@ -184,18 +185,8 @@ pub fn render(
     work_dir: &Path,
     opts: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let mut templates = Templates::load(opts.templates)?;
+    let templates = page_templates(period, opts)?;
     let lang = period.config.language;
-    let site = site_info(period);
-    templates
-        .tera
-        .global_context()
-        .insert("t", &i18n::strings(lang));
-    templates.tera.global_context().insert("site", &site);
-    templates
-        .tera
-        .global_context()
-        .insert("signature", &opts.signature);
     let tera = &templates.tera;
 
     for dir in [
@@ -225,12 +216,24 @@ pub fn render(
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
-            let path = write_page(
-                tera,
-                &t,
-                work_dir,
-                build_page(period, &lookup, lang, &t, job),
-            )?;
+            let path = match split::of(job) {
+                Some(_) => split::write_register(
+                    tera,
+                    &templates.overridden,
+                    &t,
+                    work_dir,
+                    period,
+                    &lookup,
+                    lang,
+                    job,
+                )?,
+                None => write_page(
+                    tera,
+                    &t,
+                    work_dir,
+                    build_page(period, &lookup, lang, &t, job),
+                )?,
+            };
             if let Some(pb) = opts.progress {
                 pb.inc(1);
             }
@@ -284,6 +287,35 @@ pub fn render(
     })
 }
 
+/// The templates of the pages, with the values every page has (`t`, `site`, `signature`) and the
+/// templates of the registers' chunks of rows.
+fn page_templates(period: &Period, opts: &RenderOptions) -> Result<Templates, RenderError> {
+    let mut templates = Templates::load(opts.templates)?;
+    let globals = templates.tera.global_context();
+    globals.insert("t", &i18n::strings(period.config.language));
+    globals.insert("site", &site_info(period));
+    globals.insert("signature", &opts.signature);
+    split::add_chunk_templates(&mut templates.tera)?;
+    Ok(templates)
+}
+
+/// The context of a page at `path`, but for its own values (`page`).
+fn page_context(
+    t: &Strings,
+    path: &str,
+    title: &str,
+    certify: Option<&print::Extract>,
+    kind: &str,
+) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("root", &fmt::root_of(path));
+    ctx.insert("title", title);
+    ctx.insert("page_style", &print::page_style(t, certify));
+    ctx.insert("certify", &certify);
+    ctx.insert("page_kind", kind);
+    ctx
+}
+
 /// Renders one page (from [`build_page`]) into its file under `work_dir`; returns its path.
 fn write_page(
     tera: &tera::Tera,
@@ -292,12 +324,7 @@ fn write_page(
     built: Built,
 ) -> Result<String, RenderError> {
     let (path, template, title, certify, kind, page) = built;
-    let mut ctx = Context::new();
-    ctx.insert("root", &fmt::root_of(&path));
-    ctx.insert("title", &title);
-    ctx.insert("page_style", &print::page_style(t, certify.as_ref()));
-    ctx.insert("certify", &certify);
-    ctx.insert("page_kind", kind);
+    let mut ctx = page_context(t, &path, &title, certify.as_ref(), kind);
     let page = page.map_err(|e| RenderError::Page {
         page: path.clone(),
         template: template.to_string(),
@@ -551,6 +578,25 @@ fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
     }
 }
 
+/// The template, title, certification block and kind of a register rendered in chunks too
+/// ([`split`]).
+fn register_head(
+    t: &Strings,
+    job: Job,
+) -> (&'static str, String, Option<print::Extract>, &'static str) {
+    let (template, kind) = match job {
+        Job::Issued => ("issued.html", "issued"),
+        Job::Protocols => ("protocols.html", "protocols"),
+        _ => unreachable!("register_head: {job:?}"),
+    };
+    (
+        template,
+        t[kind].to_string(),
+        Some(print::register_extract(t, kind)),
+        kind,
+    )
+}
+
 /// The registers, documents, attachments, «Об архиве» and search.
 fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
     let p = c.p;
@@ -562,20 +608,14 @@ fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
             "orders",
             value(&views::orders(c)),
         ),
-        Job::Issued => (
-            "issued.html",
-            t["issued"].to_string(),
-            Some(print::register_extract(t, "issued")),
-            "issued",
-            value(&views::issued(c)),
-        ),
-        Job::Protocols => (
-            "protocols.html",
-            t["protocols"].to_string(),
-            Some(print::register_extract(t, "protocols")),
-            "protocols",
-            value(&views::protocols(c)),
-        ),
+        Job::Issued => {
+            let (template, title, certify, kind) = register_head(t, job);
+            (template, title, certify, kind, value(&views::issued(c)))
+        }
+        Job::Protocols => {
+            let (template, title, certify, kind) = register_head(t, job);
+            (template, title, certify, kind, value(&views::protocols(c)))
+        }
         Job::Transfers => (
             "transfers.html",
             t["transfers"].to_string(),

@@ -63,6 +63,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "transfers_list.html",
         include_str!("../../templates/transfers_list.html"),
     ),
+    // One row of issued.html: the register is rendered a chunk of rows at a time.
+    (
+        "issued_row.html",
+        include_str!("../../templates/issued_row.html"),
+    ),
     (
         "protocol_block.html",
         include_str!("../../templates/protocol_block.html"),
@@ -114,6 +119,8 @@ pub const STYLE: &str = include_str!("../../templates/assets/style.css");
 pub struct Templates {
     pub(crate) tera: Tera,
     pub(crate) style: String,
+    /// The templates replaced or added from the overrides folder, with their text.
+    pub(crate) overridden: std::collections::BTreeMap<String, String>,
 }
 
 impl Templates {
@@ -153,6 +160,7 @@ impl Templates {
                 message: tera_message(&e),
             })?;
         let mut style = STYLE.to_string();
+        let mut overridden = std::collections::BTreeMap::new();
         if let Some(dir) = overrides {
             if !dir.is_dir() {
                 return Err(RenderError::io(
@@ -194,10 +202,15 @@ impl Templates {
                             file: path.display().to_string(),
                             message: tera_message(&e),
                         })?;
+                    overridden.insert(name, text);
                 }
             }
         }
-        Ok(Templates { tera, style })
+        Ok(Templates {
+            tera,
+            style,
+            overridden,
+        })
     }
 }
 

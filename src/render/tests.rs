@@ -450,3 +450,82 @@ fn medium_index_lists_archives_newest_first() {
     assert!(a < b, "newest first");
     assert!(html.contains("Архивы на этом носителе"));
 }
+
+/// The registers rendered a chunk of rows at a time (see `split`) are the pages rendered whole:
+/// with more rows than a chunk, rows with and without optional values and extra columns, and
+/// page templates replaced by copies of the embedded ones (which are rendered whole).
+#[test]
+fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let mut p = period(&input);
+    let n = 2_500;
+    for i in 0..n {
+        let mut extra = Extra::new();
+        if i % 7 == 0 {
+            extra.insert("Примечание".into(), format!("строка {i} <b>"));
+        }
+        p.issued_documents.push(IssuedDocument {
+            reg_number: format!("ПК-25/{i:05}"),
+            learner: "ЛД-001".into(),
+            group: (i % 3 != 0).then(|| "ПК-12".into()),
+            kind: "Удостоверение о повышении квалификации".into(),
+            series: (i % 2 == 0).then(|| "662418".into()),
+            number: format!("{:07}", 3000 + i),
+            issue_date: d(2025, 1 + (i % 12) as u32, 1 + (i % 28) as u32),
+            duplicate: i % 11 == 0,
+            received_by: (i % 5 == 0).then(|| "лично".into()),
+            origin: o("issued_documents.csv", 2 + i as u64),
+            extra,
+        });
+        p.protocols.push(Protocol {
+            id: format!("П-{i:05}"),
+            date: d(2025, 1 + (i % 12) as u32, 1 + (i % 28) as u32),
+            group: "ПК-12".into(),
+            kind: Control::Final,
+            chair: "Иванов И. И.".into(),
+            members: if i % 2 == 0 {
+                vec!["Петров П. П.".into()]
+            } else {
+                vec![]
+            },
+            secretary: (i % 3 == 0).then(|| "Сидорова С. С.".into()),
+            origin: o("protocols.yaml", 2 + i as u64),
+            extra: Extra::new(),
+        });
+        p.protocol_results.push(ProtocolResult {
+            protocol: format!("П-{i:05}"),
+            learner: "ЛД-001".into(),
+            result: if i % 2 == 0 { "5" } else { "зачтено" }.into(),
+            work: (i % 4 == 0).then(|| format!("Работа {i}")),
+            comment: None,
+            origin: o("protocol_results.csv", 2 + i as u64),
+            extra: Extra::new(),
+        });
+    }
+    let chunked = tmp.path().join("chunked");
+    render(&p, &input, &chunked, &RenderOptions::default()).unwrap();
+    let tpl = tmp.path().join("tpl");
+    std::fs::create_dir_all(&tpl).unwrap();
+    for name in ["issued.html", "protocols.html"] {
+        let (_, text) = EMBEDDED.iter().find(|(n, _)| *n == name).unwrap();
+        std::fs::write(tpl.join(name), text).unwrap();
+    }
+    let whole = tmp.path().join("whole");
+    let opts = RenderOptions {
+        templates: Some(&tpl),
+        ..Default::default()
+    };
+    render(&p, &input, &whole, &opts).unwrap();
+    for page in ["issued.html", "protocols.html"] {
+        let (a, b) = (read(&chunked, page), read(&whole, page));
+        assert!(a == b, "{page} differs when rendered in chunks");
+        assert_eq!(a.matches("<tr id=\"").count() >= n, page == "issued.html");
+    }
+    assert_eq!(
+        read(&chunked, "protocols.html")
+            .matches("class=\"protocol\"")
+            .count(),
+        n
+    );
+}

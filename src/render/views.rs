@@ -1583,25 +1583,45 @@ pub fn protocols<'c>(c: &'c Ctx) -> ProtocolsPage<'c> {
 
 /// The rows of a page listing a whole register (80,000 issued documents), each made only as it
 /// is turned into the template's values: the list is never held twice, as views and as values.
+/// Only the rows of its window are serialised (all of them unless [`Rows::show`] says otherwise),
+/// so that the register can be rendered a chunk of rows at a time (see `render::split`).
 pub struct Rows<'c, T, V> {
     records: Vec<&'c T>,
     view: Box<dyn Fn(&'c T) -> V + 'c>,
+    window: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'c, T, V> Rows<'c, T, V> {
     pub fn new(records: Vec<&'c T>, view: impl Fn(&'c T) -> V + 'c) -> Self {
+        let n = records.len();
         Rows {
             records,
             view: Box::new(view),
+            window: std::cell::Cell::new((0, n)),
         }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Serialises only the rows `range` from now on.
+    pub fn show(&self, range: std::ops::Range<usize>) {
+        let end = range.end.min(self.records.len());
+        self.window.set((range.start.min(end), end));
     }
 }
 
 impl<T, V: Serialize> Serialize for Rows<'_, T, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.records.len()))?;
-        for r in &self.records {
+        let (from, to) = self.window.get();
+        let mut seq = s.serialize_seq(Some(to - from))?;
+        for r in &self.records[from..to] {
             seq.serialize_element(&(self.view)(r))?;
         }
         seq.end()

@@ -1,0 +1,261 @@
+//! The registers of the whole period rendered a chunk of rows at a time.
+//!
+//! `issued.html` lists every issued document (80,000 rows, 40 MB of HTML at 80,000 learners).
+//! Made into the template's values at once, its rows took 230 MB, the render stage's peak of
+//! memory. The page template is rendered with its first row only; that row, rendered on its own by
+//! the row template the page includes, is found in it, and the page is written as what comes
+//! before it, every row a chunk at a time, and what comes after it: the same bytes as the page
+//! rendered whole.
+//!
+//! This holds while the page's rows are its row template, one after another, which is what the
+//! embedded page templates do. A page template replaced from the templates folder, or a replaced
+//! row template that uses `loop` (its `loop.index` would start again in every chunk), is rendered
+//! whole, as before; so is a page whose first row is not found exactly once.
+
+use super::error::{self, RenderError};
+use super::index::Lookup;
+use super::views::{self, Ctx, Rows};
+use super::{Job, Strings, fmt, page_context, page_path, register_head, value};
+use crate::model::{Lang, Period};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use tera::{Context, Tera};
+
+/// How a register's page template lists its rows: the loop's variable and the template of one
+/// row that the loop includes.
+pub(super) struct Split {
+    var: &'static str,
+    row: &'static str,
+}
+
+const ISSUED: Split = Split {
+    var: "d",
+    row: "issued_row.html",
+};
+
+const PROTOCOLS: Split = Split {
+    var: "p",
+    row: "protocol_block.html",
+};
+
+/// Rows rendered at once.
+const CHUNK: usize = 1024;
+
+/// The registers rendered in chunks.
+pub(super) fn of(job: Job) -> Option<&'static Split> {
+    match job {
+        Job::Issued => Some(&ISSUED),
+        Job::Protocols => Some(&PROTOCOLS),
+        _ => None,
+    }
+}
+
+impl Split {
+    /// The name of the template of a chunk of rows (the page's loop on its own).
+    fn chunk_template(&self) -> String {
+        format!("letopis-rows/{}", self.row)
+    }
+}
+
+/// Adds the template of a chunk of rows of every register rendered in chunks.
+pub(super) fn add_chunk_templates(tera: &mut Tera) -> Result<(), RenderError> {
+    for s in [&ISSUED, &PROTOCOLS] {
+        let text = format!(
+            "{{% for {} in rows %}}{{% include \"{}\" %}}{{% endfor %}}",
+            s.var, s.row
+        );
+        tera.add_raw_template(&s.chunk_template(), &text)
+            .map_err(|e| RenderError::Template {
+                file: s.chunk_template(),
+                message: error::tera_message(&e),
+            })?;
+    }
+    Ok(())
+}
+
+/// Whether the register may be rendered in chunks with these templates (see the module's note).
+fn may_split(overridden: &BTreeMap<String, String>, page_template: &str, s: &Split) -> bool {
+    !overridden.contains_key(page_template)
+        && overridden
+            .get(s.row)
+            .is_none_or(|text| !text.contains("loop."))
+}
+
+/// Renders a register ([`of`]) into its file under `work_dir`; returns its path.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_register(
+    tera: &Tera,
+    overridden: &BTreeMap<String, String>,
+    t: &Strings,
+    work_dir: &Path,
+    p: &Period,
+    lookup: &Lookup,
+    lang: Lang,
+    job: Job,
+) -> Result<String, RenderError> {
+    let path = page_path(p, job);
+    let (template, title, certify, kind) = register_head(t, job);
+    let c = Ctx {
+        p,
+        l: lookup,
+        lang,
+        root: fmt::root_of(&path),
+    };
+    let mut w = Writer {
+        tera,
+        template,
+        path: &path,
+        file: work_dir.join(&path),
+        ctx: page_context(t, &path, &title, certify.as_ref(), kind),
+    };
+    let out = std::fs::File::create(&w.file).map_err(|e| RenderError::io(&w.file, e))?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    match job {
+        Job::Issued => {
+            let page = views::issued(&c);
+            let split = may_split(overridden, template, &ISSUED);
+            w.write(&page, &page.documents, &ISSUED, split, &mut out)?;
+        }
+        Job::Protocols => {
+            let page = views::protocols(&c);
+            let split = may_split(overridden, template, &PROTOCOLS);
+            w.write(&page, &page.protocols, &PROTOCOLS, split, &mut out)?;
+        }
+        _ => unreachable!("write_register: {job:?}"),
+    }
+    out.into_inner()
+        .map_err(|e| RenderError::io(&w.file, e.into_error()))?;
+    Ok(path)
+}
+
+/// A register page being written into its file.
+struct Writer<'a> {
+    tera: &'a Tera,
+    template: &'a str,
+    path: &'a str,
+    file: std::path::PathBuf,
+    ctx: Context,
+}
+
+impl Writer<'_> {
+    fn write<P: Serialize, T, V: Serialize>(
+        &mut self,
+        page: &P,
+        rows: &Rows<T, V>,
+        s: &Split,
+        split: bool,
+        out: &mut impl Write,
+    ) -> Result<(), RenderError> {
+        if split && !rows.is_empty() {
+            rows.show(0..1);
+            self.set("page", page, self.template)?;
+            let whole = self.render(self.template)?;
+            let chunk = s.chunk_template();
+            self.set("rows", rows, &chunk)?;
+            let one = self.render(&chunk)?;
+            if let Some((head, tail)) = around(&whole, &one) {
+                self.put(out, head)?;
+                for from in (0..rows.len()).step_by(CHUNK) {
+                    rows.show(from..from + CHUNK);
+                    self.set("rows", rows, &chunk)?;
+                    self.render_to(&chunk, out)?;
+                }
+                return self.put(out, tail);
+            }
+            rows.show(0..rows.len());
+        }
+        self.set("page", page, self.template)?;
+        self.render_to(self.template, out)
+    }
+
+    fn set(
+        &mut self,
+        name: &'static str,
+        v: &impl Serialize,
+        template: &str,
+    ) -> Result<(), RenderError> {
+        let v = value(v).map_err(|e| self.page_error(template, &e))?;
+        self.ctx.insert_value(name, v);
+        Ok(())
+    }
+
+    fn render(&self, template: &str) -> Result<String, RenderError> {
+        self.tera
+            .render(template, &self.ctx)
+            .map_err(|e| self.page_error(template, &e))
+    }
+
+    fn render_to(&self, template: &str, out: &mut impl Write) -> Result<(), RenderError> {
+        self.tera
+            .render_to(template, &self.ctx, out)
+            .map_err(|e| match error::io_source(&e) {
+                // A full disk shows as the template's write failing: said as the I/O error it is.
+                Some(io) => RenderError::io(&self.file, io),
+                None => self.page_error(template, &e),
+            })
+    }
+
+    fn put(&self, out: &mut impl Write, text: &str) -> Result<(), RenderError> {
+        out.write_all(text.as_bytes())
+            .map_err(|e| RenderError::io(&self.file, e))
+    }
+
+    fn page_error(&self, template: &str, e: &tera::Error) -> RenderError {
+        RenderError::Page {
+            page: self.path.to_string(),
+            template: template.to_string(),
+            message: error::tera_message(e),
+        }
+    }
+}
+
+/// What comes before and after `part` in `whole`, when `part` is found there exactly once.
+fn around<'a>(whole: &'a str, part: &str) -> Option<(&'a str, &'a str)> {
+    if part.is_empty() {
+        return None;
+    }
+    let at = whole.find(part)?;
+    // Found again from the next character on: overlapping occurrences count too.
+    let next = at + whole[at..].chars().next().map_or(1, char::len_utf8);
+    if whole[next..].contains(part) {
+        return None;
+    }
+    Some((&whole[..at], &whole[at + part.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ISSUED, PROTOCOLS, around, may_split};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn only_the_embedded_page_templates_are_split() {
+        let mut over = BTreeMap::new();
+        assert!(may_split(&over, "issued.html", &ISSUED));
+        // A row template of one's own is fine, unless it numbers its rows by the loop.
+        over.insert(
+            "issued_row.html".to_string(),
+            "<tr>{{ d.number }}</tr>".to_string(),
+        );
+        assert!(may_split(&over, "issued.html", &ISSUED));
+        over.insert(
+            "protocol_block.html".to_string(),
+            "<div>{{ loop.index }}. {{ p.link.text }}</div>".to_string(),
+        );
+        assert!(!may_split(&over, "protocols.html", &PROTOCOLS));
+        // A page template of one's own (last year's issued.html with its rows inline) is whole.
+        over.insert("issued.html".to_string(), String::new());
+        assert!(!may_split(&over, "issued.html", &ISSUED));
+    }
+
+    #[test]
+    fn a_row_is_cut_out_only_when_found_once() {
+        assert_eq!(around("<a><r/></a>", "<r/>"), Some(("<a>", "</a>")));
+        assert_eq!(around("<r/><r/>", "<r/>"), None);
+        assert_eq!(around("<a></a>", "<r/>"), None);
+        assert_eq!(around("<a></a>", ""), None);
+        assert_eq!(around("xaaa", "aa"), None);
+    }
+}
