@@ -216,8 +216,8 @@ pub fn render(
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
-            let path = match split::of(job) {
-                Some(_) => split::write_register(
+            let path = if split::is_register(job) {
+                split::write_register(
                     tera,
                     &templates.overridden,
                     &t,
@@ -226,13 +226,14 @@ pub fn render(
                     &lookup,
                     lang,
                     job,
-                )?,
-                None => write_page(
+                )?
+            } else {
+                write_page(
                     tera,
                     &t,
                     work_dir,
                     build_page(period, &lookup, lang, &t, job),
-                )?,
+                )?
             };
             if let Some(pb) = opts.progress {
                 pb.inc(1);

@@ -43,13 +43,9 @@ const PROTOCOLS: Split = Split {
 /// Rows rendered at once.
 const CHUNK: usize = 1024;
 
-/// The registers rendered in chunks.
-pub(super) fn of(job: Job) -> Option<&'static Split> {
-    match job {
-        Job::Issued => Some(&ISSUED),
-        Job::Protocols => Some(&PROTOCOLS),
-        _ => None,
-    }
+/// The registers [`write_register`] writes, in chunks when it may.
+pub(super) fn is_register(job: Job) -> bool {
+    matches!(job, Job::Issued | Job::Protocols)
 }
 
 impl Split {
@@ -83,7 +79,7 @@ fn may_split(overridden: &BTreeMap<String, String>, page_template: &str, s: &Spl
             .is_none_or(|text| !text.contains("loop."))
 }
 
-/// Renders a register ([`of`]) into its file under `work_dir`; returns its path.
+/// Renders a register ([`is_register`]) into its file under `work_dir`; returns its path.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_register(
     tera: &Tera,

@@ -520,12 +520,42 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
     for page in ["issued.html", "protocols.html"] {
         let (a, b) = (read(&chunked, page), read(&whole, page));
         assert!(a == b, "{page} differs when rendered in chunks");
-        assert_eq!(a.matches("<tr id=\"").count() >= n, page == "issued.html");
     }
+    let issued = read(&chunked, "issued.html");
+    assert_eq!(issued.matches("<tr id=\"").count(), n);
+    assert!(issued.contains("ПК-25/02499") && issued.contains("строка 2499 &lt;b&gt;"));
+    let protocols = read(&chunked, "protocols.html");
+    assert_eq!(protocols.matches("class=\"protocol\"").count(), n);
+
+    // Which way each page went: a row template of one's own that shows whether it is rendered
+    // as part of a chunk (`rows`, the chunk's list, exists only then).
+    let own = tmp.path().join("own-row");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("issued_row.html"),
+        "<tr><td>{% if rows is defined %}по частям{% else %}целиком{% endif %} {{ d.reg_number }}</td></tr>\n",
+    )
+    .unwrap();
+    let opts = RenderOptions {
+        templates: Some(&own),
+        ..Default::default()
+    };
+    let out = tmp.path().join("own");
+    render(&p, &input, &out, &opts).unwrap();
+    let page = read(&out, "issued.html");
     assert_eq!(
-        read(&chunked, "protocols.html")
-            .matches("class=\"protocol\"")
-            .count(),
-        n
+        page.matches("<tr><td>по частям ").count(),
+        n,
+        "embedded issued.html"
+    );
+    // Last year's issued.html of one's own: rendered whole, with every row.
+    std::fs::copy(tpl.join("issued.html"), own.join("issued.html")).unwrap();
+    let out = tmp.path().join("own-page");
+    render(&p, &input, &out, &opts).unwrap();
+    let page = read(&out, "issued.html");
+    assert_eq!(
+        page.matches("<tr><td>целиком ").count(),
+        n,
+        "issued.html of one's own"
     );
 }

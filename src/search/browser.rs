@@ -520,17 +520,14 @@ fn write_groups(
     groups: &BTreeMap<String, BTreeSet<u32>>,
     docs_of: &DocsOf,
 ) -> Result<(), SearchError> {
-    let groups: Vec<(&String, Vec<u32>)> = groups
-        .iter()
-        .map(|(g, members)| (g, members.iter().copied().collect()))
-        .collect();
+    let groups: Vec<(&String, &BTreeSet<u32>)> = groups.iter().collect();
     for batch in groups.chunks(GROUPS_BATCH) {
         // The scattered documents of the batch's groups, each group's in document order.
         let wanted: Vec<Vec<u32>> = batch
             .iter()
             .map(|(_, list)| {
                 let mut per_file: HashMap<u32, usize> = HashMap::new();
-                for &n in list {
+                for &n in list.iter() {
                     *per_file.entry(n / DOCS_PER_FILE as u32).or_default() += 1;
                 }
                 list.iter()

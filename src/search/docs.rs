@@ -455,21 +455,18 @@ impl<'a> Docs<'a> {
 
     /// Documents `range` (document numbers), made on every core.
     pub fn get(&self, range: std::ops::Range<usize>) -> Vec<SearchDoc> {
-        self.order[range]
-            .par_iter()
-            .map(|&(k, i)| self.c.make(k, i as usize))
-            .collect()
+        range.into_par_iter().map(|n| self.doc(n)).collect()
     }
 
     /// The documents of the given numbers, in that order, made on every core.
     pub fn pick(&self, numbers: &[u32]) -> Vec<SearchDoc> {
-        numbers
-            .par_iter()
-            .map(|&n| {
-                let (k, i) = self.order[n as usize];
-                self.c.make(k, i as usize)
-            })
-            .collect()
+        numbers.par_iter().map(|&n| self.doc(n as usize)).collect()
+    }
+
+    /// Document number `n`, made.
+    fn doc(&self, n: usize) -> SearchDoc {
+        let (k, i) = self.order[n];
+        self.c.make(k, i as usize)
     }
 
     /// Every document in order, `size` at a time.
