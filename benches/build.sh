@@ -29,7 +29,7 @@ dir=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/letopis-build-bench.XXXXXX")}
 mkdir -p "$dir"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$dir"' EXIT
 results=$dir/results.tsv
-printf 'learners\tround\ttool\texit\twall_s\tcpu_s\tcpu_per_wall\tmax_rss_mb\tout_bytes\n' >"$results"
+printf 'learners\tround\ttool\texit\twall_s\tcpu_s\tcpu_per_wall\tmax_rss_mb\tout_bytes\tcpu_per_wall_before_media\n' >"$results"
 
 # run LEARNERS ROUND TOOL OUT_DIR COMMAND...: one timed run, a line of results.tsv.
 run() {
@@ -45,8 +45,15 @@ run() {
     cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$dir/time.txt")
     rss=$(awk -F': ' '/Maximum resident/{printf "%d", $2/1024}' "$dir/time.txt")
     bytes=$(du -sb "$out" 2>/dev/null | cut -f1 || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n' "$n" "$r" "$tool" "$rc" "$wall" "$cpu" \
-        "$(echo "$cpu / ($wall + 0.001)" | bc -l)" "$rss" "${bytes:-0}" | tee -a "$results"
+    # Letopis -v: every stage's wall and CPU time; the stages before the media (reading, pages,
+    # indexes) are the ones that should keep both cores busy, the media stage waits on the disks.
+    local before
+    before=$(awk '/^letopis: .*: [0-9,]+ с, процессорное время [0-9,]+ с$/ && !/носител/ {
+            n = split($0, f, " "); w += comma(f[n - 5]); c += comma(f[n - 1]); k++ }
+        function comma(x) { sub(",", ".", x); return x + 0 }
+        END { if (k) printf "%.2f", c / (w + 0.001); else print "-" }' "$dir/log.txt")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n' "$n" "$r" "$tool" "$rc" "$wall" "$cpu" \
+        "$(echo "$cpu / ($wall + 0.001)" | bc -l)" "$rss" "${bytes:-0}" "$before" | tee -a "$results"
     if [ "$rc" != 0 ]; then tail -n 20 "$dir/log.txt"; fi
     rm -rf "$out"
 }
@@ -67,7 +74,7 @@ for i in "${!sizes[@]}"; do
     r_max=$rounds
     [ "$i" -gt 0 ] && r_max=1
     for r in $(seq 1 "$r_max"); do
-        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
+        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --out "$dir/media/A" --out "$dir/media/B"
         if [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]]; then
             run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
         fi

@@ -240,7 +240,24 @@ fn quiet_and_verbose_are_global() {
         "letopis: поисковый индекс и таблицы: ",
         "letopis: запись, чтение с носителей и проверка: ",
     ] {
-        assert!(err.contains(stage), "no {stage}\n{err}");
+        // `letopis: страницы: 1,23 с, процессорное время 2,34 с`: wall and CPU time, in Russian
+        // decimal commas.
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(stage))
+            .unwrap_or_else(|| panic!("no {stage}\n{err}"));
+        let rest = &line[stage.len()..];
+        let (wall, cpu) = rest
+            .split_once(" с, процессорное время ")
+            .unwrap_or_else(|| panic!("{line}"));
+        let cpu = cpu.strip_suffix(" с").unwrap_or_else(|| panic!("{line}"));
+        for n in [wall, cpu] {
+            let (a, b) = n.split_once(',').unwrap_or_else(|| panic!("{line}"));
+            assert!(
+                !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.len() == 2,
+                "{line}"
+            );
+        }
     }
     let (code, _, err) = out(&run(&["check", "x", "-q", "-v"], &[]));
     assert_eq!(code, 2);

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+mod clock;
 pub mod dispose;
 pub mod init;
 pub mod init_templates;
