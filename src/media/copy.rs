@@ -208,15 +208,18 @@ fn read_back(
     for (name, h, n) in &tag_hashes {
         checks.push((t.staging.join(name), name.clone(), h, *n));
     }
-    checks.par_iter().for_each(|(path, name, h, n)| {
-        if !t.alive() {
-            return;
-        }
-        match hash::sha256_from_medium(path) {
-            Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
-            Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
-            Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
-        }
+    // Several reads in flight: a read back waits on the medium ([`super::reads`]).
+    super::reads::in_flight(|| {
+        checks.par_iter().for_each(|(path, name, h, n)| {
+            if !t.alive() {
+                return;
+            }
+            match hash::sha256_from_medium(path) {
+                Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
+                Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
+                Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
+            }
+        })
     });
 }
 

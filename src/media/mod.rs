@@ -17,6 +17,7 @@ pub mod expected;
 pub mod interrupt;
 pub mod log;
 pub mod medium;
+mod reads;
 pub mod repair;
 pub mod safe;
 mod staging;
