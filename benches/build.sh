@@ -86,9 +86,9 @@ done
 
 echo "== medians (wall s, CPU s, CPU/wall, max RSS MB, bytes); load $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' 'NR > 1 { k = $1 "\t" $3; n[k]++; w[k, n[k]] = $5; c[k, n[k]] = $6; q[k, n[k]] = $7;
-        if ($8 > m[k]) m[k] = $8; b[k] = $9 }
+        if ($8 > m[k]) m[k] = $8; b[k] = $9; p[k, n[k]] = $10 }
     function med(a, k, cnt,    i, j, t, v) { for (i = 1; i <= cnt; i++) v[i] = a[k, i];
         for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
         return v[int((cnt + 1) / 2)] }
-    END { for (k in n) printf "%s\twall %.1f\tcpu %.1f\tcpu/wall %.2f\trss %d\tbytes %.0f\truns %d\n",
-        k, med(w, k, n[k]), med(c, k, n[k]), med(q, k, n[k]), m[k], b[k], n[k] }' "$results" | sort -n
+    END { for (k in n) printf "%s\twall %.1f\tcpu %.1f\tcpu/wall %.2f\tbefore media %s\trss %d\tbytes %.0f\truns %d\n",
+        k, med(w, k, n[k]), med(c, k, n[k]), med(q, k, n[k]), med(p, k, n[k]), m[k], b[k], n[k] }' "$results" | sort -n

@@ -202,7 +202,12 @@ impl Templates {
                             file: path.display().to_string(),
                             message: tera_message(&e),
                         })?;
-                    overridden.insert(name, text);
+                    // A file the same as the embedded one (as `letopis init --templates` wrote
+                    // it) replaces nothing: the registers are still rendered in chunks.
+                    let same = EMBEDDED.iter().any(|(n, t)| *n == name && *t == text);
+                    if !same {
+                        overridden.insert(name, text);
+                    }
                 }
             }
         }

@@ -508,8 +508,9 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
     let tpl = tmp.path().join("tpl");
     std::fs::create_dir_all(&tpl).unwrap();
     for name in ["issued.html", "protocols.html"] {
+        // Changed by a comment that prints nothing: a page template of one's own, rendered whole.
         let (_, text) = EMBEDDED.iter().find(|(n, _)| *n == name).unwrap();
-        std::fs::write(tpl.join(name), text).unwrap();
+        std::fs::write(tpl.join(name), format!("{text}{{# своя копия #}}")).unwrap();
     }
     let whole = tmp.path().join("whole");
     let opts = RenderOptions {
@@ -557,5 +558,16 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
         page.matches("<tr><td>целиком ").count(),
         n,
         "issued.html of one's own"
+    );
+    // The embedded issued.html copied unchanged (`letopis init --templates`) replaces nothing.
+    let (_, text) = EMBEDDED.iter().find(|(n, _)| *n == "issued.html").unwrap();
+    std::fs::write(own.join("issued.html"), text).unwrap();
+    let out = tmp.path().join("own-copy");
+    render(&p, &input, &out, &opts).unwrap();
+    let page = read(&out, "issued.html");
+    assert_eq!(
+        page.matches("<tr><td>по частям ").count(),
+        n,
+        "issued.html copied unchanged"
     );
 }
