@@ -74,7 +74,7 @@ for i in "${!sizes[@]}"; do
     r_max=$rounds
     [ "$i" -gt 0 ] && r_max=1
     for r in $(seq 1 "$r_max"); do
-        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --out "$dir/media/A" --out "$dir/media/B"
+        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --lang ru --out "$dir/media/A" --out "$dir/media/B"
         if [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]]; then
             run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
         fi
