@@ -16,6 +16,7 @@ pub mod print;
 mod split;
 mod templates;
 mod views;
+mod writer;
 
 pub use error::RenderError;
 pub use templates::{EMBEDDED, STYLE, Templates, write_default_templates};
@@ -325,31 +326,12 @@ fn write_page(
     built: Built,
 ) -> Result<String, RenderError> {
     let (path, template, title, certify, kind, page) = built;
-    let mut ctx = page_context(t, &path, &title, certify.as_ref(), kind);
-    let page = page.map_err(|e| RenderError::Page {
-        page: path.clone(),
-        template: template.to_string(),
-        message: error::tera_message(&e),
-    })?;
-    ctx.insert_value("page", page);
-    // Rendered straight into the file (a register of the whole period is tens of MB of
-    // HTML); a page that fails stops the build, and the staging folder goes with it.
-    let file = work_dir.join(&path);
-    let out = std::fs::File::create(&file).map_err(|e| RenderError::io(&file, e))?;
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    tera.render_to(template, &ctx, &mut out).map_err(|e| {
-        // A full disk shows as the template's write failing: said as the I/O error it is.
-        match error::io_source(&e) {
-            Some(io) => RenderError::io(&file, io),
-            None => RenderError::Page {
-                page: path.clone(),
-                template: template.to_string(),
-                message: error::tera_message(&e),
-            },
-        }
-    })?;
-    out.into_inner()
-        .map_err(|e| RenderError::io(&file, e.into_error()))?;
+    let ctx = page_context(t, &path, &title, certify.as_ref(), kind);
+    let mut w = writer::Writer::new(tera, template, &path, work_dir, ctx);
+    w.set_value("page", page)?;
+    let mut out = w.create()?;
+    w.render_to(template, &mut out)?;
+    w.finish(out)?;
     Ok(path)
 }
 

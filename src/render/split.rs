@@ -15,13 +15,14 @@
 use super::error::{self, RenderError};
 use super::index::Lookup;
 use super::views::{self, Ctx, Rows};
-use super::{Job, Strings, fmt, page_context, page_path, register_head, value};
+use super::writer::Writer;
+use super::{Job, Strings, fmt, page_context, page_path, register_head};
 use crate::model::{Lang, Period};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use tera::{Context, Tera};
+use tera::Tera;
 
 /// How a register's page template lists its rows: the loop's variable and the template of one
 /// row that the loop includes.
@@ -99,44 +100,29 @@ pub(super) fn write_register(
         lang,
         root: fmt::root_of(&path),
     };
-    let mut w = Writer {
-        tera,
-        template,
-        path: &path,
-        file: work_dir.join(&path),
-        ctx: page_context(t, &path, &title, certify.as_ref(), kind),
-    };
-    let out = std::fs::File::create(&w.file).map_err(|e| RenderError::io(&w.file, e))?;
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let ctx = page_context(t, &path, &title, certify.as_ref(), kind);
+    let mut w = Writer::new(tera, template, &path, work_dir, ctx);
+    let mut out = w.create()?;
     match job {
         Job::Issued => {
             let page = views::issued(&c);
             let split = may_split(overridden, template, &ISSUED);
-            w.write(&page, &page.documents, &ISSUED, split, &mut out)?;
+            w.write_rows(&page, &page.documents, &ISSUED, split, &mut out)?;
         }
         Job::Protocols => {
             let page = views::protocols(&c);
             let split = may_split(overridden, template, &PROTOCOLS);
-            w.write(&page, &page.protocols, &PROTOCOLS, split, &mut out)?;
+            w.write_rows(&page, &page.protocols, &PROTOCOLS, split, &mut out)?;
         }
         _ => unreachable!("write_register: {job:?}"),
     }
-    out.into_inner()
-        .map_err(|e| RenderError::io(&w.file, e.into_error()))?;
+    w.finish(out)?;
     Ok(path)
 }
 
-/// A register page being written into its file.
-struct Writer<'a> {
-    tera: &'a Tera,
-    template: &'a str,
-    path: &'a str,
-    file: std::path::PathBuf,
-    ctx: Context,
-}
-
 impl Writer<'_> {
-    fn write<P: Serialize, T, V: Serialize>(
+    /// The register's page, a chunk of rows at a time when `split`, else whole.
+    fn write_rows<P: Serialize, T, V: Serialize>(
         &mut self,
         page: &P,
         rows: &Rows<T, V>,
@@ -164,46 +150,6 @@ impl Writer<'_> {
         }
         self.set("page", page, self.template)?;
         self.render_to(self.template, out)
-    }
-
-    fn set(
-        &mut self,
-        name: &'static str,
-        v: &impl Serialize,
-        template: &str,
-    ) -> Result<(), RenderError> {
-        let v = value(v).map_err(|e| self.page_error(template, &e))?;
-        self.ctx.insert_value(name, v);
-        Ok(())
-    }
-
-    fn render(&self, template: &str) -> Result<String, RenderError> {
-        self.tera
-            .render(template, &self.ctx)
-            .map_err(|e| self.page_error(template, &e))
-    }
-
-    fn render_to(&self, template: &str, out: &mut impl Write) -> Result<(), RenderError> {
-        self.tera
-            .render_to(template, &self.ctx, out)
-            .map_err(|e| match error::io_source(&e) {
-                // A full disk shows as the template's write failing: said as the I/O error it is.
-                Some(io) => RenderError::io(&self.file, io),
-                None => self.page_error(template, &e),
-            })
-    }
-
-    fn put(&self, out: &mut impl Write, text: &str) -> Result<(), RenderError> {
-        out.write_all(text.as_bytes())
-            .map_err(|e| RenderError::io(&self.file, e))
-    }
-
-    fn page_error(&self, template: &str, e: &tera::Error) -> RenderError {
-        RenderError::Page {
-            page: self.path.to_string(),
-            template: template.to_string(),
-            message: error::tera_message(e),
-        }
     }
 }
 
