@@ -323,7 +323,19 @@ impl Rendered {
     pub fn write(self, opts: &Options) -> Result<Report, BuildError> {
         let name = self.period.config.archive_name();
         let meta = self.bag_meta(opts.signer.clone());
-        let templates = &self.templates;
+        let Rendered {
+            period,
+            staging,
+            payload,
+            pages,
+            templates,
+            ..
+        } = self;
+        // The media stage reads files, not records: the period's memory (most of a large build's)
+        // goes back before it.
+        drop(period);
+        give_back_free_memory();
+        let templates = &templates;
         let index = |medium: &Path, _: &[media::SealedArchive]| -> Result<String, String> {
             let archives = render::scan_medium(medium).map_err(|e| e.to_string())?;
             render::medium_index(&archives, templates).map_err(|e| e.to_string())
@@ -334,13 +346,9 @@ impl Rendered {
             progress: opts.progress,
             templates: Some(templates),
         };
-        let write = media::write_staged(&self.staging, &self.payload, &meta, wopts)
+        let write = media::write_staged(&staging, &payload, &meta, wopts)
             .map_err(|e| BuildError::Stage(e.text()))?;
-        Ok(Report {
-            name,
-            pages: self.pages,
-            write,
-        })
+        Ok(Report { name, pages, write })
     }
 }
 

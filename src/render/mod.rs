@@ -529,13 +529,16 @@ fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
             "index",
             value(&views::start(c)),
         ),
-        Job::LearnersIndex => (
-            "learners.html",
-            t["learners_index"].to_string(),
-            None,
-            "learners",
-            value(&views::learners_index(c)),
-        ),
+        Job::LearnersIndex => {
+            let (template, title, certify, kind) = register_head(t, job);
+            (
+                template,
+                title,
+                certify,
+                kind,
+                value(&views::learners_index(c)),
+            )
+        }
         Job::Learner(i) => (
             "learner.html",
             format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
@@ -568,6 +571,14 @@ fn register_head(
     job: Job,
 ) -> (&'static str, String, Option<print::Extract>, &'static str) {
     let (template, kind) = match job {
+        Job::LearnersIndex => {
+            return (
+                "learners.html",
+                t["learners_index"].to_string(),
+                None,
+                "learners",
+            );
+        }
         Job::Issued => ("issued.html", "issued"),
         Job::Protocols => ("protocols.html", "protocols"),
         _ => unreachable!("register_head: {job:?}"),

@@ -29,24 +29,32 @@ use tera::Tera;
 pub(super) struct Split {
     var: &'static str,
     row: &'static str,
+    /// Rows rendered at once.
+    chunk: usize,
 }
 
 const ISSUED: Split = Split {
     var: "d",
     row: "issued_row.html",
+    chunk: 1024,
 };
 
 const PROTOCOLS: Split = Split {
     var: "p",
     row: "protocol_block.html",
+    chunk: 1024,
 };
 
-/// Rows rendered at once.
-const CHUNK: usize = 1024;
+/// A letter of the learners' list, with all its learners, is one row.
+const LETTERS: Split = Split {
+    var: "l",
+    row: "learners_letter.html",
+    chunk: 1,
+};
 
 /// The registers [`write_register`] writes, in chunks when it may.
 pub(super) fn is_register(job: Job) -> bool {
-    matches!(job, Job::Issued | Job::Protocols)
+    matches!(job, Job::Issued | Job::Protocols | Job::LearnersIndex)
 }
 
 impl Split {
@@ -58,7 +66,7 @@ impl Split {
 
 /// Adds the template of a chunk of rows of every register rendered in chunks.
 pub(super) fn add_chunk_templates(tera: &mut Tera) -> Result<(), RenderError> {
-    for s in [&ISSUED, &PROTOCOLS] {
+    for s in [&ISSUED, &PROTOCOLS, &LETTERS] {
         let text = format!(
             "{{% for {} in rows %}}{{% include \"{}\" %}}{{% endfor %}}",
             s.var, s.row
@@ -114,6 +122,11 @@ pub(super) fn write_register(
             let split = may_split(overridden, template, &PROTOCOLS);
             w.write_rows(&page, &page.protocols, &PROTOCOLS, split, &mut out)?;
         }
+        Job::LearnersIndex => {
+            let page = views::learners_index(&c);
+            let split = may_split(overridden, template, &LETTERS);
+            w.write_rows(&page, &page.letters, &LETTERS, split, &mut out)?;
+        }
         _ => unreachable!("write_register: {job:?}"),
     }
     w.finish(out)?;
@@ -139,8 +152,8 @@ impl Writer<'_> {
             let one = self.render(&chunk)?;
             if let Some((head, tail)) = around(&whole, &one) {
                 self.put(out, head)?;
-                for from in (0..rows.len()).step_by(CHUNK) {
-                    rows.show(from..from + CHUNK);
+                for from in (0..rows.len()).step_by(s.chunk) {
+                    rows.show(from..from + s.chunk);
                     self.set("rows", rows, &chunk)?;
                     self.render_to(&chunk, out)?;
                 }

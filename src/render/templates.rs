@@ -63,6 +63,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "transfers_list.html",
         include_str!("../../templates/transfers_list.html"),
     ),
+    // One letter of learners.html: the list is rendered a letter at a time.
+    (
+        "learners_letter.html",
+        include_str!("../../templates/learners_letter.html"),
+    ),
     // One row of issued.html: the register is rendered a chunk of rows at a time.
     (
         "issued_row.html",

@@ -503,11 +503,27 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
             extra: Extra::new(),
         });
     }
+    // The learners' list is written a letter at a time: letters of several sizes, `Ё` listed
+    // under `Е`, a surname in Latin letters.
+    let surnames = [
+        "Абрамов",
+        "Ёлкин",
+        "Егоров",
+        "Абрамова",
+        "Яковлев",
+        "Smith",
+        "Юдин",
+    ];
+    for i in 0..300 {
+        let surname = surnames[i % surnames.len()];
+        p.learners
+            .push(learner(&format!("ЛД-{i:05}"), surname, "Анна"));
+    }
     let chunked = tmp.path().join("chunked");
     render(&p, &input, &chunked, &RenderOptions::default()).unwrap();
     let tpl = tmp.path().join("tpl");
     std::fs::create_dir_all(&tpl).unwrap();
-    for name in ["issued.html", "protocols.html"] {
+    for name in ["issued.html", "protocols.html", "learners.html"] {
         // Changed by a comment that prints nothing: a page template of one's own, rendered whole.
         let (_, text) = EMBEDDED.iter().find(|(n, _)| *n == name).unwrap();
         std::fs::write(tpl.join(name), format!("{text}{{# своя копия #}}")).unwrap();
@@ -518,10 +534,29 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
         ..Default::default()
     };
     render(&p, &input, &whole, &opts).unwrap();
-    for page in ["issued.html", "protocols.html"] {
+    for page in ["issued.html", "protocols.html", "learners/index.html"] {
         let (a, b) = (read(&chunked, page), read(&whole, page));
         assert!(a == b, "{page} differs when rendered in chunks");
     }
+    // Last year's learners.html, every letter inline and the line of letters from the same
+    // list: rendered whole, the same page.
+    let last_year = tmp.path().join("last-year");
+    std::fs::create_dir_all(&last_year).unwrap();
+    std::fs::write(last_year.join("learners.html"), LEARNERS_HTML_2025).unwrap();
+    let old = tmp.path().join("old");
+    let opts = RenderOptions {
+        templates: Some(&last_year),
+        ..Default::default()
+    };
+    render(&p, &input, &old, &opts).unwrap();
+    let learners = read(&chunked, "learners/index.html");
+    assert!(
+        learners == read(&old, "learners/index.html"),
+        "learners.html of 2025"
+    );
+    assert_eq!(learners.matches("<h2 id=\"letter-").count(), 7);
+    assert_eq!(learners.matches("<a href=\"#letter-").count(), 7);
+    assert!(!learners.contains(">Ё</h2>") && learners.contains(">Е</h2>"));
     let issued = read(&chunked, "issued.html");
     assert_eq!(issued.matches("<tr id=\"").count(), n);
     assert!(issued.contains("ПК-25/02499") && issued.contains("строка 2499 &lt;b&gt;"));
@@ -553,6 +588,17 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
         )
     };
     assert_eq!(rows_of("own"), (n, 0), "embedded issued.html");
+    // A letter template of one's own that shows the way too: a letter at a time.
+    std::fs::write(
+        own.join("learners_letter.html"),
+        "<h2>{% if rows is defined %}по частям{% else %}целиком{% endif %} {{ l.letter }}</h2>\n",
+    )
+    .unwrap();
+    let letters = tmp.path().join("own-letter");
+    render(&p, &input, &letters, &opts).unwrap();
+    let page = read(&letters, "learners/index.html");
+    assert_eq!(page.matches("<h2>по частям ").count(), 7, "{page}");
+    std::fs::remove_file(own.join("learners_letter.html")).unwrap();
     // Last year's issued.html of one's own: rendered whole, with every row.
     std::fs::copy(tpl.join("issued.html"), own.join("issued.html")).unwrap();
     assert_eq!(rows_of("own-page"), (0, n), "issued.html of one's own");
@@ -561,3 +607,20 @@ fn registers_rendered_in_chunks_are_the_pages_rendered_whole() {
     std::fs::write(own.join("issued.html"), text).unwrap();
     assert_eq!(rows_of("own-copy"), (n, 0), "issued.html copied unchanged");
 }
+
+/// `learners.html` as the 2025 version embedded it (and as users' copies of it still are).
+const LEARNERS_HTML_2025: &str = r##"{% extends "base.html" %}
+{% block content %}
+<p class="letters">{% for l in page.letters %}<a href="#{{ l.anchor }}">{{ l.letter }}</a> {% endfor %}</p>
+{% for l in page.letters %}
+<h2 id="{{ l.anchor }}">{{ l.letter }}</h2>
+<table class="list">
+<thead><tr><th>{{ t.full_name }}</th><th>{{ t.file_number }}</th><th>{{ t.birth_date }}</th><th>{{ t.groups }}</th></tr></thead>
+<tbody>
+{% for x in l.learners %}<tr><td><a href="{{ x.learner.href }}">{{ x.learner.text }}</a></td><td class="code">{{ x.id }}</td><td>{{ x.birth_date }}</td><td>{% for g in x.groups %}<a href="{{ g.href }}">{{ g.text }}</a>{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% else %}<p class="muted">{{ t.none }}</p>
+{% endfor %}
+{% endblock content %}
+"##;

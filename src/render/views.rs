@@ -261,9 +261,25 @@ fn group_summary(c: &Ctx, g: &Group) -> GroupSummary {
 
 // ---------------------------------------------------------------- learners index
 
+/// The list of learners by the first letter of the surname. `nav` is the line of letters at the
+/// top; `letters` are rendered one letter at a time (see `render::split`), so that a period of
+/// 80,000 learners is never made into the template's values at once.
 #[derive(Serialize)]
-pub struct LearnersIndex {
-    pub letters: Vec<LetterView>,
+pub struct LearnersIndex<'c> {
+    pub nav: Vec<LetterNav>,
+    pub letters: Rows<'c, Letter<'c>, LetterView>,
+}
+
+#[derive(Serialize)]
+pub struct LetterNav {
+    pub letter: String,
+    pub anchor: String,
+}
+
+/// The learners of one letter, in order.
+pub struct Letter<'c> {
+    nav: LetterNav,
+    learners: Vec<&'c Learner>,
 }
 
 #[derive(Serialize)]
@@ -292,42 +308,72 @@ pub fn learners_sorted(p: &Period) -> Vec<&Learner> {
     v.into_iter().map(|(_, x)| x).collect()
 }
 
-pub fn learners_index(c: &Ctx) -> LearnersIndex {
-    let mut letters: Vec<LetterView> = Vec::new();
+/// The letter a surname is listed under (`Ё` under `Е`).
+fn letter_of(x: &Learner) -> String {
+    let letter: String = x
+        .surname
+        .chars()
+        .next()
+        .map(|ch| ch.to_uppercase().collect())
+        .unwrap_or_default();
+    if letter == "Ё" {
+        "Е".to_string()
+    } else {
+        letter
+    }
+}
+
+pub fn learners_index<'c>(c: &'c Ctx) -> LearnersIndex<'c> {
+    let mut letters: Vec<Letter> = Vec::new();
     for x in learners_sorted(c.p) {
-        let letter: String = x
-            .surname
-            .chars()
-            .next()
-            .map(|ch| ch.to_uppercase().collect())
-            .unwrap_or_default();
-        let letter = if letter == "Ё" {
-            "Е".to_string()
-        } else {
-            letter
-        };
-        if letters.last().is_none_or(|l| l.letter != letter) {
-            letters.push(LetterView {
-                anchor: format!("letter-{}", letters.len() + 1),
-                letter,
-                learners: Vec::new(),
-            });
+        let letter = letter_of(x);
+        match letters.last_mut() {
+            Some(last) if last.nav.letter == letter => last.learners.push(x),
+            _ => letters.push(Letter {
+                nav: LetterNav {
+                    anchor: format!("letter-{}", letters.len() + 1),
+                    letter,
+                },
+                learners: vec![x],
+            }),
         }
-        let groups =
-            c.l.enrolments_of_learner
-                .get(x.id.as_str())
-                .map(|v| v.iter().map(|e| c.group_link(&e.group)).collect())
-                .unwrap_or_default();
-        if let Some(last) = letters.last_mut() {
-            last.learners.push(LearnerEntry {
+    }
+    let nav = letters
+        .iter()
+        .map(|l| LetterNav {
+            letter: l.nav.letter.clone(),
+            anchor: l.nav.anchor.clone(),
+        })
+        .collect();
+    LearnersIndex {
+        nav,
+        letters: Rows::new(letters, move |l| letter_view(c, l)),
+    }
+}
+
+fn letter_view(c: &Ctx, l: &Letter) -> LetterView {
+    let learners = l
+        .learners
+        .iter()
+        .map(|x| {
+            let groups =
+                c.l.enrolments_of_learner
+                    .get(x.id.as_str())
+                    .map(|v| v.iter().map(|e| c.group_link(&e.group)).collect())
+                    .unwrap_or_default();
+            LearnerEntry {
                 learner: c.link(&paths::learner(&x.id), x.full_name()),
                 id: x.id.clone(),
                 birth_date: l10n::opt_date(x.birth_date),
                 groups,
-            });
-        }
+            }
+        })
+        .collect();
+    LetterView {
+        letter: l.nav.letter.clone(),
+        anchor: l.nav.anchor.clone(),
+        learners,
     }
-    LearnersIndex { letters }
 }
 
 // ---------------------------------------------------------------- learner page
@@ -1557,7 +1603,7 @@ pub fn orders(c: &Ctx) -> OrdersPage {
 
 #[derive(Serialize)]
 pub struct IssuedPage<'c> {
-    pub documents: Rows<'c, IssuedDocument, IssuedView>,
+    pub documents: Rows<'c, &'c IssuedDocument, IssuedView>,
 }
 
 pub fn issued<'c>(c: &'c Ctx) -> IssuedPage<'c> {
@@ -1570,7 +1616,7 @@ pub fn issued<'c>(c: &'c Ctx) -> IssuedPage<'c> {
 
 #[derive(Serialize)]
 pub struct ProtocolsPage<'c> {
-    pub protocols: Rows<'c, Protocol, ProtocolView>,
+    pub protocols: Rows<'c, &'c Protocol, ProtocolView>,
 }
 
 pub fn protocols<'c>(c: &'c Ctx) -> ProtocolsPage<'c> {
@@ -1581,18 +1627,19 @@ pub fn protocols<'c>(c: &'c Ctx) -> ProtocolsPage<'c> {
     }
 }
 
-/// The rows of a page listing a whole register (80,000 issued documents), each made only as it
-/// is turned into the template's values: the list is never held twice, as views and as values.
-/// Only the rows of its window are serialised (all of them unless [`Rows::show`] says otherwise),
-/// so that the register can be rendered a chunk of rows at a time (see `render::split`).
-pub struct Rows<'c, T, V> {
-    records: Vec<&'c T>,
-    view: Box<dyn Fn(&'c T) -> V + 'c>,
+/// The rows of a page listing a whole register (80,000 issued documents, the learners of a
+/// letter), each made only as it is turned into the template's values: the list is never held
+/// twice, as views and as values. Only the rows of its window are serialised (all of them unless
+/// [`Rows::show`] says otherwise), so that the register can be rendered a chunk of rows at a time
+/// (see `render::split`).
+pub struct Rows<'c, R, V> {
+    records: Vec<R>,
+    view: Box<dyn Fn(&R) -> V + 'c>,
     window: std::cell::Cell<(usize, usize)>,
 }
 
-impl<'c, T, V> Rows<'c, T, V> {
-    pub fn new(records: Vec<&'c T>, view: impl Fn(&'c T) -> V + 'c) -> Self {
+impl<'c, R, V> Rows<'c, R, V> {
+    pub fn new(records: Vec<R>, view: impl Fn(&R) -> V + 'c) -> Self {
         let n = records.len();
         Rows {
             records,
@@ -1616,7 +1663,7 @@ impl<'c, T, V> Rows<'c, T, V> {
     }
 }
 
-impl<T, V: Serialize> Serialize for Rows<'_, T, V> {
+impl<R, V: Serialize> Serialize for Rows<'_, R, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let (from, to) = self.window.get();
