@@ -482,9 +482,10 @@ fn build_page(p: &Period, lookup: &index::Lookup, lang: Lang, t: &Strings, job: 
         root: fmt::root_of(&path),
     };
     let (template, title, certify, kind, page) = match job {
-        Job::Index | Job::LearnersIndex | Job::Learner(_) | Job::Group(_) | Job::Programme(_) => {
-            record_page(&c, t, job)
+        Job::LearnersIndex | Job::Issued | Job::Protocols => {
+            unreachable!("build_page: {job:?} is written by split::write_register")
         }
+        Job::Index | Job::Learner(_) | Job::Group(_) | Job::Programme(_) => record_page(&c, t, job),
         Job::GroupFiles(_)
         | Job::ProtocolExtract(_)
         | Job::IssuedExtract(_)
@@ -529,16 +530,6 @@ fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
             "index",
             value(&views::start(c)),
         ),
-        Job::LearnersIndex => {
-            let (template, title, certify, kind) = register_head(t, job);
-            (
-                template,
-                title,
-                certify,
-                kind,
-                value(&views::learners_index(c)),
-            )
-        }
         Job::Learner(i) => (
             "learner.html",
             format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
@@ -564,29 +555,23 @@ fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
     }
 }
 
-/// The template, title, certification block and kind of a register rendered in chunks too
-/// ([`split`]).
+/// The template, title, certification block and kind of a page listing the whole period, which
+/// [`split`] writes a chunk of rows at a time.
 fn register_head(
     t: &Strings,
     job: Job,
 ) -> (&'static str, String, Option<print::Extract>, &'static str) {
-    let (template, kind) = match job {
-        Job::LearnersIndex => {
-            return (
-                "learners.html",
-                t["learners_index"].to_string(),
-                None,
-                "learners",
-            );
-        }
-        Job::Issued => ("issued.html", "issued"),
-        Job::Protocols => ("protocols.html", "protocols"),
+    // (template, title's string, kind, printed with a certification block)
+    let (template, title, kind, certified) = match job {
+        Job::LearnersIndex => ("learners.html", "learners_index", "learners", false),
+        Job::Issued => ("issued.html", "issued", "issued", true),
+        Job::Protocols => ("protocols.html", "protocols", "protocols", true),
         _ => unreachable!("register_head: {job:?}"),
     };
     (
         template,
-        t[kind].to_string(),
-        Some(print::register_extract(t, kind)),
+        t[title].to_string(),
+        certified.then(|| print::register_extract(t, kind)),
         kind,
     )
 }
@@ -602,14 +587,6 @@ fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
             "orders",
             value(&views::orders(c)),
         ),
-        Job::Issued => {
-            let (template, title, certify, kind) = register_head(t, job);
-            (template, title, certify, kind, value(&views::issued(c)))
-        }
-        Job::Protocols => {
-            let (template, title, certify, kind) = register_head(t, job);
-            (template, title, certify, kind, value(&views::protocols(c)))
-        }
         Job::Transfers => (
             "transfers.html",
             t["transfers"].to_string(),

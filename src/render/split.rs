@@ -5,7 +5,8 @@
 //! memory. The page template is rendered with its first row only; that row, rendered on its own by
 //! the row template the page includes, is found in it, and the page is written as what comes
 //! before it, every row a chunk at a time, and what comes after it: the same bytes as the page
-//! rendered whole.
+//! rendered whole. The list of learners is written the same way, a letter (with its table of
+//! learners) being one row: 80,000 learners were 140 MB of template values.
 //!
 //! This holds while the page's rows are its row template, one after another, which is what the
 //! embedded page templates do. A page template replaced from the templates folder, or a replaced
