@@ -226,3 +226,40 @@ fn sigterm_during_a_build_removes_its_work_folder_and_staging_folders() {
         );
     }
 }
+
+#[test]
+fn a_build_writes_nothing_outside_its_media_and_needs_no_temporary_folder() {
+    // TMPDIR names a file: anything the build tried to put in a temporary folder would fail
+    // (the sheets of the workbook went there once: hundreds of MB for a large period).
+    let t = tempfile::tempdir().unwrap();
+    let tmp = t.path().join("tmp-is-a-file");
+    fs::write(&tmp, "").unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    let o = common::cli::command()
+        .arg("build")
+        .arg(&sample)
+        .args(["-q", "--out"])
+        .arg(&a)
+        .arg("--out")
+        .arg(&b)
+        .env("TMPDIR", &tmp)
+        .env("TMP", &tmp)
+        .env("TEMP", &tmp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let records = |m: &Path| m.join("gorizont-2025/data/records");
+    for m in [&a, &b] {
+        let names = entries(&records(m));
+        assert!(names.iter().any(|n| n == "gorizont-2025.xlsx"), "{names:?}");
+        // No temporary file of the workbook is left beside it.
+        assert!(
+            names
+                .iter()
+                .all(|n| n.ends_with(".csv") || n.ends_with(".xlsx") || n.ends_with(".json")),
+            "{names:?}"
+        );
+    }
+    assert_eq!(fs::read(&tmp).unwrap(), b"");
+}

@@ -5,7 +5,9 @@
 //! Sheets are written in `rust_xlsxwriter`'s low-memory mode: rows go to a temporary file as they
 //! come, and only the table of distinct strings stays in memory (the ids of lessons and learners
 //! repeat on every attendance row: shared, they make the file several times smaller and faster to
-//! compress than inline strings).
+//! compress than inline strings). The temporary files (the sheets' XML, hundreds of MB for a large
+//! period) are made beside the workbook, on the medium, and have no name there (deleted as they
+//! are opened); not in `TMPDIR`, which may be small, full or missing on an office computer.
 //!
 //! A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
 //! `Посещаемость (2)`, `(3)`… each with its own header. A cell holds at most 32,767 characters: a
@@ -139,6 +141,11 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
     let err = |e: &dyn std::fmt::Display| TablesError::new(path, e);
     let c = &p.config;
     let mut wb = Workbook::new();
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    wb.set_tempdir(folder).map_err(|e| err(&e))?;
     let created = date(c.build_date()).map_err(|e| err(&e))?;
     let props = DocProperties::new()
         .set_title(format!(
