@@ -479,8 +479,11 @@ impl Validator<'_> {
         field: &'static str,
         id: impl Fn(&T) -> &str,
     ) {
-        let mut seen: HashMap<String, (String, u64)> = HashMap::new();
+        // Page name → position in `v` of the first record that took it (its id and line are read
+        // there: not copied, for a list of hundreds of thousands of lessons).
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let old = std::mem::take(v);
+        v.reserve_exact(old.len());
         // Records with a page of their own: the page's file name must stay short on every file
         // system (255 bytes a name; Windows paths of 260 characters).
         let paged = matches!(kind, Kind::Programmes | Kind::Groups | Kind::Learners);
@@ -528,7 +531,8 @@ impl Validator<'_> {
                 self.report(kind, &r, vec![p]);
                 continue;
             }
-            match seen.get(&s) {
+            let first = seen.get(&s).map(|&i| (id(&v[i]), v[i].origin().line));
+            match first {
                 Some((other, line)) if other != id(&r) => {
                     let p = Problem {
                         field,
@@ -551,7 +555,9 @@ impl Validator<'_> {
                     self.report(kind, &r, vec![p]);
                 }
                 _ => {
-                    seen.insert(s, (id(&r).to_string(), u64::from(r.origin().line)));
+                    if first.is_none() {
+                        seen.insert(s, v.len());
+                    }
                     v.push(r);
                 }
             }
