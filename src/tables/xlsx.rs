@@ -2,10 +2,13 @@
 //! dates, frozen header row, autofilter), written row by row. Codes are shown as their Russian
 //! labels (`completed` → «завершил обучение»), yes/no as «да»/«нет».
 //!
-//! Sheets are written in `rust_xlsxwriter`'s low-memory mode: rows go to a temporary file as they
-//! come, and only the table of distinct strings stays in memory (the ids of lessons and learners
-//! repeat on every attendance row: shared, they make the file several times smaller and faster to
-//! compress than inline strings). The temporary files (the sheets' XML, hundreds of MB for a large
+//! Rows go to a temporary file as they come (`rust_xlsxwriter`'s low-memory and constant-memory
+//! modes). The attendance and grade sheets keep their texts in the workbook's table of distinct
+//! strings, which stays in memory: the ids of lessons, items and learners repeat on every row, and
+//! shared they make the file several times smaller and faster to compress. Every other sheet
+//! writes its texts inline: half of the distinct strings of a period are the learners' own SNILS,
+//! e-mails and phones, and the numbers of documents, which repeat nowhere (at 20,000 learners
+//! 120,000 of the table's 245,000 strings), and a table of them would only cost memory. The temporary files (the sheets' XML, hundreds of MB for a large
 //! period) are made beside the workbook, on the medium, and have no name there (deleted as they
 //! are opened); not in `TMPDIR`, which may be small, full or missing on an office computer.
 //!
@@ -31,6 +34,8 @@ pub const SHEET_ROWS: usize = 1_048_575;
 const ZIP_LEVEL: u8 = 2;
 /// Longest text of a cell, in UTF-16 units (Excel's limit).
 const CELL_MAX: usize = 32_767;
+/// The tables whose sheets share their texts through the workbook's table of strings (see above).
+pub const SHARED_STRINGS: [&str; 2] = ["attendance", "grades"];
 
 fn date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     use chrono::Datelike;
@@ -75,7 +80,11 @@ fn add_sheet(
     rows: u32,
     head: &Format,
 ) -> Result<usize, XlsxError> {
-    let ws = wb.add_worksheet_with_low_memory()?;
+    let ws = if SHARED_STRINGS.contains(&t.name) {
+        wb.add_worksheet_with_low_memory()?
+    } else {
+        wb.add_worksheet_with_constant_memory()?
+    };
     ws.set_name(name)?;
     let mut last = 0u16;
     for (j, col) in t.columns().enumerate() {
@@ -200,4 +209,48 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
     wb.save(path).map_err(|e| err(&e))?;
     // The same bytes on Windows and Linux (see zip_host).
     super::zip_host::set_dos_host(path).map_err(|e| err(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// The XML of the sheet named `title` in the workbook at `path`.
+    fn sheet_xml(path: &Path, title: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut read = |name: &str| {
+            let mut s = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let book = read("xl/workbook.xml");
+        let at = book.find(&format!("<sheet name=\"{title}\"")).unwrap();
+        let id = book[at..].split("sheetId=\"").nth(1).unwrap();
+        let id = &id[..id.find('"').unwrap()];
+        read(&format!("xl/worksheets/sheet{id}.xml"))
+    }
+
+    #[test]
+    fn only_the_attendance_and_grades_share_their_texts() {
+        for name in SHARED_STRINGS {
+            assert!(TABLES.iter().any(|t| t.name == name), "{name}");
+        }
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        let (p, _) = crate::ingest::load(&sample).expect("sample-data loads");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.xlsx");
+        write(&p, &path).unwrap();
+        for t in &TABLES {
+            let xml = sheet_xml(&path, t.title);
+            let (shared, inline) = (xml.contains("t=\"s\""), xml.contains("t=\"inlineStr\""));
+            if SHARED_STRINGS.contains(&t.name) {
+                assert!(shared && !inline, "{}", t.name);
+            } else {
+                assert!(!shared, "{}", t.name);
+            }
+        }
+        // The learners' own texts (their SNILS) are in their sheet, not in the shared table.
+        assert!(sheet_xml(&path, "Слушатели").contains("<is><t>"));
+    }
 }
