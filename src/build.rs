@@ -283,11 +283,17 @@ impl Rendered {
         let (mut tables, mut search, mut retention) =
             (Payload::default(), Payload::default(), Payload::default());
         let (t, (s, r)) = rayon::join(
-            || crate::tables::write_into(period, work, &mut tables).map_err(stage),
+            || {
+                let t = crate::tables::write_into(period, work, &mut tables).map_err(stage);
+                give_back_free_memory();
+                t
+            },
             || {
                 // One after the other: each of them holds its own view of the whole period
                 // (search documents, retention items), and both at once would double the peak.
+                // What the search indexes freed goes back before the retention items are made.
                 let s = crate::search::build(period, work, &mut search).map_err(stage);
+                give_back_free_memory();
                 let r = crate::retention::write_into(period, work, &mut retention, templates)
                     .map_err(|e| BuildError::Stage(e.text()));
                 (s, r)
