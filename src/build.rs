@@ -209,7 +209,7 @@ impl Build {
         };
         let work = staging.data_dir();
         let rendered = render::render(&self.period, &self.folder, &work, &ropts)
-            .map_err(|e| full_or(&staging, stage(e)))?;
+            .map_err(|e| full_or(&staging, stage(e), false))?;
         let templates = Templates::load(templates.as_deref()).map_err(stage)?;
         give_back_free_memory();
         Ok(Rendered {
@@ -234,22 +234,25 @@ fn give_back_free_memory() {
     }
 }
 
-/// A stage that failed writing into the staging folder because the first medium is full says so.
-fn full_or(staging: &media::Staging, e: BuildError) -> BuildError {
+/// A stage that failed writing into the staging folder because the first medium is full says so:
+/// when its error said so (`said_full`), or when the medium has less than 1 MB left.
+fn full_or(staging: &media::Staging, e: BuildError, said_full: bool) -> BuildError {
     let medium = &staging.media()[0];
     match (media::medium::free_bytes(medium), e) {
-        (Some(free), BuildError::Stage(t)) if free < 1 << 20 => BuildError::Stage(Text::new(
-            format!(
-                "на носителе {} не хватает места для архива (свободно {free} байт). Ничего не записано ни на один носитель, незавершённая папка удалена: освободите место или возьмите другой носитель и повторите ({})",
-                medium.display(),
-                t.ru
-            ),
-            format!(
-                "medium {} is too full for the archive ({free} bytes free). Nothing was written to any medium and the unfinished folder was removed: free some space or use another medium and run again ({})",
-                medium.display(),
-                t.en
-            ),
-        )),
+        (Some(free), BuildError::Stage(t)) if said_full || free < 1 << 20 => {
+            BuildError::Stage(Text::new(
+                format!(
+                    "на носителе {} не хватает места для архива (свободно {free} байт). Ничего не записано ни на один носитель, незавершённая папка удалена: освободите место или возьмите другой носитель и повторите ({})",
+                    medium.display(),
+                    t.ru
+                ),
+                format!(
+                    "medium {} is too full for the archive ({free} bytes free). Nothing was written to any medium and the unfinished folder was removed: free some space or use another medium and run again ({})",
+                    medium.display(),
+                    t.en
+                ),
+            ))
+        }
         (_, e) => e,
     }
 }
@@ -284,7 +287,7 @@ impl Rendered {
             (Payload::default(), Payload::default(), Payload::default());
         let (t, (s, r)) = rayon::join(
             || {
-                let t = crate::tables::write_into(period, work, &mut tables).map_err(stage);
+                let t = crate::tables::write_into(period, work, &mut tables);
                 give_back_free_memory();
                 t
             },
@@ -299,8 +302,12 @@ impl Rendered {
                 (s, r)
             },
         );
-        for result in [t.map(drop), s.map(drop), r] {
-            result.map_err(|e| full_or(&self.staging, e))?;
+        if let Err(e) = t {
+            let full = e.full;
+            return Err(full_or(&self.staging, stage(e), full));
+        }
+        for result in [s.map(drop), r] {
+            result.map_err(|e| full_or(&self.staging, e, false))?;
         }
         for part in [tables, search, retention] {
             self.payload.files.extend(part.files);

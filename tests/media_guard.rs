@@ -263,3 +263,36 @@ fn a_build_writes_nothing_outside_its_media_and_needs_no_temporary_folder() {
     }
     assert_eq!(fs::read(&tmp).unwrap(), b"");
 }
+
+#[test]
+fn a_medium_filled_by_the_workbook_is_said_to_be_full() {
+    // The workbook's temporary files are on the medium and give their space back when the failed
+    // workbook is dropped: the error itself must say the medium was full.
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("A");
+    let Some(_small) = mount(&["-t", "tmpfs", "-o", "size=1m", "tmpfs"], &a) else {
+        return;
+    };
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let (period, _) = letopis::ingest::load(&sample).unwrap();
+    // All but 16 KB of the medium taken: the sheets' rows do not fit.
+    let free = |p: &Path| {
+        let o = Command::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(p)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        out.lines().nth(1).unwrap().trim().parse::<u64>().unwrap()
+    };
+    let filler = vec![0u8; (free(&a) - 16 * 1024) as usize];
+    fs::write(a.join("filler"), filler).unwrap();
+    let e = letopis::tables::xlsx::write(&period, &a.join("book.xlsx")).unwrap_err();
+    assert!(e.full, "{e}");
+    assert!(e.to_string().contains("на носителе нет места"), "{e}");
+    // Nothing of the temporary files is left, and their space is back.
+    assert!(free(&a) >= 12 * 1024, "{}", free(&a));
+    // A smaller failure that is not a full medium is not called one.
+    let e = letopis::tables::xlsx::write(&period, &a.join("no-such-folder/book.xlsx")).unwrap_err();
+    assert!(!e.full, "{e}");
+}

@@ -9,13 +9,13 @@ use std::io::BufWriter;
 use std::path::Path;
 
 pub fn write(p: &Period, table: &Table, path: &Path) -> Result<(), TablesError> {
-    let err = |e: &dyn std::fmt::Display| TablesError::new(path, e);
+    let err = |e: &std::io::Error| TablesError::io(path, e);
     let file = std::fs::File::create(path).map_err(|e| err(&e))?;
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(BufWriter::with_capacity(256 * 1024, file));
     w.write_record(table.columns().map(|c| c.name))
-        .map_err(|e| err(&e))?;
+        .map_err(|e| err(&io(e)))?;
     let mut buf = String::new();
     rows::each(p, table, &mut |cells| {
         for c in cells {
@@ -29,13 +29,24 @@ pub fn write(p: &Period, table: &Table, path: &Path) -> Result<(), TablesError> 
                     buf.as_bytes()
                 }
             };
-            w.write_field(bytes).map_err(std::io::Error::other)?;
+            w.write_field(bytes).map_err(io)?;
         }
-        w.write_record(None::<&[u8]>).map_err(std::io::Error::other)
+        w.write_record(None::<&[u8]>).map_err(io)
     })
     .map_err(|e| err(&e))?;
     w.flush().map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// The writer's error as the I/O error it is (a full medium stays a full medium).
+fn io(e: ::csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => io,
+        kind => std::io::Error::other(format!("{kind:?}")),
+    }
 }
 
 /// Numbers with a `.` decimal point and no exponent, dates `yyyy-mm-dd`, `true`/`false`.

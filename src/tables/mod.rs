@@ -29,6 +29,9 @@ use std::path::{Path, PathBuf};
 pub struct TablesError {
     pub path: PathBuf,
     pub message: String,
+    /// The medium was full. Said by the error itself: the workbook's temporary files take their
+    /// space back as the failed workbook is dropped, so the medium's free space no longer shows it.
+    pub full: bool,
 }
 
 impl TablesError {
@@ -36,8 +39,23 @@ impl TablesError {
         TablesError {
             path: path.to_path_buf(),
             message: e.to_string(),
+            full: false,
         }
     }
+
+    /// An I/O error, which may say that the medium is full.
+    pub fn io(path: &Path, e: &std::io::Error) -> Self {
+        TablesError {
+            full: is_full(e),
+            ..TablesError::new(path, e)
+        }
+    }
+}
+
+/// No space left on the device (or the user's quota).
+pub(crate) fn is_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(e.kind(), K::StorageFull | K::QuotaExceeded)
 }
 
 /// Writes `records/` into `work_dir` and adds its files to the payload. Returns the number of
@@ -48,7 +66,7 @@ pub fn write_into(
     payload: &mut Payload,
 ) -> Result<usize, TablesError> {
     let dir = work_dir.join(tables::DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| TablesError::new(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| TablesError::io(&dir, &e))?;
     let mut written = Vec::new();
     // The CSV files and the workbook are independent: one on each core.
     let name = period.config.archive_name();

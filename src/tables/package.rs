@@ -146,5 +146,5 @@ fn package_name(archive: &str) -> String {
 pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
     let text =
         serde_json::to_string_pretty(&descriptor(p)).map_err(|e| TablesError::new(path, e))?;
-    std::fs::write(path, text + "\n").map_err(|e| TablesError::new(path, e))
+    std::fs::write(path, text + "\n").map_err(|e| TablesError::io(path, &e))
 }

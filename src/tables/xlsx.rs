@@ -42,6 +42,14 @@ fn date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
+/// The workbook's error says the medium is full (writing a sheet's temporary file, or the file).
+fn full(e: &XlsxError) -> bool {
+    match e {
+        XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => super::is_full(io),
+        _ => false,
+    }
+}
+
 /// The sheet names of a table with `rows` rows.
 pub fn sheet_names(t: &Table, rows: usize, per_sheet: usize) -> Vec<String> {
     let n = rows.div_ceil(per_sheet).max(1);
@@ -145,9 +153,55 @@ pub fn write(p: &Period, path: &Path) -> Result<(), TablesError> {
 }
 
 /// [`write`] with at most `per_sheet` data rows on a sheet (smaller in tests of the split).
+///
+/// `rust_xlsxwriter` panics when it cannot write a sheet's temporary file (a full medium): the
+/// panic is caught here and returned as the error it is, with whether the medium was full (the
+/// panic's message carries the I/O error), and its default report on standard error is silenced.
 pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), TablesError> {
+    silence_writer_panics();
+    let book = std::panic::AssertUnwindSafe(|| write_book(p, path, per_sheet));
+    std::panic::catch_unwind(book).unwrap_or_else(|panic| {
+        let said = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        let full = ["StorageFull", "QuotaExceeded"].iter().any(|k| said.contains(k));
+        let message = if full {
+            "на носителе нет места для временного файла листа / no space left on the medium for a sheet's temporary file".to_string()
+        } else {
+            format!("не удалось записать временный файл листа / could not write a sheet's temporary file: {said}")
+        };
+        Err(TablesError {
+            full,
+            ..TablesError::new(path, message)
+        })
+    })
+}
+
+/// Panics raised inside `rust_xlsxwriter` are not reported on standard error ([`write_split`]
+/// returns them as errors); every other panic still is.
+fn silence_writer_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let ours = info
+                .location()
+                .is_some_and(|l| l.file().contains("rust_xlsxwriter"));
+            if !ours {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn write_book(p: &Period, path: &Path, per_sheet: usize) -> Result<(), TablesError> {
     let per_sheet = per_sheet.clamp(1, SHEET_ROWS);
-    let err = |e: &dyn std::fmt::Display| TablesError::new(path, e);
+    let err = |e: &XlsxError| TablesError {
+        full: full(e),
+        ..TablesError::new(path, e)
+    };
     let c = &p.config;
     let mut wb = Workbook::new();
     let folder = match path.parent() {
@@ -201,14 +255,14 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
         if let Err(e) = each {
             return Err(match failure {
                 Some(x) => err(&x),
-                None => err(&e),
+                None => TablesError::io(path, &e),
             });
         }
     }
     wb.set_zip_compression_level(ZIP_LEVEL);
     wb.save(path).map_err(|e| err(&e))?;
     // The same bytes on Windows and Linux (see zip_host).
-    super::zip_host::set_dos_host(path).map_err(|e| err(&e))
+    super::zip_host::set_dos_host(path).map_err(|e| TablesError::io(path, &e))
 }
 
 #[cfg(test)]
