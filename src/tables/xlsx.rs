@@ -8,9 +8,11 @@
 //! shared they make the file several times smaller and faster to compress. Every other sheet
 //! writes its texts inline: half of the distinct strings of a period are the learners' own SNILS,
 //! e-mails and phones, and the numbers of documents, which repeat nowhere (at 20,000 learners
-//! 120,000 of the table's 245,000 strings), and a table of them would only cost memory. The temporary files (the sheets' XML, hundreds of MB for a large
-//! period) are made beside the workbook, on the medium, and have no name there (deleted as they
-//! are opened); not in `TMPDIR`, which may be small, full or missing on an office computer.
+//! 120,000 of the table's 245,000 strings), and a table of them would only cost memory.
+//!
+//! The temporary files (the sheets' XML, hundreds of MB for a large period) are made beside the
+//! workbook, on the medium, and have no name there (deleted as they are opened); not in `TMPDIR`,
+//! which may be small, full or missing on an office computer.
 //!
 //! A sheet holds at most 1,048,576 rows, so a longer table continues on sheets named
 //! `Посещаемость (2)`, `(3)`… each with its own header. A cell holds at most 32,767 characters: a
