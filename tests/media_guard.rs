@@ -178,21 +178,26 @@ fn one_writer_per_medium_and_a_crashed_writer_leaves_no_stuck_lock() {
     assert_eq!(code, 0, "{out}");
 }
 
+/// `letopis build sample-data -q --out A --out B` with `TMPDIR` set to `tmp`.
+fn build_sample(a: &Path, b: &Path, tmp: &Path) -> Command {
+    let mut c = common::cli::command();
+    c.arg("build")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"))
+        .args(["-q", "--out"])
+        .arg(a)
+        .arg("--out")
+        .arg(b)
+        .env("TMPDIR", tmp);
+    c
+}
+
 #[test]
 fn sigterm_during_a_build_removes_its_work_folder_and_staging_folders() {
     let t = tempfile::tempdir().unwrap();
     let tmp = t.path().join("tmp");
     fs::create_dir(&tmp).unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let (a, b) = (t.path().join("A"), t.path().join("B"));
-    let mut child = common::cli::command()
-        .arg("build")
-        .arg(&sample)
-        .args(["-q", "--out"])
-        .arg(&a)
-        .arg("--out")
-        .arg(&b)
-        .env("TMPDIR", &tmp)
+    let mut child = build_sample(&a, &b, &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -234,16 +239,8 @@ fn a_build_writes_nothing_outside_its_media_and_needs_no_temporary_folder() {
     let t = tempfile::tempdir().unwrap();
     let tmp = t.path().join("tmp-is-a-file");
     fs::write(&tmp, "").unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let (a, b) = (t.path().join("A"), t.path().join("B"));
-    let o = common::cli::command()
-        .arg("build")
-        .arg(&sample)
-        .args(["-q", "--out"])
-        .arg(&a)
-        .arg("--out")
-        .arg(&b)
-        .env("TMPDIR", &tmp)
+    let o = build_sample(&a, &b, &tmp)
         .env("TMP", &tmp)
         .env("TEMP", &tmp)
         .output()
