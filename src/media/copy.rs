@@ -1,6 +1,12 @@
 //! The one pass over the payload that writes every medium's staging folder, then, for every
 //! medium at once, the tag files, the sync, the read back from the medium and the rename into
 //! place (so one medium's read back overlaps the other's flush).
+//!
+//! The first medium of a build holds its generated files before this pass (they were written
+//! there as they were made): it is synced once at the start, and each of those files is read
+//! back from it as soon as the pass has read and hashed it, while the pass writes the other
+//! media. Writing one medium thus overlaps reading back the other; only what the pass itself
+//! wrote there (the input files, the tag files) is read back from it at the end.
 
 use super::error::MediaError;
 use super::write::{HashSize, Hashes, Plan};
@@ -13,11 +19,11 @@ use crate::seal::bag::TagFiles;
 use crate::seal::hash::{self, CHUNK};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 /// One medium being written: its staging folder and its first error (a failed medium is left
 /// alone by every later step).
@@ -81,15 +87,36 @@ pub(super) fn write_targets(
             ));
         }
     }
-    let results: Result<Vec<(String, HashSize)>, MediaError> = plan
-        .order
-        .par_iter()
-        .map(|(rel, src, size)| {
-            let h = copy_one(rel, src, *size, targets, total_bytes)?;
-            bar.inc(*size);
-            Ok((rel.to_string(), h))
-        })
-        .collect();
+    // The files a prestaged medium holds already, read back from it during the pass.
+    let early = targets
+        .iter()
+        .copied()
+        .find(|t| t.prestaged && t.alive())
+        .map(|t| (t, held_already(t, plan)));
+    if let Some((_, held)) = &early {
+        bar.inc_length(held.values().sum());
+    }
+    let (tx, rx) = mpsc::channel::<(&str, String)>();
+    let (results, verified) = std::thread::scope(|s| {
+        let reader = early
+            .as_ref()
+            .map(|(t, held)| s.spawn(move || read_back_early(t, held, rx, total_bytes, bar)));
+        let results: Result<Vec<(String, HashSize)>, MediaError> = plan
+            .order
+            .par_iter()
+            .map_with(tx, |tx, (rel, src, size)| {
+                let h = copy_one(rel, src, *size, targets, total_bytes)?;
+                bar.inc(*size);
+                // The reader is gone only if it stopped on a failed medium: nothing to tell it.
+                let _ = tx.send((rel, h.0.clone()));
+                Ok((rel.to_string(), h))
+            })
+            .collect();
+        let verified = reader
+            .map(|r| r.join().unwrap_or_default())
+            .unwrap_or_default();
+        (results, verified)
+    });
     let hashes: Hashes = results?.into_iter().collect();
     if !targets.iter().any(|t| t.alive()) {
         return Ok(());
@@ -106,13 +133,108 @@ pub(super) fn write_targets(
     let readback: u64 = hashes.values().map(|h| h.1).sum::<u64>()
         + tags.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
     let alive = targets.iter().filter(|t| t.alive()).count() as u64;
-    bar.inc_length(readback * alive);
+    let done_early: u64 = early
+        .as_ref()
+        .filter(|(t, _)| t.alive())
+        .map_or(0, |(_, held)| held.values().sum());
+    bar.inc_length(readback * alive - done_early);
+    let none = BTreeSet::new();
     // Each medium is finished on its own: while one is flushed, the other is read back.
-    targets
-        .par_iter()
-        .filter(|t| t.alive())
-        .for_each(|t| finish_target(t, &hashes, &tags, &dirs, total_bytes, bar));
+    targets.par_iter().filter(|t| t.alive()).for_each(|t| {
+        let skip = match &early {
+            Some((e, _)) if std::ptr::eq(*e, *t) => &verified,
+            _ => &none,
+        };
+        finish_target(t, &hashes, &tags, &dirs, total_bytes, bar, skip)
+    });
     Ok(())
+}
+
+/// The payload files a prestaged medium holds already (written there as they were made), with
+/// their sizes.
+fn held_already<'a>(t: &Target, plan: &Plan<'a>) -> BTreeMap<&'a str, u64> {
+    plan.files
+        .iter()
+        .filter(|(rel, src, _)| t.path(rel) == *src)
+        .map(|(rel, _, size)| (*rel, *size))
+        .collect()
+}
+
+/// Syncs a prestaged medium, then reads back each file it held already as the copy pass sends
+/// its digest (taken from the same file just before); returns the files read back and found
+/// equal. Stops at the medium's first failure, which is recorded in the target.
+fn read_back_early(
+    t: &Target,
+    held: &BTreeMap<&str, u64>,
+    digests: mpsc::Receiver<(&str, String)>,
+    total_bytes: u64,
+    bar: &indicatif::ProgressBar,
+) -> BTreeSet<String> {
+    // Until its pages are on the disk, a file would be read back from memory.
+    if let Err(e) = fsio::sync_fs(&t.staging) {
+        t.fail(MediaError::medium_io(
+            &t.medium,
+            &t.staging,
+            &e,
+            total_bytes,
+        ));
+        return BTreeSet::new();
+    }
+    let checked = Mutex::new(BTreeSet::new());
+    super::reads::in_flight(|| {
+        digests
+            .into_iter()
+            .filter(|(rel, _)| held.contains_key(rel))
+            .par_bridge()
+            .for_each(|(rel, h)| {
+                if !t.alive() {
+                    return;
+                }
+                let n = held[rel];
+                if check_one(
+                    t,
+                    &t.path(rel),
+                    &format!("{DATA}/{rel}"),
+                    &h,
+                    n,
+                    total_bytes,
+                    bar,
+                ) {
+                    checked
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(rel.to_string());
+                }
+            })
+    });
+    checked.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Reads one file back from the medium and compares it with its digest and size; a difference
+/// or an error fails the target.
+fn check_one(
+    t: &Target,
+    path: &Path,
+    name: &str,
+    h: &str,
+    n: u64,
+    total_bytes: u64,
+    bar: &indicatif::ProgressBar,
+) -> bool {
+    match hash::sha256_from_medium(path) {
+        Ok((got, len)) if got == h && len == n => {
+            bar.inc(n);
+            true
+        }
+        Ok(_) => {
+            t.fail(readback_mismatch(&t.medium, name));
+            false
+        }
+        Err(e) => {
+            t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes));
+            false
+        }
+    }
 }
 
 /// Every folder of the payload (inside `data/`), parents before children.
@@ -148,7 +270,8 @@ fn make_staging(t: &Target, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// Tag files, `syncfs`, read back of every file from the medium, folder syncs, rename.
+/// Tag files, `syncfs`, read back of every file from the medium (but those in `verified`, read
+/// back already), folder syncs, rename.
 fn finish_target(
     t: &Target,
     hashes: &Hashes,
@@ -156,6 +279,7 @@ fn finish_target(
     dirs: &BTreeSet<PathBuf>,
     total_bytes: u64,
     bar: &indicatif::ProgressBar,
+    verified: &BTreeSet<String>,
 ) {
     for (name, bytes) in &tags.files {
         let path = t.staging.join(name);
@@ -175,7 +299,7 @@ fn finish_target(
         ));
         return;
     }
-    read_back(t, hashes, tags, total_bytes, bar);
+    read_back(t, hashes, tags, total_bytes, bar, verified);
     if t.alive()
         && let Err(e) = publish(t, dirs)
     {
@@ -188,16 +312,19 @@ fn finish_target(
     }
 }
 
-/// Reads back every file from the medium: its (now clean) cached pages are dropped first.
+/// Reads back every file from the medium but those in `verified`: its (now clean) cached pages
+/// are dropped first.
 fn read_back(
     t: &Target,
     hashes: &Hashes,
     tags: &TagFiles,
     total_bytes: u64,
     bar: &indicatif::ProgressBar,
+    verified: &BTreeSet<String>,
 ) {
     let mut checks: Vec<(PathBuf, String, &str, u64)> = hashes
         .iter()
+        .filter(|(rel, _)| !verified.contains(*rel))
         .map(|(rel, (h, n))| (t.path(rel), format!("{DATA}/{rel}"), h.as_str(), *n))
         .collect();
     let tag_hashes: Vec<(String, String, u64)> = tags
@@ -211,13 +338,8 @@ fn read_back(
     // Several reads in flight: a read back waits on the medium ([`super::reads`]).
     super::reads::in_flight(|| {
         checks.par_iter().for_each(|(path, name, h, n)| {
-            if !t.alive() {
-                return;
-            }
-            match hash::sha256_from_medium(path) {
-                Ok((got, len)) if got == *h && len == *n => bar.inc(*n),
-                Ok(_) => t.fail(readback_mismatch(&t.medium, name)),
-                Err(e) => t.fail(MediaError::medium_io(&t.medium, path, &e, total_bytes)),
+            if t.alive() {
+                check_one(t, path, name, h, *n, total_bytes, bar);
             }
         })
     });
@@ -310,4 +432,71 @@ fn copy_one(
     }
     let digest = crate::seal::hash::hex(&hasher.finalize());
     Ok((digest, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prestaged medium with two files in `data/`.
+    fn medium_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Target) {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = dir.path().join(format!("{STAGING_PREFIX}a"));
+        fs::create_dir_all(staging.join(DATA)).unwrap();
+        for (rel, text) in files {
+            fs::write(staging.join(DATA).join(rel), text).unwrap();
+        }
+        let t = Target::new(dir.path().to_path_buf(), staging, true);
+        (dir, t)
+    }
+
+    #[test]
+    fn a_file_held_already_is_read_back_as_its_digest_arrives_and_a_changed_one_fails_the_medium() {
+        let (_dir, t) = medium_with(&[("a.html", "первая"), ("b.html", "вторая")]);
+        let held: BTreeMap<&str, u64> = [("a.html", 12), ("b.html", 12)].into();
+        let bar = indicatif::ProgressBar::hidden();
+        // Every digest right: both read back.
+        let (tx, rx) = mpsc::channel();
+        for (rel, text) in [("a.html", "первая"), ("b.html", "вторая")] {
+            tx.send((rel, hash::sha256_hex(text.as_bytes()))).unwrap();
+        }
+        // A file the medium does not hold already (an input file the pass writes) is left for
+        // the read back at the end.
+        tx.send(("raw/x.csv", hash::sha256_hex(b"x"))).unwrap();
+        drop(tx);
+        let checked = read_back_early(&t, &held, rx, 24, &bar);
+        assert_eq!(checked, ["a.html", "b.html"].map(String::from).into());
+        assert!(t.alive());
+        // The pass read `b.html` as it was made; the medium now returns something else.
+        let (tx, rx) = mpsc::channel();
+        tx.send(("a.html", hash::sha256_hex("первая".as_bytes())))
+            .unwrap();
+        tx.send(("b.html", hash::sha256_hex("не та".as_bytes())))
+            .unwrap();
+        drop(tx);
+        let checked = read_back_early(&t, &held, rx, 24, &bar);
+        assert!(!checked.contains("b.html"), "{checked:?}");
+        let e = t.take_error().expect("the medium failed").text();
+        assert!(
+            e.ru.contains("файл data/b.html после записи читается с другим содержимым"),
+            "{}",
+            e.ru
+        );
+    }
+
+    #[test]
+    fn a_medium_holds_already_only_the_files_made_in_its_own_staging_folder() {
+        let (dir, t) = medium_with(&[("a.html", "первая")]);
+        let input = dir.path().join("input.csv");
+        fs::write(&input, "x").unwrap();
+        let own = t.path("a.html");
+        let plan = Plan {
+            media: &[],
+            name: "a",
+            files: vec![("a.html", own.as_path(), 12), ("raw/input.csv", &input, 1)],
+            order: Vec::new(),
+            total_bytes: 13,
+        };
+        assert_eq!(held_already(&t, &plan), [("a.html", 12)].into());
+    }
 }
