@@ -293,3 +293,95 @@ fn a_medium_filled_by_the_workbook_is_said_to_be_full() {
     let e = letopis::tables::xlsx::write(&period, &a.join("no-such-folder/book.xlsx")).unwrap_err();
     assert!(!e.full, "{e}");
 }
+
+/// `df`'s figure `field` (`used`, `avail`) of the file system holding `p`, in bytes.
+fn df(p: &Path, field: &str) -> u64 {
+    let o = Command::new("df")
+        .arg(format!("--output={field}"))
+        .arg("-B1")
+        .arg(p)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    out.lines().nth(1).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn a_build_leaves_each_medium_whole_or_untouched_whatever_room_it_has() {
+    // A medium with room for the archive but not for its act, log line or list of archives
+    // once got the archive without them, and the build said it had succeeded.
+    let t = tempfile::tempdir().unwrap();
+    let tmp = t.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let (a, b) = (t.path().join("A"), t.path().join("B"));
+    let clear = |m: &Path| {
+        for name in entries(m) {
+            let p = m.join(name);
+            if p.is_dir() {
+                fs::remove_dir_all(p).unwrap();
+            } else {
+                fs::remove_file(p).unwrap();
+            }
+        }
+    };
+    fs::create_dir_all(&b).unwrap();
+    // What the sample's build leaves on a medium with room to spare, and how much room that is.
+    let (whole, used) = {
+        let Some(_m) = mount(&["-t", "tmpfs", "-o", "size=64m", "tmpfs"], &a) else {
+            return;
+        };
+        let o = build_sample(&a, &b, &tmp).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (entries(&a), df(&a, "used"))
+    };
+    assert!(whole.iter().any(|n| n.ends_with("-akt.html")), "{whole:?}");
+    assert!(whole.contains(&"letopis-log.tsv".to_string()), "{whole:?}");
+    let lock = vec![".letopis-lock".to_string()];
+    // Short by a page, by about an act, by about the manifest, by much more; then room to spare.
+    let mut written = 0;
+    for size in [
+        used - 4096,
+        used - (16 << 10),
+        used - (96 << 10),
+        used - (1 << 20),
+        used + (2 << 20),
+    ] {
+        clear(&b);
+        let _m = mount(
+            &[
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={}k", size / 1024),
+                "tmpfs",
+            ],
+            &a,
+        )
+        .expect("mounted once, mounts again");
+        let o = build_sample(&a, &b, &tmp).output().unwrap();
+        let out = format!(
+            "{size} B: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        match o.status.code() {
+            Some(0) => {
+                written += 1;
+                assert_eq!(entries(&a), whole, "{out}");
+                assert_eq!(entries(&b), whole, "{out}");
+            }
+            Some(2) => {
+                assert!(out.contains("не хватает места"), "{out}");
+                assert!(
+                    out.contains("Ничего не записано ни на один носитель"),
+                    "{out}"
+                );
+                assert_eq!(entries(&a), lock, "{out}");
+                assert_eq!(entries(&b), lock, "{out}");
+            }
+            _ => panic!("{out}"),
+        }
+    }
+    // Room to spare is not refused.
+    assert!(written >= 1, "every size refused");
+}

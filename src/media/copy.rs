@@ -238,7 +238,7 @@ fn check_one(
 }
 
 /// Every folder of the payload (inside `data/`), parents before children.
-fn payload_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
+pub(super) fn payload_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
     let mut dirs = BTreeSet::new();
     for (rel, _, _) in &plan.files {
         let mut p = Path::new(rel).parent();

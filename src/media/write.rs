@@ -390,13 +390,13 @@ fn check_room(plan: &Plan, decided: &[bool], prestaged: Option<&Path>) -> Result
     for i in (0..plan.media.len()).filter(|&i| !decided[i]) {
         let data = staging_dir(&plan.media[i], plan.name).join(DATA);
         let staged_here = prestaged.is_some_and(|p| p.join(DATA) == data);
-        let need: u64 = plan
+        let files: u64 = plan
             .files
             .iter()
             .filter(|(rel, src, _)| !(staged_here && *src == data.join(rel)))
-            .map(|f| f.2.div_ceil(4096) * 4096)
-            .sum::<u64>()
-            + (1 << 16);
+            .map(|f| blocks(f.2))
+            .sum();
+        let need = files + tags_and_extras(plan, !staged_here);
         if let Some(free) = super::medium::free_bytes(&plan.media[i])
             && free < need
         {
@@ -404,6 +404,32 @@ fn check_room(plan: &Plan, decided: &[bool], prestaged: Option<&Path>) -> Result
         }
     }
     Ok(())
+}
+
+/// A file's size in whole blocks of 4 KB, as most media allocate it.
+fn blocks(bytes: u64) -> u64 {
+    bytes.div_ceil(4096) * 4096
+}
+
+/// Room for everything of a write but the payload: the manifest (a line per file), the other tag
+/// files, the act, the log line and the medium's `index.html` beside the archive, and the
+/// payload's folders when they are still to be made. Found short, any of them would fail after the
+/// archive is published, leaving a medium with an archive but without its act or log line.
+fn tags_and_extras(plan: &Plan, with_folders: bool) -> u64 {
+    // `<64 hex digits>  data/<path>\n`
+    let manifest: u64 = plan
+        .files
+        .iter()
+        .map(|(rel, _, _)| (64 + 2 + DATA.len() + 1 + rel.len() + 1) as u64)
+        .sum();
+    let folders = if with_folders {
+        (super::copy::payload_dirs(plan).len() as u64 + 2) * 4096
+    } else {
+        0
+    };
+    // bagit.txt, bag-info.txt, README.txt, the tag manifest and its signature; the act (about
+    // 16 KB), index.html and its digest, the log line: 256 KB leaves room to spare.
+    blocks(manifest) + folders + (256 << 10)
 }
 
 /// Writes, reads back and publishes the archive on every target; fills their reports.
