@@ -350,7 +350,7 @@ fn to_restore<'o>(
                 || match safe::open_file(damaged, name) {
                     Ok(f) => {
                         hash::drop_cache(&f);
-                        hash::sha256_reader(f)
+                        hash::sha256_file(&f)
                             .map(|(got, _)| &got != h)
                             .unwrap_or(true)
                     }

@@ -310,7 +310,7 @@ fn compare_existing(
         .par_iter()
         .map(|(rel, src, _)| {
             let f = File::open(src).map_err(|e| MediaError::source_read(src, &e))?;
-            let h = hash::sha256_reader(f).map_err(|e| MediaError::source_read(src, &e))?;
+            let h = hash::sha256_file(&f).map_err(|e| MediaError::source_read(src, &e))?;
             Ok((rel.to_string(), h))
         })
         .collect();

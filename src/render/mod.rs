@@ -640,7 +640,7 @@ fn extract_page(c: &Ctx, t: &Strings, job: Job) -> Page {
         Job::GroupFiles(i) => (
             "group_files.html",
             format!("{} {}", t["group_files"], p.groups[i].id),
-            Some(print::group_files_extract(t, p, &p.groups[i])),
+            Some(print::group_files_extract(t, c.l, &p.groups[i])),
             "group-files",
             value(&views::group_files(c, &p.groups[i])),
         ),

@@ -3,7 +3,7 @@
 //! `<style>`), and whether a binding sheet closes it.
 
 use crate::layout::slug::slug;
-use crate::model::{Group, Learner, Period};
+use crate::model::{Group, Learner};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -81,8 +81,8 @@ pub fn item_extract(t: &Strings, title_key: &str, what: String) -> Extract {
 
 /// The personal files of a group's learners, in the order of [`part_name`]: every file starts
 /// on a new sheet that names its learner at the top.
-pub fn group_files_extract(t: &Strings, p: &Period, g: &Group) -> Extract {
-    let learners = group_learners(p, &g.id);
+pub fn group_files_extract(t: &Strings, l: &super::index::Lookup, g: &Group) -> Extract {
+    let learners = group_learners(l, &g.id);
     Extract {
         title: format!("{} {}", t["group_files"], g.id),
         subject: format!("{} {}", t["group"], g.id),
@@ -107,17 +107,17 @@ pub fn part_name(i: usize) -> String {
 }
 
 /// The learners enrolled in a group, by name (the order of the group's roster).
-pub fn group_learners<'a>(p: &'a Period, group: &str) -> Vec<&'a Learner> {
-    let ids: std::collections::BTreeSet<&str> = p
-        .enrolments
-        .iter()
-        .filter(|e| e.group == group)
+pub fn group_learners<'a>(l: &super::index::Lookup<'a>, group: &str) -> Vec<&'a Learner> {
+    let ids: std::collections::BTreeSet<&str> = l
+        .enrolments_of_group
+        .get(group)
+        .into_iter()
+        .flatten()
         .map(|e| e.learner.as_str())
         .collect();
-    let mut v: Vec<&Learner> = p
-        .learners
+    let mut v: Vec<&Learner> = ids
         .iter()
-        .filter(|l| ids.contains(l.id.as_str()))
+        .filter_map(|id| l.learner.get(id).copied())
         .collect();
     v.sort_by_cached_key(|l| (super::index::name_key(&l.full_name()), l.id.clone()));
     v

@@ -1865,7 +1865,7 @@ pub struct PrintedFile {
 
 pub fn group_files(c: &Ctx, g: &Group) -> GroupFilesPage {
     let t = i18n::strings(c.lang);
-    let files = super::print::group_learners(c.p, &g.id)
+    let files = super::print::group_learners(c.l, &g.id)
         .into_iter()
         .enumerate()
         .map(|(i, x)| PrintedFile {

@@ -24,9 +24,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Hashes everything `reader` yields: (hex digest, byte count).
-pub fn sha256_reader(mut reader: impl Read) -> io::Result<(String, u64)> {
+pub fn sha256_reader(reader: impl Read) -> io::Result<(String, u64)> {
+    sha256_buffered(reader, CHUNK)
+}
+
+/// As [`sha256_reader`], with a buffer of `size` bytes (at least 4 KB, at most [`CHUNK`]): a
+/// small file is hashed without zeroing a megabyte first, which over the tens of thousands of
+/// pages of a read back cost more than hashing them.
+fn sha256_buffered(mut reader: impl Read, size: usize) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = vec![0u8; size.clamp(4096, CHUNK)];
     let mut total = 0u64;
     loop {
         let n = match reader.read(&mut buf) {
@@ -39,6 +46,15 @@ pub fn sha256_reader(mut reader: impl Read) -> io::Result<(String, u64)> {
         total += n as u64;
     }
     Ok((hex(&hasher.finalize()), total))
+}
+
+/// Hashes an open file with a buffer the size of the file (up to [`CHUNK`]).
+pub fn sha256_file(file: &File) -> io::Result<(String, u64)> {
+    // One byte more than the file holds, so its end is seen without a second full buffer.
+    let len = file
+        .metadata()
+        .map_or(CHUNK as u64, |m| m.len().saturating_add(1));
+    sha256_buffered(file, usize::try_from(len).unwrap_or(CHUNK))
 }
 
 /// Asks the kernel to drop the file's cached pages (`posix_fadvise(DONTNEED)`). Dirty pages are
@@ -65,7 +81,7 @@ pub fn drop_cache(file: &File) {
 pub fn sha256_from_medium(path: &Path) -> io::Result<(String, u64)> {
     let file = File::open(path)?;
     drop_cache(&file);
-    let out = sha256_reader(&file)?;
+    let out = sha256_file(&file)?;
     drop_cache(&file);
     Ok(out)
 }
@@ -82,5 +98,32 @@ mod tests {
         );
         let (h, n) = sha256_reader(&b"abc"[..]).unwrap();
         assert_eq!((h.as_str(), n), (sha256_hex(b"abc").as_str(), 3));
+    }
+
+    #[test]
+    fn a_file_is_hashed_whole_whatever_its_size_against_the_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [
+            0,
+            1,
+            4095,
+            4096,
+            4097,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            3 * CHUNK + 7,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.path().join(format!("f{len}"));
+            std::fs::write(&path, &bytes).unwrap();
+            let want = (sha256_hex(&bytes), len as u64);
+            assert_eq!(
+                sha256_file(&File::open(&path).unwrap()).unwrap(),
+                want,
+                "{len}"
+            );
+            assert_eq!(sha256_from_medium(&path).unwrap(), want, "{len}");
+        }
     }
 }
