@@ -242,13 +242,15 @@ fn full_or(staging: &media::Staging, e: BuildError, said_full: bool) -> BuildErr
         (Some(free), BuildError::Stage(t)) if said_full || free < 1 << 20 => {
             BuildError::Stage(Text::new(
                 format!(
-                    "на носителе {} не хватает места для архива (свободно {free} байт). Ничего не записано ни на один носитель, незавершённая папка удалена: освободите место или возьмите другой носитель и повторите ({})",
+                    "на носителе {} не хватает места для архива (свободно {}). Ничего не записано ни на один носитель, незавершённая папка удалена: освободите место или возьмите другой носитель и повторите ({})",
                     medium.display(),
+                    crate::l10n::size(Lang::Ru, free),
                     t.ru
                 ),
                 format!(
-                    "medium {} is too full for the archive ({free} bytes free). Nothing was written to any medium and the unfinished folder was removed: free some space or use another medium and run again ({})",
+                    "medium {} is too full for the archive ({} free). Nothing was written to any medium and the unfinished folder was removed: free some space or use another medium and run again ({})",
                     medium.display(),
+                    crate::l10n::size(Lang::En, free),
                     t.en
                 ),
             ))
@@ -303,8 +305,7 @@ impl Rendered {
             },
         );
         if let Err(e) = t {
-            let full = e.full;
-            return Err(full_or(&self.staging, stage(e), full));
+            return Err(full_or(&self.staging, BuildError::Stage(e.text()), e.full));
         }
         for result in [s.map(drop), r] {
             result.map_err(|e| full_or(&self.staging, e, false))?;

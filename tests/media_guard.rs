@@ -287,6 +287,11 @@ fn a_medium_filled_by_the_workbook_is_said_to_be_full() {
     let e = letopis::tables::xlsx::write(&period, &a.join("book.xlsx")).unwrap_err();
     assert!(e.full, "{e}");
     assert!(e.to_string().contains("на носителе нет места"), "{e}");
+    // Each language in its own words, with no half in the other.
+    let t = e.text();
+    assert!(!t.ru.contains("no space"), "{}", t.ru);
+    assert!(t.en.contains("no space left on the medium"), "{}", t.en);
+    assert!(!t.en.contains("на носителе"), "{}", t.en);
     // Nothing of the temporary files is left, and their space is back.
     assert!(free(&a) >= 12 * 1024, "{}", free(&a));
     // A smaller failure that is not a full medium is not called one.

@@ -60,14 +60,20 @@ impl MediaError {
         let m = medium.display();
         let what = file.display();
         let (ru_hint, en_hint) = match IoCause::of(e) {
+            // `need`: the archive's size when known (0 before it is).
+            IoCause::Full if need > 0 => (
+                format!(
+                    "на носителе не хватает места (архив занимает {}): освободите место или возьмите другой носитель и повторите запись",
+                    crate::l10n::size(crate::model::Lang::Ru, need)
+                ),
+                format!(
+                    "the medium is full (the archive takes {}): free some space or use another medium and write again",
+                    crate::l10n::size(crate::model::Lang::En, need)
+                ),
+            ),
             IoCause::Full => (
-                format!(
-                    "на носителе не хватает места (архиву нужно {} байт): освободите место или возьмите другой носитель и повторите запись",
-                    need
-                ),
-                format!(
-                    "the medium is full (the archive needs {need} bytes): free some space or use another medium and write again"
-                ),
+                "на носителе не хватает места: освободите место или возьмите другой носитель и повторите запись".to_string(),
+                "the medium is full: free some space or use another medium and write again".to_string(),
             ),
             IoCause::Gone => (
                 "носитель недоступен или неисправен (извлечён?): подключите его снова или возьмите другой и повторите запись".to_string(),

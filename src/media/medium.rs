@@ -182,16 +182,52 @@ pub fn free_bytes(_: &Path) -> Option<u64> {
     None
 }
 
-/// The error for a medium without room for `need` bytes (checked before writing).
+/// The error for a medium without room for `need` bytes (checked before writing). `need` is
+/// what is still to be written there: on the first medium, which holds the generated pages
+/// already, the rest of the archive. Sizes as a clerk reads them, and how much more to free.
 pub fn no_room(m: &Path, free: u64, need: u64) -> MediaError {
+    use crate::l10n::{grouped, nouns::BYTE, size};
+    use crate::model::Lang::{En, Ru};
+    let short = need.saturating_sub(free);
     MediaError::Medium(Text::new(
         format!(
-            "на носителе {} не хватает места: свободно {free} байт, архиву нужно {need} байт. Ничего не записано ни на один носитель: освободите место или возьмите другой носитель и повторите",
-            m.display()
+            "на носителе {} не хватает места: свободно {}, для записи архива нужно {}; освободите ещё не менее {} ({} {}) или возьмите другой носитель и повторите. Ничего не записано ни на один носитель",
+            m.display(),
+            size(Ru, free),
+            size(Ru, need),
+            size(Ru, short),
+            grouped(short),
+            BYTE.word(Ru, short),
         ),
         format!(
-            "medium {} is too full: {free} bytes free, the archive needs {need} bytes. Nothing was written to any medium: free some space or use another medium and run again",
-            m.display()
+            "medium {} is too full: {} free, writing the archive needs {}; free at least {} more ({}) or use another medium and run again. Nothing was written to any medium",
+            m.display(),
+            size(En, free),
+            size(En, need),
+            size(En, short),
+            BYTE.count(En, short),
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_medium_without_room_is_told_in_sizes_and_how_much_more_to_free() {
+        let t = no_room(Path::new("E:"), 3 << 20, (7 << 20) + 4);
+        assert!(t.text().ru.contains("свободно 3,0 МБ"), "{}", t.text().ru);
+        assert!(t.text().ru.contains("нужно 7,0 МБ"), "{}", t.text().ru);
+        // 4 MB and 4 bytes short: the count agrees with its noun, in groups of three digits.
+        assert!(
+            t.text().ru.contains("не менее 4,0 МБ (4\u{a0}194\u{a0}308 байт)"),
+            "{}",
+            t.text().ru
+        );
+        let t = no_room(Path::new("E:"), 0, 3);
+        assert!(t.text().ru.contains("(3 байта)"), "{}", t.text().ru);
+        assert!(t.text().en.contains("free at least 3 B more (3 bytes)"));
+        assert!(!t.text().en.chars().any(|c| ('а'..='я').contains(&c)));
+    }
 }

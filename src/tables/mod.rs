@@ -19,26 +19,34 @@ pub mod xlsx;
 mod zip_host;
 
 use crate::layout::Payload;
-use crate::model::Period;
 use crate::model::tables::{self, TABLES};
+use crate::model::{Period, Text};
 use std::path::{Path, PathBuf};
 
-/// A file of `data/records/` that could not be written.
+/// A file of `data/records/` that could not be written. Displays in Russian; [`TablesError::text`]
+/// gives both languages.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{path}: {}", message.ru)]
 pub struct TablesError {
     pub path: PathBuf,
-    pub message: String,
+    pub message: Text,
     /// The medium was full. Said by the error itself: the workbook's temporary files take their
     /// space back as the failed workbook is dropped, so the medium's free space no longer shows it.
     pub full: bool,
 }
 
 impl TablesError {
+    /// An error whose own text (from the system or a library) is the same in both languages.
     pub fn new(path: &Path, e: impl std::fmt::Display) -> Self {
+        let s = e.to_string();
+        TablesError::said(path, Text::new(s.clone(), s))
+    }
+
+    /// An error with its words in both languages.
+    pub fn said(path: &Path, message: Text) -> Self {
         TablesError {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message,
             full: false,
         }
     }
@@ -49,6 +57,15 @@ impl TablesError {
             full: is_full(e),
             ..TablesError::new(path, e)
         }
+    }
+
+    /// The file and what went wrong, in both languages.
+    pub fn text(&self) -> Text {
+        let path = self.path.display();
+        Text::new(
+            format!("{path}: {}", self.message.ru),
+            format!("{path}: {}", self.message.en),
+        )
     }
 }
 

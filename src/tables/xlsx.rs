@@ -22,8 +22,8 @@
 
 use super::TablesError;
 use super::rows::{self, Cell};
-use crate::model::Period;
 use crate::model::tables::{Field, TABLES, Table, Type};
+use crate::model::{Period, Text};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
@@ -168,15 +168,23 @@ pub fn write_split(p: &Period, path: &Path, per_sheet: usize) -> Result<(), Tabl
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("");
-        let full = ["StorageFull", "QuotaExceeded"].iter().any(|k| said.contains(k));
+        let full = ["StorageFull", "QuotaExceeded"]
+            .iter()
+            .any(|k| said.contains(k));
         let message = if full {
-            "на носителе нет места для временного файла листа / no space left on the medium for a sheet's temporary file".to_string()
+            Text::new(
+                "на носителе нет места для временного файла листа",
+                "no space left on the medium for a sheet's temporary file",
+            )
         } else {
-            format!("не удалось записать временный файл листа / could not write a sheet's temporary file: {said}")
+            Text::new(
+                format!("не удалось записать временный файл листа: {said}"),
+                format!("could not write a sheet's temporary file: {said}"),
+            )
         };
         Err(TablesError {
             full,
-            ..TablesError::new(path, message)
+            ..TablesError::said(path, message)
         })
     })
 }
