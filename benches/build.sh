@@ -6,6 +6,9 @@
 #   - and, with BASE_BIN=/path/to/letopis, a previous Letopis build (e.g. built from an older
 #     commit into its own target dir) on the same period,
 # each under `/usr/bin/time -v`: wall, CPU (user + sys) and CPU ÷ wall, peak RSS, bytes written.
+# Each round starts with the next tool in turn, and every run waits for the disks to be idle: a
+# run right after another pays for its write-back and for freeing its deleted output (a third
+# more wall time here), which favoured whichever tool always ran first.
 # Not a timed test: the figures go into the session note, with the load of the machine.
 #
 #   benches/build.sh                       # 20,000 learners, 3 rounds, then 80,000 learners, 1 round
@@ -31,6 +34,19 @@ mkdir -p "$dir"
 results=$dir/results.tsv
 printf 'learners\tround\ttool\texit\twall_s\tcpu_s\tcpu_per_wall\tmax_rss_mb\tout_bytes\tcpu_per_wall_before_media\n' >"$results"
 
+# settle: waits (at most a minute) until the disks have been idle for a second, so that a run
+# does not start while the file system is still freeing the output of the one before.
+settle() {
+    local busy before after i
+    busy() { awk '$3 !~ /[0-9]$/ || $3 ~ /^nvme[0-9]+n[0-9]+$/ { t += $13 } END { print t + 0 }' /proc/diskstats; }
+    for i in $(seq 1 60); do
+        before=$(busy)
+        sleep 1
+        after=$(busy)
+        [ $((after - before)) -lt 20 ] && return 0
+    done
+}
+
 # run LEARNERS ROUND TOOL OUT_DIR COMMAND...: one timed run, a line of results.tsv.
 run() {
     local n=$1 r=$2 tool=$3 out=$4
@@ -38,6 +54,7 @@ run() {
     rm -rf "$out"
     mkdir -p "$out"
     sync
+    settle
     local rc=0
     /usr/bin/time -v -o "$dir/time.txt" "$@" >"$dir/log.txt" 2>&1 || rc=$?
     local wall cpu rss bytes
@@ -73,14 +90,19 @@ for i in "${!sizes[@]}"; do
     echo "== $n learners: input $(du -sh "$period" | cut -f1); load $(cut -d' ' -f1-3 /proc/loadavg)"
     r_max=$rounds
     [ "$i" -gt 0 ] && r_max=1
+    tools=(letopis)
+    [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]] && tools+=(letopis-base)
+    [ "$with_hugo" = 1 ] && tools+=(hugo)
     for r in $(seq 1 "$r_max"); do
-        run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --lang ru --out "$dir/media/A" --out "$dir/media/B"
-        if [ -n "${BASE_BIN:-}" ] && [[ $base_sizes == *" $n "* ]]; then
-            run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B"
-        fi
-        if [ "$with_hugo" = 1 ]; then
-            run "$n" "$r" hugo "$dir/public" hugo --quiet -s "$dir/site-$n" -d "$dir/public"
-        fi
+        # Each round starts with the next tool: a run pays for the disk's work left by the run
+        # before it (write-back, freeing the deleted output), so no tool is always first.
+        for k in "${!tools[@]}"; do
+            case ${tools[$(((k + r - 1) % ${#tools[@]}))]} in
+            letopis) run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --lang ru --out "$dir/media/A" --out "$dir/media/B" ;;
+            letopis-base) run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B" ;;
+            hugo) run "$n" "$r" hugo "$dir/public" hugo --quiet -s "$dir/site-$n" -d "$dir/public" ;;
+            esac
+        done
     done
 done
 
