@@ -6,9 +6,9 @@
 #   - and, with BASE_BIN=/path/to/letopis, a previous Letopis build (e.g. built from an older
 #     commit into its own target dir) on the same period,
 # each under `/usr/bin/time -v`: wall, CPU (user + sys) and CPU ÷ wall, peak RSS, bytes written.
-# Each round starts with the next tool in turn, and every run waits for the disks to be idle: a
-# run right after another pays for its write-back and for freeing its deleted output (a third
-# more wall time here), which favoured whichever tool always ran first.
+# Each round starts with the next tool in turn, every run waits for the disks to be idle, and no
+# output is deleted just before a run (see make_room): a run right after another paid for its
+# write-back and for its deleted files, which favoured whichever tool always ran first.
 # Not a timed test: the figures go into the session note, with the load of the machine.
 #
 #   benches/build.sh                       # 20,000 learners, 3 rounds, then 80,000 learners, 1 round
@@ -17,8 +17,10 @@
 #
 # Environment: SIZES (learners, each with learners/20 groups and 100 rows a learner), ROUNDS
 # (rounds at the first size; later sizes get one), HUGO_SIZES and BASE_SIZES (sizes Hugo and
-# BASE_BIN run at; default the first: the old build also wrote a full scratch copy), BENCH_DIR (work folder, default a temporary one, removed at the end unless KEEP=1).
-# The archives are removed after each run: at 80,000 learners one medium holds about 6 GB.
+# BASE_BIN run at; default the first: the old build also wrote a full scratch copy), BENCH_DIR
+# (work folder, default a temporary one, removed at the end unless KEEP=1), MIN_FREE_GB and
+# RECENT_S (see make_room).
+# The outputs are kept until the disk runs short (MIN_FREE_GB): at 80,000 learners two media hold 12 GB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=(${SIZES:-20000 80000})
@@ -34,8 +36,7 @@ mkdir -p "$dir"
 results=$dir/results.tsv
 printf 'learners\tround\ttool\texit\twall_s\tcpu_s\tcpu_per_wall\tmax_rss_mb\tout_bytes\tcpu_per_wall_before_media\n' >"$results"
 
-# settle: waits (at most a minute) until the disks have been idle for a second, so that a run
-# does not start while the file system is still freeing the output of the one before.
+# settle: waits (at most a minute) until the disks have been idle for a second.
 settle() {
     local busy before after i
     busy() { awk '$3 !~ /[0-9]$/ || $3 ~ /^nvme[0-9]+n[0-9]+$/ { t += $13 } END { print t + 0 }' /proc/diskstats; }
@@ -47,11 +48,35 @@ settle() {
     done
 }
 
+# make_room: the runs' outputs are kept until the disk holding them has less than MIN_FREE_GB
+# (default 20) free; then they are all removed, and the next run waits RECENT_S seconds (default
+# 65). Deleting tens of thousands of files just before a run made it pay for them: ext4 without
+# a journal skips inodes deleted in the last 60 seconds (5 minutes while their table block is
+# dirty) when it makes a file, one by one (`recently_deleted`), so a build creating 100,000 files
+# right after deleting as many spent half its CPU there (sys time 11 s alone, 55 s after a
+# deletion). A user writes to a medium that has not just lost 100,000 files.
+make_room() {
+    local free_gb
+    free_gb=$(df -P -BG "$dir" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
+    if [ "$free_gb" -lt "${MIN_FREE_GB:-20}" ] && compgen -G "$dir/out-*" >/dev/null; then
+        rm -rf "$dir"/out-*
+        sync
+        sleep "${RECENT_S:-65}"
+    fi
+}
+
+# Outputs left by an earlier run of this script (KEEP=1) go first, with the same wait.
+if compgen -G "$dir/out-*" >/dev/null; then
+    rm -rf "$dir"/out-*
+    sync
+    sleep "${RECENT_S:-65}"
+fi
+
 # run LEARNERS ROUND TOOL OUT_DIR COMMAND...: one timed run, a line of results.tsv.
 run() {
     local n=$1 r=$2 tool=$3 out=$4
     shift 4
-    rm -rf "$out"
+    make_room
     mkdir -p "$out"
     sync
     settle
@@ -72,7 +97,6 @@ run() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n' "$n" "$r" "$tool" "$rc" "$wall" "$cpu" \
         "$(echo "$cpu / ($wall + 0.001)" | bc -l)" "$rss" "${bytes:-0}" "$before" | tee -a "$results"
     if [ "$rc" != 0 ]; then tail -n 20 "$dir/log.txt"; fi
-    rm -rf "$out"
 }
 
 for i in "${!sizes[@]}"; do
@@ -98,13 +122,18 @@ for i in "${!sizes[@]}"; do
         # before it (write-back, freeing the deleted output), so no tool is always first.
         for k in "${!tools[@]}"; do
             case ${tools[$(((k + r - 1) % ${#tools[@]}))]} in
-            letopis) run "$n" "$r" letopis "$dir/media" "$bin" build "$period" -v --lang ru --out "$dir/media/A" --out "$dir/media/B" ;;
-            letopis-base) run "$n" "$r" letopis-base "$dir/media" "$BASE_BIN" build "$period" -q --out "$dir/media/A" --out "$dir/media/B" ;;
-            hugo) run "$n" "$r" hugo "$dir/public" hugo --quiet -s "$dir/site-$n" -d "$dir/public" ;;
+            letopis) o=$dir/out-$n-$r-letopis
+                run "$n" "$r" letopis "$o" "$bin" build "$period" -v --lang ru --out "$o/A" --out "$o/B" ;;
+            letopis-base) o=$dir/out-$n-$r-base
+                run "$n" "$r" letopis-base "$o" "$BASE_BIN" build "$period" -q --out "$o/A" --out "$o/B" ;;
+            hugo) o=$dir/out-$n-$r-hugo
+                run "$n" "$r" hugo "$o" hugo --quiet -s "$dir/site-$n" -d "$o" ;;
             esac
         done
     done
 done
+
+rm -rf "$dir"/out-*
 
 echo "== medians (wall s, CPU s, CPU/wall, max RSS MB, bytes); load $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'\t' 'NR > 1 { k = $1 "\t" $3; n[k]++; w[k, n[k]] = $5; c[k, n[k]] = $6; q[k, n[k]] = $7;
