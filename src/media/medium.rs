@@ -221,7 +221,9 @@ mod tests {
         assert!(t.text().ru.contains("нужно 7,0 МБ"), "{}", t.text().ru);
         // 4 MB and 4 bytes short: the count agrees with its noun, in groups of three digits.
         assert!(
-            t.text().ru.contains("не менее 4,0 МБ (4\u{a0}194\u{a0}308 байт)"),
+            t.text()
+                .ru
+                .contains("не менее 4,0 МБ (4\u{a0}194\u{a0}308 байт)"),
             "{}",
             t.text().ru
         );
