@@ -16,7 +16,7 @@ use crate::layout::fsio;
 use crate::model::Text;
 use crate::seal::BagMeta;
 use crate::seal::bag::TagFiles;
-use crate::seal::hash::{self, CHUNK};
+use crate::seal::hash;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -406,7 +406,7 @@ fn copy_one(
         }
     }
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; (size as usize).clamp(4096, CHUNK)];
+    let mut buf = hash::buffer_for(size);
     let mut total = 0u64;
     loop {
         let n = match input.read(&mut buf) {

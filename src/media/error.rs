@@ -1,6 +1,7 @@
 //! The media stage's error type: each names the medium or file and says what to do.
 
-use crate::model::Text;
+use crate::l10n::size;
+use crate::model::{Lang, Text};
 use crate::seal::SealError;
 use std::io;
 
@@ -64,11 +65,11 @@ impl MediaError {
             IoCause::Full if need > 0 => (
                 format!(
                     "на носителе не хватает места (архив занимает {}): освободите место или возьмите другой носитель и повторите запись",
-                    crate::l10n::size(crate::model::Lang::Ru, need)
+                    size(Lang::Ru, need)
                 ),
                 format!(
                     "the medium is full (the archive takes {}): free some space or use another medium and write again",
-                    crate::l10n::size(crate::model::Lang::En, need)
+                    size(Lang::En, need)
                 ),
             ),
             IoCause::Full => (
@@ -167,8 +168,33 @@ impl IoCause {
 
 #[cfg(test)]
 mod tests {
-    use super::IoCause;
+    use super::{IoCause, MediaError};
     use std::io;
+    use std::path::Path;
+
+    #[test]
+    fn a_full_medium_gives_the_archive_size_only_when_it_is_known() {
+        let full = io::Error::from(io::ErrorKind::StorageFull);
+        let m = Path::new("E:");
+        let t = MediaError::medium_io(m, &m.join("x"), &full, 3 << 30).text();
+        assert!(
+            t.ru.contains("не хватает места (архив занимает 3,0 ГБ)"),
+            "{}",
+            t.ru
+        );
+        assert!(t.en.contains("the archive takes 3.0 GB"), "{}", t.en);
+        let t = MediaError::medium_io(m, &m.join("x"), &full, 0).text();
+        assert!(
+            t.ru.contains("не хватает места: освободите место"),
+            "{}",
+            t.ru
+        );
+        assert!(
+            !t.ru.contains("занимает") && !t.en.contains("takes"),
+            "{}",
+            t.en
+        );
+    }
 
     #[test]
     fn causes_come_from_the_kind_and_the_platform_code() {

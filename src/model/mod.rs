@@ -26,3 +26,10 @@ pub fn linked_files(p: &Period) -> Vec<&str> {
     v.dedup();
     v
 }
+
+/// A small period built in code, for the unit tests of the stages (search, render).
+#[cfg(test)]
+#[path = "../../tests/common/period.rs"]
+pub(crate) mod fixture;
+#[cfg(test)]
+use crate::model;

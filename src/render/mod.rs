@@ -802,3 +802,6 @@ pub fn medium_bags_index(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+use crate::model::fixture;

@@ -183,7 +183,32 @@ pub fn page_style(t: &BTreeMap<&'static str, &'static str>, extract: Option<&Ext
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture;
     use super::*;
+
+    #[test]
+    fn a_group_set_holds_each_of_its_learners_once_by_name_and_no_one_else() {
+        let mut p = fixture::period();
+        // Enrolled twice in the same group (transferred out and back): one personal file.
+        let again = p
+            .enrolments
+            .iter()
+            .find(|e| e.learner == "Л-003")
+            .unwrap()
+            .clone();
+        p.enrolments.push(again);
+        let l = super::super::index::Lookup::new(&p);
+        let ids = |g: &str| -> Vec<String> {
+            group_learners(&l, g).iter().map(|x| x.id.clone()).collect()
+        };
+        let pk: Vec<String> = ids("ПК-12");
+        assert_eq!(pk.len(), 2, "{pk:?}");
+        assert!(pk.contains(&"Л-003".to_string()), "{pk:?}");
+        assert!(!pk.contains(&"Л-002".to_string()) && !pk.contains(&"Л-004".to_string()));
+        // By name: Кузнецов before Смирнов in ПП-3.
+        assert_eq!(ids("ПП-3"), ["Л-004", "Л-002"]);
+        assert!(ids("нет такой").is_empty());
+    }
 
     #[test]
     fn css_strings_cannot_escape() {

@@ -25,18 +25,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Hashes everything `reader` yields: (hex digest, byte count).
 pub fn sha256_reader(reader: impl Read) -> io::Result<(String, u64)> {
-    sha256_buffered(reader, CHUNK)
+    sha256_into(reader, &mut vec![0u8; CHUNK])
 }
 
-/// As [`sha256_reader`], with a buffer of `size` bytes (at least 4 KB, at most [`CHUNK`]): a
-/// small file is hashed without zeroing a megabyte first, which over the tens of thousands of
-/// pages of a read back cost more than hashing them.
-fn sha256_buffered(mut reader: impl Read, size: usize) -> io::Result<(String, u64)> {
+/// As [`sha256_reader`], reading into `buf`.
+fn sha256_into(mut reader: impl Read, buf: &mut [u8]) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; size.clamp(4096, CHUNK)];
     let mut total = 0u64;
     loop {
-        let n = match reader.read(&mut buf) {
+        let n = match reader.read(buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -48,13 +45,18 @@ fn sha256_buffered(mut reader: impl Read, size: usize) -> io::Result<(String, u6
     Ok((hex(&hasher.finalize()), total))
 }
 
-/// Hashes an open file with a buffer the size of the file (up to [`CHUNK`]).
+/// A read buffer for a file of `len` bytes: the file and one byte more, so its end is seen in
+/// one read, at least 4 KB and at most [`CHUNK`]. A page is read without zeroing a megabyte
+/// first, which over the tens of thousands of pages of a read back cost more than hashing them.
+pub fn buffer_for(len: u64) -> Vec<u8> {
+    let size = usize::try_from(len.saturating_add(1)).unwrap_or(CHUNK);
+    vec![0u8; size.clamp(4096, CHUNK)]
+}
+
+/// Hashes an open file with a buffer the size of the file ([`buffer_for`]).
 pub fn sha256_file(file: &File) -> io::Result<(String, u64)> {
-    // One byte more than the file holds, so its end is seen without a second full buffer.
-    let len = file
-        .metadata()
-        .map_or(CHUNK as u64, |m| m.len().saturating_add(1));
-    sha256_buffered(file, usize::try_from(len).unwrap_or(CHUNK))
+    let len = file.metadata().map_or(CHUNK as u64, |m| m.len());
+    sha256_into(file, &mut buffer_for(len))
 }
 
 /// Asks the kernel to drop the file's cached pages (`posix_fadvise(DONTNEED)`). Dirty pages are

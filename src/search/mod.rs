@@ -107,9 +107,6 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 #[cfg(test)]
-use crate::model;
-#[cfg(test)]
-#[path = "../../tests/common/period.rs"]
-pub(crate) mod fixture;
+use crate::model::fixture;
 #[cfg(test)]
 mod tests;

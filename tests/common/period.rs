@@ -1,5 +1,6 @@
-//! A small period built in code, for the tests of the search stage (unit tests include this file
-//! too). The including module must have `model` (letopis::model) in scope.
+//! A small period built in code, for the tests of the search and render stages (the library's
+//! unit tests include this file as `crate::model::fixture`). The including module must have `model`
+//! (letopis::model) in scope.
 
 use super::model::*;
 use chrono::NaiveDate;
