@@ -55,22 +55,24 @@ settle() {
 # dirty) when it makes a file, one by one (`recently_deleted`), so a build creating 100,000 files
 # right after deleting as many spent half its CPU there (sys time 11 s alone, 55 s after a
 # deletion). A user writes to a medium that has not just lost 100,000 files.
+# RECENT_S covers the deletion of a few runs' outputs; after deleting a million files this
+# machine stayed slow for more than 5 minutes.
 make_room() {
     local free_gb
     free_gb=$(df -P -BG "$dir" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
-    if [ "$free_gb" -lt "${MIN_FREE_GB:-20}" ] && compgen -G "$dir/out-*" >/dev/null; then
-        rm -rf "$dir"/out-*
-        sync
-        sleep "${RECENT_S:-65}"
-    fi
+    if [ "$free_gb" -lt "${MIN_FREE_GB:-20}" ]; then clear_outputs; fi
 }
 
-# Outputs left by an earlier run of this script (KEEP=1) go first, with the same wait.
-if compgen -G "$dir/out-*" >/dev/null; then
+# clear_outputs: removes every run's output, if any, and waits RECENT_S seconds.
+clear_outputs() {
+    compgen -G "$dir/out-*" >/dev/null || return 0
     rm -rf "$dir"/out-*
     sync
     sleep "${RECENT_S:-65}"
-fi
+}
+
+# Outputs left by an earlier run of this script (KEEP=1) go first, with the same wait.
+clear_outputs
 
 # run LEARNERS ROUND TOOL OUT_DIR COMMAND...: one timed run, a line of results.tsv.
 run() {

@@ -78,12 +78,11 @@ impl<'a> Ctx<'a> {
         )
     }
     fn lesson_href(&self, l: &Lesson) -> String {
-        format!(
-            "{}{}#{}",
-            self.root,
-            paths::group(&l.group),
-            paths::anchor("lesson", &l.id)
-        )
+        lesson_in(&self.journal(&l.group), l)
+    }
+    /// The address of group `gid`'s journal from the current page.
+    fn journal(&self, gid: &str) -> String {
+        format!("{}{}", self.root, paths::group(gid))
     }
     fn file_link(&self, input_path: &str) -> Link {
         let name = input_path.rsplit('/').next().unwrap_or(input_path);
@@ -687,6 +686,11 @@ fn transfer_view(c: &Ctx, x: &CreditTransfer) -> TransferView {
     }
 }
 
+/// Lesson `l`'s row in `journal`, its group's journal ([`Ctx::journal`]).
+fn lesson_in(journal: &str, l: &Lesson) -> String {
+    format!("{journal}#{}", paths::anchor("lesson", &l.id))
+}
+
 fn control_rank(c: Control) -> u8 {
     match c {
         Control::Current => 0,
@@ -699,11 +703,11 @@ fn control_rank(c: Control) -> u8 {
 /// the group journal's address is made once, not once a row (four million rows at 20,000
 /// learners, counting the group print sets).
 fn attendance_rows(c: &Ctx, gid: &str, rows: &[(&Lesson, &Attendance)]) -> Vec<AttendanceRow> {
-    let journal = format!("{}{}", c.root, paths::group(gid));
+    let journal = c.journal(gid);
     rows.iter()
         .map(|(les, a)| AttendanceRow {
             date: l10n::date(les.date),
-            lesson_href: format!("{journal}#{}", paths::anchor("lesson", &les.id)),
+            lesson_href: lesson_in(&journal, les),
             hours: c.num(les.hours),
             mark: l10n::mark(c.lang, a.mark).0,
             mark_class: i18n::mark_class(a.mark),
