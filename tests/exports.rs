@@ -655,13 +655,10 @@ fn russian_moodle_gradebook_reads_every_display_type_in_csv_and_xlsx() {
     let (_out, data) = build_draft(dir.path());
     let page = std::fs::read_to_string(data.join("learners/ld-001.html")).unwrap();
     assert!(
-        page.contains("<td>Хорошо<br>Тест: Входной контроль (Буква): B<br>Тест: Входной контроль (Проценты): 85,00 %</td>"),
+        page.contains("<td>Хорошо<br>Тест: Входной контроль (Буква): B<br>Тест: Входной контроль (Проценты): 85,00 %\n"),
         "{page}"
     );
-    assert!(
-        page.contains("<td>Задание: Отчёт (Буква): A-</td>"),
-        "{page}"
-    );
+    assert!(page.contains("<td>Задание: Отчёт (Буква): A-\n"), "{page}");
 
     // The same export as Moodle's Excel file.
     let dir = good();
@@ -932,8 +929,5 @@ ID number\tLast name\tFirst name\tInstitution\t08 Sep 2025 10.00AM Common\tTaken
     );
     let (_out, data) = build_draft(dir.path());
     let page = std::fs::read_to_string(data.join("learners/ld-001.html")).unwrap();
-    assert!(
-        page.contains("<td>Institution: Колледж связи</td>"),
-        "{page}"
-    );
+    assert!(page.contains("<td>Institution: Колледж связи\n"), "{page}");
 }

@@ -64,25 +64,26 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The cells of `row` (`<td>` and `<th>`), as text.
+/// The cells of `row` (`<td>` and `<th>`), as text. A cell ends at its end tag or, where the
+/// page leaves that out (as HTML allows), at the next cell or row.
 fn cells(row: &str) -> Vec<String> {
     let mut v = Vec::new();
     let mut rest = row;
-    while let Some(i) = rest.find(['<']) {
+    while let Some(i) = rest.find('<') {
         rest = &rest[i..];
         let is_cell = rest.starts_with("<td") || rest.starts_with("<th");
         if !is_cell {
             rest = &rest[1..];
             continue;
         }
-        let close = if rest.starts_with("<td") {
-            "</td>"
-        } else {
-            "</th>"
-        };
-        let end = rest.find(close).expect("closed cell");
-        v.push(strip_tags(&rest[..end]).trim().to_string());
-        rest = &rest[end + close.len()..];
+        let body = &rest[3..];
+        let end = ["</td>", "</th>", "<td", "<th", "</tr>", "<tr"]
+            .iter()
+            .filter_map(|t| body.find(t))
+            .min()
+            .unwrap_or(body.len());
+        v.push(strip_tags(&rest[..3 + end]).trim().to_string());
+        rest = &body[end..];
     }
     v
 }

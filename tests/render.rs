@@ -210,7 +210,7 @@ fn learner_page_shows_card_grades_and_certification() {
         "995-434-943 79",
         "Промежуточное тестирование по модулям 1–3",
         // The grade column is bold by its position in the table (style.css).
-        "<td>баллы, до 100</td><td>65,5</td>",
+        "<td>баллы, до 100<td>65,5<td>",
         "href=\"../groups/pk-tsos-24-2.html\"",
         "Выписка из личного дела обучающегося",
         "contenteditable=\"true\">Директор</td>",
