@@ -3,7 +3,7 @@
 //! attendance rows).
 
 use crate::model::*;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 #[derive(Default)]
 pub struct Lookup<'a> {

@@ -10,8 +10,9 @@ use crate::layout::paths;
 use crate::model::*;
 use crate::render::index::Records;
 use chrono::Datelike;
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {

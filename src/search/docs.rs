@@ -3,9 +3,10 @@
 use crate::l10n;
 use crate::layout::paths;
 use crate::model::{Control, GradeItem, GradeValue, Group, Lang, Learner, Period, Programme};
+use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// What a result is; the order is the order of results with equal scores (people first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -262,11 +263,11 @@ impl Words {
 /// What the records are made with: the period, its lookups and its words.
 struct Ctx<'a> {
     period: &'a Period,
-    learners: BTreeMap<&'a str, &'a Learner>,
-    groups: BTreeMap<&'a str, &'a Group>,
-    programmes: BTreeMap<&'a str, &'a Programme>,
-    items: BTreeMap<&'a str, &'a GradeItem>,
-    lesson_group: BTreeMap<&'a str, &'a str>,
+    learners: HashMap<&'a str, &'a Learner>,
+    groups: HashMap<&'a str, &'a Group>,
+    programmes: HashMap<&'a str, &'a Programme>,
+    items: HashMap<&'a str, &'a GradeItem>,
+    lesson_group: HashMap<&'a str, &'a str>,
     /// Per learner (as `period.learners` lists them), the records their document tells of, in
     /// the order it tells them: groups, attestation grades, protocol results, awards, portfolio.
     parts: Vec<Vec<Part>>,
@@ -319,7 +320,7 @@ impl<'a> Ctx<'a> {
     /// Which records each learner's document tells of (a learner id listed twice: the first).
     fn learner_parts(&self) -> Vec<Vec<Part>> {
         let p = self.period;
-        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut index: HashMap<&str, usize> = HashMap::default();
         for (i, l) in p.learners.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
         }

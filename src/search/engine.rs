@@ -360,7 +360,9 @@ pub fn doc_tokens(d: &SearchDoc) -> DocTokens {
     }
     head.sort_unstable();
     head.dedup();
-    let mut all = text::words(&d.all_text());
+    // A learner's text repeats most of its words (every grade line names its item and control):
+    // they are made unique before they are sorted, not sorted with their repeats.
+    let mut all: foldhash::HashSet<String> = text::words(&d.all_text()).into_iter().collect();
     for c in &d.codes {
         all.extend(text::compact(c));
         all.extend(text::digits(c));
@@ -368,8 +370,8 @@ pub fn doc_tokens(d: &SearchDoc) -> DocTokens {
     all.extend(head.iter().cloned());
     all.extend(d.ids.iter().map(|i| id_token(i)));
     all.extend(d.years.iter().map(|&y| year_token(y)));
+    let mut all: Vec<String> = all.into_iter().collect();
     all.sort_unstable();
-    all.dedup();
     DocTokens { all, head }
 }
 

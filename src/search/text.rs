@@ -36,10 +36,15 @@ pub const LETTER_GAPS: [(u32, u32); 14] = [
 
 /// Splits a text into normalised words: Unicode NFC, lowercase, `ё` → `е`, runs of letters
 /// ([`is_letter`]) and runs of ASCII digits.
+///
+/// Every search document's text goes through here twice (the command line's index and the
+/// browser's), so the common characters (ASCII, Russian letters, the punctuation between them)
+/// take a short path: they are already NFC and fold by an offset.
 pub fn words(text: &str) -> Vec<String> {
     use unicode_normalization::UnicodeNormalization;
-    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
+    let nfc: std::borrow::Cow<str> = if text.chars().all(plain)
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         std::borrow::Cow::Borrowed(text)
     } else {
@@ -49,24 +54,32 @@ pub fn words(text: &str) -> Vec<String> {
     let mut cur = String::new();
     let mut cur_digit = false;
     for ch in nfc.chars() {
-        let kind = if ch.is_ascii_digit() {
-            Some(true)
-        } else if is_letter(ch) {
-            Some(false)
-        } else {
-            None
+        // The character as it goes into a word (`None`: a separator), and whether it is a digit.
+        let (folded, digit) = match ch {
+            '0'..='9' => (Some(ch), true),
+            'a'..='z' | 'а'..='я' => (Some(ch), false),
+            'A'..='Z' => (Some(ch.to_ascii_lowercase()), false),
+            // `А`..`Я` (U+0410..U+042F) are `а`..`я` (U+0430..U+044F) less 0x20.
+            'А'..='Я' => (char::from_u32(ch as u32 + 0x20), false),
+            'ё' | 'Ё' => (Some('е'), false),
+            _ if (ch as u32) < 0xC0 => (None, false),
+            _ if is_letter(ch) => {
+                if !cur.is_empty() && cur_digit {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur_digit = false;
+                cur.extend(ch.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c }));
+                continue;
+            }
+            _ => (None, false),
         };
-        match kind {
-            Some(digit) => {
+        match folded {
+            Some(c) => {
                 if !cur.is_empty() && digit != cur_digit {
                     out.push(std::mem::take(&mut cur));
                 }
                 cur_digit = digit;
-                match ch {
-                    '0'..='9' | 'a'..='z' | 'а'..='я' => cur.push(ch),
-                    'ё' | 'Ё' => cur.push('е'),
-                    _ => cur.extend(ch.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })),
-                }
+                cur.push(c);
             }
             None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
             None => {}
@@ -76,6 +89,14 @@ pub fn words(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// Whether `c` is one of the characters the archive's texts are mostly made of, each NFC as it is
+/// and combining with nothing before it: U+0000..U+02FF (ASCII, Latin-1, Latin Extended), the
+/// Cyrillic letters (U+0400..U+0482 and U+048A..U+052F, without the combining marks between) and
+/// the general punctuation (U+2002..U+206F: dashes, quotes; U+2000 and U+2001 are not NFC). A text of them is NFC.
+fn plain(c: char) -> bool {
+    matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F | 0x2002..=0x206F)
 }
 
 /// The compact form of a code (certificate number, SNILS, group code): its words joined
@@ -120,5 +141,71 @@ mod tests {
         assert_eq!(compact("ПК-12").as_deref(), Some("пк12"));
         assert_eq!(digits("123-456-789 01").as_deref(), Some("12345678901"));
         assert_eq!(digits("12345678901"), None);
+    }
+
+    /// Every character the short path of [`words`] takes as NFC is NFC on its own and combines
+    /// with nothing before it: a text of them is NFC.
+    #[test]
+    fn plain_characters_are_nfc_and_do_not_combine() {
+        use unicode_normalization::{IsNormalized, char::canonical_combining_class, is_nfc_quick};
+        for c in (0..0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| plain(c))
+        {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(
+                is_nfc_quick(['a', c].into_iter()),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+        }
+    }
+
+    /// The short paths fold as the general rule does: every capital as its lowercase, `ё` as `е`,
+    /// the same splits, over every character up to U+3000 between letters and digits.
+    #[test]
+    fn short_paths_agree_with_the_general_rule() {
+        fn reference(text: &str) -> Vec<String> {
+            use unicode_normalization::UnicodeNormalization;
+            let nfc: String = text.nfc().collect();
+            let mut out = Vec::new();
+            let mut cur = String::new();
+            let mut cur_digit = false;
+            for ch in nfc.chars() {
+                let kind = if ch.is_ascii_digit() {
+                    Some(true)
+                } else if is_letter(ch) {
+                    Some(false)
+                } else {
+                    None
+                };
+                match kind {
+                    Some(digit) => {
+                        if !cur.is_empty() && digit != cur_digit {
+                            out.push(std::mem::take(&mut cur));
+                        }
+                        cur_digit = digit;
+                        cur.extend(ch.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c }));
+                    }
+                    None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
+                    None => {}
+                }
+            }
+            if !cur.is_empty() {
+                out.push(cur);
+            }
+            out
+        }
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            for text in [
+                format!("{c}"),
+                format!("Ая{c}1z"),
+                format!("7{c}Ё"),
+                format!("{c}\u{0306}"),
+            ] {
+                assert_eq!(words(&text), reference(&text), "{text:?}");
+            }
+        }
     }
 }
