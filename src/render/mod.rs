@@ -24,7 +24,7 @@ pub use templates::{EMBEDDED, STYLE, Templates, write_default_templates};
 use crate::l10n;
 use crate::layout::Payload;
 use crate::layout::paths;
-use crate::model::{Lang, Period};
+use crate::model::{Lang, Learner, Period};
 use chrono::NaiveDate;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -204,9 +204,24 @@ pub fn render(
     let lookup = index::Lookup::new(period);
     let t = i18n::strings(lang);
 
-    let jobs = jobs(period);
+    // A personal file that a group's print set lists is rendered with that print set, from the
+    // same template values: they are made once, not once for each page.
+    let sets = Sets::new(period, &lookup);
+    let jobs: Vec<Job> = jobs(period)
+        .into_iter()
+        .filter(|&job| !matches!(job, Job::Learner(i) if sets.owner[i].is_some()))
+        .collect();
+    let run = Run {
+        tera,
+        templates: &templates,
+        t: &t,
+        work_dir,
+        period,
+        lookup: &lookup,
+        sets: &sets,
+    };
     let one_list_at_a_time = std::sync::Mutex::new(());
-    let results: Vec<Result<String, RenderError>> = jobs
+    let results: Vec<Result<Vec<String>, RenderError>> = jobs
         .par_iter()
         .map(|&job| {
             // A page listing the whole period (80,000 learners or issued documents: a context of
@@ -217,36 +232,19 @@ pub fn render(
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
-            let path = if split::is_register(job) {
-                split::write_register(
-                    tera,
-                    &templates.overridden,
-                    &t,
-                    work_dir,
-                    period,
-                    &lookup,
-                    lang,
-                    job,
-                )?
-            } else {
-                write_page(
-                    tera,
-                    &t,
-                    work_dir,
-                    build_page(period, &lookup, lang, &t, job),
-                )?
-            };
+            let paths = run.write(job)?;
             if let Some(pb) = opts.progress {
-                pb.inc(1);
+                pb.inc(paths.len() as u64);
             }
-            Ok(path)
+            Ok(paths)
         })
         .collect();
 
     let mut payload = Payload::default();
     for r in results {
-        let path = r?;
-        payload.add(path.clone(), work_dir.join(&path));
+        for path in r? {
+            payload.add(path.clone(), work_dir.join(&path));
+        }
     }
     let style = work_dir.join(paths::STYLE);
     std::fs::write(&style, &templates.style).map_err(|e| RenderError::io(&style, e))?;
@@ -287,6 +285,48 @@ pub fn render(
         pages,
         archive,
     })
+}
+
+/// What every page of a render needs: [`Run::write`] writes the page(s) of one job.
+struct Run<'a> {
+    tera: &'a tera::Tera,
+    templates: &'a Templates,
+    t: &'a Strings,
+    work_dir: &'a Path,
+    period: &'a Period,
+    lookup: &'a index::Lookup<'a>,
+    sets: &'a Sets<'a>,
+}
+
+impl Run<'_> {
+    /// Writes the page of `job` (a print set: with the personal files it renders) and returns
+    /// the paths written.
+    fn write(&self, job: Job) -> Result<Vec<String>, RenderError> {
+        let (p, lang) = (self.period, self.period.config.language);
+        if split::is_register(job) {
+            return Ok(vec![split::write_register(
+                self.tera,
+                &self.templates.overridden,
+                self.t,
+                self.work_dir,
+                p,
+                self.lookup,
+                lang,
+                job,
+            )?]);
+        }
+        if let Job::GroupFiles(g) = job {
+            let c = Ctx {
+                p,
+                l: self.lookup,
+                lang,
+                root: fmt::root_of(&page_path(p, job)),
+            };
+            return write_group_files(self.tera, self.t, self.work_dir, &c, self.sets, g);
+        }
+        let page = build_page(p, self.lookup, lang, self.t, job);
+        Ok(vec![write_page(self.tera, self.t, self.work_dir, page)?])
+    }
 }
 
 /// The templates of the pages, with the values every page has (`t`, `site`, `signature`) and the
@@ -486,10 +526,10 @@ fn build_page(p: &Period, lookup: &index::Lookup, lang: Lang, t: &Strings, job: 
             unreachable!("build_page: {job:?} is written by split::write_register")
         }
         Job::Index | Job::Learner(_) | Job::Group(_) | Job::Programme(_) => record_page(&c, t, job),
-        Job::GroupFiles(_)
-        | Job::ProtocolExtract(_)
-        | Job::IssuedExtract(_)
-        | Job::OrderExtract(_) => extract_page(&c, t, job),
+        Job::GroupFiles(_) => unreachable!("build_page: {job:?} is written by write_group_files"),
+        Job::ProtocolExtract(_) | Job::IssuedExtract(_) | Job::OrderExtract(_) => {
+            extract_page(&c, t, job)
+        }
         _ => register_page(&c, t, job),
     };
     (path, template, title, certify, kind, page)
@@ -530,13 +570,9 @@ fn record_page(c: &Ctx, t: &Strings, job: Job) -> Page {
             "index",
             value(&views::start(c)),
         ),
-        Job::Learner(i) => (
-            "learner.html",
-            format!("{}: {}", t["personal_file"], p.learners[i].full_name()),
-            Some(print::learner_extract(t, &p.learners[i])),
-            "learner",
-            value(&views::learner(c, &p.learners[i])),
-        ),
+        Job::Learner(i) => {
+            learner_page(t, &p.learners[i], value(&views::learner(c, &p.learners[i])))
+        }
         Job::Group(i) => (
             "group.html",
             format!("{} {}", t["journal"], p.groups[i].id),
@@ -633,17 +669,139 @@ fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
     }
 }
 
-/// The print sets of a group and the extracts of one protocol, document or order.
+/// A personal file's page: its template, title, certification block, kind and `values`.
+fn learner_page(t: &Strings, x: &Learner, values: Result<tera::Value, tera::Error>) -> Page {
+    (
+        "learner.html",
+        format!("{}: {}", t["personal_file"], x.full_name()),
+        Some(print::learner_extract(t, x)),
+        "learner",
+        values,
+    )
+}
+
+/// Which print set renders each personal file (see [`write_group_files`]).
+struct Sets<'a> {
+    /// Per group of the period: its learners, in the order of its print set.
+    learners: Vec<Vec<&'a Learner>>,
+    /// Per learner of the period: the first group (in the period's order) whose print set lists
+    /// them, which renders their page too; `None` for a learner in no print set.
+    owner: Vec<Option<usize>>,
+    /// A learner's place in the period's list, by the record's address.
+    index: foldhash::HashMap<usize, usize>,
+}
+
+impl<'a> Sets<'a> {
+    fn new(p: &'a Period, l: &index::Lookup<'a>) -> Self {
+        let learners: Vec<Vec<&Learner>> = p
+            .groups
+            .iter()
+            .map(|g| print::group_learners(l, &g.id))
+            .collect();
+        let index: foldhash::HashMap<usize, usize> = p
+            .learners
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (address(x), i))
+            .collect();
+        let mut owner = vec![None; p.learners.len()];
+        for (g, list) in learners.iter().enumerate() {
+            for x in list {
+                if let Some(&i) = index.get(&address(x))
+                    && owner[i].is_none()
+                {
+                    owner[i] = Some(g);
+                }
+            }
+        }
+        Sets {
+            learners,
+            owner,
+            index,
+        }
+    }
+
+    /// Whether group `g`'s print set renders `x`'s page.
+    fn renders(&self, g: usize, x: &Learner) -> bool {
+        self.index
+            .get(&address(x))
+            .is_some_and(|&i| self.owner[i] == Some(g))
+    }
+}
+
+/// Where a learner's record lies in memory: which of the period's records it is.
+fn address(x: &Learner) -> usize {
+    x as *const Learner as usize
+}
+
+/// Writes group `g`'s print set and the pages of the learners whose page it renders ([`Sets`]),
+/// each personal file's template values made once for both (on every core: a group may hold
+/// thousands of learners); `c` is the print set's context. Returns the paths written.
+fn write_group_files(
+    tera: &tera::Tera,
+    t: &Strings,
+    work_dir: &Path,
+    c: &Ctx,
+    sets: &Sets,
+    g: usize,
+) -> Result<Vec<String>, RenderError> {
+    let p = c.p;
+    let group = &p.groups[g];
+    let learners = &sets.learners[g];
+    // A personal file's values could not be made (they always can: plain values serialised).
+    let unmade = |e: tera::Error| RenderError::Page {
+        page: print::group_files(&group.id),
+        template: "learner_body.html".into(),
+        message: e.to_string(),
+    };
+    let made: Vec<(tera::Value, Option<String>)> = learners
+        .par_iter()
+        .map(|x| {
+            let values = value(&views::learner(c, x)).map_err(unmade)?;
+            if !sets.renders(g, x) {
+                return Ok((values, None));
+            }
+            let path = paths::learner(&x.id);
+            // The values hold links relative to the page: the same for both pages while both
+            // lie one folder deep.
+            let own = if fmt::root_of(&path) == c.root {
+                Ok(values.clone())
+            } else {
+                let own = Ctx {
+                    p,
+                    l: c.l,
+                    lang: c.lang,
+                    root: fmt::root_of(&path),
+                };
+                value(&views::learner(&own, x))
+            };
+            let (template, title, certify, kind, own) = learner_page(t, x, own);
+            let written = write_page(
+                tera,
+                t,
+                work_dir,
+                (path, template, title, certify, kind, own),
+            )?;
+            Ok((values, Some(written)))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    let (pages, mut written): (Vec<tera::Value>, Vec<Option<String>>) = made.into_iter().unzip();
+    let set = (
+        print::group_files(&group.id),
+        "group_files.html",
+        format!("{} {}", t["group_files"], group.id),
+        Some(print::group_files_extract(t, c.l, group)),
+        "group-files",
+        views::group_files(c, group, learners, pages),
+    );
+    written.push(Some(write_page(tera, t, work_dir, set)?));
+    Ok(written.into_iter().flatten().collect())
+}
+
+/// The extracts of one protocol, document or order.
 fn extract_page(c: &Ctx, t: &Strings, job: Job) -> Page {
     let p = c.p;
     match job {
-        Job::GroupFiles(i) => (
-            "group_files.html",
-            format!("{} {}", t["group_files"], p.groups[i].id),
-            Some(print::group_files_extract(t, c.l, &p.groups[i])),
-            "group-files",
-            value(&views::group_files(c, &p.groups[i])),
-        ),
         Job::ProtocolExtract(i) => (
             "extract.html",
             format!("{} № {}", t["protocol"], p.protocols[i].id),

@@ -624,3 +624,41 @@ const LEARNERS_HTML_2025: &str = r##"{% extends "base.html" %}
 {% endfor %}
 {% endblock content %}
 "##;
+
+/// A personal file listed by two groups' print sets is rendered once, with the first of them,
+/// from the same values as both print sets; a learner in no print set gets a page of their own.
+#[test]
+fn personal_files_are_rendered_once_with_their_print_sets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let mut p = period(&input);
+    let mut second = p.groups[0].clone();
+    second.id = "ПК-13".into();
+    p.groups.push(second);
+    let mut again = p.enrolments[0].clone();
+    again.group = "ПК-13".into();
+    p.enrolments.push(again);
+    let work = tmp.path().join("w");
+    let r = render(&p, &input, &work, &RenderOptions::default()).unwrap();
+    assert_eq!(r.pages, page_count(&p), "every page counted once");
+    // ЛД-002 is in no group: a page of its own; ЛД-001 in both print sets.
+    for page in ["learners/ld-001.html", "learners/ld-002.html"] {
+        assert!(r.payload.files.contains_key(page), "{page}");
+    }
+    let card = |html: &str| -> String {
+        let from = html.find("<section class=\"card\" id=\"card\">").unwrap();
+        let to = from + html[from..].find("</section>").unwrap();
+        html[from..to].to_string()
+    };
+    let own = card(&read(&work, "learners/ld-001.html"));
+    assert!(own.contains("Смирнова"), "{own}");
+    for set in ["print/group-pk-12.html", "print/group-pk-13.html"] {
+        assert_eq!(card(&read(&work, set)), own, "{set}");
+    }
+    // The same pages, byte for byte, as another render (whichever core made them).
+    let again = tmp.path().join("again");
+    render(&p, &input, &again, &RenderOptions::default()).unwrap();
+    for page in r.payload.files.keys().filter(|k| k.ends_with(".html")) {
+        assert_eq!(read(&work, page), read(&again, page), "{page}");
+    }
+}

@@ -1855,38 +1855,46 @@ pub fn search(c: &Ctx) -> SearchPage {
 
 // ---------------------------------------------------------------- print sets and extracts
 
-#[derive(Serialize)]
-pub struct GroupFilesPage {
-    pub group: Link,
-    pub files: Vec<PrintedFile>,
-}
-
-/// One personal file inside a group's print set.
-#[derive(Serialize)]
-pub struct PrintedFile {
-    /// The CSS page name that carries this learner's running head.
-    pub part: String,
-    pub title: String,
-    pub extract: super::print::Extract,
-    pub page: LearnerPage,
-}
-
-pub fn group_files(c: &Ctx, g: &Group) -> GroupFilesPage {
+/// A group's print set as template values: `group` (a link to the journal) and `files`, one per
+/// learner of [`super::print::group_learners`], each with `part` (the CSS page name that carries
+/// the learner's running head), `title`, `extract` and `page`, the values of the learner's
+/// personal file ([`learner`]). `pages` are those values, made already (for the learner's own page
+/// too, which then does not make them again), in the order of `learners`.
+pub fn group_files(
+    c: &Ctx,
+    g: &Group,
+    learners: &[&Learner],
+    pages: Vec<tera::Value>,
+) -> Result<tera::Value, tera::Error> {
     let t = i18n::strings(c.lang);
-    let files = super::print::group_learners(c.l, &g.id)
-        .into_iter()
+    let files = learners
+        .iter()
+        .zip(pages)
         .enumerate()
-        .map(|(i, x)| PrintedFile {
-            part: super::print::part_name(i),
-            title: format!("{}: {}", t["personal_file"], x.full_name()),
-            extract: super::print::learner_extract(&t, x),
-            page: learner(c, x),
+        .map(|(i, (x, page))| {
+            let file: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+                ("part", super::print::part_name(i).into()),
+                (
+                    "title",
+                    format!("{}: {}", t["personal_file"], x.full_name()).into(),
+                ),
+                (
+                    "extract",
+                    tera::Value::try_from_serializable(&super::print::learner_extract(&t, x))?,
+                ),
+                ("page", page),
+            ]);
+            Ok(tera::Value::from(file))
         })
-        .collect();
-    GroupFilesPage {
-        group: c.group_link(&g.id),
-        files,
-    }
+        .collect::<Result<Vec<tera::Value>, tera::Error>>()?;
+    let set: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+        (
+            "group",
+            tera::Value::try_from_serializable(&c.group_link(&g.id))?,
+        ),
+        ("files", files.into()),
+    ]);
+    Ok(set.into())
 }
 
 #[derive(Serialize)]
