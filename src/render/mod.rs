@@ -209,7 +209,7 @@ pub fn render(
     let sets = Sets::new(period, &lookup);
     let jobs: Vec<Job> = jobs(period)
         .into_iter()
-        .filter(|&job| !matches!(job, Job::Learner(i) if sets.owner[i].is_some()))
+        .filter(|&job| !matches!(job, Job::Learner(i) if sets.has(&period.learners[i])))
         .collect();
     let run = Run {
         tera,
@@ -673,7 +673,7 @@ fn register_page(c: &Ctx, t: &Strings, job: Job) -> Page {
 fn learner_page(t: &Strings, x: &Learner, values: Result<tera::Value, tera::Error>) -> Page {
     (
         "learner.html",
-        format!("{}: {}", t["personal_file"], x.full_name()),
+        print::learner_title(t, x),
         Some(print::learner_extract(t, x)),
         "learner",
         values,
@@ -684,11 +684,11 @@ fn learner_page(t: &Strings, x: &Learner, values: Result<tera::Value, tera::Erro
 struct Sets<'a> {
     /// Per group of the period: its learners, in the order of its print set.
     learners: Vec<Vec<&'a Learner>>,
-    /// Per learner of the period: the first group (in the period's order) whose print set lists
-    /// them, which renders their page too; `None` for a learner in no print set.
-    owner: Vec<Option<usize>>,
-    /// A learner's place in the period's list, by the record's address.
-    index: foldhash::HashMap<usize, usize>,
+    /// Learner id → the first group (in the period's order) whose print set lists the learner,
+    /// and renders their page too from the same values. Empty when the two pages lie at
+    /// different depths (their values hold links relative to the page): every learner then has
+    /// a page of their own.
+    owner: foldhash::HashMap<&'a str, usize>,
 }
 
 impl<'a> Sets<'a> {
@@ -698,40 +698,28 @@ impl<'a> Sets<'a> {
             .iter()
             .map(|g| print::group_learners(l, &g.id))
             .collect();
-        let index: foldhash::HashMap<usize, usize> = p
-            .learners
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (address(x), i))
-            .collect();
-        let mut owner = vec![None; p.learners.len()];
-        for (g, list) in learners.iter().enumerate() {
-            for x in list {
-                if let Some(&i) = index.get(&address(x))
-                    && owner[i].is_none()
-                {
-                    owner[i] = Some(g);
+        let mut owner = foldhash::HashMap::default();
+        let same_depth =
+            fmt::root_of(&paths::learner("x")) == fmt::root_of(&print::group_files("x"));
+        if same_depth {
+            for (g, list) in learners.iter().enumerate() {
+                for x in list {
+                    owner.entry(x.id.as_str()).or_insert(g);
                 }
             }
         }
-        Sets {
-            learners,
-            owner,
-            index,
-        }
+        Sets { learners, owner }
+    }
+
+    /// Whether a print set renders `x`'s page.
+    fn has(&self, x: &Learner) -> bool {
+        self.owner.contains_key(x.id.as_str())
     }
 
     /// Whether group `g`'s print set renders `x`'s page.
     fn renders(&self, g: usize, x: &Learner) -> bool {
-        self.index
-            .get(&address(x))
-            .is_some_and(|&i| self.owner[i] == Some(g))
+        self.owner.get(x.id.as_str()) == Some(&g)
     }
-}
-
-/// Where a learner's record lies in memory: which of the period's records it is.
-fn address(x: &Learner) -> usize {
-    x as *const Learner as usize
 }
 
 /// Writes group `g`'s print set and the pages of the learners whose page it renders ([`Sets`]),
@@ -761,21 +749,9 @@ fn write_group_files(
             if !sets.renders(g, x) {
                 return Ok((values, None));
             }
+            // Both pages lie at the same depth (see `Sets`): the same links fit both.
+            let (template, title, certify, kind, own) = learner_page(t, x, Ok(values.clone()));
             let path = paths::learner(&x.id);
-            // The values hold links relative to the page: the same for both pages while both
-            // lie one folder deep.
-            let own = if fmt::root_of(&path) == c.root {
-                Ok(values.clone())
-            } else {
-                let own = Ctx {
-                    p,
-                    l: c.l,
-                    lang: c.lang,
-                    root: fmt::root_of(&path),
-                };
-                value(&views::learner(&own, x))
-            };
-            let (template, title, certify, kind, own) = learner_page(t, x, own);
             let written = write_page(
                 tera,
                 t,
@@ -790,7 +766,7 @@ fn write_group_files(
         print::group_files(&group.id),
         "group_files.html",
         format!("{} {}", t["group_files"], group.id),
-        Some(print::group_files_extract(t, c.l, group)),
+        Some(print::group_files_extract(t, group, learners)),
         "group-files",
         views::group_files(c, group, learners, pages),
     );

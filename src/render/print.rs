@@ -37,11 +37,21 @@ pub fn learner_subject(t: &Strings, l: &Learner) -> String {
     format!("{}, {} № {}", l.full_name(), t["personal_file_lower"], l.id)
 }
 
+/// The title of a personal file's page, and of the file in its group's print set.
+pub fn learner_title(t: &Strings, l: &Learner) -> String {
+    format!("{}: {}", t["personal_file"], l.full_name())
+}
+
+/// The running head of a personal file's printed sheets.
+fn learner_head(t: &Strings, l: &Learner) -> String {
+    format!("{} № {} · {}", t["personal_file"], l.id, l.full_name())
+}
+
 pub fn learner_extract(t: &Strings, l: &Learner) -> Extract {
     Extract {
         title: t["extract_learner"].to_string(),
         subject: learner_subject(t, l),
-        head: format!("{} № {} · {}", t["personal_file"], l.id, l.full_name()),
+        head: learner_head(t, l),
         parts: Vec::new(),
         binding: true,
     }
@@ -81,8 +91,9 @@ pub fn item_extract(t: &Strings, title_key: &str, what: String) -> Extract {
 
 /// The personal files of a group's learners, in the order of [`part_name`]: every file starts
 /// on a new sheet that names its learner at the top.
-pub fn group_files_extract(t: &Strings, l: &super::index::Lookup, g: &Group) -> Extract {
-    let learners = group_learners(l, &g.id);
+/// The certification of group `g`'s print set, whose personal files are `learners`
+/// ([`group_learners`]).
+pub fn group_files_extract(t: &Strings, g: &Group, learners: &[&Learner]) -> Extract {
     Extract {
         title: format!("{} {}", t["group_files"], g.id),
         subject: format!("{} {}", t["group"], g.id),
@@ -90,12 +101,7 @@ pub fn group_files_extract(t: &Strings, l: &super::index::Lookup, g: &Group) -> 
         parts: learners
             .iter()
             .enumerate()
-            .map(|(i, l)| {
-                (
-                    part_name(i),
-                    format!("{} № {} · {}", t["personal_file"], l.id, l.full_name()),
-                )
-            })
+            .map(|(i, l)| (part_name(i), learner_head(t, l)))
             .collect(),
         binding: true,
     }

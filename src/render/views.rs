@@ -1874,10 +1874,7 @@ pub fn group_files(
         .map(|(i, (x, page))| {
             let file: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
                 ("part", super::print::part_name(i).into()),
-                (
-                    "title",
-                    format!("{}: {}", t["personal_file"], x.full_name()).into(),
-                ),
+                ("title", super::print::learner_title(&t, x).into()),
                 (
                     "extract",
                     tera::Value::try_from_serializable(&super::print::learner_extract(&t, x))?,

@@ -438,7 +438,7 @@ impl<'a> Docs<'a> {
         refs.retain(|&(k, i)| k != Kind::Learner || seen.insert(&c.period.learners[i as usize].id));
         let mut keyed: Vec<(Kind, String, u32)> = refs
             .par_iter()
-            .map(|&(k, i)| (k, c.order_key(k, i as usize), i))
+            .map(|&(k, i)| (k, c.order_key_of(k, i as usize), i))
             .collect();
         keyed.par_sort_unstable();
         let order = keyed.into_iter().map(|(k, _, i)| (k, i)).collect();
@@ -495,7 +495,7 @@ impl Ctx<'_> {
     /// [`order_key`] of the `i`-th record of `kind`. A learner's document is titled with the full
     /// name, which nothing after changes: it is not made for its key (a learner's grades and
     /// lessons are most of the work of making the documents, each made three times otherwise).
-    fn order_key(&self, kind: Kind, i: usize) -> String {
+    fn order_key_of(&self, kind: Kind, i: usize) -> String {
         match kind {
             Kind::Learner => words_key(&self.period.learners[i].full_name()),
             _ => order_key(&self.make(kind, i)),
@@ -852,7 +852,7 @@ mod tests {
         for kind in Kind::ALL {
             for i in 0..c.count(kind) {
                 assert_eq!(
-                    c.order_key(kind, i),
+                    c.order_key_of(kind, i),
                     order_key(&c.make(kind, i)),
                     "{kind:?} {i}"
                 );

@@ -12,6 +12,10 @@ pub fn is_letter(c: char) -> bool {
     if u < 0xC0 {
         return c.is_ascii_alphabetic();
     }
+    // Latin and Cyrillic, most of the letters met, lie before the first gap but `×` and `÷`.
+    if u < 0x2000 && u != 0xD7 && u != 0xF7 {
+        return true;
+    }
     !LETTER_GAPS.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
 }
 
@@ -54,35 +58,27 @@ pub fn words(text: &str) -> Vec<String> {
     let mut cur = String::new();
     let mut cur_digit = false;
     for ch in nfc.chars() {
-        // The character as it goes into a word (`None`: a separator), and whether it is a digit.
-        let (folded, digit) = match ch {
-            '0'..='9' => (Some(ch), true),
-            'a'..='z' | 'а'..='я' => (Some(ch), false),
-            'A'..='Z' => (Some(ch.to_ascii_lowercase()), false),
-            // `А`..`Я` (U+0410..U+042F) are `а`..`я` (U+0430..U+044F) less 0x20.
-            'А'..='Я' => (char::from_u32(ch as u32 + 0x20), false),
-            'ё' | 'Ё' => (Some('е'), false),
-            _ if (ch as u32) < 0xC0 => (None, false),
-            _ if is_letter(ch) => {
-                if !cur.is_empty() && cur_digit {
-                    out.push(std::mem::take(&mut cur));
-                }
-                cur_digit = false;
-                cur.extend(ch.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c }));
-                continue;
+        let digit = if ch.is_ascii_digit() {
+            true
+        } else if is_letter(ch) {
+            false
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
             }
-            _ => (None, false),
+            continue;
         };
-        match folded {
-            Some(c) => {
-                if !cur.is_empty() && digit != cur_digit {
-                    out.push(std::mem::take(&mut cur));
-                }
-                cur_digit = digit;
-                cur.push(c);
-            }
-            None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
-            None => {}
+        if !cur.is_empty() && digit != cur_digit {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur_digit = digit;
+        match ch {
+            '0'..='9' | 'a'..='z' | 'а'..='я' => cur.push(ch),
+            'A'..='Z' => cur.push(ch.to_ascii_lowercase()),
+            // `А`..`Я` (U+0410..U+042F) are `а`..`я` (U+0430..U+044F) less 0x20: no table search.
+            'А'..='Я' => cur.push(char::from_u32(ch as u32 + 0x20).unwrap_or(ch)),
+            'ё' | 'Ё' => cur.push('е'),
+            _ => cur.extend(ch.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })),
         }
     }
     if !cur.is_empty() {
@@ -94,7 +90,8 @@ pub fn words(text: &str) -> Vec<String> {
 /// Whether `c` is one of the characters the archive's texts are mostly made of, each NFC as it is
 /// and combining with nothing before it: U+0000..U+02FF (ASCII, Latin-1, Latin Extended), the
 /// Cyrillic letters (U+0400..U+0482 and U+048A..U+052F, without the combining marks between) and
-/// the general punctuation (U+2002..U+206F: dashes, quotes; U+2000 and U+2001 are not NFC). A text of them is NFC.
+/// the general punctuation (U+2002..U+206F: dashes, quotes; U+2000 and U+2001 are not NFC). A
+/// text of them is NFC.
 fn plain(c: char) -> bool {
     matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F | 0x2002..=0x206F)
 }
@@ -141,6 +138,21 @@ mod tests {
         assert_eq!(compact("ПК-12").as_deref(), Some("пк12"));
         assert_eq!(digits("123-456-789 01").as_deref(), Some("12345678901"));
         assert_eq!(digits("12345678901"), None);
+    }
+
+    /// The short path of [`is_letter`] gives what the table of gaps (the one `search.js` has)
+    /// gives, for every character.
+    #[test]
+    fn letters_are_what_the_table_of_gaps_says() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let u = c as u32;
+            let table = if u < 0xC0 {
+                c.is_ascii_alphabetic()
+            } else {
+                !LETTER_GAPS.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+            };
+            assert_eq!(is_letter(c), table, "U+{u:04X}");
+        }
     }
 
     /// Every character the short path of [`words`] takes as NFC is NFC on its own and combines
