@@ -7,6 +7,7 @@
 //! rows of our own CSV files ([`records::build`]). Learners are matched to the archive's learners.
 
 use super::fields::norm;
+use super::learner_index::LearnerIndex;
 use super::records::{self, Ctx, Staging};
 use super::rows::{Cell, Row};
 use super::schema::Kind;
@@ -105,9 +106,24 @@ pub struct Sink<'a> {
     pub rejected: &'a mut Vec<RejectedRow>,
     /// Records fed per source file (the `rows_read` of `check`'s table).
     pub fed: &'a mut std::collections::HashMap<String, u64>,
+    /// The staged learners looked up by what exports know of them ([`Sink::learners`]).
+    pub index: Option<std::rc::Rc<LearnerIndex>>,
 }
 
 impl Sink<'_> {
+    /// The staged learners and enrolments, indexed: made on the first export that needs them,
+    /// and again if records were staged since.
+    pub fn learners(&mut self) -> std::rc::Rc<LearnerIndex> {
+        match &self.index {
+            Some(x) if x.is_of(&self.st.learners, &self.st.enrolments) => x.clone(),
+            _ => {
+                let x = std::rc::Rc::new(LearnerIndex::new(&self.st.learners, &self.st.enrolments));
+                self.index = Some(x.clone());
+                x
+            }
+        }
+    }
+
     /// Checks and stages one row; diagnostics point at `label` (`file` or `file:sheet`).
     pub fn feed(&mut self, kind: Kind, file: &str, label: &str, row: Row) -> bool {
         *self.fed.entry(file.to_string()).or_default() += 1;
@@ -223,6 +239,7 @@ pub type Matched<'a> = (u64, &'a Vec<String>, Result<usize, NoMatch>, Who);
 /// identity columns found in its header: ID number, then email, then name.
 pub fn match_rows<'a>(
     learners: &[Learner],
+    index: &LearnerIndex,
     body: &[&'a (u64, Vec<String>)],
     [c_id, c_email, c_last, c_first]: [Option<usize>; 4],
 ) -> Vec<Matched<'a>> {
@@ -240,7 +257,7 @@ pub fn match_rows<'a>(
                 first: get(c_first).unwrap_or_default(),
                 ..Who::default()
             };
-            let m = match_moodle(learners, &who);
+            let m = match_moodle(learners, index, &who);
             (*line, cells, m, who)
         })
         .collect()
@@ -311,62 +328,45 @@ fn unique(hits: Vec<usize>, learners: &[Learner]) -> Option<Result<usize, NoMatc
 
 /// Finds the learner of a Moodle row: by ID number (file number or platform id), then email,
 /// then name (`Фамилия` + `Имя` or `Имя Отчество`).
-pub fn match_moodle(learners: &[Learner], who: &Who) -> Result<usize, NoMatch> {
+pub fn match_moodle(
+    learners: &[Learner],
+    index: &LearnerIndex,
+    who: &Who,
+) -> Result<usize, NoMatch> {
     if let Some(id) = who
         .id_number
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        && let Some(r) = unique(index.by_id(id), learners)
     {
-        let hits: Vec<usize> = (0..learners.len())
-            .filter(|&i| learners[i].id == id || learners[i].platform_ids.iter().any(|p| p == id))
-            .collect();
-        if let Some(r) = unique(hits, learners) {
-            return r;
-        }
+        return r;
     }
     if let Some(e) = who
         .email
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        && let Some(r) = unique(index.by_email(&e.to_lowercase()), learners)
     {
-        let e = e.to_lowercase();
-        let hits: Vec<usize> = (0..learners.len())
-            .filter(|&i| learners[i].email.as_deref().map(str::to_lowercase) == Some(e.clone()))
-            .collect();
-        if let Some(r) = unique(hits, learners) {
-            return r;
-        }
+        return r;
     }
     let want = norm(&format!("{} {}", who.surname, who.first));
-    let hits: Vec<usize> = (0..learners.len())
-        .filter(|&i| {
-            let l = &learners[i];
-            norm(&format!("{} {}", l.surname, l.name)) == want || norm(&l.full_name()) == want
-        })
-        .collect();
-    unique(hits, learners).unwrap_or(Err(NoMatch::Missing))
+    unique(index.by_name(&want), learners).unwrap_or(Err(NoMatch::Missing))
 }
 
 /// Finds the learner of an FRDO row: by SNILS, then by full name and birth date (a learner
 /// without a birth date matches by full name alone).
-pub fn match_frdo(learners: &[Learner], who: &Who) -> Result<usize, NoMatch> {
-    if let Some(s) = &who.snils {
-        let hits: Vec<usize> = (0..learners.len())
-            .filter(|&i| learners[i].snils.as_deref() == Some(s.as_str()))
-            .collect();
-        if let Some(r) = unique(hits, learners) {
-            return r;
-        }
+pub fn match_frdo(learners: &[Learner], index: &LearnerIndex, who: &Who) -> Result<usize, NoMatch> {
+    if let Some(s) = &who.snils
+        && let Some(r) = unique(index.by_snils(s), learners)
+    {
+        return r;
     }
     let want = norm(&format!("{} {}", who.surname, who.first));
-    let named: Vec<usize> = (0..learners.len())
-        .filter(|&i| norm(&learners[i].full_name()) == want)
-        .collect();
-    let hits: Vec<usize> = named
-        .iter()
-        .copied()
+    let hits: Vec<usize> = index
+        .by_full_name(&want)
+        .into_iter()
         .filter(|&i| match (learners[i].birth_date, who.birth_date) {
             (Some(a), Some(b)) => a == b,
             _ => true,
@@ -377,16 +377,14 @@ pub fn match_frdo(learners: &[Learner], who: &Who) -> Result<usize, NoMatch> {
 
 /// The group of an export: the one named in `letopis.yaml`, else the only group all its matched
 /// learners are enrolled in.
-pub fn infer_group(st: &Staging, learners: &[usize]) -> Result<String, Vec<String>> {
+pub fn infer_group(
+    st: &Staging,
+    index: &LearnerIndex,
+    learners: &[usize],
+) -> Result<String, Vec<String>> {
     let mut common: Option<Vec<String>> = None;
     for &i in learners {
-        let id = &st.learners[i].id;
-        let mut gs: Vec<String> = st
-            .enrolments
-            .iter()
-            .filter(|e| &e.learner == id)
-            .map(|e| e.group.clone())
-            .collect();
+        let mut gs: Vec<String> = index.groups_of(&st.learners[i].id).to_vec();
         gs.sort();
         gs.dedup();
         common = Some(match common {
@@ -571,7 +569,8 @@ pub fn group_or_reject(
         .iter()
         .filter_map(|m| m.2.as_ref().ok().copied())
         .collect();
-    match infer_group(sink.st, &found) {
+    let index = sink.learners();
+    match infer_group(sink.st, &index, &found) {
         Ok(g) => Some(g),
         Err(c) => {
             sink.diags.push(no_group(file, &c));

@@ -9,6 +9,7 @@
 
 use super::exports::{self, Put, Sink, Who};
 use super::fields::{self, norm};
+use super::learner_index::LearnerIndex;
 use super::schema::Kind;
 use super::table::{self, Table};
 use crate::diag::Diagnostic;
@@ -181,7 +182,8 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             continue;
         };
         reconcile(sink, idx, &c, &at, &r);
-        let row = document_row(t, spec, sink, idx, &c, &at);
+        let index = sink.learners();
+        let row = document_row(t, spec, sink, &index, idx, &c, &at);
         sink.feed(Kind::IssuedDocuments, file, &label, row);
     }
 }
@@ -282,7 +284,8 @@ fn recipient(t: &Table, c: &Cols, at: &At) -> Result<Recipient, Vec<Diagnostic>>
 /// The learner the row's recipient is (by SNILS, then by full name and birth date); `None`, with
 /// the row rejected and an error, when there is none or the register names someone else.
 fn matched_learner(sink: &mut Sink, c: &Cols, at: &At, who: &Who) -> Option<usize> {
-    let idx = match exports::match_frdo(&sink.st.learners, who) {
+    let index = sink.learners();
+    let idx = match exports::match_frdo(&sink.st.learners, &index, who) {
         Ok(i) => i,
         Err(e) => {
             sink.diags.push(
@@ -407,6 +410,7 @@ fn document_row(
     t: &Table,
     spec: Option<&FileSpec>,
     sink: &Sink,
+    index: &LearnerIndex,
     idx: usize,
     c: &Cols,
     at: &At,
@@ -415,14 +419,8 @@ fn document_row(
     let pos = |col: Option<usize>| (at.line, col.map(|c| c as u64 + 1).unwrap_or(0));
     let learner = sink.st.learners[idx].id.clone();
     let group = spec.and_then(|s| s.group.clone()).or_else(|| {
-        let gs: Vec<&str> = sink
-            .st
-            .enrolments
-            .iter()
-            .filter(|e| e.learner == learner)
-            .map(|e| e.group.as_str())
-            .collect();
-        (gs.len() == 1).then(|| gs[0].to_string())
+        let gs = index.groups_of(&learner);
+        (gs.len() == 1).then(|| gs[0].clone())
     });
     let duplicate = get(c.status).is_some_and(|s| norm(&s).contains("дубликат"));
     let kind = get(c.kind).or_else(|| get(c.title)).unwrap_or_default();

@@ -23,6 +23,7 @@ pub mod exports;
 pub mod fields;
 pub mod frdo;
 pub mod from_records;
+pub mod learner_index;
 pub mod moodle;
 pub mod names;
 pub mod records;
@@ -810,6 +811,7 @@ fn read_exports(
         diags: &mut reading.diags,
         rejected: &mut reading.rejected,
         fed: &mut fed,
+        index: None,
     };
     for (i, unit, t) in &found.units {
         let rel = &entries[*i].rel;

@@ -251,9 +251,14 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         "grades",
     ));
 
+    let index = sink.learners();
     // Learners first: they tell the group.
-    let matched: Vec<exports::Matched> =
-        exports::match_rows(&sink.st.learners, &body, [c_id, c_email, c_last, c_first]);
+    let matched: Vec<exports::Matched> = exports::match_rows(
+        &sink.st.learners,
+        &index,
+        &body,
+        [c_id, c_email, c_last, c_first],
+    );
     let group = match spec.and_then(|s| s.group.clone()) {
         Some(g) => g,
         None => match exports::group_or_reject(file, &header, &matched, sink) {
