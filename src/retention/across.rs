@@ -163,23 +163,55 @@ fn same_person(a: &Stay, b: &Stay) -> bool {
     norm(&a.learner_name) == norm(&b.learner_name)
 }
 
+/// A later archive's enrolments, looked up by the enrolment (learner, group, start) and by the
+/// group's start (for a renumbered learner's hint), each list in the archive's order: looking every
+/// pending enrolment up by scanning every later enrolment grew with the square of the school.
+struct Later<'a> {
+    name: &'a str,
+    exact: HashMap<(&'a str, &'a str, NaiveDate), Vec<&'a Stay>>,
+    by_start: HashMap<NaiveDate, Vec<&'a Stay>>,
+}
+
+impl<'a> Later<'a> {
+    fn new(name: &'a str, f: &'a Facts) -> Later<'a> {
+        let mut l = Later {
+            name,
+            exact: HashMap::new(),
+            by_start: HashMap::new(),
+        };
+        for x in &f.enrolments {
+            l.exact
+                .entry((x.learner.as_str(), x.group.as_str(), x.group_start))
+                .or_default()
+                .push(x);
+            l.by_start.entry(x.group_start).or_default().push(x);
+        }
+        l
+    }
+}
+
 /// Looks one enrolment of `own` up in the later archives (sorted by period).
+#[cfg(test)]
 fn look_up(s: &Stay, later: &[(&str, &Facts)], unverified: &[String]) -> Found {
+    let later: Vec<Later> = later.iter().map(|(n, f)| Later::new(n, f)).collect();
+    look_up_in(s, &later, unverified)
+}
+
+/// [`look_up`] in the later archives, indexed.
+fn look_up_in(s: &Stay, later: &[Later], unverified: &[String]) -> Found {
     if later.is_empty() && unverified.is_empty() {
         return Found::Problem(Problem::NoLaterArchive);
     }
     // (archive, exit) of every later archive holding the enrolment, in period order.
     let mut seen: Vec<(String, Option<NaiveDate>)> = Vec::new();
     let mut hint: Option<Problem> = None;
-    for (name, f) in later {
-        let exact: Vec<&Stay> = f
-            .enrolments
-            .iter()
-            .filter(|x| {
-                x.learner == s.learner && x.group == s.group && x.group_start == s.group_start
-            })
-            .collect();
-        for x in &exact {
+    for l in later {
+        let name = &l.name;
+        let exact: &[&Stay] = l
+            .exact
+            .get(&(s.learner.as_str(), s.group.as_str(), s.group_start))
+            .map_or(&[], Vec::as_slice);
+        for x in exact {
             if !same_person(s, x) {
                 return Found::Problem(Problem::OtherPerson {
                     archive: name.to_string(),
@@ -195,9 +227,11 @@ fn look_up(s: &Stay, later: &[(&str, &Facts)], unverified: &[String]) -> Found {
             }
         }
         if exact.is_empty() && hint.is_none() {
-            hint = f
-                .enrolments
-                .iter()
+            hint = l
+                .by_start
+                .get(&s.group_start)
+                .into_iter()
+                .flatten()
                 .find(|x| {
                     same_person(s, x)
                         && x.group_start == s.group_start
@@ -234,7 +268,7 @@ fn look_up(s: &Stay, later: &[(&str, &Facts)], unverified: &[String]) -> Found {
     match seen.last() {
         Some((a, _)) => Found::Problem(Problem::StillStudying { archive: a.clone() }),
         None => Found::Problem(Problem::NotInLater {
-            archives: later.iter().map(|(n, _)| n.to_string()).collect(),
+            archives: later.iter().map(|l| l.name.to_string()).collect(),
         }),
     }
 }
@@ -260,6 +294,11 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
             continue;
         }
         let (later, unverified) = later_archives(archives, a, f, &mut ok, &mut verifies);
+        let later: Vec<Later> = later.into_iter().map(|(n, g)| Later::new(n, g)).collect();
+        let mut own: HashMap<&str, Vec<&Stay>> = HashMap::new();
+        for s in &f.enrolments {
+            own.entry(s.learner.as_str()).or_default().push(s);
+        }
         let mut cache: HashMap<(String, String, NaiveDate), Found> = HashMap::new();
         let mut by_stay = |s: &Stay| -> Found {
             if let Some(e) = s.exit {
@@ -267,12 +306,12 @@ pub fn resolve(archives: &mut [OnMedium], mut verifies: impl FnMut(&OnMedium) ->
             }
             cache
                 .entry((s.learner.clone(), s.group.clone(), s.group_start))
-                .or_insert_with(|| look_up(s, &later, &unverified))
+                .or_insert_with(|| look_up_in(s, &later, &unverified))
                 .clone()
         };
         let out = pending
             .into_iter()
-            .filter_map(|n| item_event(&f.items[n], f, &mut by_stay).map(|found| (n, found)))
+            .filter_map(|n| item_event(&f.items[n], f, &own, &mut by_stay).map(|found| (n, found)))
             .collect();
         updates.push((ai, out));
     }
@@ -338,10 +377,12 @@ fn later_archives<'m>(
 fn item_event(
     i: &super::Item,
     f: &Facts,
+    stays: &HashMap<&str, Vec<&Stay>>,
     by_stay: &mut impl FnMut(&Stay) -> Found,
 ) -> Option<Found> {
     let l = i.learner.as_deref()?;
-    let own: Vec<&Stay> = f.enrolments.iter().filter(|s| s.learner == l).collect();
+    // The learner's enrolments in the archive's order, from `stays` (made once per archive).
+    let own: Vec<&Stay> = stays.get(l).cloned().unwrap_or_default();
     let in_group: Vec<&Stay> = own
         .iter()
         .copied()
