@@ -5,7 +5,8 @@
 //!   .render(&media, draft, &opts) media locked; pages straight into the first medium's
 //!                                staging folder → Payload
 //!   .index()                     records, search (tantivy + browser shards), retention facts,
-//!                                into the same folder
+//!                                into the same folder; meanwhile the pages are copied to the
+//!                                other media and every copy is read back (a head start)
 //!   .write(&options)             seal + media: the input files copied in, everything copied to
 //!                                the other media, every copy read back and verified
 //! ```
@@ -284,6 +285,8 @@ impl Rendered {
         // facts read the same period and write different files: they run side by side, each into
         // its own list of files, merged after (the manifest is sorted, so the order of the merge
         // does not show).
+        // Meanwhile the pages are copied to the other media and read back from each.
+        self.staging.start_early(&self.payload);
         let (period, work, templates) = (&self.period, self.work.as_path(), &self.templates);
         let (mut tables, mut search, mut retention) =
             (Payload::default(), Payload::default(), Payload::default());
@@ -309,6 +312,18 @@ impl Rendered {
         }
         for result in [s.map(drop), r] {
             result.map_err(|e| full_or(&self.staging, e, false))?;
+        }
+        // The head start copied the pages as the render left them: should a later step have
+        // written one of them again, its copies are stale, and the write does everything.
+        let rewritten = [&tables, &search, &retention]
+            .iter()
+            .any(|p| p.files.keys().any(|k| self.payload.files.contains_key(k)));
+        debug_assert!(
+            !rewritten,
+            "the index stage wrote a page of the render again"
+        );
+        if rewritten {
+            self.staging.drop_early();
         }
         for part in [tables, search, retention] {
             self.payload.files.extend(part.files);
@@ -339,7 +354,7 @@ impl Rendered {
         let meta = self.bag_meta(opts.signer.clone());
         let Rendered {
             period,
-            staging,
+            mut staging,
             payload,
             pages,
             templates,
@@ -360,7 +375,7 @@ impl Rendered {
             progress: opts.progress,
             templates: Some(templates),
         };
-        let write = media::write_staged(&staging, &payload, &meta, wopts)
+        let write = media::write_staged(&mut staging, &payload, &meta, wopts)
             .map_err(|e| BuildError::Stage(e.text()))?;
         Ok(Report { name, pages, write })
     }

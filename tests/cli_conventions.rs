@@ -237,7 +237,7 @@ fn quiet_and_verbose_are_global() {
     for stage in [
         "letopis: чтение и проверка данных: ",
         "letopis: страницы: ",
-        "letopis: поисковый индекс и таблицы: ",
+        "letopis: поисковый индекс и таблицы; копирование страниц на носители: ",
         "letopis: запись, чтение с носителей и проверка: ",
     ] {
         // `letopis: страницы: 1,23 с, процессорное время 2,34 с`: wall and CPU time, in Russian

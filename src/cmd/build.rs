@@ -118,7 +118,10 @@ fn steps(loaded: Build, args: &Args, lang: Lang) -> Result<build::Report, BuildE
     stage(
         args,
         lang,
-        ("поисковый индекс и таблицы", "search index and tables"),
+        (
+            "поисковый индекс и таблицы; копирование страниц на носители",
+            "search index and tables; pages copied to the media",
+        ),
         t,
     );
     let t = Mark::now();

@@ -33,6 +33,9 @@ pub(super) struct Target {
     /// The staging folder was made before the write, with the generated files in it already
     /// ([`super::Staging`]): it is kept, and those files are not written again.
     prestaged: bool,
+    /// The staging folder holds the pages a head start copied and read back already
+    /// ([`super::early`]): it is kept, and those pages are neither written nor read back again.
+    pub early: bool,
     error: Mutex<Option<MediaError>>,
 }
 
@@ -42,6 +45,7 @@ impl Target {
             medium,
             staging,
             prestaged,
+            early: false,
             error: Mutex::new(None),
         }
     }
@@ -73,9 +77,14 @@ pub(super) fn write_targets(
     plan: &Plan,
     meta: &BagMeta,
     prehash: Option<&Hashes>,
+    early: Option<&super::early::Done>,
     bar: &indicatif::ProgressBar,
 ) -> Result<(), MediaError> {
     let total_bytes = plan.total_bytes;
+    // The pages a head start copied to every medium and read back from each already.
+    let none = BTreeSet::new();
+    let done_before = early.map_or(&none, |d| &d.names);
+    let done_before_bytes: u64 = early.map_or(0, |d| d.files.values().map(|h| h.1).sum());
     let dirs = payload_dirs(plan);
     for t in targets {
         if let Err(e) = make_staging(t, &dirs) {
@@ -88,23 +97,31 @@ pub(super) fn write_targets(
         }
     }
     // The files a prestaged medium holds already, read back from it during the pass.
-    let early = targets
+    let reading = targets
         .iter()
         .copied()
         .find(|t| t.prestaged && t.alive())
-        .map(|t| (t, held_already(t, plan)));
-    if let Some((_, held)) = &early {
+        .map(|t| {
+            let mut held = held_already(t, plan);
+            held.retain(|rel, _| !done_before.contains(*rel));
+            (t, held)
+        });
+    if let Some((_, held)) = &reading {
         bar.inc_length(held.values().sum());
     }
     let (tx, rx) = mpsc::channel::<(&str, String)>();
     let (results, verified) = std::thread::scope(|s| {
-        let reader = early
+        let reader = reading
             .as_ref()
             .map(|(t, held)| s.spawn(move || read_back_early(t, held, rx, total_bytes, bar)));
         let results: Result<Vec<(String, HashSize)>, MediaError> = plan
             .order
             .par_iter()
             .map_with(tx, |tx, (rel, src, size)| {
+                if let Some(h) = early.and_then(|d| d.files.get(*rel)) {
+                    bar.inc(*size);
+                    return Ok((rel.to_string(), h.clone()));
+                }
                 let h = copy_one(rel, src, *size, targets, total_bytes)?;
                 bar.inc(*size);
                 // The reader is gone only if it stopped on a failed medium: nothing to tell it.
@@ -133,17 +150,17 @@ pub(super) fn write_targets(
     let readback: u64 = hashes.values().map(|h| h.1).sum::<u64>()
         + tags.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
     let alive = targets.iter().filter(|t| t.alive()).count() as u64;
-    let done_early: u64 = early
+    let done_early: u64 = reading
         .as_ref()
         .filter(|(t, _)| t.alive())
         .map_or(0, |(_, held)| held.values().sum());
-    bar.inc_length(readback * alive - done_early);
-    let none = BTreeSet::new();
+    bar.inc_length((readback - done_before_bytes) * alive - done_early);
+    let verified: BTreeSet<String> = verified.union(done_before).cloned().collect();
     // Each medium is finished on its own: while one is flushed, the other is read back.
     targets.par_iter().filter(|t| t.alive()).for_each(|t| {
-        let skip = match &early {
+        let skip = match &reading {
             Some((e, _)) if std::ptr::eq(*e, *t) => &verified,
-            _ => &none,
+            _ => done_before,
         };
         finish_target(t, &hashes, &tags, &dirs, total_bytes, bar, skip)
     });
@@ -255,7 +272,7 @@ pub(super) fn payload_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
 /// A fresh staging folder (a leftover of a killed run is removed) with every payload folder; a
 /// prestaged one is kept and completed.
 fn make_staging(t: &Target, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
-    if !t.prestaged {
+    if !t.prestaged && !t.early {
         match fs::remove_dir_all(&t.staging) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}

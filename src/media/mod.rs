@@ -4,7 +4,9 @@
 //!   then reads each copy back from the medium (page cache dropped) before the staging folder is
 //!   renamed into place. `seal-dir` calls it.
 //! - [`Staging`] + [`write_staged`]: `build` locks the media and renders straight into the first
-//!   medium's staging folder, then the same pass copies from there to the other media.
+//!   medium's staging folder, then the same pass copies from there to the other media;
+//!   [`Staging::start_early`] gives the pages a head start while the build makes its indexes
+//!   (`early`).
 //! - [`verify`]: checks a medium, a bag or a zip; [`repair`]: mends one copy from the other.
 //! - [`log`]: the fixity log on each medium.
 
@@ -12,6 +14,7 @@ pub mod act;
 pub mod compare;
 mod copy;
 pub mod drives;
+mod early;
 pub mod error;
 pub mod expected;
 pub mod interrupt;

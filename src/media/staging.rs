@@ -26,6 +26,8 @@ pub struct Staging {
     /// `<media[0]>/.letopis-staging-<name>`.
     pub(super) dir: PathBuf,
     pub(super) _locks: Vec<Locked>,
+    /// The pages being copied to the other media while the indexes are made ([`Staging::start_early`]).
+    pub(super) early: Option<super::early::Running>,
     _cleanup: interrupt::Guard,
 }
 
@@ -81,11 +83,31 @@ impl Staging {
             name: archive_name.to_string(),
             dir,
             _locks: locks,
+            early: None,
             _cleanup: cleanup,
         })
     }
 
     /// Where the payload's generated files are to be written: the staging folder's `data/`.
+    /// Starts copying the files `payload` has in the staging folder already (the rendered pages)
+    /// to the other media, and reading every copy back, while the caller goes on (see
+    /// `media::early`); [`super::write_staged`] takes up what it did.
+    pub fn start_early(&mut self, payload: &Payload) {
+        let data = self.data_dir();
+        let files: Vec<(String, u64)> = payload
+            .files
+            .iter()
+            .filter(|(rel, src)| **src == data.join(rel))
+            .filter_map(|(rel, src)| Some((rel.clone(), fs::metadata(src).ok()?.len())))
+            .collect();
+        self.early = super::early::start(&self.media, &self.name, &self.dir, files);
+    }
+
+    /// Stops the head start and removes its copies (the write then does everything).
+    pub fn drop_early(&mut self) {
+        drop(self.early.take());
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.dir.join(DATA)
     }
@@ -148,6 +170,8 @@ fn prune_dir(
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // A head start still reading the pages stops first, and its copies go.
+        drop(self.early.take());
         // Published archives were renamed away; anything left here is unfinished.
         match fs::remove_dir_all(&self.dir) {
             Ok(()) => {}

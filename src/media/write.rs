@@ -138,7 +138,7 @@ pub fn write_archive(
     // Every medium exists, is one medium, is writable and is ours alone (locked), before anything
     // is written to any of them.
     let _locks = super::medium::prepare(media)?;
-    write_locked(&plan, meta, None, opts)
+    write_locked(&plan, meta, None, None, opts)
 }
 
 /// Writes the archive whose generated files are already in `staging`'s `data/` on the first
@@ -147,17 +147,31 @@ pub fn write_archive(
 /// is read back and renamed into place as [`write_archive`] does. Nothing is written outside the
 /// media.
 pub fn write_staged(
-    staging: &Staging,
+    staging: &mut Staging,
     payload: &Payload,
     meta: &BagMeta,
     opts: WriteOptions<'_>,
 ) -> Result<WriteReport, MediaError> {
-    payload.validate()?;
-    staging
-        .prune(payload)
-        .map_err(|e| MediaError::medium_io(&staging.media[0], &staging.dir, &e, 0))?;
-    let plan = Plan::new(payload, &staging.media, &staging.name)?;
-    write_locked(&plan, meta, Some(&staging.dir), opts)
+    // The head start ([`Staging::start_early`]) is waited for, and its copies go if the write
+    // stops before taking them up.
+    let early = staging.early.take().and_then(super::early::Running::finish);
+    let discard = |e: MediaError| {
+        if let Some(d) = &early {
+            d.discard();
+        }
+        e
+    };
+    payload.validate().map_err(|e| discard(e.into()))?;
+    staging.prune(payload).map_err(|e| {
+        discard(MediaError::medium_io(
+            &staging.media[0],
+            &staging.dir,
+            &e,
+            0,
+        ))
+    })?;
+    let plan = Plan::new(payload, &staging.media, &staging.name).map_err(discard)?;
+    write_locked(&plan, meta, Some(&staging.dir), early, opts)
 }
 
 /// What one write is about: the media, the archive's name and its files with their sizes.
@@ -197,6 +211,7 @@ fn write_locked(
     plan: &Plan,
     meta: &BagMeta,
     prestaged: Option<&Path>,
+    early: Option<super::early::Done>,
     opts: WriteOptions<'_>,
 ) -> Result<WriteReport, MediaError> {
     let mut reports: Vec<MediumReport> = plan
@@ -215,17 +230,35 @@ fn write_locked(
         .collect();
     let mut warnings = name_warnings(plan);
     warnings.extend(device_warnings(plan.media));
-    let (decided, prehash) = compare_existing(plan, meta, &mut reports)?;
-    check_room(plan, &decided, prestaged)?;
+    let discard = |e: MediaError, early: &Option<super::early::Done>| {
+        if let Some(d) = early {
+            d.discard();
+        }
+        e
+    };
+    let (decided, prehash) =
+        compare_existing(plan, meta, &mut reports).map_err(|e| discard(e, &early))?;
+    let early = super::early::usable(early, &decided);
+    check_room(plan, &decided, prestaged, early.as_ref()).map_err(|e| discard(e, &early))?;
     let targets: Vec<(usize, Target)> = (0..plan.media.len())
         .filter(|&i| !decided[i])
         .map(|i| {
             let staging = staging_dir(&plan.media[i], plan.name);
             let prestaged = prestaged == Some(staging.as_path());
-            (i, Target::new(plan.media[i].clone(), staging, prestaged))
+            let mut t = Target::new(plan.media[i].clone(), staging, prestaged);
+            t.early = early.is_some();
+            (i, t)
         })
         .collect();
-    write_new(plan, meta, &targets, prehash.as_ref(), &mut reports, opts)?;
+    write_new(
+        plan,
+        meta,
+        &targets,
+        prehash.as_ref(),
+        early.as_ref(),
+        &mut reports,
+        opts,
+    )?;
     if opts.zip {
         write_zips(&mut reports, plan.name);
     }
@@ -386,17 +419,24 @@ fn damaged(dir: &Path, check: &super::verify::BagCheck) -> MediaError {
 
 /// Room for the archive on every medium it is written to, before writing to any (on a medium
 /// whose staging folder holds the generated files already, room for the rest).
-fn check_room(plan: &Plan, decided: &[bool], prestaged: Option<&Path>) -> Result<(), MediaError> {
+fn check_room(
+    plan: &Plan,
+    decided: &[bool],
+    prestaged: Option<&Path>,
+    early: Option<&super::early::Done>,
+) -> Result<(), MediaError> {
     for i in (0..plan.media.len()).filter(|&i| !decided[i]) {
         let data = staging_dir(&plan.media[i], plan.name).join(DATA);
         let staged_here = prestaged.is_some_and(|p| p.join(DATA) == data);
+        // The pages a head start copied there already.
+        let copied = |rel: &str| early.is_some_and(|d| d.files.contains_key(rel));
         let files: u64 = plan
             .files
             .iter()
-            .filter(|(rel, src, _)| !(staged_here && *src == data.join(rel)))
+            .filter(|(rel, src, _)| !(copied(rel) || staged_here && *src == data.join(rel)))
             .map(|f| blocks(f.2))
             .sum();
-        let need = files + tags_and_extras(plan, !staged_here);
+        let need = files + tags_and_extras(plan, !staged_here && early.is_none());
         if let Some(free) = super::medium::free_bytes(&plan.media[i])
             && free < need
         {
@@ -438,6 +478,7 @@ fn write_new(
     meta: &BagMeta,
     targets: &[(usize, Target)],
     prehash: Option<&Hashes>,
+    early: Option<&super::early::Done>,
     reports: &mut [MediumReport],
     opts: WriteOptions<'_>,
 ) -> Result<(), MediaError> {
@@ -450,7 +491,7 @@ fn write_new(
         .map(|t| super::interrupt::remove_on_signal(&t.staging))
         .collect();
     let bar = progress_bar(opts.progress, plan.total_bytes);
-    let outcome = write_targets(&ts, plan, meta, prehash, &bar);
+    let outcome = write_targets(&ts, plan, meta, prehash, early, &bar);
     bar.finish_and_clear();
     if let Err(e) = outcome {
         for t in &ts {

@@ -1,0 +1,253 @@
+//! The pages a build rendered on the first medium are copied to the other media, and every copy
+//! (the first medium's too) is read back, while the build makes its indexes and tables: the media
+//! wait on their disks while the processor makes the indexes, instead of one after the other.
+//!
+//! It is only a head start. Any trouble (a medium without room, an archive of that name already
+//! on a medium, a read error, a copy that reads back different) drops what it did, and the write
+//! at the end does everything as if it had not run, with its usual reports. What it did is kept
+//! only when every page was copied to every other medium and read back from every medium equal to
+//! the digest it was copied with; the write then skips those pages and does the rest (the indexes,
+//! the input files, the tag files) as usual.
+
+use super::interrupt;
+use super::staging::staging_dir;
+use super::write::HashSize;
+use crate::layout::{DATA, fsio};
+use crate::seal::hash;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+/// Room left on a medium after the head start, for what the write adds (indexes, input files,
+/// tag files): without it the head start is not taken (the write then says whether it fits).
+const SPARE: u64 = 64 << 20;
+
+/// What the head start did: the pages on every medium, read back equal.
+pub(super) struct Done {
+    /// Page (path inside `data/`) → digest and size, as read from the first medium.
+    pub files: BTreeMap<String, HashSize>,
+    /// The same paths.
+    pub names: BTreeSet<String>,
+    /// The other media's staging folders, holding the pages.
+    pub stagings: Vec<PathBuf>,
+}
+
+impl Done {
+    /// Drops the copies on the other media (the write will not use them).
+    pub fn discard(&self) {
+        for s in &self.stagings {
+            let _ = fs::remove_dir_all(s);
+        }
+    }
+}
+
+/// The head start under way.
+pub struct Running {
+    handle: Option<JoinHandle<Option<BTreeMap<String, HashSize>>>>,
+    stop: Arc<AtomicBool>,
+    stagings: Vec<PathBuf>,
+    _cleanup: Vec<interrupt::Guard>,
+}
+
+impl Running {
+    /// Waits for the head start; `None` (its copies removed) when it was not a full success.
+    pub(super) fn finish(mut self) -> Option<Done> {
+        let files = self.join()?;
+        let names = files.keys().cloned().collect();
+        Some(Done {
+            files,
+            names,
+            stagings: std::mem::take(&mut self.stagings),
+        })
+    }
+
+    fn join(&mut self) -> Option<BTreeMap<String, HashSize>> {
+        let done = self.handle.take()?.join().ok().flatten();
+        if done.is_none() {
+            self.remove();
+        }
+        done
+    }
+
+    fn remove(&mut self) {
+        for s in std::mem::take(&mut self.stagings) {
+            let _ = fs::remove_dir_all(&s);
+        }
+    }
+}
+
+impl Drop for Running {
+    /// A build that stops before its write: the head start stops, and its copies go.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.join();
+        self.remove();
+    }
+}
+
+/// Starts copying `files` (path inside `data/`, size), which the first medium's staging folder
+/// `staging` holds, to the other `media`; `None` when there is nothing to gain or no room for it.
+pub(super) fn start(
+    media: &[PathBuf],
+    name: &str,
+    staging: &Path,
+    files: Vec<(String, u64)>,
+) -> Option<Running> {
+    if files.is_empty()
+        || media
+            .iter()
+            .any(|m| fs::symlink_metadata(m.join(name)).is_ok())
+    {
+        return None;
+    }
+    let need: u64 = files.iter().map(|(_, n)| n.div_ceil(4096) * 4096).sum();
+    let others: Vec<PathBuf> = media.iter().skip(1).map(|m| staging_dir(m, name)).collect();
+    for m in media.iter().skip(1) {
+        if super::medium::free_bytes(m).is_some_and(|free| free < need + SPARE) {
+            return None;
+        }
+    }
+    let cleanup = others
+        .iter()
+        .map(|s| interrupt::remove_on_signal(s))
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let work = Work {
+        first: staging.join(DATA),
+        others: others.iter().map(|s| s.join(DATA)).collect(),
+        files,
+        stop: stop.clone(),
+    };
+    let stagings = others.clone();
+    let handle = std::thread::Builder::new()
+        .name("letopis-early".into())
+        .spawn(move || work.run(&stagings))
+        .ok()?;
+    Some(Running {
+        handle: Some(handle),
+        stop,
+        stagings: others,
+        _cleanup: cleanup,
+    })
+}
+
+struct Work {
+    /// `data/` of the first medium's staging folder.
+    first: PathBuf,
+    /// `data/` of the other media's.
+    others: Vec<PathBuf>,
+    files: Vec<(String, u64)>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Work {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || interrupt::interrupted()
+    }
+
+    fn run(self, stagings: &[PathBuf]) -> Option<BTreeMap<String, HashSize>> {
+        self.make_folders(stagings).ok()?;
+        // The reads and writes wait on the media: on the read-back pool, off the cores' pool
+        // the indexes are made on.
+        let copied: Option<Vec<(String, HashSize)>> = super::reads::in_flight(|| {
+            self.files
+                .par_iter()
+                .map(|(rel, size)| {
+                    if self.stopped() {
+                        return None;
+                    }
+                    self.copy(rel, *size).ok().map(|h| (rel.clone(), h))
+                })
+                .collect()
+        });
+        let copied = copied?;
+        // Until its pages are on the disk, a file would be read back from memory.
+        fsio::sync_fs(&self.first).ok()?;
+        for o in &self.others {
+            fsio::sync_fs(o).ok()?;
+        }
+        let all_equal = super::reads::in_flight(|| {
+            copied.par_iter().all(|(rel, (h, n))| {
+                !self.stopped()
+                    && std::iter::once(&self.first)
+                        .chain(&self.others)
+                        .all(|d| reads_back_as(&d.join(rel), h, *n))
+            })
+        });
+        (all_equal && !self.stopped()).then(|| copied.into_iter().collect())
+    }
+
+    /// The other media's staging folders (a leftover of a killed run removed) with every folder
+    /// of the pages.
+    fn make_folders(&self, stagings: &[PathBuf]) -> io::Result<()> {
+        let mut dirs = BTreeSet::new();
+        for (rel, _) in &self.files {
+            if let Some(d) = Path::new(rel).parent() {
+                dirs.insert(d.to_path_buf());
+            }
+        }
+        for (s, data) in stagings.iter().zip(&self.others) {
+            match fs::remove_dir_all(s) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            fs::create_dir(s)?;
+            fs::create_dir(data)?;
+            for d in &dirs {
+                fs::create_dir_all(data.join(d))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a page once from the first medium: hashes it and writes it to every other medium.
+    fn copy(&self, rel: &str, size: u64) -> io::Result<HashSize> {
+        let mut input = File::open(self.first.join(rel))?;
+        let mut outs: Vec<File> = self
+            .others
+            .iter()
+            .map(|d| File::create(d.join(rel)))
+            .collect::<io::Result<_>>()?;
+        let mut hasher = Sha256::new();
+        let mut buf = hash::buffer_for(size);
+        let mut total = 0u64;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            total += n as u64;
+            for f in &mut outs {
+                f.write_all(&buf[..n])?;
+            }
+        }
+        Ok((hash::hex(&hasher.finalize()), total))
+    }
+}
+
+/// The file, read from its medium (not the page cache), has this digest and size.
+fn reads_back_as(path: &Path, h: &str, n: u64) -> bool {
+    matches!(hash::sha256_from_medium(path), Ok((got, len)) if got == h && len == n)
+}
+
+/// A head start's copies are no use to a write that found a medium decided (an archive of that
+/// name appeared on it meanwhile): they go, and the write does everything.
+pub(super) fn usable(done: Option<Done>, decided: &[bool]) -> Option<Done> {
+    match done {
+        Some(d) if decided.iter().any(|&x| x) => {
+            d.discard();
+            None
+        }
+        d => d,
+    }
+}
