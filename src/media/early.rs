@@ -12,7 +12,7 @@
 use super::interrupt;
 use super::staging::staging_dir;
 use super::write::HashSize;
-use crate::layout::{DATA, fsio};
+use crate::layout::{DATA, Payload, fsio};
 use crate::seal::hash;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -168,10 +168,7 @@ impl Work {
         });
         let copied = copied?;
         // Until its pages are on the disk, a file would be read back from memory.
-        fsio::sync_fs(&self.first).ok()?;
-        for o in &self.others {
-            fsio::sync_fs(o).ok()?;
-        }
+        self.sync(&copied).ok()?;
         let all_equal = super::reads::in_flight(|| {
             copied.par_iter().all(|(rel, (h, n))| {
                 !self.stopped()
@@ -181,6 +178,30 @@ impl Work {
             })
         });
         (all_equal && !self.stopped()).then(|| copied.into_iter().collect())
+    }
+
+    /// Makes the pages and their copies durable: one `syncfs` per medium on Linux; elsewhere each
+    /// file on its own (a walk of the first medium's folder would meet the indexes half made).
+    fn sync(&self, copied: &[(String, HashSize)]) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        {
+            let _ = copied;
+            for d in std::iter::once(&self.first).chain(&self.others) {
+                fsio::sync_fs(d)?;
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        if !fsio::skip_sync() {
+            for (rel, _) in copied {
+                for d in std::iter::once(&self.first).chain(&self.others) {
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .open(d.join(rel))?
+                        .sync_all()?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The other media's staging folders (a leftover of a killed run removed) with every folder
@@ -240,6 +261,24 @@ fn reads_back_as(path: &Path, h: &str, n: u64) -> bool {
     matches!(hash::sha256_from_medium(path), Ok((got, len)) if got == h && len == n)
 }
 
+/// A head start's pages are taken up only if the payload still lists each of them, from the
+/// first medium's `data`, with the size it was copied with: a page a later step removed or wrote
+/// again would otherwise keep a stale digest. Otherwise its copies go, and the write does
+/// everything.
+pub(super) fn still_current(done: Option<Done>, payload: &Payload, data: &Path) -> Option<Done> {
+    let d = done?;
+    let current = d.files.par_iter().all(|(rel, (_, n))| {
+        let src = data.join(rel);
+        payload.files.get(rel) == Some(&src) && fs::metadata(&src).is_ok_and(|m| m.len() == *n)
+    });
+    if current {
+        Some(d)
+    } else {
+        d.discard();
+        None
+    }
+}
+
 /// A head start's copies are no use to a write that found a medium decided (an archive of that
 /// name appeared on it meanwhile): they go, and the write does everything.
 pub(super) fn usable(done: Option<Done>, decided: &[bool]) -> Option<Done> {
@@ -249,5 +288,105 @@ pub(super) fn usable(done: Option<Done>, decided: &[bool]) -> Option<Done> {
             None
         }
         d => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two media; pages in the first one's staging folder; the head start run to its end.
+    fn head_start(pages: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>, PathBuf, Done) {
+        let t = tempfile::tempdir().unwrap();
+        let media: Vec<PathBuf> = ["m1", "m2"].iter().map(|m| t.path().join(m)).collect();
+        let staging = staging_dir(&media[0], "a-2025");
+        let mut files = Vec::new();
+        for (rel, text) in pages {
+            let p = staging.join(DATA).join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, text).unwrap();
+            files.push((rel.to_string(), text.len() as u64));
+        }
+        fs::create_dir_all(&media[1]).unwrap();
+        let done = start(&media, "a-2025", &staging, files)
+            .expect("started")
+            .finish()
+            .expect("every page copied and read back");
+        (t, media, staging.join(DATA), done)
+    }
+
+    fn payload(data: &Path, rels: &[&str]) -> Payload {
+        let mut p = Payload::default();
+        for rel in rels {
+            p.add(*rel, data.join(rel));
+        }
+        p
+    }
+
+    #[test]
+    fn every_page_is_copied_with_the_digest_it_was_read_with() {
+        let pages = [
+            ("index.html", "<p>Архив</p>"),
+            ("learners/ld-1.html", "<p>Иванова</p>"),
+        ];
+        let (_t, media, _, done) = head_start(&pages);
+        for (rel, text) in pages {
+            let copy = staging_dir(&media[1], "a-2025").join(DATA).join(rel);
+            assert_eq!(fs::read_to_string(copy).unwrap(), text);
+            let want = (hash::sha256_hex(text.as_bytes()), text.len() as u64);
+            assert_eq!(done.files[rel], want, "{rel}");
+        }
+        assert_eq!(done.names.len(), 2);
+    }
+
+    /// Taken up only while the payload lists every page from the first medium with its size: a
+    /// page gone, listed from elsewhere or written again to another size drops the head start and
+    /// its copies.
+    #[test]
+    fn a_page_gone_moved_or_rewritten_after_the_head_start_drops_it() {
+        let pages = [
+            ("index.html", "<p>Архив</p>"),
+            ("learners/ld-1.html", "<p>Иванова</p>"),
+        ];
+        let both = ["index.html", "learners/ld-1.html"];
+        let (_t, media, data, done) = head_start(&pages);
+        assert!(still_current(Some(done), &payload(&data, &both), &data).is_some());
+        assert!(
+            staging_dir(&media[1], "a-2025").exists(),
+            "kept for the write"
+        );
+
+        let (_t, media, data, done) = head_start(&pages);
+        let copies_gone = staging_dir(&media[1], "a-2025");
+        assert!(copies_gone.exists());
+        assert!(still_current(Some(done), &payload(&data, &["index.html"]), &data).is_none());
+        assert!(!copies_gone.exists(), "the copies go with the head start");
+
+        let (_t, _, data, done) = head_start(&pages);
+        let mut moved = payload(&data, &both);
+        moved.add("learners/ld-1.html", data.join("elsewhere.html"));
+        assert!(still_current(Some(done), &moved, &data).is_none());
+
+        let (_t, _, data, done) = head_start(&pages);
+        fs::write(data.join("learners/ld-1.html"), "<p>Иванова Анна</p>").unwrap();
+        assert!(still_current(Some(done), &payload(&data, &both), &data).is_none());
+    }
+
+    /// An archive of that name on any medium, or no room on the other one for the pages: no head
+    /// start at all.
+    #[test]
+    fn no_head_start_beside_an_archive_of_that_name() {
+        let t = tempfile::tempdir().unwrap();
+        let media: Vec<PathBuf> = ["m1", "m2"].iter().map(|m| t.path().join(m)).collect();
+        for m in &media {
+            fs::create_dir_all(m).unwrap();
+        }
+        fs::create_dir(media[1].join("a-2025")).unwrap();
+        let staging = staging_dir(&media[0], "a-2025");
+        fs::create_dir_all(staging.join(DATA)).unwrap();
+        fs::write(staging.join(DATA).join("index.html"), "x").unwrap();
+        let files = vec![("index.html".to_string(), 1)];
+        assert!(start(&media, "a-2025", &staging, files).is_none());
+        assert!(!staging_dir(&media[1], "a-2025").exists());
     }
 }

@@ -155,6 +155,7 @@ pub fn write_staged(
     // The head start ([`Staging::start_early`]) is waited for, and its copies go if the write
     // stops before taking them up.
     let early = staging.early.take().and_then(super::early::Running::finish);
+    let early = super::early::still_current(early, payload, &staging.data_dir());
     let discard = |e: MediaError| {
         if let Some(d) = &early {
             d.discard();
