@@ -49,7 +49,7 @@ impl Done {
 
 /// The head start under way.
 pub struct Running {
-    handle: Option<JoinHandle<Option<BTreeMap<String, HashSize>>>>,
+    handle: Option<JoinHandle<Option<Copied>>>,
     stop: Arc<AtomicBool>,
     stagings: Vec<PathBuf>,
     _cleanup: Vec<interrupt::Guard>,
@@ -72,7 +72,13 @@ impl Running {
         if done.is_none() {
             self.remove();
         }
-        done
+        // Digests as the manifest writes them, now that the indexes (the build's peak of memory)
+        // are made: the thread kept them as 32 bytes each.
+        done.map(|c| {
+            c.into_iter()
+                .map(|(rel, (digest, n))| (rel, (hash::hex(&digest), n)))
+                .collect()
+        })
     }
 
     fn remove(&mut self) {
@@ -137,6 +143,9 @@ pub(super) fn start(
     })
 }
 
+/// Each page (path inside `data/`) with its digest and size, as read from the first medium.
+type Copied = Vec<(String, ([u8; 32], u64))>;
+
 struct Work {
     /// `data/` of the first medium's staging folder.
     first: PathBuf,
@@ -151,48 +160,55 @@ impl Work {
         self.stop.load(Ordering::Relaxed) || interrupt::interrupted()
     }
 
-    fn run(self, stagings: &[PathBuf]) -> Option<BTreeMap<String, HashSize>> {
+    fn run(mut self, stagings: &[PathBuf]) -> Option<Copied> {
         self.make_folders(stagings).ok()?;
         // The reads and writes wait on the media: on the read-back pool, off the cores' pool
         // the indexes are made on.
-        let copied: Option<Vec<(String, HashSize)>> = super::reads::in_flight(|| {
+        let digests: Option<Vec<([u8; 32], u64)>> = super::reads::in_flight(|| {
             self.files
                 .par_iter()
                 .map(|(rel, size)| {
                     if self.stopped() {
                         return None;
                     }
-                    self.copy(rel, *size).ok().map(|h| (rel.clone(), h))
+                    self.copy(rel, *size).ok()
                 })
                 .collect()
         });
-        let copied = copied?;
+        let digests = digests?;
         // Until its pages are on the disk, a file would be read back from memory.
-        self.sync(&copied).ok()?;
+        self.sync().ok()?;
         let all_equal = super::reads::in_flight(|| {
-            copied.par_iter().all(|(rel, (h, n))| {
-                !self.stopped()
-                    && std::iter::once(&self.first)
-                        .chain(&self.others)
-                        .all(|d| reads_back_as(&d.join(rel), h, *n))
-            })
+            self.files
+                .par_iter()
+                .zip(&digests)
+                .all(|((rel, _), (d, n))| {
+                    let h = hash::hex(d);
+                    !self.stopped()
+                        && std::iter::once(&self.first)
+                            .chain(&self.others)
+                            .all(|dir| reads_back_as(&dir.join(rel), &h, *n))
+                })
         });
-        (all_equal && !self.stopped()).then(|| copied.into_iter().collect())
+        if !all_equal || self.stopped() {
+            return None;
+        }
+        let files = std::mem::take(&mut self.files);
+        Some(files.into_iter().map(|(rel, _)| rel).zip(digests).collect())
     }
 
     /// Makes the pages and their copies durable: one `syncfs` per medium on Linux; elsewhere each
     /// file on its own (a walk of the first medium's folder would meet the indexes half made).
-    fn sync(&self, copied: &[(String, HashSize)]) -> io::Result<()> {
+    fn sync(&self) -> io::Result<()> {
         #[cfg(target_os = "linux")]
         {
-            let _ = copied;
             for d in std::iter::once(&self.first).chain(&self.others) {
                 fsio::sync_fs(d)?;
             }
         }
         #[cfg(not(target_os = "linux"))]
         if !fsio::skip_sync() {
-            for (rel, _) in copied {
+            for (rel, _) in &self.files {
                 for d in std::iter::once(&self.first).chain(&self.others) {
                     fs::OpenOptions::new()
                         .write(true)
@@ -229,7 +245,7 @@ impl Work {
     }
 
     /// Reads a page once from the first medium: hashes it and writes it to every other medium.
-    fn copy(&self, rel: &str, size: u64) -> io::Result<HashSize> {
+    fn copy(&self, rel: &str, size: u64) -> io::Result<([u8; 32], u64)> {
         let mut input = File::open(self.first.join(rel))?;
         let mut outs: Vec<File> = self
             .others
@@ -252,7 +268,7 @@ impl Work {
                 f.write_all(&buf[..n])?;
             }
         }
-        Ok((hash::hex(&hasher.finalize()), total))
+        Ok((hasher.finalize().into(), total))
     }
 }
 
