@@ -19,7 +19,7 @@
 # (rounds at the first size; later sizes get one), HUGO_SIZES and BASE_SIZES (sizes Hugo and
 # BASE_BIN run at; default the first: the old build also wrote a full scratch copy), BENCH_DIR
 # (work folder, default a temporary one, removed at the end unless KEEP=1), MIN_FREE_GB and
-# RECENT_S (see make_room).
+# RECENT_S (see make_room), COLD=1 (see run).
 # The outputs are kept until the disk runs short (MIN_FREE_GB): at 80,000 learners two media hold 12 GB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +81,11 @@ run() {
     make_room
     mkdir -p "$out"
     sync
+    # COLD=1 (as root): every run starts with an empty page cache, as a build made once a year
+    # does; by default the cache holds the earlier rounds' outputs.
+    if [ "${COLD:-0}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+        echo 3 >/proc/sys/vm/drop_caches
+    fi
     settle
     local rc=0
     /usr/bin/time -v -o "$dir/time.txt" "$@" >"$dir/log.txt" 2>&1 || rc=$?
@@ -92,7 +97,8 @@ run() {
     # Letopis -v: every stage's wall and CPU time; the stages before the media (reading, pages,
     # indexes) are the ones that should keep both cores busy, the media stage waits on the disks.
     local before
-    before=$(awk '/^letopis: .*: [0-9,]+ с, процессорное время [0-9,]+ с$/ && !/носител/ {
+    # (The index stage also gives the pages their head start on the media: it counts.)
+    before=$(awk '/^letopis: .*: [0-9,]+ с, процессорное время [0-9,]+ с$/ && !/^letopis: запись/ {
             n = split($0, f, " "); w += comma(f[n - 5]); c += comma(f[n - 1]); k++ }
         function comma(x) { sub(",", ".", x); return x + 0 }
         END { if (k) printf "%.2f", c / (w + 0.001); else print "-" }' "$dir/log.txt")
