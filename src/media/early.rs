@@ -36,6 +36,8 @@ pub(super) struct Done {
     pub names: BTreeSet<String>,
     /// The other media's staging folders, holding the pages.
     pub stagings: Vec<PathBuf>,
+    /// They stay registered for removal on Ctrl+C until the write has registered them itself.
+    _cleanup: Vec<interrupt::Guard>,
 }
 
 impl Done {
@@ -64,6 +66,7 @@ impl Running {
             files,
             names,
             stagings: std::mem::take(&mut self.stagings),
+            _cleanup: std::mem::take(&mut self._cleanup),
         })
     }
 
