@@ -219,10 +219,9 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
     let (course, group_line) = preamble(t, hi);
     let c = Cols::find(&header);
     let body = exports::full_rows(file, &label, t, hi, sink);
-    let index = sink.learners();
     let matched: Vec<exports::Matched> = exports::match_rows(
         &sink.st.learners,
-        &index,
+        sink.index,
         &body,
         [c.id, c.email, c.last, c.first],
     );

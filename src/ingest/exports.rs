@@ -106,24 +106,12 @@ pub struct Sink<'a> {
     pub rejected: &'a mut Vec<RejectedRow>,
     /// Records fed per source file (the `rows_read` of `check`'s table).
     pub fed: &'a mut std::collections::HashMap<String, u64>,
-    /// The staged learners looked up by what exports know of them ([`Sink::learners`]).
-    pub index: Option<std::rc::Rc<LearnerIndex>>,
+    /// The staged learners and enrolments, looked up by what exports know of a person (exports
+    /// stage neither).
+    pub index: &'a LearnerIndex,
 }
 
 impl Sink<'_> {
-    /// The staged learners and enrolments, indexed: made on the first export that needs them,
-    /// and again if records were staged since.
-    pub fn learners(&mut self) -> std::rc::Rc<LearnerIndex> {
-        match &self.index {
-            Some(x) if x.is_of(&self.st.learners, &self.st.enrolments) => x.clone(),
-            _ => {
-                let x = std::rc::Rc::new(LearnerIndex::new(&self.st.learners, &self.st.enrolments));
-                self.index = Some(x.clone());
-                x
-            }
-        }
-    }
-
     /// Checks and stages one row; diagnostics point at `label` (`file` or `file:sheet`).
     pub fn feed(&mut self, kind: Kind, file: &str, label: &str, row: Row) -> bool {
         *self.fed.entry(file.to_string()).or_default() += 1;
@@ -569,8 +557,7 @@ pub fn group_or_reject(
         .iter()
         .filter_map(|m| m.2.as_ref().ok().copied())
         .collect();
-    let index = sink.learners();
-    match infer_group(sink.st, &index, &found) {
+    match infer_group(sink.st, sink.index, &found) {
         Ok(g) => Some(g),
         Err(c) => {
             sink.diags.push(no_group(file, &c));

@@ -9,7 +9,6 @@
 
 use super::exports::{self, Put, Sink, Who};
 use super::fields::{self, norm};
-use super::learner_index::LearnerIndex;
 use super::schema::Kind;
 use super::table::{self, Table};
 use crate::diag::Diagnostic;
@@ -182,8 +181,7 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
             continue;
         };
         reconcile(sink, idx, &c, &at, &r);
-        let index = sink.learners();
-        let row = document_row(t, spec, sink, &index, idx, &c, &at);
+        let row = document_row(t, spec, sink, idx, &c, &at);
         sink.feed(Kind::IssuedDocuments, file, &label, row);
     }
 }
@@ -284,8 +282,7 @@ fn recipient(t: &Table, c: &Cols, at: &At) -> Result<Recipient, Vec<Diagnostic>>
 /// The learner the row's recipient is (by SNILS, then by full name and birth date); `None`, with
 /// the row rejected and an error, when there is none or the register names someone else.
 fn matched_learner(sink: &mut Sink, c: &Cols, at: &At, who: &Who) -> Option<usize> {
-    let index = sink.learners();
-    let idx = match exports::match_frdo(&sink.st.learners, &index, who) {
+    let idx = match exports::match_frdo(&sink.st.learners, sink.index, who) {
         Ok(i) => i,
         Err(e) => {
             sink.diags.push(
@@ -410,7 +407,6 @@ fn document_row(
     t: &Table,
     spec: Option<&FileSpec>,
     sink: &Sink,
-    index: &LearnerIndex,
     idx: usize,
     c: &Cols,
     at: &At,
@@ -419,7 +415,7 @@ fn document_row(
     let pos = |col: Option<usize>| (at.line, col.map(|c| c as u64 + 1).unwrap_or(0));
     let learner = sink.st.learners[idx].id.clone();
     let group = spec.and_then(|s| s.group.clone()).or_else(|| {
-        let gs = index.groups_of(&learner);
+        let gs = sink.index.groups_of(&learner);
         (gs.len() == 1).then(|| gs[0].clone())
     });
     let duplicate = get(c.status).is_some_and(|s| norm(&s).contains("дубликат"));

@@ -1,5 +1,5 @@
 //! The staged learners and enrolments looked up by what a platform export knows of a person (ID
-//! number, e-mail, name, SNILS), made once for all the exports of a period. Matching every row of
+//! number, e-mail, name, SNILS), made once for all the exports of a period (which stage neither). Matching every row of
 //! an export against every learner grew with the square of the period: a Moodle gradebook of
 //! 20,000 learners matched by e-mail lowercased 400,000,000 addresses.
 //!
@@ -23,8 +23,6 @@ pub struct LearnerIndex {
     by_snils: HashMap<String, Vec<usize>>,
     /// Per learner id, the groups of their enrolments, in enrolment order (repeats kept).
     groups: HashMap<String, Vec<String>>,
-    /// The lengths it was made from: staged records added later make it stale.
-    made_from: (usize, usize),
 }
 
 /// Adds `i` under `key` unless it is there already (it is the last one added, if so).
@@ -37,10 +35,7 @@ fn add(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 
 impl LearnerIndex {
     pub fn new(learners: &[Learner], enrolments: &[Enrolment]) -> LearnerIndex {
-        let mut x = LearnerIndex {
-            made_from: (learners.len(), enrolments.len()),
-            ..LearnerIndex::default()
-        };
+        let mut x = LearnerIndex::default();
         for (i, l) in learners.iter().enumerate() {
             add(&mut x.by_id, &l.id, i);
             for p in &l.platform_ids {
@@ -68,11 +63,6 @@ impl LearnerIndex {
                 .push(e.group.clone());
         }
         x
-    }
-
-    /// Whether it was made from these very lists (records are only ever added to them).
-    pub fn is_of(&self, learners: &[Learner], enrolments: &[Enrolment]) -> bool {
-        self.made_from == (learners.len(), enrolments.len())
     }
 
     fn get(map: &HashMap<String, Vec<usize>>, key: &str) -> Vec<usize> {
@@ -112,33 +102,16 @@ impl LearnerIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Extra, Origin};
-
-    fn learner(id: &str, surname: &str, name: &str, patronymic: &str) -> Learner {
-        Learner {
-            id: id.into(),
-            surname: surname.into(),
-            name: name.into(),
-            patronymic: Some(patronymic.into()),
-            birth_date: None,
-            sex: None,
-            snils: None,
-            email: None,
-            phone: None,
-            platform_ids: vec![],
-            origin: Origin::new("learners.csv".into(), 2),
-            extra: Extra::new(),
-        }
-    }
+    use crate::model::fixture::learner;
 
     /// Every lookup finds what a scan of the learners finds, in the same order.
     #[test]
     fn a_lookup_finds_what_a_scan_finds_in_the_same_order() {
         let mut ls = vec![
-            learner("ЛД-1", "Иванова", "Анна", "Петровна"),
-            learner("ЛД-2", "Иванова", "Анна", "Сергеевна"),
-            learner("ЛД-3", "Петров", "Пётр", "Петрович"),
-            learner("ЛД-4", "иванова", "анна", "петровна"),
+            learner("ЛД-1", "Иванова", "Анна", "Петровна", None),
+            learner("ЛД-2", "Иванова", "Анна", "Сергеевна", None),
+            learner("ЛД-3", "Петров", "Пётр", "Петрович", None),
+            learner("ЛД-4", "иванова", "анна", "петровна", None),
         ];
         ls[0].email = Some("Anna@Example.com".into());
         ls[2].email = Some("anna@example.COM".into());
@@ -175,7 +148,18 @@ mod tests {
         assert_eq!(x.by_name(&norm("Иванова Анна")), [0, 1, 3]);
         assert_eq!(x.by_full_name(&norm("Иванова Анна Петровна")), [0, 3]);
         assert_eq!(x.by_snils("112-233-445 95"), [1, 3]);
-        assert!(x.is_of(&ls, &[]));
-        assert!(!x.is_of(&ls[..3], &[]));
+        // A learner's groups, in enrolment order.
+        let p = crate::model::fixture::period();
+        let x = LearnerIndex::new(&p.learners, &p.enrolments);
+        for l in &p.learners {
+            let scan: Vec<String> = p
+                .enrolments
+                .iter()
+                .filter(|e| e.learner == l.id)
+                .map(|e| e.group.clone())
+                .collect();
+            assert_eq!(x.groups_of(&l.id), scan, "{}", l.id);
+        }
+        assert!(p.learners.iter().any(|l| !x.groups_of(&l.id).is_empty()));
     }
 }

@@ -36,6 +36,7 @@ pub mod validate;
 use crate::diag::{self, Diagnostic};
 use crate::layout::slug::slug;
 use crate::model::*;
+use learner_index::LearnerIndex;
 use rayon::prelude::*;
 use records::{Ctx, Staging};
 use rows::Item;
@@ -804,6 +805,15 @@ fn read_exports(
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     reading: &mut Reading,
 ) {
+    if !found
+        .units
+        .iter()
+        .any(|(_, u, _)| matches!(u, Unit::Export(_)))
+    {
+        return;
+    }
+    // Exports stage neither learners nor enrolments: one index serves them all.
+    let index = LearnerIndex::new(&reading.st.learners, &reading.st.enrolments);
     let mut fed: HashMap<String, u64> = HashMap::new();
     let mut sink = exports::Sink {
         st: &mut reading.st,
@@ -811,7 +821,7 @@ fn read_exports(
         diags: &mut reading.diags,
         rejected: &mut reading.rejected,
         fed: &mut fed,
-        index: None,
+        index: &index,
     };
     for (i, unit, t) in &found.units {
         let rel = &entries[*i].rel;

@@ -251,11 +251,10 @@ pub fn read(file: &str, t: &Table, spec: Option<&FileSpec>, sink: &mut Sink) {
         "grades",
     ));
 
-    let index = sink.learners();
     // Learners first: they tell the group.
     let matched: Vec<exports::Matched> = exports::match_rows(
         &sink.st.learners,
-        &index,
+        sink.index,
         &body,
         [c_id, c_email, c_last, c_first],
     );

@@ -13,7 +13,14 @@ fn o(file: &str, line: u64) -> Origin {
     Origin::new(file.into(), line)
 }
 
-fn learner(id: &str, surname: &str, name: &str, patronymic: &str, snils: Option<&str>) -> Learner {
+/// A learner with a patronymic and nothing else optional.
+pub fn learner(
+    id: &str,
+    surname: &str,
+    name: &str,
+    patronymic: &str,
+    snils: Option<&str>,
+) -> Learner {
     Learner {
         id: id.into(),
         surname: surname.into(),
