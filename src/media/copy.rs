@@ -18,10 +18,9 @@ use crate::seal::BagMeta;
 use crate::seal::bag::TagFiles;
 use crate::seal::hash;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
@@ -273,16 +272,27 @@ pub(super) fn payload_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
 /// prestaged one is kept and completed.
 fn make_staging(t: &Target, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
     if !t.prestaged && !t.early {
-        match fs::remove_dir_all(&t.staging) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        fs::create_dir(&t.staging)?;
-        fs::create_dir(t.staging.join(DATA))?;
+        return fresh_staging(&t.staging, dirs);
     }
+    make_dirs(&t.staging, dirs)
+}
+
+/// A staging folder made anew (a leftover of a killed run removed) with the folders `dirs` in its
+/// `data/`.
+pub(super) fn fresh_staging(staging: &Path, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
+    match fs::remove_dir_all(staging) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    fs::create_dir(staging)?;
+    fs::create_dir(staging.join(DATA))?;
+    make_dirs(staging, dirs)
+}
+
+fn make_dirs(staging: &Path, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
     for d in dirs {
-        fs::create_dir_all(t.staging.join(DATA).join(d))?;
+        fs::create_dir_all(staging.join(DATA).join(d))?;
     }
     Ok(())
 }
@@ -422,33 +432,25 @@ fn copy_one(
             Err(e) => t.fail(MediaError::medium_io(&t.medium, &path, &e, need)),
         }
     }
-    let mut hasher = Sha256::new();
-    let mut buf = hash::buffer_for(size);
-    let mut total = 0u64;
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(MediaError::source_read(src, &e)),
-        };
-        hasher.update(&buf[..n]);
-        total += n as u64;
+    // A target that fails is recorded and left; only the source's own errors stop the copy.
+    let write = |chunk: &[u8]| {
         for slot in outs.iter_mut() {
             if let Some((i, f, path)) = slot {
                 if !targets[*i].alive() {
                     *slot = None;
                     continue;
                 }
-                if let Err(e) = f.write_all(&buf[..n]) {
+                if let Err(e) = f.write_all(chunk) {
                     targets[*i].fail(MediaError::medium_io(&targets[*i].medium, path, &e, need));
                     *slot = None;
                 }
             }
         }
-    }
-    let digest = crate::seal::hash::hex(&hasher.finalize());
-    Ok((digest, total))
+        Ok(())
+    };
+    let (digest, total) = hash::digest_chunks(&mut input, &mut hash::buffer_for(size), write)
+        .map_err(|e| MediaError::source_read(src, &e))?;
+    Ok((hash::hex(&digest), total))
 }
 
 #[cfg(test)]

@@ -15,10 +15,9 @@ use super::write::HashSize;
 use crate::layout::{DATA, Payload, fsio};
 use crate::seal::hash;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -115,7 +114,7 @@ pub(super) fn start(
     {
         return None;
     }
-    let need: u64 = files.iter().map(|(_, n)| n.div_ceil(4096) * 4096).sum();
+    let need: u64 = files.iter().map(|(_, n)| super::write::blocks(*n)).sum();
     let others: Vec<PathBuf> = media.iter().skip(1).map(|m| staging_dir(m, name)).collect();
     for m in media.iter().skip(1) {
         if super::medium::free_bytes(m).is_some_and(|free| free < need + SPARE) {
@@ -232,19 +231,9 @@ impl Work {
                 dirs.insert(d.to_path_buf());
             }
         }
-        for (s, data) in stagings.iter().zip(&self.others) {
-            match fs::remove_dir_all(s) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            fs::create_dir(s)?;
-            fs::create_dir(data)?;
-            for d in &dirs {
-                fs::create_dir_all(data.join(d))?;
-            }
-        }
-        Ok(())
+        stagings
+            .iter()
+            .try_for_each(|s| super::copy::fresh_staging(s, &dirs))
     }
 
     /// Reads a page once from the first medium: hashes it and writes it to every other medium.
@@ -255,23 +244,9 @@ impl Work {
             .iter()
             .map(|d| File::create(d.join(rel)))
             .collect::<io::Result<_>>()?;
-        let mut hasher = Sha256::new();
-        let mut buf = hash::buffer_for(size);
-        let mut total = 0u64;
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            hasher.update(&buf[..n]);
-            total += n as u64;
-            for f in &mut outs {
-                f.write_all(&buf[..n])?;
-            }
-        }
-        Ok((hasher.finalize().into(), total))
+        hash::digest_chunks(&mut input, &mut hash::buffer_for(size), |chunk| {
+            outs.iter_mut().try_for_each(|f| f.write_all(chunk))
+        })
     }
 }
 

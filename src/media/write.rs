@@ -448,7 +448,7 @@ fn check_room(
 }
 
 /// A file's size in whole blocks of 4 KB, as most media allocate it.
-fn blocks(bytes: u64) -> u64 {
+pub(super) fn blocks(bytes: u64) -> u64 {
     bytes.div_ceil(4096) * 4096
 }
 

@@ -29,7 +29,18 @@ pub fn sha256_reader(reader: impl Read) -> io::Result<(String, u64)> {
 }
 
 /// As [`sha256_reader`], reading into `buf`.
-fn sha256_into(mut reader: impl Read, buf: &mut [u8]) -> io::Result<(String, u64)> {
+fn sha256_into(reader: impl Read, buf: &mut [u8]) -> io::Result<(String, u64)> {
+    digest_chunks(reader, buf, |_| Ok(())).map(|(d, n)| (hex(&d), n))
+}
+
+/// Reads `reader` to its end through `buf`, hashing every chunk and handing it to `each` (which
+/// writes it elsewhere: a copy is read once): (SHA-256, byte count). The first error of either
+/// stops it.
+pub fn digest_chunks(
+    mut reader: impl Read,
+    buf: &mut [u8],
+    mut each: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<([u8; 32], u64)> {
     let mut hasher = Sha256::new();
     let mut total = 0u64;
     loop {
@@ -40,9 +51,10 @@ fn sha256_into(mut reader: impl Read, buf: &mut [u8]) -> io::Result<(String, u64
             Err(e) => return Err(e),
         };
         hasher.update(&buf[..n]);
+        each(&buf[..n])?;
         total += n as u64;
     }
-    Ok((hex(&hasher.finalize()), total))
+    Ok((hasher.finalize().into(), total))
 }
 
 /// A read buffer for a file of `len` bytes: the file and one byte more, so its end is seen in
