@@ -103,6 +103,16 @@ fn staged_build(t: &std::path::Path) -> (media::Staging, Payload, Vec<std::path:
     (staging, payload, media)
 }
 
+fn write_staged(staging: &mut media::Staging, payload: &Payload) -> media::WriteReport {
+    media::write_staged(
+        staging,
+        payload,
+        &meta("umc-2025", "2025"),
+        WriteOptions::default(),
+    )
+    .unwrap()
+}
+
 /// The pages are copied to the second medium and read back while the build makes its indexes;
 /// the write takes them up (they are not written again) and does the rest, and both copies are
 /// whole bags.
@@ -137,13 +147,7 @@ fn the_write_takes_up_the_pages_copied_while_the_indexes_were_made() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let report = media::write_staged(
-        &mut staging,
-        &payload,
-        &meta("umc-2025", "2025"),
-        WriteOptions::default(),
-    )
-    .unwrap();
+    let report = write_staged(&mut staging, &payload);
     assert!(report.ok(), "{:?}", report.media);
     for m in &media {
         let bag = m.join("umc-2025");
@@ -183,14 +187,7 @@ fn an_archive_already_on_a_medium_is_compared_as_ever_with_a_head_start_asked_fo
     fs::create_dir_all(media[1].join("umc-2025/data")).unwrap();
     fs::write(media[1].join("umc-2025/data/other.html"), "другой").unwrap();
     staging.start_early(&payload);
-    assert!(!media[1].join(".letopis-staging-umc-2025").exists());
-    let report = media::write_staged(
-        &mut staging,
-        &payload,
-        &meta("umc-2025", "2025"),
-        WriteOptions::default(),
-    )
-    .unwrap();
+    let report = write_staged(&mut staging, &payload);
     assert_eq!(report.media[0].outcome, MediumOutcome::Written);
     assert_eq!(report.media[1].outcome, MediumOutcome::Refused);
     assert_eq!(
@@ -198,4 +195,6 @@ fn an_archive_already_on_a_medium_is_compared_as_ever_with_a_head_start_asked_fo
         "другой"
     );
     assert!(media::verify::verify_bag(&media[0].join("umc-2025")).ok());
+    // Nothing of the new archive is left beside the old one.
+    assert!(!media[1].join(".letopis-staging-umc-2025").exists());
 }
