@@ -81,8 +81,7 @@ pub(super) fn write_targets(
 ) -> Result<(), MediaError> {
     let total_bytes = plan.total_bytes;
     // The pages a head start copied to every medium and read back from each already.
-    let none = BTreeSet::new();
-    let done_before = early.map_or(&none, |d| &d.names);
+    let done_before = |rel: &str| early.is_some_and(|d| d.files.contains_key(rel));
     let done_before_bytes: u64 = early.map_or(0, |d| d.files.values().map(|h| h.1).sum());
     let dirs = payload_dirs(plan);
     for t in targets {
@@ -102,7 +101,7 @@ pub(super) fn write_targets(
         .find(|t| t.prestaged && t.alive())
         .map(|t| {
             let mut held = held_already(t, plan);
-            held.retain(|rel, _| !done_before.contains(*rel));
+            held.retain(|rel, _| !done_before(rel));
             (t, held)
         });
     if let Some((_, held)) = &reading {
@@ -154,12 +153,12 @@ pub(super) fn write_targets(
         .filter(|(t, _)| t.alive())
         .map_or(0, |(_, held)| held.values().sum());
     bar.inc_length((readback - done_before_bytes) * alive - done_early);
-    let verified: BTreeSet<String> = verified.union(done_before).cloned().collect();
+    let read_early = |rel: &str| done_before(rel) || verified.contains(rel);
     // Each medium is finished on its own: while one is flushed, the other is read back.
     targets.par_iter().filter(|t| t.alive()).for_each(|t| {
-        let skip = match &reading {
-            Some((e, _)) if std::ptr::eq(*e, *t) => &verified,
-            _ => done_before,
+        let skip: &Checked = match &reading {
+            Some((e, _)) if std::ptr::eq(*e, *t) => &read_early,
+            _ => &done_before,
         };
         finish_target(t, &hashes, &tags, &dirs, total_bytes, bar, skip)
     });
@@ -297,6 +296,9 @@ fn make_dirs(staging: &Path, dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether a file was read back from a medium already.
+type Checked<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
 /// Tag files, `syncfs`, read back of every file from the medium (but those in `verified`, read
 /// back already), folder syncs, rename.
 fn finish_target(
@@ -306,7 +308,7 @@ fn finish_target(
     dirs: &BTreeSet<PathBuf>,
     total_bytes: u64,
     bar: &indicatif::ProgressBar,
-    verified: &BTreeSet<String>,
+    verified: &Checked,
 ) {
     for (name, bytes) in &tags.files {
         let path = t.staging.join(name);
@@ -347,11 +349,11 @@ fn read_back(
     tags: &TagFiles,
     total_bytes: u64,
     bar: &indicatif::ProgressBar,
-    verified: &BTreeSet<String>,
+    verified: &Checked,
 ) {
     let mut checks: Vec<(PathBuf, String, &str, u64)> = hashes
         .iter()
-        .filter(|(rel, _)| !verified.contains(*rel))
+        .filter(|(rel, _)| !verified(rel))
         .map(|(rel, (h, n))| (t.path(rel), format!("{DATA}/{rel}"), h.as_str(), *n))
         .collect();
     let tag_hashes: Vec<(String, String, u64)> = tags

@@ -31,8 +31,6 @@ const SPARE: u64 = 64 << 20;
 pub(super) struct Done {
     /// Page (path inside `data/`) → digest and size, as read from the first medium.
     pub files: BTreeMap<String, HashSize>,
-    /// The same paths.
-    pub names: BTreeSet<String>,
     /// The other media's staging folders, holding the pages.
     pub stagings: Vec<PathBuf>,
     /// They stay registered for removal on Ctrl+C until the write has registered them itself.
@@ -59,28 +57,27 @@ pub struct Running {
 impl Running {
     /// Waits for the head start; `None` (its copies removed) when it was not a full success.
     pub(super) fn finish(mut self) -> Option<Done> {
-        let files = self.join()?;
-        let names = files.keys().cloned().collect();
+        // Digests as the manifest writes them, now that the indexes (the build's peak of memory)
+        // are made: the thread kept them as 32 bytes each.
+        let files = self
+            .join()?
+            .into_iter()
+            .map(|(rel, (digest, n))| (rel, (hash::hex(&digest), n)))
+            .collect();
         Some(Done {
             files,
-            names,
             stagings: std::mem::take(&mut self.stagings),
             _cleanup: std::mem::take(&mut self._cleanup),
         })
     }
 
-    fn join(&mut self) -> Option<BTreeMap<String, HashSize>> {
+    /// Waits for the thread; its copies are removed unless it was a full success.
+    fn join(&mut self) -> Option<Copied> {
         let done = self.handle.take()?.join().ok().flatten();
         if done.is_none() {
             self.remove();
         }
-        // Digests as the manifest writes them, now that the indexes (the build's peak of memory)
-        // are made: the thread kept them as 32 bytes each.
-        done.map(|c| {
-            c.into_iter()
-                .map(|(rel, (digest, n))| (rel, (hash::hex(&digest), n)))
-                .collect()
-        })
+        done
     }
 
     fn remove(&mut self) {
@@ -330,7 +327,7 @@ mod tests {
             let want = (hash::sha256_hex(text.as_bytes()), text.len() as u64);
             assert_eq!(done.files[rel], want, "{rel}");
         }
-        assert_eq!(done.names.len(), 2);
+        assert_eq!(done.files.len(), 2);
     }
 
     /// Taken up only while the payload lists every page from the first medium with its size: a
