@@ -96,28 +96,22 @@ impl Drop for Running {
     }
 }
 
-/// Starts copying `files` (path inside `data/`, size), which the first medium's staging folder
-/// `staging` holds, to the other `media`; `None` when there is nothing to gain or no room for it.
+/// Starts copying `pages` (paths inside `data/`), which the first medium's staging folder
+/// `staging` holds, to the other `media`; `None` when there is nothing to gain.
 pub(super) fn start(
     media: &[PathBuf],
     name: &str,
     staging: &Path,
-    files: Vec<(String, u64)>,
+    pages: Vec<String>,
 ) -> Option<Running> {
-    if files.is_empty()
+    if pages.is_empty()
         || media
             .iter()
             .any(|m| fs::symlink_metadata(m.join(name)).is_ok())
     {
         return None;
     }
-    let need: u64 = files.iter().map(|(_, n)| super::write::blocks(*n)).sum();
     let others: Vec<PathBuf> = media.iter().skip(1).map(|m| staging_dir(m, name)).collect();
-    for m in media.iter().skip(1) {
-        if super::medium::free_bytes(m).is_some_and(|free| free < need + SPARE) {
-            return None;
-        }
-    }
     let cleanup = others
         .iter()
         .map(|s| interrupt::remove_on_signal(s))
@@ -126,13 +120,14 @@ pub(super) fn start(
     let work = Work {
         first: staging.join(DATA),
         others: others.iter().map(|s| s.join(DATA)).collect(),
-        files,
+        files: Vec::new(),
         stop: stop.clone(),
     };
+    let media = media.to_vec();
     let stagings = others.clone();
     let handle = std::thread::Builder::new()
         .name("letopis-early".into())
-        .spawn(move || work.run(&stagings))
+        .spawn(move || work.run(pages, &media, &stagings))
         .ok()?;
     Some(Running {
         handle: Some(handle),
@@ -159,7 +154,33 @@ impl Work {
         self.stop.load(Ordering::Relaxed) || interrupt::interrupted()
     }
 
-    fn run(mut self, stagings: &[PathBuf]) -> Option<Copied> {
+    fn run(
+        mut self,
+        pages: Vec<String>,
+        media: &[PathBuf],
+        stagings: &[PathBuf],
+    ) -> Option<Copied> {
+        // The pages' sizes, on this thread rather than the build's: no head start unless every
+        // other medium has room for them and some to spare.
+        self.files = super::reads::in_flight(|| {
+            pages
+                .into_par_iter()
+                .map(|rel| {
+                    let n = fs::metadata(self.first.join(&rel)).ok()?.len();
+                    Some((rel, n))
+                })
+                .collect::<Option<Vec<_>>>()
+        })?;
+        let need: u64 = self
+            .files
+            .iter()
+            .map(|(_, n)| super::write::blocks(*n))
+            .sum();
+        for m in media.iter().skip(1) {
+            if super::medium::free_bytes(m).is_some_and(|free| free < need + SPARE) {
+                return None;
+            }
+        }
         self.make_folders(stagings).ok()?;
         // The reads and writes wait on the media: on the read-back pool, off the cores' pool
         // the indexes are made on.
@@ -296,7 +317,7 @@ mod tests {
             let p = staging.join(DATA).join(rel);
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(&p, text).unwrap();
-            files.push((rel.to_string(), text.len() as u64));
+            files.push(rel.to_string());
         }
         fs::create_dir_all(&media[1]).unwrap();
         let done = start(&media, "a-2025", &staging, files)
@@ -376,7 +397,7 @@ mod tests {
         let staging = staging_dir(&media[0], "a-2025");
         fs::create_dir_all(staging.join(DATA)).unwrap();
         fs::write(staging.join(DATA).join("index.html"), "x").unwrap();
-        let files = vec![("index.html".to_string(), 1)];
+        let files = vec!["index.html".to_string()];
         assert!(start(&media, "a-2025", &staging, files).is_none());
         assert!(!staging_dir(&media[1], "a-2025").exists());
     }

@@ -88,19 +88,18 @@ impl Staging {
         })
     }
 
-    /// Where the payload's generated files are to be written: the staging folder's `data/`.
     /// Starts copying the files `payload` has in the staging folder already (the rendered pages)
     /// to the other media, and reading every copy back, while the caller goes on (see
     /// `media::early`); [`super::write_staged`] takes up what it did.
     pub fn start_early(&mut self, payload: &Payload) {
         let data = self.data_dir();
-        let files: Vec<(String, u64)> = payload
+        let pages: Vec<String> = payload
             .files
             .iter()
             .filter(|(rel, src)| **src == data.join(rel))
-            .filter_map(|(rel, src)| Some((rel.clone(), fs::metadata(src).ok()?.len())))
+            .map(|(rel, _)| rel.clone())
             .collect();
-        self.early = super::early::start(&self.media, &self.name, &self.dir, files);
+        self.early = super::early::start(&self.media, &self.name, &self.dir, pages);
     }
 
     /// Stops the head start and removes its copies (the write then does everything).
@@ -108,6 +107,7 @@ impl Staging {
         drop(self.early.take());
     }
 
+    /// Where the payload's generated files are to be written: the staging folder's `data/`.
     pub fn data_dir(&self) -> PathBuf {
         self.dir.join(DATA)
     }
