@@ -302,7 +302,7 @@ impl NoMatch {
     }
 }
 
-fn unique(hits: Vec<usize>, learners: &[Learner]) -> Option<Result<usize, NoMatch>> {
+fn unique(hits: &[usize], learners: &[Learner]) -> Option<Result<usize, NoMatch>> {
     match hits.len() {
         0 => None,
         1 => Some(Ok(hits[0])),
@@ -354,13 +354,14 @@ pub fn match_frdo(learners: &[Learner], index: &LearnerIndex, who: &Who) -> Resu
     let want = norm(&format!("{} {}", who.surname, who.first));
     let hits: Vec<usize> = index
         .by_full_name(&want)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&i| match (learners[i].birth_date, who.birth_date) {
             (Some(a), Some(b)) => a == b,
             _ => true,
         })
         .collect();
-    unique(hits, learners).unwrap_or(Err(NoMatch::Missing))
+    unique(&hits, learners).unwrap_or(Err(NoMatch::Missing))
 }
 
 /// The group of an export: the one named in `letopis.yaml`, else the only group all its matched

@@ -65,31 +65,31 @@ impl LearnerIndex {
         x
     }
 
-    fn get(map: &HashMap<String, Vec<usize>>, key: &str) -> Vec<usize> {
-        map.get(key).cloned().unwrap_or_default()
+    fn get<'a>(map: &'a HashMap<String, Vec<usize>>, key: &str) -> &'a [usize] {
+        map.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Learners whose file number or platform id is `id`.
-    pub fn by_id(&self, id: &str) -> Vec<usize> {
+    pub fn by_id(&self, id: &str) -> &[usize] {
         Self::get(&self.by_id, id)
     }
 
     /// Learners whose e-mail is `email` in any case (`email` lowercased already).
-    pub fn by_email(&self, email: &str) -> Vec<usize> {
+    pub fn by_email(&self, email: &str) -> &[usize] {
         Self::get(&self.by_email, email)
     }
 
     /// Learners whose «surname name» or full name, normalised, is `name` (normalised already).
-    pub fn by_name(&self, name: &str) -> Vec<usize> {
+    pub fn by_name(&self, name: &str) -> &[usize] {
         Self::get(&self.by_name, name)
     }
 
     /// Learners whose full name, normalised, is `name` (normalised already).
-    pub fn by_full_name(&self, name: &str) -> Vec<usize> {
+    pub fn by_full_name(&self, name: &str) -> &[usize] {
         Self::get(&self.by_full_name, name)
     }
 
-    pub fn by_snils(&self, snils: &str) -> Vec<usize> {
+    pub fn by_snils(&self, snils: &str) -> &[usize] {
         Self::get(&self.by_snils, snils)
     }
 
@@ -131,7 +131,8 @@ mod tests {
         assert_eq!(x.by_id("ЛД-4"), [3]);
         let e = "anna@example.com";
         let want = scan(&|l| l.email.as_deref().map(str::to_lowercase).as_deref() == Some(e));
-        assert_eq!((x.by_email(e), want.clone()), (vec![0, 2], want));
+        assert_eq!(x.by_email(e), want);
+        assert_eq!(want, [0, 2]);
         for name in [
             "Иванова Анна",
             "Иванова Анна Петровна",

@@ -232,11 +232,7 @@ fn look_up_in(s: &Stay, later: &[Later], unverified: &[String]) -> Found {
                 .get(&s.group_start)
                 .into_iter()
                 .flatten()
-                .find(|x| {
-                    same_person(s, x)
-                        && x.group_start == s.group_start
-                        && (x.group == s.group || x.programme == s.programme)
-                })
+                .find(|x| same_person(s, x) && (x.group == s.group || x.programme == s.programme))
                 .map(|x| Problem::Unconfirmed {
                     archive: name.to_string(),
                     learner: x.learner.clone(),
