@@ -37,9 +37,11 @@ pub(super) struct Done {
     _cleanup: Vec<interrupt::Guard>,
 }
 
-impl Done {
-    /// Drops the copies on the other media (the write will not use them).
-    pub fn discard(&self) {
+impl Drop for Done {
+    /// The copies go with the head start, unless the write has published them (renamed away, so
+    /// nothing is left to remove) or removed them itself: whatever way the write ends, none is
+    /// left behind.
+    fn drop(&mut self) {
         for s in &self.stagings {
             let _ = fs::remove_dir_all(s);
         }
@@ -283,24 +285,7 @@ pub(super) fn still_current(done: Option<Done>, payload: &Payload, data: &Path) 
         let src = data.join(rel);
         payload.files.get(rel) == Some(&src) && fs::metadata(&src).is_ok_and(|m| m.len() == *n)
     });
-    if current {
-        Some(d)
-    } else {
-        d.discard();
-        None
-    }
-}
-
-/// A head start's copies are no use to a write that found a medium decided (an archive of that
-/// name appeared on it meanwhile): they go, and the write does everything.
-pub(super) fn usable(done: Option<Done>, decided: &[bool]) -> Option<Done> {
-    match done {
-        Some(d) if decided.iter().any(|&x| x) => {
-            d.discard();
-            None
-        }
-        d => d,
-    }
+    current.then_some(d)
 }
 
 #[cfg(test)]
@@ -362,10 +347,16 @@ mod tests {
         ];
         let both = ["index.html", "learners/ld-1.html"];
         let (_t, media, data, done) = head_start(&pages);
-        assert!(still_current(Some(done), &payload(&data, &both), &data).is_some());
+        let kept = still_current(Some(done), &payload(&data, &both), &data);
+        assert!(kept.is_some());
         assert!(
             staging_dir(&media[1], "a-2025").exists(),
             "kept for the write"
+        );
+        drop(kept);
+        assert!(
+            !staging_dir(&media[1], "a-2025").exists(),
+            "a head start not taken up goes"
         );
 
         let (_t, media, data, done) = head_start(&pages);

@@ -156,22 +156,11 @@ pub fn write_staged(
     // stops before taking them up.
     let early = staging.early.take().and_then(super::early::Running::finish);
     let early = super::early::still_current(early, payload, &staging.data_dir());
-    let discard = |e: MediaError| {
-        if let Some(d) = &early {
-            d.discard();
-        }
-        e
-    };
-    payload.validate().map_err(|e| discard(e.into()))?;
-    staging.prune(payload).map_err(|e| {
-        discard(MediaError::medium_io(
-            &staging.media[0],
-            &staging.dir,
-            &e,
-            0,
-        ))
-    })?;
-    let plan = Plan::new(payload, &staging.media, &staging.name).map_err(discard)?;
+    payload.validate()?;
+    staging
+        .prune(payload)
+        .map_err(|e| MediaError::medium_io(&staging.media[0], &staging.dir, &e, 0))?;
+    let plan = Plan::new(payload, &staging.media, &staging.name)?;
     write_locked(&plan, meta, Some(&staging.dir), early, opts)
 }
 
@@ -231,16 +220,11 @@ fn write_locked(
         .collect();
     let mut warnings = name_warnings(plan);
     warnings.extend(device_warnings(plan.media));
-    let discard = |e: MediaError, early: &Option<super::early::Done>| {
-        if let Some(d) = early {
-            d.discard();
-        }
-        e
-    };
-    let (decided, prehash) =
-        compare_existing(plan, meta, &mut reports).map_err(|e| discard(e, &early))?;
-    let early = super::early::usable(early, &decided);
-    check_room(plan, &decided, prestaged, early.as_ref()).map_err(|e| discard(e, &early))?;
+    // Should the write stop before taking the head start's copies up, they go with it (its drop).
+    let (decided, prehash) = compare_existing(plan, meta, &mut reports)?;
+    // A medium decided (an archive of that name appeared on it meanwhile): the write does all.
+    let early = early.filter(|_| !decided.iter().any(|&x| x));
+    check_room(plan, &decided, prestaged, early.as_ref())?;
     let targets: Vec<(usize, Target)> = (0..plan.media.len())
         .filter(|&i| !decided[i])
         .map(|i| {
